@@ -55,8 +55,9 @@ type Options struct {
 	// the password may be sent in clear text over it.
 	//
 	// Note that the server side of sha256_password only accepts a clear
-	// text password over TLS; over a unix socket without TLS it expects an
-	// RSA encrypted password.
+	// text password over TLS: over a unix socket without TLS it expects an
+	// RSA encrypted password, so sha256_password accounts reached that way
+	// fail to authenticate when Secure is set.
 	Secure bool
 	// ServerPubKey is a configured RSA public key of the server, used by
 	// caching_sha2_password and sha256_password to encrypt the password on

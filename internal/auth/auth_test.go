@@ -548,3 +548,69 @@ var mariadbPublicKeys = map[string]string{
 	"bar":     "pfzkeWMzkTefY1oshXS+/kATeN51M+4jxi3/cbyTd10",
 	"secret":  "ZIgUREUg5PVgQ6LskhXmO+eZLS0nC8be6HPjYWR4YJY",
 }
+
+// TestErrorsNeverContainPassword drives every plugin through every option
+// combination with good and bad server data and checks that no error text
+// contains the password, whatever the password looks like.
+func TestErrorsNeverContainPassword(t *testing.T) {
+	priv := smallTestKey(t)
+	pemKey := pkixPEM(t, &priv.PublicKey)
+	serverData := [][]byte{
+		nil, {}, {0x00}, {0x01}, {0x02}, {0x03}, {0x04}, {0x05}, {0xfe}, {0xff},
+		{0x04, 0x04}, pemKey, []byte("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+		[]byte("garbage"),
+	}
+	scrambles := [][]byte{nil, testScramble, []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"), make([]byte, 31)}
+	passwords := []string{
+		testPassword,
+		"p@ss\x00word\n\"quoted\"",
+		// Long enough to overflow an OAEP block of the 1024-bit key.
+		strings.Repeat("VeryLongPassword-", 10),
+		"пароль-密码",
+	}
+	names := []string{NativePassword, CachingSHA2Password, SHA256Password, Ed25519, ClearPassword}
+
+	var errCount int
+	for _, pw := range passwords {
+		for _, name := range names {
+			for flags := range 16 {
+				opts := Options{
+					Password:                pw,
+					Secure:                  flags&1 != 0,
+					AllowPublicKeyRetrieval: flags&2 != 0,
+					AllowCleartextPasswords: flags&4 != 0,
+				}
+				if flags&8 != 0 {
+					opts.ServerPubKey = &priv.PublicKey
+				}
+				for _, scramble := range scrambles {
+					for _, d1 := range serverData {
+						for _, d2 := range [][]byte{{0x04}, pemKey, {0x03}} {
+							p := mustNew(t, name, opts)
+							errs := make([]error, 0, 3)
+							_, err := p.Start(scramble)
+							errs = append(errs, err)
+							_, err = p.Next(d1)
+							errs = append(errs, err)
+							_, err = p.Next(d2)
+							errs = append(errs, err)
+							for _, err := range errs {
+								if err == nil {
+									continue
+								}
+								errCount++
+								if strings.Contains(err.Error(), pw) || strings.Contains(fmt.Sprintf("%+v %#v", err, err), pw) {
+									t.Fatalf("%s: error reveals the password: %v", name, err)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if errCount == 0 {
+		t.Fatal("no errors were produced; the sweep checked nothing")
+	}
+	t.Logf("checked %d errors", errCount)
+}
