@@ -1,0 +1,160 @@
+package myx
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// canceler connects a call's context to the server: when the context ends while the call is
+// under way, it sends KILL QUERY over a side connection, then gives the server KillTimeout to
+// stop; if the kill fails or the server does not stop in time, it forces the socket deadline so
+// the blocked I/O returns and the connection is closed. No goroutine runs unless a context ends.
+type canceler struct {
+	c       *Conn
+	onDone  func() // c.cancel.fire, bound once
+	stop    func() bool
+	ctx     context.Context
+	mu      sync.Mutex
+	state   int // armIdle, armArmed, armFired
+	opDone  chan struct{}
+	done    chan struct{}
+	killed  bool // KILL QUERY was delivered
+	forced  bool // the socket deadline was forced
+	timeout bool // a deadline was set on the socket
+}
+
+const (
+	armIdle = iota
+	armArmed
+	armFired
+)
+
+func (k *canceler) init(c *Conn) {
+	k.c = c
+	k.onDone = k.fire
+}
+
+// arm watches ctx for the call starting now.
+func (k *canceler) arm(ctx context.Context) {
+	if ctx.Done() == nil {
+		return
+	}
+	k.ctx = ctx
+	k.state = armArmed
+	if dl, ok := ctx.Deadline(); ok {
+		// Backstop: even if everything else failed, the socket gives up a little after the
+		// kill path would have.
+		k.c.nc.SetDeadline(dl.Add(2*k.c.cfg.killTimeout() + time.Second))
+		k.timeout = true
+	}
+	k.stop = context.AfterFunc(ctx, k.onDone)
+}
+
+// disarm ends the watch. It reports whether the context fired during the call, and if so
+// whether the kill was delivered and whether the socket had to be forced.
+func (k *canceler) disarm() (fired, killed, forced bool) {
+	if k.ctx == nil {
+		return false, false, false
+	}
+	stopped := k.stop()
+	k.ctx, k.stop = nil, nil
+	if k.timeout {
+		k.c.nc.SetDeadline(time.Time{})
+		k.timeout = false
+	}
+	if stopped {
+		k.state = armIdle
+		return false, false, false
+	}
+	k.mu.Lock()
+	if k.state == armArmed {
+		// fire has been scheduled but not started; it will see armIdle and do nothing.
+		k.state = armIdle
+		k.mu.Unlock()
+		return true, false, false
+	}
+	close(k.opDone)
+	done := k.done
+	k.mu.Unlock()
+	<-done
+	k.mu.Lock()
+	killed, forced = k.killed, k.forced
+	k.state, k.killed, k.forced = armIdle, false, false
+	k.mu.Unlock()
+	if forced || k.c.closed {
+		// The socket deadline was forced into the past; make sure it is cleared if the
+		// connection is still considered open (it will not be: the I/O failed).
+		k.c.nc.SetDeadline(time.Time{})
+	}
+	return true, killed, forced
+}
+
+// fire runs in its own goroutine when the watched context ends.
+func (k *canceler) fire() {
+	k.mu.Lock()
+	if k.state != armArmed {
+		k.mu.Unlock()
+		return
+	}
+	k.state = armFired
+	k.opDone = make(chan struct{})
+	k.done = make(chan struct{})
+	opDone := k.opDone
+	k.mu.Unlock()
+	defer close(k.done)
+
+	c := k.c
+	timeout := c.cfg.killTimeout()
+	err := killQuery(c.cfg, c.id, timeout)
+	if err != nil {
+		k.mu.Lock()
+		k.forced = true
+		k.mu.Unlock()
+		c.nc.SetDeadline(time.Unix(1, 0))
+		return
+	}
+	k.mu.Lock()
+	k.killed = true
+	k.mu.Unlock()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-opDone:
+	case <-t.C:
+		k.mu.Lock()
+		k.forced = true
+		k.mu.Unlock()
+		c.nc.SetDeadline(time.Unix(1, 0))
+	}
+}
+
+func (cfg *Config) killTimeout() time.Duration {
+	if cfg.KillTimeout > 0 {
+		return cfg.KillTimeout
+	}
+	return 3 * time.Second
+}
+
+// killQuery opens a short-lived side connection and sends KILL QUERY id.
+func killQuery(cfg *Config, id uint32, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	side := cfg.Copy()
+	side.SessionVars = nil
+	side.InitCommands = nil
+	side.StatementCacheSize = 0
+	side.ConnectTimeout = timeout
+	kc, err := ConnectConfig(ctx, side)
+	if err != nil {
+		return err
+	}
+	defer kc.Close(ctx)
+	_, err = kc.Exec(ctx, "KILL QUERY "+strconv.FormatUint(uint64(id), 10))
+	if me, ok := err.(*MySQLError); ok && me.Number == 1094 {
+		// Unknown thread id: the connection is gone already.
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,524 @@
+package myx
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/myxdb/myx/internal/auth"
+	"github.com/myxdb/myx/internal/wire"
+)
+
+// Conn is one connection to a MySQL or MariaDB server.
+//
+// A Conn is not safe for concurrent use: one goroutine issues commands at a time, and a Rows
+// must be closed (or read to the end) before the next command. Use the pool package to share
+// connections between goroutines. Every method that can block takes a context; when it ends
+// during a call, the server-side work is stopped with KILL QUERY from a side connection and the
+// connection stays usable if it can be brought back to a known state, otherwise it is closed.
+type Conn struct {
+	cfg    *Config
+	nc     net.Conn
+	rd     *wire.Reader
+	wr     wire.Writer
+	caps   uint64
+	id     uint32
+	server ServerInfo
+	secure bool // TLS or unix socket
+
+	status      uint16 // server status flags from the last OK/EOF
+	charset     string // connection character set, kept current through session tracking
+	closed      bool
+	busy        *Rows // the result being streamed, if any
+	lastUsed    time.Time
+	stmts       stmtCache
+	maxAllowed  int // server's max_allowed_packet, learned lazily (0 = unknown)
+	killPending bool
+	closeAfter  []*stmt // uncached statements to close once the current command is written
+
+	cancel canceler
+
+	// scratch buffers reused across results
+	colCache map[string]*Column
+}
+
+// Connect opens a connection described by a DSN (see ParseConfig). The context bounds dialing
+// and the handshake only.
+func Connect(ctx context.Context, dsn string) (*Conn, error) {
+	cfg, err := ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return ConnectConfig(ctx, cfg)
+}
+
+// ConnectConfig opens a connection with cfg, which must not be modified afterwards. The context
+// bounds dialing and the handshake only; Config.ConnectTimeout bounds them too.
+func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
+	if cfg.ConnectTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.ConnectTimeout)
+		defer cancel()
+	}
+	c := &Conn{cfg: cfg}
+	c.cancel.init(c)
+	if err := c.connect(ctx); err != nil {
+		if c.nc != nil {
+			c.nc.Close()
+		}
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = &ConnError{Op: "connect", Err: fmt.Errorf("%w: %v", ctx.Err(), err), safe: true}
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Conn) connect(ctx context.Context) error {
+	cfg := c.cfg
+	network := cfg.Network
+	if network == "" {
+		network = "tcp"
+	}
+	var err error
+	if cfg.DialFunc != nil {
+		c.nc, err = cfg.DialFunc(ctx, network, cfg.Addr)
+	} else {
+		var d net.Dialer
+		c.nc, err = d.DialContext(ctx, network, cfg.Addr)
+	}
+	if err != nil {
+		return &ConnError{Op: "dial", Err: err, safe: true}
+	}
+	if tc, ok := c.nc.(*net.TCPConn); ok {
+		tc.SetNoDelay(true)
+		tc.SetKeepAlive(true)
+	}
+	c.secure = network == "unix"
+	c.rd = wire.NewReader(c.nc)
+	c.rd.Max = cfg.MaxPacketSize
+
+	// The handshake is bounded by the context: a deadline becomes the socket deadline, and a
+	// cancellation interrupts the I/O.
+	if dl, ok := ctx.Deadline(); ok {
+		c.nc.SetDeadline(dl)
+	}
+	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
+	err = c.handshake(ctx)
+	if !stop() || ctx.Err() != nil {
+		if err == nil {
+			err = ctx.Err()
+		}
+		return &ConnError{Op: "handshake", Err: fmt.Errorf("%w (%v)", ctx.Err(), err), safe: true}
+	}
+	if err != nil {
+		return err
+	}
+	c.nc.SetDeadline(time.Time{})
+	if err := c.initSession(ctx); err != nil {
+		return err
+	}
+	c.lastUsed = time.Now()
+	return nil
+}
+
+// handshake reads the server greeting, negotiates TLS and authenticates.
+func (c *Conn) handshake(ctx context.Context) error {
+	cfg := c.cfg
+	c.rd.Seq = 0
+	p, err := c.rd.Next()
+	if err != nil {
+		return &ConnError{Op: "handshake", Err: err, safe: true}
+	}
+	if len(p) > 0 && p[0] == wire.HeaderERR {
+		e, perr := wire.ParseERR(p)
+		if perr != nil {
+			return &ConnError{Op: "handshake", Err: perr, safe: true}
+		}
+		return &MySQLError{Number: e.Number, SQLState: e.SQLState, Message: e.Message}
+	}
+	hs, err := wire.ParseHandshake(p)
+	if err != nil {
+		return &ConnError{Op: "handshake", Err: err, safe: true}
+	}
+	if hs.Capabilities&wire.ClientProtocol41 == 0 {
+		return &ConnError{Op: "handshake", Err: errors.New("server does not support protocol 4.1"), safe: true}
+	}
+	c.id = hs.ConnID
+	isMariaDB := hs.Capabilities&wire.ClientMySQL == 0
+	c.server = parseServerInfo(hs.ServerVersion, isMariaDB)
+
+	want := wire.ClientLongFlag | wire.ClientLocalFiles | wire.ClientProtocol41 |
+		wire.ClientTransactions | wire.ClientSecureConnection | wire.ClientMultiResults |
+		wire.ClientPSMultiResults | wire.ClientPluginAuth | wire.ClientPluginAuthLenencClientData |
+		wire.ClientConnectAttrs | wire.ClientSessionTrack | wire.ClientDeprecateEOF |
+		wire.MariaDBClientStmtBulkOperations | wire.MariaDBClientCacheMetadata |
+		wire.MariaDBClientExtendedMetadata
+	if !isMariaDB {
+		want |= wire.ClientMySQL
+	}
+	if cfg.Database != "" {
+		want |= wire.ClientConnectWithDB
+	}
+	if cfg.MultiStatements {
+		want |= wire.ClientMultiStatements
+	}
+	if cfg.ClientFoundRows {
+		want |= wire.ClientFoundRows
+	}
+	c.caps = want & hs.Capabilities
+	if !isMariaDB {
+		c.caps |= wire.ClientMySQL
+	}
+
+	collation, setNames := handshakeCollation(cfg.Collation)
+	c.charset = charsetOf(cfg.Collation)
+
+	// TLS
+	if cfg.TLSMode != TLSDisabled && cfg.Network != "unix" {
+		if hs.Capabilities&wire.ClientSSL == 0 {
+			if cfg.TLSMode != TLSPreferred {
+				return &ConnError{Op: "handshake", Err: fmt.Errorf("TLS mode %s but the server does not offer TLS", cfg.TLSMode), safe: true}
+			}
+		} else {
+			c.caps |= wire.ClientSSL
+			c.wr.Reset()
+			c.wr.Seq = 1
+			c.wr.Start()
+			c.wr.B = wire.AppendSSLRequest(c.wr.B, c.caps, 1<<24, byte(collation))
+			c.wr.Finish()
+			if err := c.flushRaw(); err != nil {
+				return &ConnError{Op: "handshake", Err: err, safe: true}
+			}
+			tlsConn := tls.Client(c.nc, c.tlsConfig())
+			if err := tlsConn.HandshakeContext(ctx); err != nil {
+				return &ConnError{Op: "tls", Err: err, safe: true}
+			}
+			c.nc = tlsConn
+			c.rd.Reset(tlsConn)
+			c.rd.Seq = c.wr.Seq
+			c.secure = true
+		}
+	}
+
+	opts := auth.Options{
+		Password:                cfg.Password,
+		Secure:                  c.secure,
+		ServerPubKey:            cfg.ServerPubKey,
+		AllowPublicKeyRetrieval: cfg.AllowPublicKeyRetrieval,
+		AllowCleartextPasswords: cfg.AllowCleartextPasswords,
+	}
+	pluginName := hs.AuthPlugin
+	if pluginName == "" {
+		pluginName = "mysql_native_password"
+	}
+	plugin, err := auth.New(pluginName, opts)
+	if err != nil {
+		// Answer with a plugin we know; the server switches to the account's plugin if needed.
+		pluginName = "mysql_native_password"
+		plugin, _ = auth.New(pluginName, opts)
+	}
+	authResp, err := plugin.Start(hs.Scramble)
+	if err != nil {
+		return &ConnError{Op: "auth", Err: err, safe: true}
+	}
+	resp := &wire.HandshakeResponse{
+		Capabilities: c.caps,
+		MaxPacket:    1 << 24,
+		Collation:    byte(collation),
+		User:         cfg.User,
+		AuthResponse: authResp,
+		Database:     cfg.Database,
+		AuthPlugin:   pluginName,
+		Attributes:   c.connectAttrs(),
+	}
+	if c.wr.Seq == 0 {
+		c.wr.Seq = 1
+	}
+	c.wr.Reset()
+	c.wr.Start()
+	c.wr.B = wire.AppendHandshakeResponse(c.wr.B, resp)
+	c.wr.Finish()
+	if err := c.flushRaw(); err != nil {
+		return &ConnError{Op: "handshake", Err: err, safe: true}
+	}
+	c.rd.Seq = c.wr.Seq
+	if err := c.authenticate(plugin); err != nil {
+		return err
+	}
+	if setNames != "" {
+		c.charset = charsetOf(setNames)
+		if _, err := c.execText(ctx, "SET NAMES "+c.charset+" COLLATE "+setNames); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// authenticate runs the auth exchange after the handshake response until OK or ERR.
+func (c *Conn) authenticate(plugin auth.Plugin) error {
+	for {
+		p, err := c.rd.Next()
+		if err != nil {
+			return &ConnError{Op: "auth", Err: err, safe: true}
+		}
+		c.wr.Seq = c.rd.Seq
+		if len(p) == 0 {
+			return &ConnError{Op: "auth", Err: fmt.Errorf("%w: empty packet", wire.ErrMalformed), safe: true}
+		}
+		var reply []byte
+		switch p[0] {
+		case wire.HeaderOK:
+			ok, err := wire.ParseOK(p, c.caps)
+			if err != nil {
+				return &ConnError{Op: "auth", Err: err, safe: true}
+			}
+			c.noteOK(&ok)
+			return nil
+		case wire.HeaderERR:
+			return c.serverError(p)
+		case wire.HeaderAuthSwitch:
+			sw, err := wire.ParseAuthSwitch(p)
+			if err != nil {
+				return &ConnError{Op: "auth", Err: err, safe: true}
+			}
+			plugin, err = auth.New(sw.Plugin, auth.Options{
+				Password:                c.cfg.Password,
+				Secure:                  c.secure,
+				ServerPubKey:            c.cfg.ServerPubKey,
+				AllowPublicKeyRetrieval: c.cfg.AllowPublicKeyRetrieval,
+				AllowCleartextPasswords: c.cfg.AllowCleartextPasswords,
+			})
+			if err != nil {
+				return &ConnError{Op: "auth", Err: err, safe: true}
+			}
+			if reply, err = plugin.Start(sw.Data); err != nil {
+				return &ConnError{Op: "auth", Err: err, safe: true}
+			}
+			if reply == nil {
+				reply = []byte{}
+			}
+		case wire.HeaderAuthMore:
+			if reply, err = plugin.Next(p[1:]); err != nil {
+				return &ConnError{Op: "auth", Err: err, safe: true}
+			}
+		default:
+			return &ConnError{Op: "auth", Err: fmt.Errorf("%w: unexpected packet 0x%02x during authentication", wire.ErrMalformed, p[0]), safe: true}
+		}
+		if reply != nil {
+			c.wr.Reset()
+			c.wr.Start()
+			c.wr.B = append(c.wr.B, reply...)
+			c.wr.Finish()
+			if err := c.flushRaw(); err != nil {
+				return &ConnError{Op: "auth", Err: err, safe: true}
+			}
+			c.rd.Seq = c.wr.Seq
+		}
+	}
+}
+
+func (c *Conn) tlsConfig() *tls.Config {
+	cfg := c.cfg
+	var tc *tls.Config
+	if cfg.TLSConfig != nil {
+		tc = cfg.TLSConfig.Clone()
+	} else {
+		tc = &tls.Config{}
+	}
+	host := cfg.Addr
+	if h, _, err := net.SplitHostPort(cfg.Addr); err == nil {
+		host = h
+	}
+	if tc.ServerName == "" {
+		tc.ServerName = host
+	}
+	switch cfg.TLSMode {
+	case TLSPreferred, TLSRequired:
+		tc.InsecureSkipVerify = true
+	case TLSVerifyCA:
+		// Verify the chain but not the host name.
+		roots := tc.RootCAs
+		tc.InsecureSkipVerify = true
+		tc.VerifyConnection = func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return errors.New("server sent no certificate")
+			}
+			opts := x509VerifyOptions(roots, cs)
+			_, err := cs.PeerCertificates[0].Verify(opts)
+			return err
+		}
+	}
+	return tc
+}
+
+func (c *Conn) connectAttrs() [][2]string {
+	attrs := [][2]string{
+		{"_client_name", "myx"},
+		{"_os", runtime.GOOS},
+		{"_platform", runtime.GOARCH},
+		{"_runtime_version", runtime.Version()},
+		{"_pid", fmt.Sprint(os.Getpid())},
+	}
+	for k, v := range c.cfg.ConnectAttrs {
+		attrs = append(attrs, [2]string{k, v})
+	}
+	return attrs
+}
+
+// initSession applies session variables and init commands.
+func (c *Conn) initSession(ctx context.Context) error {
+	if len(c.cfg.SessionVars) > 0 {
+		var b strings.Builder
+		b.WriteString("SET ")
+		for i, kv := range c.cfg.SessionVars {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(kv[0])
+			b.WriteByte('=')
+			b.WriteString(kv[1])
+		}
+		if _, err := c.execText(ctx, b.String()); err != nil {
+			return fmt.Errorf("myx: setting session variables: %w", err)
+		}
+	}
+	for _, cmd := range c.cfg.InitCommands {
+		if _, err := c.execText(ctx, cmd); err != nil {
+			return fmt.Errorf("myx: init command: %w", err)
+		}
+	}
+	return nil
+}
+
+// ConnID is the server's id for this connection (CONNECTION_ID()).
+func (c *Conn) ConnID() uint32 { return c.id }
+
+// ServerInfo describes the server: flavour and version.
+func (c *Conn) ServerInfo() ServerInfo { return c.server }
+
+// ServerVersion is the version string the server sent.
+func (c *Conn) ServerVersion() string { return c.server.Version }
+
+// Config returns the configuration the connection was opened with. It must not be modified.
+func (c *Conn) Config() *Config { return c.cfg }
+
+// InTransaction reports whether the server said a transaction is open, as of the last reply.
+func (c *Conn) InTransaction() bool { return c.status&wire.StatusInTrans != 0 }
+
+// IsClosed reports whether the connection is closed (by Close, or after a failure).
+func (c *Conn) IsClosed() bool { return c.closed }
+
+// IdleSince reports when the connection last finished a command.
+func (c *Conn) IdleSince() time.Time { return c.lastUsed }
+
+// Close sends COM_QUIT and closes the network connection. The context bounds the goodbye; the
+// connection is closed in any case. Closing a closed Conn returns nil.
+func (c *Conn) Close(ctx context.Context) error {
+	if c.closed {
+		return nil
+	}
+	if c.busy != nil {
+		// The result is abandoned; do not read it.
+		c.busy.abandon(ErrConnClosed)
+	}
+	c.wr.Reset()
+	c.wr.StartCommand()
+	c.wr.B = append(c.wr.B, wire.ComQuit)
+	c.wr.Finish()
+	if dl, ok := ctx.Deadline(); ok {
+		c.nc.SetWriteDeadline(dl)
+	} else {
+		c.nc.SetWriteDeadline(time.Now().Add(time.Second))
+	}
+	c.flushRaw()
+	return c.shutdown()
+}
+
+// shutdown closes the network connection without a goodbye.
+func (c *Conn) shutdown() error {
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	err := c.nc.Close()
+	if errors.Is(err, net.ErrClosed) {
+		err = nil
+	}
+	return err
+}
+
+// fail closes the connection after an I/O or protocol error and wraps err for the caller.
+func (c *Conn) fail(op string, err error, safe bool) error {
+	c.shutdown()
+	var ce *ConnError
+	if errors.As(err, &ce) {
+		return err
+	}
+	if err == io.ErrUnexpectedEOF || errors.Is(err, io.EOF) {
+		err = errors.New("server closed the connection")
+	}
+	return &ConnError{Op: op, Err: err, safe: safe}
+}
+
+// flushRaw writes the write buffer; the caller handles errors.
+func (c *Conn) flushRaw() error {
+	_, err := c.nc.Write(c.wr.B)
+	c.wr.Reset()
+	return err
+}
+
+// flush writes the buffered command(s). A failure closes the connection; it is safe to retry
+// when nothing at all was written.
+func (c *Conn) flush() error {
+	n, err := c.nc.Write(c.wr.B)
+	c.wr.Reset()
+	if err != nil {
+		return c.fail("write", err, n == 0)
+	}
+	if len(c.closeAfter) > 0 {
+		for _, st := range c.closeAfter {
+			c.queueClose(st)
+		}
+		clear(c.closeAfter)
+		c.closeAfter = c.closeAfter[:0]
+	}
+	return nil
+}
+
+// readPacket reads the next packet of a response; a failure closes the connection.
+func (c *Conn) readPacket() ([]byte, error) {
+	p, err := c.rd.Next()
+	if err != nil {
+		return nil, c.fail("read", err, false)
+	}
+	return p, nil
+}
+
+// serverError decodes an ERR packet into a *MySQLError (or a ConnError when it is malformed).
+func (c *Conn) serverError(p []byte) error {
+	e, err := wire.ParseERR(p)
+	if err != nil {
+		return c.fail("read", err, false)
+	}
+	return &MySQLError{Number: e.Number, SQLState: e.SQLState, Message: e.Message}
+}
+
+// noteOK records the server status and session changes carried by an OK packet.
+func (c *Conn) noteOK(ok *wire.OK) {
+	c.status = ok.Status
+	if len(ok.SessionState) > 0 {
+		wire.ParseSessionState(ok.SessionState, func(kind byte, name, value []byte) {
+			if kind == wire.SessionTrackSystemVariables && string(name) == "character_set_client" {
+				c.charset = string(value)
+			}
+		})
+	}
+}

@@ -1,0 +1,482 @@
+package myx
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/myxdb/myx/internal/wire"
+)
+
+// Result is the outcome of a statement that returns no rows.
+type Result struct {
+	// RowsAffected is the number of rows changed (or matched, with ClientFoundRows); for
+	// several statements in one call, the sum.
+	RowsAffected uint64
+	// LastInsertID is the AUTO_INCREMENT value generated for the first row inserted by the last
+	// statement that generated one; 0 if none did.
+	LastInsertID uint64
+	// Warnings is the server's warning count for the last statement (SHOW WARNINGS lists them).
+	Warnings uint16
+	// Info is the server's human-readable summary ("Records: 3  Duplicates: 0  Warnings: 0"),
+	// if any.
+	Info string
+}
+
+func (r *Result) add(ok *wire.OK) {
+	r.RowsAffected += ok.AffectedRows
+	if ok.LastInsertID != 0 {
+		r.LastInsertID = ok.LastInsertID
+	}
+	r.Warnings = ok.Warnings
+	if len(ok.Info) > 0 {
+		r.Info = string(ok.Info)
+	}
+}
+
+// staleAfter is how long a connection may sit idle before a command first checks, without a
+// round trip, whether the server has closed it.
+const staleAfter = time.Second
+
+// start prepares the connection for a new command under ctx.
+func (c *Conn) start(ctx context.Context) error {
+	if c.closed {
+		return ErrConnClosed
+	}
+	if c.busy != nil {
+		return ErrConnBusy
+	}
+	if err := ctx.Err(); err != nil {
+		return &InterruptedError{Cause: err}
+	}
+	if c.killPending {
+		if err := c.settleKill(ctx); err != nil {
+			return err
+		}
+	}
+	if time.Since(c.lastUsed) > staleAfter {
+		if err := c.checkStale(); err != nil {
+			c.shutdown()
+			return &ConnError{Op: "write", Err: err, safe: true}
+		}
+	}
+	c.cancel.arm(ctx)
+	return nil
+}
+
+// end finishes a command begun with start and turns what happened to its context into the
+// error the caller sees.
+func (c *Conn) end(ctx context.Context, err error) error {
+	fired, killed, forced := c.cancel.disarm()
+	c.lastUsed = time.Now()
+	if !fired {
+		return err
+	}
+	if err == nil {
+		// The work finished before the interruption took effect: report it as done. A KILL
+		// that arrived late may still be pending on the server.
+		if killed {
+			c.killPending = true
+		}
+		return nil
+	}
+	var me *MySQLError
+	if errors.As(err, &me) {
+		if me.Number != ErQueryInterrupted && killed {
+			c.killPending = true
+		}
+		return &InterruptedError{Cause: ctx.Err(), Server: err}
+	}
+	if c.closed || forced {
+		c.shutdown()
+		return &InterruptedError{Cause: ctx.Err(), ConnClosed: true}
+	}
+	return err
+}
+
+// settleKill consumes a KILL QUERY that may have reached the server after the statement it was
+// meant for had finished, so that it cannot interrupt the next one.
+func (c *Conn) settleKill(ctx context.Context) error {
+	c.killPending = false
+	_, err := c.execText(ctx, "DO 0")
+	var me *MySQLError
+	if errors.As(err, &me) && me.Number == ErQueryInterrupted {
+		return nil
+	}
+	return err
+}
+
+// Exec runs a statement that returns no rows (rows it does return are read and discarded) and
+// reports rows affected and the last insert id. Arguments bind to '?' placeholders: by default
+// through a server-side prepared statement from the connection's cache; with
+// Config.InterpolateParams, escaped into the text on the client. The context covers the whole
+// call.
+func (c *Conn) Exec(ctx context.Context, query string, args ...any) (Result, error) {
+	if err := c.start(ctx); err != nil {
+		return Result{}, err
+	}
+	res, err := c.exec(ctx, query, args)
+	return res, c.end(ctx, err)
+}
+
+func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, error) {
+	files, args := splitLocalFiles(args)
+	if len(args) == 0 || c.cfg.InterpolateParams || files != nil {
+		text := query
+		if len(args) > 0 {
+			var err error
+			if text, err = c.interpolate(query, args); err != nil {
+				return Result{}, err
+			}
+		}
+		return c.execTextFiles(text, files)
+	}
+	st, err := c.stmtFor(query)
+	if err != nil {
+		return Result{}, err
+	}
+	return c.execStmt(st, args)
+}
+
+// execText runs a text statement with no arguments on an idle connection (used internally).
+func (c *Conn) execText(ctx context.Context, query string) (Result, error) {
+	return c.execTextFiles(query, nil)
+}
+
+func (c *Conn) execTextFiles(query string, files []*LocalFile) (Result, error) {
+	c.wr.StartCommand()
+	c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, query)
+	c.wr.Finish()
+	if err := c.flush(); err != nil {
+		return Result{}, err
+	}
+	return c.readExecResponse(false, nil, files)
+}
+
+func (c *Conn) execStmt(st *stmt, args []any) (Result, error) {
+	if err := c.appendExecute(st, args); err != nil {
+		return Result{}, err
+	}
+	if err := c.flush(); err != nil {
+		return Result{}, err
+	}
+	return c.readExecResponse(true, st, nil)
+}
+
+// readExecResponse reads a whole response, discarding rows, summing the OK packets.
+func (c *Conn) readExecResponse(binary bool, st *stmt, files []*LocalFile) (Result, error) {
+	var res Result
+	c.rd.Seq = 1
+	var firstErr error
+	for {
+		rs, err := c.readHead(binary, st, files)
+		if err != nil {
+			if firstErr != nil {
+				return res, firstErr
+			}
+			return res, err
+		}
+		if rs.cols == nil {
+			res.add(&rs.ok)
+		} else {
+			if err := c.skipRows(); err != nil {
+				return res, err
+			}
+		}
+		if errors.Is(rs.fileErr, ErrLocalInfileDenied) || rs.fileErr != nil {
+			firstErr = rs.fileErr
+		}
+		if c.status&wire.StatusMoreResultsExists == 0 {
+			return res, firstErr
+		}
+	}
+}
+
+// head is the start of one result in a response: either an OK (cols == nil) or the column
+// metadata of a result set.
+type head struct {
+	ok      wire.OK
+	cols    []Column
+	types   []byte
+	fileErr error
+}
+
+// readHead reads the first packets of one result.
+func (c *Conn) readHead(binary bool, st *stmt, files []*LocalFile) (head, error) {
+	var h head
+	p, err := c.readPacket()
+	if err != nil {
+		return h, err
+	}
+	if len(p) == 0 {
+		return h, c.fail("read", errors.New("empty response packet"), false)
+	}
+	switch p[0] {
+	case wire.HeaderOK:
+		h.ok, err = wire.ParseOK(p, c.caps)
+		if err != nil {
+			return h, c.fail("read", err, false)
+		}
+		c.noteOK(&h.ok)
+		return h, nil
+	case wire.HeaderERR:
+		c.status &^= wire.StatusMoreResultsExists
+		return h, c.serverError(p)
+	case wire.HeaderLocalInfile:
+		if binary {
+			return h, c.fail("read", errors.New("LOCAL INFILE request in reply to a prepared statement"), false)
+		}
+		name, _ := wire.LocalInfileRequest(p)
+		h.fileErr = c.sendLocalFile(name, files)
+		if c.closed {
+			return h, h.fileErr
+		}
+		nh, err := c.readHead(false, nil, nil)
+		nh.fileErr = h.fileErr
+		return nh, err
+	}
+	n, metaFollows, err := wire.ParseColumnCount(p, c.caps)
+	if err != nil {
+		return h, c.fail("read", err, false)
+	}
+	if !metaFollows {
+		if st == nil || len(st.cols) != n {
+			return h, c.fail("read", errors.New("server skipped column metadata the client does not have"), false)
+		}
+		h.cols, h.types = st.cols, st.types
+		return h, nil
+	}
+	h.cols, h.types, err = c.readColumns(n)
+	if err != nil {
+		return h, err
+	}
+	if st != nil {
+		st.cols, st.types = h.cols, h.types
+	}
+	return h, nil
+}
+
+// readColumns reads n column definitions (and the EOF after them without DEPRECATE_EOF).
+func (c *Conn) readColumns(n int) ([]Column, []byte, error) {
+	cols := make([]Column, n)
+	types := make([]byte, n)
+	ext := c.caps&wire.MariaDBClientExtendedMetadata != 0
+	if c.colCache == nil {
+		c.colCache = make(map[string]*Column)
+	}
+	for i := range cols {
+		p, err := c.readPacket()
+		if err != nil {
+			return nil, nil, err
+		}
+		if col, ok := c.colCache[string(p)]; ok {
+			cols[i] = *col
+		} else {
+			d, err := wire.ParseColumnDef(p, ext)
+			if err != nil {
+				return nil, nil, c.fail("read", err, false)
+			}
+			cols[i] = newColumn(&d)
+			if len(c.colCache) >= 4096 {
+				clear(c.colCache)
+			}
+			col := cols[i]
+			c.colCache[string(p)] = &col
+		}
+		types[i] = byte(cols[i].Type)
+	}
+	if c.caps&wire.ClientDeprecateEOF == 0 {
+		if err := c.readEOF(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return cols, types, nil
+}
+
+func (c *Conn) readEOF() error {
+	p, err := c.readPacket()
+	if err != nil {
+		return err
+	}
+	if !wire.IsEOF(p) {
+		return c.fail("read", errors.New("expected EOF packet"), false)
+	}
+	return nil
+}
+
+// skipRows reads and discards rows up to the end of the current result set.
+func (c *Conn) skipRows() error {
+	deprecateEOF := c.caps&wire.ClientDeprecateEOF != 0
+	for {
+		p, err := c.readPacket()
+		if err != nil {
+			return err
+		}
+		if len(p) > 0 && p[0] == wire.HeaderERR {
+			c.status &^= wire.StatusMoreResultsExists
+			return c.serverError(p)
+		}
+		if wire.IsResultEnd(p, deprecateEOF) {
+			return c.readResultEnd(p, deprecateEOF, nil)
+		}
+	}
+}
+
+// readResultEnd decodes the packet that ends a result set and records the status.
+func (c *Conn) readResultEnd(p []byte, deprecateEOF bool, res *Result) error {
+	if deprecateEOF {
+		ok, err := wire.ParseOK(p, c.caps)
+		if err != nil {
+			return c.fail("read", err, false)
+		}
+		c.noteOK(&ok)
+		if res != nil {
+			res.Warnings = ok.Warnings
+		}
+		return nil
+	}
+	warnings, status, err := wire.ParseEOF(p)
+	if err != nil {
+		return c.fail("read", err, false)
+	}
+	c.status = status
+	if res != nil {
+		res.Warnings = warnings
+	}
+	return nil
+}
+
+// Query runs a statement that returns rows and streams them: nothing is buffered beyond the
+// packet being read. The returned Rows must be closed (reading to the end closes it); until
+// then the connection cannot run other commands. The context covers the call and the whole
+// life of the Rows.
+func (c *Conn) Query(ctx context.Context, query string, args ...any) (*Rows, error) {
+	r := &Rows{}
+	if err := c.query(ctx, r, query, args); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) error {
+	if err := c.start(ctx); err != nil {
+		return err
+	}
+	var st *stmt
+	var err error
+	files, args := splitLocalFiles(args)
+	if len(args) == 0 || c.cfg.InterpolateParams || files != nil {
+		text := query
+		if len(args) > 0 {
+			text, err = c.interpolate(query, args)
+		}
+		if err == nil {
+			c.wr.StartCommand()
+			c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, text)
+			c.wr.Finish()
+			err = c.flush()
+		}
+	} else {
+		st, err = c.stmtFor(query)
+		if err == nil {
+			err = c.appendExecute(st, args)
+		}
+		if err == nil {
+			err = c.flush()
+		}
+	}
+	if err != nil {
+		return c.end(ctx, err)
+	}
+	c.rd.Seq = 1
+	h, err := c.readHead(st != nil, st, files)
+	if err == nil && h.fileErr != nil {
+		err = h.fileErr
+		if !c.closed && c.status&wire.StatusMoreResultsExists != 0 {
+			c.discardResponse()
+		}
+	}
+	if err != nil {
+		return c.end(ctx, err)
+	}
+	r.init(ctx, c, st, &h)
+	return nil
+}
+
+// discardResponse reads whatever remains of the current response.
+func (c *Conn) discardResponse() {
+	for !c.closed && c.status&wire.StatusMoreResultsExists != 0 {
+		h, err := c.readHead(false, nil, nil)
+		if err != nil {
+			return
+		}
+		if h.cols != nil && c.skipRows() != nil {
+			return
+		}
+	}
+}
+
+// QueryRow runs a query expected to return at most one row. Errors are deferred to Row.Scan,
+// which returns ErrNoRows when there is no row.
+func (c *Conn) QueryRow(ctx context.Context, query string, args ...any) *Row {
+	row := &Row{}
+	row.err = c.query(ctx, &row.rows, query, args)
+	return row
+}
+
+// Ping checks that the server answers (COM_PING).
+func (c *Conn) Ping(ctx context.Context) error {
+	if err := c.start(ctx); err != nil {
+		return err
+	}
+	return c.end(ctx, c.simpleCommand(wire.ComPing))
+}
+
+// simpleCommand sends a one-byte command and reads its OK.
+func (c *Conn) simpleCommand(cmd byte) error {
+	c.wr.StartCommand()
+	c.wr.B = append(c.wr.B, cmd)
+	c.wr.Finish()
+	if err := c.flush(); err != nil {
+		return err
+	}
+	c.rd.Seq = 1
+	p, err := c.readPacket()
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(p) > 0 && p[0] == wire.HeaderOK:
+		ok, err := wire.ParseOK(p, c.caps)
+		if err != nil {
+			return c.fail("read", err, false)
+		}
+		c.noteOK(&ok)
+		return nil
+	case len(p) > 0 && p[0] == wire.HeaderERR:
+		return c.serverError(p)
+	}
+	return c.fail("read", errors.New("unexpected reply"), false)
+}
+
+// ResetSession runs COM_RESET_CONNECTION: the server rolls back any transaction, drops
+// temporary tables, user variables and prepared statements, and restores session variables to
+// their global values; the connection's configured session settings are then applied again.
+// The statement cache is emptied (the server has forgotten the statements).
+func (c *Conn) ResetSession(ctx context.Context) error {
+	if err := c.start(ctx); err != nil {
+		return err
+	}
+	err := c.simpleCommand(wire.ComResetConnection)
+	if err == nil {
+		c.stmts.forget()
+		c.charset = charsetOf(c.cfg.Collation)
+		if _, setNames := handshakeCollation(c.cfg.Collation); setNames != "" {
+			_, err = c.execText(ctx, "SET NAMES "+charsetOf(setNames)+" COLLATE "+setNames)
+		}
+		if err == nil {
+			err = c.initSession(ctx)
+		}
+	}
+	return c.end(ctx, err)
+}

@@ -1,0 +1,289 @@
+package myx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/myxdb/myx/internal/wire"
+)
+
+// stmt is a server-side prepared statement.
+type stmt struct {
+	id     uint32
+	query  string
+	params int
+	cols   []Column
+	types  []byte
+	values [][]byte // reusable row scratch
+	// LRU links (cache-owned statements only)
+	prev, next *stmt
+	cached     bool
+}
+
+// stmtCache is a per-connection LRU of prepared statements keyed by query text. Evicted
+// statements are closed with COM_STMT_CLOSE, which has no reply and travels with the next
+// command.
+type stmtCache struct {
+	m          map[string]*stmt
+	head, tail *stmt // head = most recently used
+}
+
+func (s *stmtCache) get(query string) *stmt {
+	st := s.m[query]
+	if st != nil && s.head != st {
+		s.unlink(st)
+		s.pushFront(st)
+	}
+	return st
+}
+
+func (s *stmtCache) unlink(st *stmt) {
+	if st.prev != nil {
+		st.prev.next = st.next
+	} else {
+		s.head = st.next
+	}
+	if st.next != nil {
+		st.next.prev = st.prev
+	} else {
+		s.tail = st.prev
+	}
+	st.prev, st.next = nil, nil
+}
+
+func (s *stmtCache) pushFront(st *stmt) {
+	st.next = s.head
+	if s.head != nil {
+		s.head.prev = st
+	}
+	s.head = st
+	if s.tail == nil {
+		s.tail = st
+	}
+}
+
+func (s *stmtCache) add(st *stmt) {
+	if s.m == nil {
+		s.m = make(map[string]*stmt)
+	}
+	st.cached = true
+	s.m[st.query] = st
+	s.pushFront(st)
+}
+
+// removeOldest drops the least recently used statement and returns it.
+func (s *stmtCache) removeOldest() *stmt {
+	st := s.tail
+	if st == nil {
+		return nil
+	}
+	s.remove(st)
+	return st
+}
+
+func (s *stmtCache) remove(st *stmt) {
+	s.unlink(st)
+	delete(s.m, st.query)
+	st.cached = false
+}
+
+func (s *stmtCache) len() int { return len(s.m) }
+
+// forget empties the cache without closing anything (the server already dropped them).
+func (s *stmtCache) forget() {
+	clear(s.m)
+	s.head, s.tail = nil, nil
+}
+
+// stmtFor returns the prepared statement for query, from the cache or newly prepared.
+func (c *Conn) stmtFor(query string) (*stmt, error) {
+	if st := c.stmts.get(query); st != nil {
+		return st, nil
+	}
+	st, err := c.prepare(query)
+	if err != nil {
+		return nil, err
+	}
+	if c.cfg.StatementCacheSize > 0 {
+		for c.stmts.len() >= c.cfg.StatementCacheSize {
+			c.queueClose(c.stmts.removeOldest())
+		}
+		c.stmts.add(st)
+	} else {
+		// No cache: the statement is closed with the next command, after this one used it.
+		c.queueCloseAfter(st)
+	}
+	return st, nil
+}
+
+// queueClose appends COM_STMT_CLOSE for st to the write buffer; it leaves with the next
+// command (the server sends no reply).
+func (c *Conn) queueClose(st *stmt) {
+	c.wr.StartCommand()
+	c.wr.B = wire.AppendStmtID(c.wr.B, wire.ComStmtClose, st.id)
+	c.wr.Finish()
+}
+
+// queueCloseAfter closes st once the current command has been written.
+func (c *Conn) queueCloseAfter(st *stmt) {
+	c.closeAfter = append(c.closeAfter, st)
+}
+
+// prepare sends COM_STMT_PREPARE and reads the statement's metadata.
+func (c *Conn) prepare(query string) (*stmt, error) {
+	c.wr.StartCommand()
+	c.wr.B = wire.AppendCommand(c.wr.B, wire.ComStmtPrepare, query)
+	c.wr.Finish()
+	if err := c.flush(); err != nil {
+		return nil, err
+	}
+	c.rd.Seq = 1
+	p, err := c.readPacket()
+	if err != nil {
+		return nil, err
+	}
+	if len(p) > 0 && p[0] == wire.HeaderERR {
+		return nil, c.serverError(p)
+	}
+	pok, err := wire.ParsePrepareOK(p)
+	if err != nil {
+		return nil, c.fail("read", err, false)
+	}
+	st := &stmt{id: pok.StmtID, query: query, params: int(pok.Params)}
+	if pok.Params > 0 {
+		// Parameter definitions carry nothing the client needs.
+		for range pok.Params {
+			if _, err := c.readPacket(); err != nil {
+				return nil, err
+			}
+		}
+		if c.caps&wire.ClientDeprecateEOF == 0 {
+			if err := c.readEOF(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if pok.Columns > 0 {
+		st.cols, st.types, err = c.readColumns(int(pok.Columns))
+		if err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// Stmt is a prepared statement owned by the caller (see Conn.Prepare). It belongs to one
+// connection and is valid until closed or until the connection's session is reset.
+type Stmt struct {
+	c  *Conn
+	st *stmt
+}
+
+// Prepare creates a server-side prepared statement. Exec and Query already prepare and cache
+// statements automatically; Prepare is for callers who want to manage one explicitly.
+func (c *Conn) Prepare(ctx context.Context, query string) (*Stmt, error) {
+	if err := c.start(ctx); err != nil {
+		return nil, err
+	}
+	st, err := c.prepare(query)
+	if err = c.end(ctx, err); err != nil {
+		return nil, err
+	}
+	return &Stmt{c: c, st: st}, nil
+}
+
+// ParamCount is the number of '?' placeholders.
+func (s *Stmt) ParamCount() int { return s.st.params }
+
+// Columns describes the result columns, as known at prepare time.
+func (s *Stmt) Columns() []Column { return s.st.cols }
+
+// Exec runs the statement; see Conn.Exec.
+func (s *Stmt) Exec(ctx context.Context, args ...any) (Result, error) {
+	if s.st == nil {
+		return Result{}, errStmtClosed
+	}
+	c := s.c
+	if err := c.start(ctx); err != nil {
+		return Result{}, err
+	}
+	res, err := c.execStmt(s.st, args)
+	return res, c.end(ctx, err)
+}
+
+// Query runs the statement; see Conn.Query.
+func (s *Stmt) Query(ctx context.Context, args ...any) (*Rows, error) {
+	if s.st == nil {
+		return nil, errStmtClosed
+	}
+	r := &Rows{}
+	if err := s.c.queryStmt(ctx, r, s.st, args); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// QueryRow runs the statement expecting at most one row; see Conn.QueryRow.
+func (s *Stmt) QueryRow(ctx context.Context, args ...any) *Row {
+	row := &Row{}
+	if s.st == nil {
+		row.err = errStmtClosed
+		return row
+	}
+	row.err = s.c.queryStmt(ctx, &row.rows, s.st, args)
+	return row
+}
+
+// Close deallocates the statement on the server. The COM_STMT_CLOSE leaves with the
+// connection's next command, or now if ctx allows a write; it never waits for a reply.
+func (s *Stmt) Close(ctx context.Context) error {
+	if s.st == nil {
+		return nil
+	}
+	st := s.st
+	s.st = nil
+	c := s.c
+	if c.closed {
+		return nil
+	}
+	c.queueClose(st)
+	if c.busy != nil {
+		return nil // sent with the next command
+	}
+	if err := c.start(ctx); err != nil {
+		return err
+	}
+	return c.end(ctx, c.flush())
+}
+
+var errStmtClosed = errors.New("myx: statement is closed")
+
+func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) error {
+	if err := c.start(ctx); err != nil {
+		return err
+	}
+	err := c.appendExecute(st, args)
+	if err == nil {
+		err = c.flush()
+	}
+	if err != nil {
+		return c.end(ctx, err)
+	}
+	c.rd.Seq = 1
+	h, err := c.readHead(true, st, nil)
+	if err != nil {
+		return c.end(ctx, err)
+	}
+	r.init(ctx, c, st, &h)
+	return nil
+}
+
+// ArgCountError reports a call whose argument count does not match the placeholders.
+type ArgCountError struct {
+	Want, Got int
+}
+
+func (e *ArgCountError) Error() string {
+	return fmt.Sprintf("myx: statement has %d placeholders but %d arguments were given", e.Want, e.Got)
+}
