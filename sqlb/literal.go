@@ -1,0 +1,176 @@
+package sqlb
+
+import (
+	"database/sql/driver"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"time"
+)
+
+// appendLiteral appends v as a SQL literal. It is used for DebugSQL and for the few
+// places where DDL cannot take parameters (defaults, ENUM members, comments).
+// noBackslashEscapes selects the quoting of the NO_BACKSLASH_ESCAPES SQL mode.
+func appendLiteral(buf []byte, v any, noBackslashEscapes bool) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(buf, "NULL"...), nil
+	case bool:
+		if x {
+			return append(buf, "TRUE"...), nil
+		}
+		return append(buf, "FALSE"...), nil
+	case int:
+		return strconv.AppendInt(buf, int64(x), 10), nil
+	case int8:
+		return strconv.AppendInt(buf, int64(x), 10), nil
+	case int16:
+		return strconv.AppendInt(buf, int64(x), 10), nil
+	case int32:
+		return strconv.AppendInt(buf, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(buf, x, 10), nil
+	case uint:
+		return strconv.AppendUint(buf, uint64(x), 10), nil
+	case uint8:
+		return strconv.AppendUint(buf, uint64(x), 10), nil
+	case uint16:
+		return strconv.AppendUint(buf, uint64(x), 10), nil
+	case uint32:
+		return strconv.AppendUint(buf, uint64(x), 10), nil
+	case uint64:
+		return strconv.AppendUint(buf, x, 10), nil
+	case float32:
+		return appendFloat(buf, float64(x), 32)
+	case float64:
+		return appendFloat(buf, x, 64)
+	case string:
+		return appendStringLiteral(buf, x, noBackslashEscapes), nil
+	case []byte:
+		if x == nil {
+			return append(buf, "NULL"...), nil
+		}
+		buf = append(buf, "X'"...)
+		buf = hex.AppendEncode(buf, x)
+		return append(buf, '\''), nil
+	case time.Time:
+		return appendStringLiteral(buf, formatDateTime(x), noBackslashEscapes), nil
+	case time.Duration:
+		return appendStringLiteral(buf, formatDuration(x), noBackslashEscapes), nil
+	case driver.Valuer:
+		if rv := reflect.ValueOf(x); rv.Kind() == reflect.Pointer && rv.IsNil() {
+			return append(buf, "NULL"...), nil
+		}
+		inner, err := x.Value()
+		if err != nil {
+			return buf, err
+		}
+		if _, again := inner.(driver.Valuer); again {
+			return buf, fmt.Errorf("sqlb: %T.Value returned another Valuer", v)
+		}
+		return appendLiteral(buf, inner, noBackslashEscapes)
+	}
+	// Named types (type Status string) and pointers.
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer:
+		if rv.IsNil() {
+			return append(buf, "NULL"...), nil
+		}
+		return appendLiteral(buf, rv.Elem().Interface(), noBackslashEscapes)
+	case reflect.String:
+		return appendStringLiteral(buf, rv.String(), noBackslashEscapes), nil
+	case reflect.Bool:
+		return appendLiteral(buf, rv.Bool(), noBackslashEscapes)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.AppendInt(buf, rv.Int(), 10), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.AppendUint(buf, rv.Uint(), 10), nil
+	case reflect.Float32, reflect.Float64:
+		return appendFloat(buf, rv.Float(), 64)
+	case reflect.Slice:
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			return appendLiteral(buf, rv.Bytes(), noBackslashEscapes)
+		}
+	}
+	return buf, fmt.Errorf("sqlb: cannot write a %T as a SQL literal", v)
+}
+
+func appendFloat(buf []byte, f float64, bits int) ([]byte, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return buf, fmt.Errorf("sqlb: %v has no SQL literal", f)
+	}
+	s := strconv.FormatFloat(f, 'g', -1, bits)
+	return append(buf, s...), nil
+}
+
+// appendStringLiteral appends s as a quoted string literal. Quotes are doubled, which
+// works in every SQL mode; in the default mode backslashes and the characters that
+// disturb logs and terminals are escaped with a backslash too.
+func appendStringLiteral(buf []byte, s string, noBackslashEscapes bool) []byte {
+	buf = append(buf, '\'')
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch == '\'':
+			buf = append(buf, '\'', '\'')
+		case noBackslashEscapes:
+			buf = append(buf, ch)
+		case ch == '\\':
+			buf = append(buf, '\\', '\\')
+		case ch == 0:
+			buf = append(buf, '\\', '0')
+		case ch == '\n':
+			buf = append(buf, '\\', 'n')
+		case ch == '\r':
+			buf = append(buf, '\\', 'r')
+		case ch == 0x1a:
+			buf = append(buf, '\\', 'Z')
+		default:
+			buf = append(buf, ch)
+		}
+	}
+	return append(buf, '\'')
+}
+
+// formatDateTime writes a time as the server's DATETIME text, in the time's own
+// location, with microseconds when there are any.
+func formatDateTime(t time.Time) string {
+	if t.Nanosecond() == 0 {
+		return t.Format("2006-01-02 15:04:05")
+	}
+	return t.Format("2006-01-02 15:04:05.000000")
+}
+
+// formatDuration writes a duration as TIME text: [-]HHH:MM:SS[.ffffff].
+func formatDuration(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign = "-"
+		d = -d
+	}
+	micros := (d % time.Second) / time.Microsecond
+	secs := int64(d / time.Second)
+	s := fmt.Sprintf("%s%02d:%02d:%02d", sign, secs/3600, secs/60%60, secs%60)
+	if micros != 0 {
+		s += fmt.Sprintf(".%06d", int64(micros))
+	}
+	return s
+}
+
+// stringLiteral writes a string literal into the SQL text.
+func (c *compiler) stringLiteral(s string) {
+	c.w.buf = appendStringLiteral(c.w.buf, s, c.d.NoBackslashEscapes)
+}
+
+// literal writes a value as a literal into the SQL text (DDL only).
+func (c *compiler) literal(v any) {
+	buf, err := appendLiteral(c.w.buf, v, c.d.NoBackslashEscapes)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.w.buf = buf
+}
