@@ -40,7 +40,7 @@ type Conn struct {
 	lastUsed    time.Time
 	stmts       stmtCache
 	maxAllowed  int // server's max_allowed_packet, learned lazily (0 = unknown)
-	killPending bool
+	noBulk      bool // tests: pretend COM_STMT_BULK_EXECUTE is unavailable
 	closeAfter  []*stmt // uncached statements to close once the current command is written
 
 	cancel canceler

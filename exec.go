@@ -49,11 +49,6 @@ func (c *Conn) start(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return &InterruptedError{Cause: err}
 	}
-	if c.killPending {
-		if err := c.settleKill(ctx); err != nil {
-			return err
-		}
-	}
 	if time.Since(c.lastUsed) > staleAfter {
 		if err := c.checkStale(); err != nil {
 			c.shutdown()
@@ -67,41 +62,24 @@ func (c *Conn) start(ctx context.Context) error {
 // end finishes a command begun with start and turns what happened to its context into the
 // error the caller sees.
 func (c *Conn) end(ctx context.Context, err error) error {
-	fired, killed, forced := c.cancel.disarm()
+	fired, _, forced := c.cancel.disarm()
 	c.lastUsed = time.Now()
 	if !fired {
 		return err
 	}
 	if err == nil {
-		// The work finished before the interruption took effect: report it as done. A KILL
-		// that arrived late may still be pending on the server.
-		if killed {
-			c.killPending = true
-		}
+		// The work finished before the interruption took effect: report it as done. (A KILL
+		// QUERY that reaches the server between statements does not carry over to the next
+		// one, and the kill has completed before the connection is used again.)
 		return nil
 	}
 	var me *MySQLError
 	if errors.As(err, &me) {
-		if me.Number != ErQueryInterrupted && killed {
-			c.killPending = true
-		}
 		return &InterruptedError{Cause: ctx.Err(), Server: err}
 	}
 	if c.closed || forced {
 		c.shutdown()
 		return &InterruptedError{Cause: ctx.Err(), ConnClosed: true}
-	}
-	return err
-}
-
-// settleKill consumes a KILL QUERY that may have reached the server after the statement it was
-// meant for had finished, so that it cannot interrupt the next one.
-func (c *Conn) settleKill(ctx context.Context) error {
-	c.killPending = false
-	_, err := c.execText(ctx, "DO 0")
-	var me *MySQLError
-	if errors.As(err, &me) && me.Number == ErQueryInterrupted {
-		return nil
 	}
 	return err
 }

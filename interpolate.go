@@ -184,14 +184,14 @@ func (c *Conn) appendLiteral(b []byte, a any, noBackslash bool) ([]byte, error) 
 			return b, fmt.Errorf("time %v outside the DATETIME range (years 0 to 9999)", v)
 		}
 		b = append(b, '\'')
-		b = appendDateTime(b, dt, 6)
+		b = appendDateTime(b, dt, literalFsp(dt.Micros))
 		return append(b, '\''), nil
 	case time.Duration:
 		if v > maxTimeArg || v < -maxTimeArg {
 			return b, fmt.Errorf("duration %v out of TIME range", v)
 		}
 		b = append(b, '\'')
-		b = appendDuration(b, v, 6)
+		b = appendDuration(b, v, literalFsp(int(v%time.Second)))
 		return append(b, '\''), nil
 	case driver.Valuer:
 		dv, err := callValuer(v)
@@ -271,8 +271,15 @@ func appendQuoted(b []byte, s string, noBackslash bool) []byte {
 	return append(b, '\'')
 }
 
-// appendDateTime formats d as "YYYY-MM-DD HH:MM:SS[.ffffff]" with up to fsp fractional digits
-// (trailing zeros kept to fsp; none when the value has no fraction and fsp is 6 for literals).
+// literalFsp is the number of fractional digits a literal needs: 6, or none without a fraction.
+func literalFsp(frac int) int {
+	if frac != 0 {
+		return 6
+	}
+	return 0
+}
+
+// appendDateTime formats d as "YYYY-MM-DD HH:MM:SS[.ffffff]" with fsp fractional digits.
 func appendDateTime(b []byte, d wire.DateTime, fsp int) []byte {
 	b = append4(b, d.Year)
 	b = append(b, '-')
@@ -296,10 +303,9 @@ func appendDate(b []byte, d wire.DateTime) []byte {
 	return append2(b, d.Day)
 }
 
-// appendFraction appends ".ffffff" truncated to fsp digits; nothing when fsp is 0, or when fsp
-// is 6 and micros is 0 (a literal without fraction).
+// appendFraction appends ".ffffff" truncated to fsp digits; nothing when fsp is 0.
 func appendFraction(b []byte, micros, fsp int) []byte {
-	if fsp <= 0 || (fsp == 6 && micros == 0) {
+	if fsp <= 0 {
 		return b
 	}
 	var digits [6]byte

@@ -31,6 +31,14 @@ type Rows struct {
 	err    error
 	closed bool
 	hasRow bool
+	// internal is set for queries the connection runs inside another command: they do not end
+	// the command when they finish.
+	internal bool
+
+	// struct-scan plan cache (see RowToStructByName)
+	plan     *structPlan
+	planLax  bool
+	planDest []any
 }
 
 func (r *Rows) init(ctx context.Context, c *Conn, st *stmt, h *head) {
@@ -80,6 +88,9 @@ func (r *Rows) release() {
 	c := r.c
 	if c.busy == r {
 		c.busy = nil
+	}
+	if r.internal {
+		return
 	}
 	if err := c.end(r.ctx, r.err); err != nil {
 		r.err = err

@@ -527,7 +527,7 @@ func (r *Rows) appendText(b []byte, i int) ([]byte, error) {
 		if err != nil {
 			return b, err
 		}
-		return appendDateTimeFsp(b, d, int(col.Decimals)), nil
+		return appendDateTime(b, d, fspOf(col)), nil
 	case wire.TypeTime, wire.TypeTime2:
 		d, err := wire.DecodeBinaryTime(raw)
 		if err != nil {
@@ -545,17 +545,6 @@ func fspOf(col *Column) int {
 	return int(col.Decimals)
 }
 
-// appendDateTimeFsp formats like the server: exactly fsp fractional digits.
-func appendDateTimeFsp(b []byte, d wire.DateTime, fsp int) []byte {
-	if fsp > 6 {
-		fsp = 0
-	}
-	if fsp == 6 && d.Micros == 0 {
-		b = appendDateTime(b, d, 0)
-		return append(b, ".000000"...)
-	}
-	return appendDateTime(b, d, fsp)
-}
 
 // bytes returns a copy of the value (in text form for binary-protocol numbers and times).
 func (r *Rows) bytes(i int, dst []byte) ([]byte, error) {

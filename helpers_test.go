@@ -1,0 +1,83 @@
+package myx_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
+)
+
+// testConfig returns the test server's configuration, or ends the test (failing in CI) when
+// there is none.
+func testConfig(t testing.TB) *myx.Config {
+	t.Helper()
+	dsn := mysqltest.Require(t)
+	cfg, err := myx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatalf("MYSQL_TEST_DSN: %v", err)
+	}
+	return cfg
+}
+
+// connect opens a connection to the test server, closed when the test ends; edit adjusts the
+// configuration first.
+func connect(t testing.TB, edit ...func(*myx.Config)) *myx.Conn {
+	t.Helper()
+	cfg := testConfig(t)
+	for _, e := range edit {
+		e(cfg)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := myx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}
+
+var nonWord = regexp.MustCompile(`[^a-zA-Z0-9_]+`)
+
+// uniqueName gives a table name unique to this test run.
+func uniqueName(t testing.TB) string {
+	var b [4]byte
+	rand.Read(b[:])
+	name := strings.ToLower(nonWord.ReplaceAllString(t.Name(), "_"))
+	if len(name) > 40 {
+		name = name[:40]
+	}
+	return "t_" + name + "_" + hex.EncodeToString(b[:])
+}
+
+// newTable creates a table with the given column definitions, dropped when the test ends.
+func newTable(t testing.TB, c *myx.Conn, columns string) string {
+	t.Helper()
+	name := uniqueName(t)
+	ctx := context.Background()
+	if _, err := c.Exec(ctx, "CREATE TABLE "+name+" ("+columns+")"); err != nil {
+		t.Fatalf("create table: %v", err)
+	}
+	t.Cleanup(func() {
+		cfg := testConfig(t)
+		dc, err := myx.ConnectConfig(ctx, cfg)
+		if err != nil {
+			return
+		}
+		defer dc.Close(ctx)
+		dc.Exec(ctx, "DROP TABLE IF EXISTS "+name)
+	})
+	return name
+}
+
+func ctxT(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
