@@ -33,15 +33,15 @@ type Conn struct {
 	server ServerInfo
 	secure bool // TLS or unix socket
 
-	status      uint16 // server status flags from the last OK/EOF
-	charset     string // connection character set, kept current through session tracking
-	closed      bool
-	busy        *Rows // the result being streamed, if any
-	lastUsed    time.Time
-	stmts       stmtCache
-	maxAllowed  int // server's max_allowed_packet, learned lazily (0 = unknown)
-	noBulk      bool // tests: pretend COM_STMT_BULK_EXECUTE is unavailable
-	closeAfter  []*stmt // uncached statements to close once the current command is written
+	status     uint16 // server status flags from the last OK/EOF
+	charset    string // connection character set, kept current through session tracking
+	closed     bool
+	busy       *Rows // the result being streamed, if any
+	lastUsed   time.Time
+	stmts      stmtCache
+	maxAllowed int     // server's max_allowed_packet, learned lazily (0 = unknown)
+	noBulk     bool    // tests: pretend COM_STMT_BULK_EXECUTE is unavailable
+	closeAfter []*stmt // uncached statements to close once the current command is written
 
 	cancel canceler
 

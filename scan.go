@@ -545,7 +545,6 @@ func fspOf(col *Column) int {
 	return int(col.Decimals)
 }
 
-
 // bytes returns a copy of the value (in text form for binary-protocol numbers and times).
 func (r *Rows) bytes(i int, dst []byte) ([]byte, error) {
 	if r.isNumericBinary(i) || (r.binary && isTemporalType(r.types[i])) {
