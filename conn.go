@@ -483,6 +483,8 @@ func (c *Conn) flush() error {
 	if err != nil {
 		return c.fail("write", err, n == 0)
 	}
+	// The reply continues the sequence of the last packet written.
+	c.rd.Seq = c.wr.Seq
 	if len(c.closeAfter) > 0 {
 		for _, st := range c.closeAfter {
 			c.queueClose(st)

@@ -97,10 +97,13 @@ func (e *ConnError) SafeToRetry() bool { return e.safe }
 // errors.Is(err, context.Canceled) or context.DeadlineExceeded holds; Server is the server's
 // error for the interrupted statement (usually 1317), if one arrived; ConnClosed reports whether
 // the connection had to be closed because it could not be brought back to a known state.
+// Completed reports that the server finished the statement despite the interruption (its
+// effects are applied, as for an interrupted SLEEP or a statement that was about to finish).
 type InterruptedError struct {
 	Cause      error // ctx.Err()
 	Server     error
 	ConnClosed bool
+	Completed  bool
 }
 
 func (e *InterruptedError) Error() string {
@@ -110,6 +113,9 @@ func (e *InterruptedError) Error() string {
 	}
 	if e.ConnClosed {
 		s += "; connection closed"
+	}
+	if e.Completed {
+		s += "; the statement completed on the server"
 	}
 	return s
 }

@@ -62,16 +62,20 @@ func (c *Conn) start(ctx context.Context) error {
 // end finishes a command begun with start and turns what happened to its context into the
 // error the caller sees.
 func (c *Conn) end(ctx context.Context, err error) error {
-	fired, _, forced := c.cancel.disarm()
+	fired, killed, forced := c.cancel.disarm()
 	c.lastUsed = time.Now()
 	if !fired {
 		return err
 	}
 	if err == nil {
-		// The work finished before the interruption took effect: report it as done. (A KILL
+		if !killed {
+			return nil // the call finished before the interruption began
+		}
+		// The server answered OK although it was told to stop: some statements (SLEEP, or
+		// one that was about to finish) complete anyway. Their effects stand; say so. (A KILL
 		// QUERY that reaches the server between statements does not carry over to the next
 		// one, and the kill has completed before the connection is used again.)
-		return nil
+		return &InterruptedError{Cause: ctx.Err(), Completed: true}
 	}
 	var me *MySQLError
 	if errors.As(err, &me) {
@@ -144,7 +148,6 @@ func (c *Conn) execStmt(st *stmt, args []any) (Result, error) {
 // readExecResponse reads a whole response, discarding rows, summing the OK packets.
 func (c *Conn) readExecResponse(binary bool, st *stmt, files []*LocalFile) (Result, error) {
 	var res Result
-	c.rd.Seq = 1
 	var firstErr error
 	for {
 		rs, err := c.readHead(binary, st, files)
@@ -366,7 +369,6 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	if err != nil {
 		return c.end(ctx, err)
 	}
-	c.rd.Seq = 1
 	h, err := c.readHead(st != nil, st, files)
 	if err == nil && h.fileErr != nil {
 		err = h.fileErr
@@ -418,7 +420,6 @@ func (c *Conn) simpleCommand(cmd byte) error {
 	if err := c.flush(); err != nil {
 		return err
 	}
-	c.rd.Seq = 1
 	p, err := c.readPacket()
 	if err != nil {
 		return err

@@ -105,7 +105,6 @@ func (c *Conn) queryInternal(r *Rows, query string) error {
 	if err := c.flush(); err != nil {
 		return err
 	}
-	c.rd.Seq = 1
 	h, err := c.readHead(false, nil, nil)
 	if err != nil {
 		return err

@@ -138,7 +138,6 @@ func (c *Conn) prepare(query string) (*stmt, error) {
 	if err := c.flush(); err != nil {
 		return nil, err
 	}
-	c.rd.Seq = 1
 	p, err := c.readPacket()
 	if err != nil {
 		return nil, err
@@ -270,7 +269,6 @@ func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) err
 	if err != nil {
 		return c.end(ctx, err)
 	}
-	c.rd.Seq = 1
 	h, err := c.readHead(true, st, nil)
 	if err != nil {
 		return c.end(ctx, err)
