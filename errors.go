@@ -39,6 +39,7 @@ const (
 	ErLockDeadlock        = 1213
 	ErQueryInterrupted    = 1317
 	ErUnknownStmtHandler  = 1243
+	ErUnsupportedPS       = 1295 // this command is not supported in the prepared statement protocol
 	ErNeedReprepare       = 1615
 	ErConnectionKilled    = 1927 // MariaDB: the connection was killed
 	ErServerShutdown      = 1053

@@ -3,6 +3,7 @@ package myx
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/myxdb/myx/internal/wire"
@@ -113,11 +114,11 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 		}
 		return c.execTextFiles(text, files)
 	}
-	st, err := c.stmtFor(query)
+	st, err := c.sendExecute(query, args)
 	if err != nil {
 		return Result{}, err
 	}
-	return c.execStmt(st, args)
+	return c.readExecResponse(true, st, nil)
 }
 
 // execText runs a text statement with no arguments on an idle connection (used internally).
@@ -346,23 +347,25 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	var st *stmt
 	var err error
 	files, args := splitLocalFiles(args)
-	if len(args) == 0 || c.cfg.InterpolateParams || files != nil {
-		text := query
+	text := files != nil || len(args) > 0 && c.cfg.InterpolateParams || len(args) == 0 && !c.binaryWithoutArgs(query)
+	if !text {
+		// Rows come back in the binary protocol, cheaper for the server to produce and for us
+		// to decode than text; statements that cannot be prepared fall back to text.
+		st, err = c.sendExecute(query, args)
+		var me *MySQLError
+		if len(args) == 0 && errors.As(err, &me) && me.Number == ErUnsupportedPS {
+			text, err = true, nil
+		}
+	}
+	if text && err == nil {
+		q := query
 		if len(args) > 0 {
-			text, err = c.interpolate(query, args)
+			q, err = c.interpolate(query, args)
 		}
 		if err == nil {
 			c.wr.StartCommand()
-			c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, text)
+			c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, q)
 			c.wr.Finish()
-			err = c.flush()
-		}
-	} else {
-		st, err = c.stmtFor(query)
-		if err == nil {
-			err = c.appendExecute(st, args)
-		}
-		if err == nil {
 			err = c.flush()
 		}
 	}
@@ -381,6 +384,15 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	}
 	r.init(ctx, c, st, &h)
 	return nil
+}
+
+// binaryWithoutArgs reports whether a query without arguments should still go through a
+// prepared statement: when statements are cached, and the text cannot hold several statements.
+func (c *Conn) binaryWithoutArgs(query string) bool {
+	if c.cfg.StatementCacheSize == 0 || c.cfg.InterpolateParams {
+		return false
+	}
+	return !c.cfg.MultiStatements || !strings.Contains(query, ";")
 }
 
 // discardResponse reads whatever remains of the current response.

@@ -30,10 +30,19 @@ func (c *Conn) appendExecute(st *stmt, args []any) error {
 	if len(args) != st.params {
 		return &ArgCountError{Want: st.params, Got: len(args)}
 	}
+	return c.appendExecuteID(st.id, args)
+}
+
+// lastPrepared is the statement id MariaDB accepts for "the statement prepared just before",
+// which lets a prepare and its first execute travel together.
+const lastPrepared = 0xffffffff
+
+// appendExecuteID encodes COM_STMT_EXECUTE of statement id with args.
+func (c *Conn) appendExecuteID(id uint32, args []any) error {
 	w := &c.wr
 	mark := len(w.B)
 	w.StartCommand()
-	w.B = wire.AppendExecuteHeader(w.B, st.id, wire.CursorNone)
+	w.B = wire.AppendExecuteHeader(w.B, id, wire.CursorNone)
 	if n := len(args); n > 0 {
 		nullPos := len(w.B)
 		for range (n + 7) / 8 {

@@ -105,6 +105,73 @@ func (c *Conn) stmtFor(query string) (*stmt, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.keep(st)
+	return st, nil
+}
+
+// sendExecute writes COM_STMT_EXECUTE for query with args, preparing the statement first if
+// the cache does not have it. On MariaDB the prepare and the execute leave together (the execute
+// names "the last prepared statement"), so a statement's first use costs one round trip too.
+// When it returns nil the execute's response is next on the wire.
+func (c *Conn) sendExecute(query string, args []any) (*stmt, error) {
+	if st := c.stmts.get(query); st != nil {
+		if err := c.appendExecute(st, args); err != nil {
+			return nil, err
+		}
+		return st, c.flush()
+	}
+	if c.server.Flavor != MariaDB || !c.server.AtLeast(10, 2, 0) {
+		st, err := c.stmtFor(query)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.appendExecute(st, args); err != nil {
+			return nil, err
+		}
+		return st, c.flush()
+	}
+	mark := len(c.wr.B)
+	c.wr.StartCommand()
+	c.wr.B = wire.AppendCommand(c.wr.B, wire.ComStmtPrepare, query)
+	c.wr.Finish()
+	prepareSeq := c.wr.Seq
+	if err := c.appendExecuteID(lastPrepared, args); err != nil {
+		c.wr.B = c.wr.B[:mark]
+		return nil, err
+	}
+	executeSeq := c.wr.Seq
+	if err := c.flush(); err != nil {
+		return nil, err
+	}
+	c.rd.Seq = prepareSeq
+	st, err := c.readPrepare(query)
+	if err == nil && st.params != len(args) {
+		err = &ArgCountError{Want: st.params, Got: len(args)}
+		c.keep(st)
+		st = nil
+	}
+	if st == nil {
+		// The execute fails too (or ran with the wrong arguments); read and drop its reply.
+		if !c.closed {
+			c.rd.Seq = executeSeq
+			c.status = 0
+			if h, herr := c.readHead(true, nil, nil); herr == nil && h.cols != nil {
+				c.skipRows()
+				c.discardResponse()
+			} else if herr == nil {
+				c.discardResponse()
+			}
+		}
+		return nil, err
+	}
+	c.keep(st)
+	c.rd.Seq = executeSeq
+	return st, nil
+}
+
+// keep puts a newly prepared statement in the cache, evicting the least recently used, or, with
+// no cache, arranges for it to be closed after its use.
+func (c *Conn) keep(st *stmt) {
 	if c.cfg.StatementCacheSize > 0 {
 		for c.stmts.len() >= c.cfg.StatementCacheSize {
 			c.queueClose(c.stmts.removeOldest())
@@ -114,7 +181,6 @@ func (c *Conn) stmtFor(query string) (*stmt, error) {
 		// No cache: the statement is closed with the next command, after this one used it.
 		c.queueCloseAfter(st)
 	}
-	return st, nil
 }
 
 // queueClose appends COM_STMT_CLOSE for st to the write buffer; it leaves with the next
@@ -138,6 +204,11 @@ func (c *Conn) prepare(query string) (*stmt, error) {
 	if err := c.flush(); err != nil {
 		return nil, err
 	}
+	return c.readPrepare(query)
+}
+
+// readPrepare reads a COM_STMT_PREPARE response.
+func (c *Conn) readPrepare(query string) (*stmt, error) {
 	p, err := c.readPacket()
 	if err != nil {
 		return nil, err
