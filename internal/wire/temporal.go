@@ -176,6 +176,9 @@ func ParseTextDateTime(b []byte) (DateTime, error) {
 		return bad()
 	}
 	if len(b) == 10 {
+		if !d.valid() {
+			return bad()
+		}
 		return d, nil
 	}
 	if len(b) < 19 || (b[10] != ' ' && b[10] != 'T') || b[13] != ':' || b[16] != ':' {
