@@ -1,0 +1,191 @@
+package mysqltest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// EnvCacheDir is the environment variable that overrides where StartServer
+// caches initialized data directories; see TemplateCacheDir.
+const EnvCacheDir = "MYSQLTEST_CACHE_DIR"
+
+// templateMu serializes template creation within this process, so parallel
+// tests initialize a template once instead of once each.
+var templateMu sync.Mutex
+
+// errNoCache marks a template cache that cannot be used at all (no cache
+// directory), as opposed to an initialization that failed.
+var errNoCache = errors.New("template cache unavailable")
+
+// TemplateCacheDir returns the directory in which StartServer keeps freshly
+// initialized data directories to copy instead of initializing a new one each
+// time: $MYSQLTEST_CACHE_DIR if set, else myx-mysqltest in the user's cache
+// directory (os.UserCacheDir). There is one entry per server binary, version
+// and ServerOptions.Flags, about 30 MB each for MariaDB; removing the
+// directory is always safe, and it is recreated when needed.
+func TemplateCacheDir() (string, error) {
+	if d := os.Getenv(EnvCacheDir); d != "" {
+		return d, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("mysqltest: %w: %v", errNoCache, err)
+	}
+	return filepath.Join(d, "myx-mysqltest"), nil
+}
+
+// prepareDataDir fills s.dataDir with an initialized data directory, copying
+// the cached template when possible.
+func (s *Server) prepareDataDir(ctx context.Context) error {
+	if !s.opts.NoCache {
+		tpl, err := templateFor(ctx, s.bins, s.opts.Flags)
+		if err == nil {
+			if err := copyTree(tpl, s.dataDir); err != nil {
+				return fmt.Errorf("mysqltest: copying template data directory: %w", err)
+			}
+			return nil
+		}
+		if !errors.Is(err, errNoCache) {
+			return err
+		}
+	}
+	return initDataDir(ctx, s.bins, s.opts.Flags, s.dataDir, s.dir)
+}
+
+// templateFor returns the data directory of the cached template for bins and
+// flags, creating it if needed. Several processes may race to create it; each
+// initializes a private directory and renames it into place, and the losers
+// discard theirs.
+func templateFor(ctx context.Context, bins *ServerBinaries, flags []string) (string, error) {
+	root, err := TemplateCacheDir()
+	if err != nil {
+		return "", err
+	}
+	key := templateKey(bins, flags)
+	final := filepath.Join(root, key)
+	data := filepath.Join(final, "data")
+	marker := filepath.Join(final, "complete")
+	if fileExists(marker) {
+		return data, nil
+	}
+	templateMu.Lock()
+	defer templateMu.Unlock()
+	if fileExists(marker) {
+		return data, nil
+	}
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		return "", fmt.Errorf("mysqltest: %w: %v", errNoCache, err)
+	}
+	removeStaleWork(root)
+	work, err := os.MkdirTemp(root, "tmp-")
+	if err != nil {
+		return "", fmt.Errorf("mysqltest: %w: %v", errNoCache, err)
+	}
+	if err := initDataDir(ctx, bins, flags, filepath.Join(work, "data"), work); err != nil {
+		os.RemoveAll(work)
+		return "", err
+	}
+	os.RemoveAll(filepath.Join(work, "tmp"))
+	desc := fmt.Sprintf("server: %s\nversion: %s\ninstall-db: %s\nflags: %q\ncreated: %s\n",
+		bins.Server, bins.Version, bins.InstallDB, flags, time.Now().Format(time.RFC3339))
+	if err := os.WriteFile(filepath.Join(work, "complete"), []byte(desc), 0o600); err != nil {
+		os.RemoveAll(work)
+		return "", fmt.Errorf("mysqltest: %w: %v", errNoCache, err)
+	}
+	if err := os.Rename(work, final); err != nil {
+		os.RemoveAll(work)
+		if fileExists(marker) {
+			return data, nil // another process won the race
+		}
+		return "", fmt.Errorf("mysqltest: %w: %v", errNoCache, err)
+	}
+	return data, nil
+}
+
+// templateKey identifies a template: anything that changes what
+// initialization produces changes the key.
+func templateKey(bins *ServerBinaries, flags []string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "mysqltest-template-v1\x00%s\x00%s\x00%s\x00%d\x00%s",
+		bins.Server, bins.InstallDB, bins.Version, os.Geteuid(), strings.Join(flags, "\x00"))
+	for _, p := range []string{bins.Server, bins.InstallDB} {
+		if fi, err := os.Stat(p); err == nil {
+			fmt.Fprintf(h, "\x00%d\x00%d", fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+// removeStaleWork removes half-built templates left by processes that died
+// while initializing (older than an hour, far longer than initialization).
+func removeStaleWork(root string) {
+	matches, _ := filepath.Glob(filepath.Join(root, "tmp-*"))
+	for _, m := range matches {
+		if fi, err := os.Stat(m); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			os.RemoveAll(m)
+		}
+	}
+}
+
+// copyTree copies the directory src to dst (which must not exist), keeping
+// permissions. MySQL's auto.cnf, which holds the server's UUID, is left out
+// so every copy gets its own.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			return os.Mkdir(target, info.Mode().Perm())
+		case info.Mode().IsRegular():
+			if rel == "auto.cnf" {
+				return nil
+			}
+			return copyFile(path, target, info.Mode().Perm())
+		default:
+			return nil // sockets, pipes and links have no place in a template
+		}
+	})
+}
+
+func copyFile(src, dst string, perm fs.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
