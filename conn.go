@@ -42,6 +42,10 @@ type Conn struct {
 	maxAllowed int     // server's max_allowed_packet, learned lazily (0 = unknown)
 	noBulk     bool    // tests: pretend COM_STMT_BULK_EXECUTE is unavailable
 	closeAfter []*stmt // uncached statements to close once the current command is written
+	// tracking is set when the server flags session state changes (session_track_state_change);
+	// sessionChanged records that it flagged one since the session was last set up.
+	tracking       bool
+	sessionChanged bool
 
 	cancel canceler
 
@@ -373,8 +377,17 @@ func (c *Conn) connectAttrs() [][2]string {
 	return attrs
 }
 
-// initSession applies session variables and init commands.
+// initSession applies session variables and init commands, and turns on session state
+// tracking so that SessionChanged can tell when a session needs resetting.
 func (c *Conn) initSession(ctx context.Context) error {
+	if c.caps&wire.ClientSessionTrack != 0 {
+		_, err := c.execText(ctx, "SET SESSION session_track_state_change = ON")
+		c.tracking = err == nil
+		var me *MySQLError
+		if err != nil && !errors.As(err, &me) {
+			return err
+		}
+	}
 	if len(c.cfg.SessionVars) > 0 {
 		var b strings.Builder
 		b.WriteString("SET ")
@@ -394,6 +407,31 @@ func (c *Conn) initSession(ctx context.Context) error {
 		if _, err := c.execText(ctx, cmd); err != nil {
 			return fmt.Errorf("myx: init command: %w", err)
 		}
+	}
+	c.sessionChanged = false
+	return nil
+}
+
+// SessionChanged reports whether the session may differ from the state the connection was set
+// up with (user variables, session variables, temporary tables, current database, SQL-level
+// prepared statements...): the server flagged a change since connect or the last
+// ResetSession, or the server cannot flag changes. An open transaction is reported by
+// InTransaction, not here. A pool uses this to reset only sessions that need it.
+func (c *Conn) SessionChanged() bool { return !c.tracking || c.sessionChanged }
+
+// CheckConn reports, without a round trip and without blocking, whether an idle connection has
+// been closed by the server (or received bytes nobody asked for, such as the error a server
+// sends when it kills an idle connection). It returns nil for a healthy idle connection.
+func (c *Conn) CheckConn() error {
+	if c.closed {
+		return ErrConnClosed
+	}
+	if c.busy != nil {
+		return ErrConnBusy
+	}
+	if err := c.checkStale(); err != nil {
+		c.shutdown()
+		return &ConnError{Op: "check", Err: err, safe: true}
 	}
 	return nil
 }
@@ -516,6 +554,9 @@ func (c *Conn) serverError(p []byte) error {
 // noteOK records the server status and session changes carried by an OK packet.
 func (c *Conn) noteOK(ok *wire.OK) {
 	c.status = ok.Status
+	if ok.Status&wire.StatusSessionStateChange != 0 {
+		c.sessionChanged = true
+	}
 	if len(ok.SessionState) > 0 {
 		wire.ParseSessionState(ok.SessionState, func(kind byte, name, value []byte) {
 			if kind == wire.SessionTrackSystemVariables && string(name) == "character_set_client" {

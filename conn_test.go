@@ -190,3 +190,46 @@ func TestErrorInsideResultSet(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSessionChangedAndReset(t *testing.T) {
+	t.Parallel()
+	c := connect(t, func(cfg *myx.Config) {
+		cfg.SessionVars = append(cfg.SessionVars, [2]string{"time_zone", "'+02:00'"})
+	})
+	ctx := ctxT(t)
+	if c.SessionChanged() {
+		t.Fatal("fresh connection reports a changed session")
+	}
+	var n int
+	c.QueryRow(ctx, "SELECT ? + 1", 1).Scan(&n)
+	c.Exec(ctx, "DO 1")
+	if c.SessionChanged() {
+		t.Fatal("plain statements marked the session changed")
+	}
+	c.Exec(ctx, "SET @v = 5")
+	c.Exec(ctx, "SET time_zone = '+05:00'")
+	if !c.SessionChanged() {
+		t.Fatal("SET @v was not noticed")
+	}
+	if err := c.ResetSession(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var v *int
+	var tz string
+	if err := c.QueryRow(ctx, "SELECT @v, @@time_zone").Scan(&v, &tz); err != nil {
+		t.Fatal(err)
+	}
+	if v != nil || tz != "+02:00" {
+		t.Errorf("after reset: @v=%v time_zone=%q (configured settings must be applied again)", v, tz)
+	}
+	if c.SessionChanged() {
+		t.Error("still changed after reset")
+	}
+	// Statements cached before the reset were dropped by the server and must be re-prepared.
+	if err := c.QueryRow(ctx, "SELECT ? + 1", 1).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("cached statement after reset: %v", err)
+	}
+	if err := c.CheckConn(); err != nil {
+		t.Fatalf("CheckConn on a healthy idle connection: %v", err)
+	}
+}

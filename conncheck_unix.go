@@ -3,6 +3,7 @@
 package myx
 
 import (
+	"crypto/tls"
 	"errors"
 	"io"
 	"syscall"
@@ -17,9 +18,15 @@ func (c *Conn) checkStale() error {
 	if c.rd.Buffered() > 0 {
 		return errUnexpectedData
 	}
-	sc, ok := c.nc.(syscall.Conn)
+	nc := c.nc
+	if tc, ok := nc.(*tls.Conn); ok {
+		// Any byte on the raw socket of an idle TLS connection (a close_notify alert, a record
+		// carrying an error) means the server has given up on it.
+		nc = tc.NetConn()
+	}
+	sc, ok := nc.(syscall.Conn)
 	if !ok {
-		return nil // TLS: checked by the next read instead
+		return nil // checked by the next read instead
 	}
 	raw, err := sc.SyscallConn()
 	if err != nil {

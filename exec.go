@@ -322,6 +322,9 @@ func (c *Conn) readResultEnd(p []byte, deprecateEOF bool, res *Result) error {
 		return c.fail("read", err, false)
 	}
 	c.status = status
+	if status&wire.StatusSessionStateChange != 0 {
+		c.sessionChanged = true
+	}
 	if res != nil {
 		res.Warnings = warnings
 	}
