@@ -46,7 +46,8 @@ func runTour(ctx context.Context, args []string) error {
 		t.connect, t.createTables, t.insertWithCommit, t.parameterizedSelect, t.injectionAttempt,
 		t.multiParameter, t.innerJoin, t.executeMany, t.dictRows, t.rollbackOnError,
 	}
-	steps = append(steps, extraSteps(t)...)
+	steps = append(steps, t.poolSteps()...)
+	steps = append(steps, t.sqlbSteps()...)
 	for _, s := range steps {
 		if err := s(); err != nil {
 			return fmt.Errorf("step %d: %w", t.step, err)
@@ -58,9 +59,6 @@ func runTour(ctx context.Context, args []string) error {
 	fmt.Println("\nThe tour is complete.")
 	return nil
 }
-
-// extraSteps are the tour's later chapters (pool, resilience, SQL expressions).
-var extraSteps = func(t *tour) []func() error { return nil }
 
 const tourDB = "myx_tour"
 
