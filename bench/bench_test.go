@@ -101,3 +101,32 @@ func allocsPerRow(b *testing.B, rows *int) func() {
 		}
 	}
 }
+
+func BenchmarkBulk(b *testing.B) {
+	ctx := setup(b)
+	rows := BulkArgs()
+	b.Run("myx", func(b *testing.B) {
+		c := myxConn(b, ctx)
+		b.ResetTimer()
+		for range b.N {
+			if err := MyxBulk(ctx, c, rows); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N*len(rows))/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("go-sql-driver", func(b *testing.B) {
+		db, err := OpenDriver(1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		b.ResetTimer()
+		for range b.N {
+			if err := DriverBulk(ctx, db, rows); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N*len(rows))/b.Elapsed().Seconds(), "rows/s")
+	})
+}
