@@ -386,7 +386,22 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 		return c.end(ctx, err)
 	}
 	r.init(ctx, c, st, &h)
+	r.killable = isPlainSelect(query)
 	return nil
+}
+
+// isPlainSelect reports whether query is a single SELECT (or WITH ... SELECT): stopping it
+// early changes nothing but the rows it would have sent.
+func isPlainSelect(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	if len(q) < 6 {
+		return false
+	}
+	head := strings.ToUpper(q[:6])
+	if head != "SELECT" && head[:4] != "WITH" {
+		return false
+	}
+	return !strings.Contains(query, ";") && !strings.Contains(strings.ToUpper(query), "FOR UPDATE")
 }
 
 // binaryWithoutArgs reports whether a query without arguments should still go through a

@@ -34,6 +34,9 @@ type Rows struct {
 	// internal is set for queries the connection runs inside another command: they do not end
 	// the command when they finish.
 	internal bool
+	// killable is set when the statement is a single plain SELECT, which Close may stop on the
+	// server (see closeEarly).
+	killable bool
 
 	// struct-scan plan cache (see RowToStructByName)
 	plan     *structPlan
@@ -234,12 +237,63 @@ func (r *Rows) Err() error { return r.err }
 
 // Close discards any unread rows and result sets and releases the connection. It returns the
 // same error as Err. Closing twice is harmless.
+//
+// Unread rows must still be read off the connection to keep it in step with the server. When
+// a plain SELECT still has much to send (more than a megabyte read after Close began), Close
+// stops it on the server with KILL QUERY from a side connection rather than reading everything.
 func (r *Rows) Close() error {
 	if r.closed {
 		return r.err
 	}
+	if r.state == rowsReading && r.killable {
+		r.closeEarly()
+	}
 	r.drain()
 	return r.err
+}
+
+// earlyCloseKillAfter is how many bytes Close reads and discards before it asks the server to
+// stop a large SELECT instead.
+const earlyCloseKillAfter = 1 << 20
+
+// closeEarly discards the rest of the current result set, stopping the server with KILL QUERY
+// once it is clear that reading the rest would cost more than a side connection.
+func (r *Rows) closeEarly() {
+	c := r.c
+	deprecateEOF := c.caps&wire.ClientDeprecateEOF != 0
+	skipped, killed := 0, false
+	for {
+		p, err := c.readPacket()
+		if err != nil {
+			r.fail(err)
+			return
+		}
+		if len(p) > 0 && p[0] == wire.HeaderERR {
+			c.status &^= wire.StatusMoreResultsExists
+			serr := c.serverError(p)
+			var me *MySQLError
+			if killed && errors.As(serr, &me) && me.Number == ErQueryInterrupted {
+				// The interruption we asked for: the caller closed the rows, nothing failed.
+				r.state = rowsDone
+				r.release()
+				return
+			}
+			r.fail(serr)
+			return
+		}
+		if wire.IsResultEnd(p, deprecateEOF) {
+			if err := c.readResultEnd(p, deprecateEOF, &r.result); err != nil {
+				r.fail(err)
+				return
+			}
+			r.afterResult()
+			return
+		}
+		skipped += len(p)
+		if !killed && skipped > earlyCloseKillAfter {
+			killed = killQuery(c.cfg, c.id, c.cfg.killTimeout()) == nil
+		}
+	}
 }
 
 // Columns describes the columns of the current result set. The slice is shared; do not modify
