@@ -52,6 +52,9 @@ type compiler struct {
 	// compoundLabels, when set, renders columns selected by the first member of a UNION
 	// as their result names (in the ORDER BY of the compound).
 	compoundLabels []resultColumn
+	// inlineValues writes values as literals instead of placeholders: DDL statements
+	// cannot take parameters.
+	inlineValues bool
 }
 
 // selectScope is one SELECT being compiled.
@@ -63,6 +66,7 @@ type selectScope struct {
 type upsertContext struct {
 	rowAlias string // non-empty: render `alias`.`col`; empty: VALUES(`col`)
 	target   *Table
+	used     bool // Inserted was rendered
 }
 
 // compile runs render with a fresh compiler and packages the result.
@@ -122,6 +126,10 @@ func (c *compiler) qualifiedIdent(schema, name string) {
 
 // bind writes a placeholder for v.
 func (c *compiler) bind(v any) {
+	if c.inlineValues {
+		c.literal(v)
+		return
+	}
 	c.w.marks = append(c.w.marks, len(c.w.buf))
 	c.w.buf = append(c.w.buf, '?')
 	c.w.args = append(c.w.args, v)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // MetaData is a collection of tables: the schema a program works with. CreateAllDDL
@@ -109,6 +110,9 @@ type Table struct {
 	foreignKeys []ForeignKey
 	aliasOf     *Table
 	errs        []error
+
+	aliasMu sync.Mutex
+	aliases map[string]*Table // made by As, by name
 }
 
 func (t *Table) addError(err error) {
@@ -187,10 +191,21 @@ func (t *Table) mapColumns(cols []AnyColumn) []AnyColumn {
 }
 
 // As returns an alias of the table, for self-joins and for naming a table differently
-// in one statement: FROM `table` AS `alias`. Get its columns with Column.Of.
+// in one statement: FROM `table` AS `alias`. Get its columns with Column.Of. Asking twice
+// for the same alias name gives the same alias, so separately built parts of a
+// statement agree on it. As is safe for concurrent use.
 func (t *Table) As(alias string) *Table {
 	base := t.base()
+	base.aliasMu.Lock()
+	defer base.aliasMu.Unlock()
+	if a, ok := base.aliases[alias]; ok {
+		return a
+	}
+	if base.aliases == nil {
+		base.aliases = map[string]*Table{}
+	}
 	a := &Table{meta: base.meta, name: alias, aliasOf: base}
+	base.aliases[alias] = a
 	if err := checkIdent("alias", alias, maxAliasLength); err != nil {
 		a.errs = append(a.errs, err)
 	}
