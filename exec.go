@@ -386,7 +386,7 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 		return c.end(ctx, err)
 	}
 	r.init(ctx, c, st, &h)
-	r.killable = isPlainSelect(query)
+	r.query = query
 	return nil
 }
 
@@ -397,11 +397,18 @@ func isPlainSelect(query string) bool {
 	if len(q) < 6 {
 		return false
 	}
-	head := strings.ToUpper(q[:6])
-	if head != "SELECT" && head[:4] != "WITH" {
+	if !strings.EqualFold(q[:6], "SELECT") && !strings.EqualFold(q[:4], "WITH") {
 		return false
 	}
-	return !strings.Contains(query, ";") && !strings.Contains(strings.ToUpper(query), "FOR UPDATE")
+	if strings.Contains(query, ";") {
+		return false
+	}
+	for i := 0; i+10 <= len(query); i++ {
+		if strings.EqualFold(query[i:i+10], "FOR UPDATE") {
+			return false
+		}
+	}
+	return true
 }
 
 // binaryWithoutArgs reports whether a query without arguments should still go through a

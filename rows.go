@@ -34,9 +34,9 @@ type Rows struct {
 	// internal is set for queries the connection runs inside another command: they do not end
 	// the command when they finish.
 	internal bool
-	// killable is set when the statement is a single plain SELECT, which Close may stop on the
-	// server (see closeEarly).
-	killable bool
+	// query is the statement text, consulted only when Close finds rows unread (a single plain
+	// SELECT may then be stopped on the server; see closeEarly).
+	query string
 
 	// struct-scan plan cache (see RowToStructByName)
 	plan     *structPlan
@@ -245,7 +245,7 @@ func (r *Rows) Close() error {
 	if r.closed {
 		return r.err
 	}
-	if r.state == rowsReading && r.killable {
+	if r.state == rowsReading && isPlainSelect(r.query) {
 		r.closeEarly()
 	}
 	r.drain()
