@@ -151,7 +151,7 @@ func (c *Column[T]) writeSQL(cc *compiler) {
 //	mgr := employees.As("mgr")
 //	employees.ManagerID.EqExpr(employees.ID.Of(mgr))
 func (c *Column[T]) Of(from FromItem) *Column[T] {
-	if from == nil {
+	if isNilFrom(from) {
 		return badColumn[T](c.name, "Of(nil)")
 	}
 	_, isTable := from.(*Table)
@@ -190,7 +190,7 @@ func (a Assignment) Column() AnyColumn { return a.column }
 //
 //	total := sqlb.Col[int64](perUser, "total")
 func Col[T any](from FromItem, name string) *Column[T] {
-	if from == nil {
+	if isNilFrom(from) {
 		return badColumn[T](name, "Col(nil, ...)")
 	}
 	for _, col := range from.Columns() {
@@ -391,6 +391,11 @@ func AddColumn[T any](t *Table, name string, typ Type[T], opts ...ColumnOption) 
 		}
 	}
 	t.columns = append(t.columns, col)
+	t.aliasMu.Lock()
+	for _, a := range t.aliases {
+		a.columns = append(a.columns, col.cloneFor(a))
+	}
+	t.aliasMu.Unlock()
 	if spec.primaryKey {
 		t.primaryKey = append(t.primaryKey, col)
 	}

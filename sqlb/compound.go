@@ -187,7 +187,7 @@ func (q CompoundSelect) writeBody(c *compiler) {
 		c.write(" ORDER BY ")
 		saved := c.compoundLabels
 		c.compoundLabels = q.resultColumns()
-		c.orderList(q.orderBy)
+		c.orderList(q.orderBy, true)
 		c.compoundLabels = saved
 	}
 	c.writeLimit(q.limit, q.offset)

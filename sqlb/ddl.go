@@ -326,6 +326,10 @@ func (s CreateIndexStmt) Compile(d Dialect) (Compiled, error) {
 			return
 		}
 		for _, p := range s.index.Parts {
+			if p == nil {
+				c.failf("nil column in CREATE INDEX")
+				return
+			}
 			if col, _ := p.indexPart(); col == nil || !sameBaseColumn(col, s.table.base().Column(col.Name())) {
 				c.fail(fmt.Errorf("sqlb: index %q names a column that is not in table %q", s.index.Name, s.table.name))
 				return

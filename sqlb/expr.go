@@ -110,8 +110,9 @@ type Expr[T any] interface {
 	// ModExpr is "% other".
 	ModExpr(other Expr[T]) Expr[T]
 
-	// Label names the expression in a select list ("expr AS name"). Elsewhere the
-	// label is ignored and the expression itself is rendered.
+	// Label names the expression in a select list ("expr AS name"). In the ORDER BY
+	// of a statement the labelled expression is written as its label; elsewhere the
+	// label is ignored and the expression itself is written.
 	Label(name string) Expr[T]
 	// Asc orders by the expression ascending.
 	Asc() OrderItem
@@ -172,10 +173,10 @@ func (e typed[T]) in(negate bool, values []T) Condition {
 func (e typed[T]) In(values ...T) Condition    { return e.in(false, values) }
 func (e typed[T]) NotIn(values ...T) Condition { return e.in(true, values) }
 func (e typed[T]) InSelect(q SelectQuery) Condition {
-	return wrap[bool](&inNode{x: e.n, query: q})
+	return wrap[bool](&inNode{x: e.n, query: q, subquery: true})
 }
 func (e typed[T]) NotInSelect(q SelectQuery) Condition {
-	return wrap[bool](&inNode{x: e.n, query: q, negate: true})
+	return wrap[bool](&inNode{x: e.n, query: q, subquery: true, negate: true})
 }
 
 func (e typed[T]) Between(low, high T) Condition {

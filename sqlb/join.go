@@ -49,7 +49,7 @@ func appendJoin(list []fromEntry, kind joinKind, right FromItem, on []Condition)
 func (c *compiler) writeFromEntries(entries []fromEntry) {
 	seen := map[FromItem]bool{}
 	for _, e := range entries {
-		if e.item == nil {
+		if isNilFrom(e.item) {
 			c.failf("nil table in FROM or JOIN")
 			return
 		}

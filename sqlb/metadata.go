@@ -25,6 +25,10 @@ func NewMetaData() *MetaData { return &MetaData{} }
 // NewTable defines a table in m.
 func (m *MetaData) NewTable(name string, opts ...TableOption) *Table {
 	t := &Table{meta: m, name: name}
+	if m == nil {
+		t.addError(fmt.Errorf("sqlb: table %q defined on a nil MetaData (use NewMetaData)", name))
+		return t
+	}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&t.options)
@@ -269,7 +273,9 @@ type Index struct {
 func (ix Index) Columns() []AnyColumn {
 	out := make([]AnyColumn, len(ix.Parts))
 	for i, p := range ix.Parts {
-		out[i], _ = p.indexPart()
+		if p != nil {
+			out[i], _ = p.indexPart()
+		}
 	}
 	return out
 }

@@ -123,14 +123,15 @@ func (n *isNullNode) collectFroms(add func(FromItem)) { n.x.collectFroms(add) }
 
 // inNode is "x [NOT] IN (list)" or "x [NOT] IN (subquery)".
 type inNode struct {
-	x      node
-	list   []node
-	query  SelectQuery
-	negate bool
+	x        node
+	list     []node
+	query    SelectQuery
+	subquery bool // IN (query), even when query is nil (an error)
+	negate   bool
 }
 
 func (n *inNode) writeSQL(c *compiler) {
-	if n.query == nil && len(n.list) == 0 {
+	if !n.subquery && len(n.list) == 0 {
 		// IN () is a syntax error; nothing is in an empty list.
 		if n.negate {
 			c.write("TRUE")
@@ -145,7 +146,7 @@ func (n *inNode) writeSQL(c *compiler) {
 	} else {
 		c.write(" IN ")
 	}
-	if n.query != nil {
+	if n.subquery {
 		c.subquery(n.query, 1)
 		return
 	}
@@ -154,7 +155,7 @@ func (n *inNode) writeSQL(c *compiler) {
 	c.writeByte(')')
 }
 func (n *inNode) precedence() int {
-	if n.query == nil && len(n.list) == 0 {
+	if !n.subquery && len(n.list) == 0 {
 		return precAtom
 	}
 	return precCompare

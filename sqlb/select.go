@@ -261,7 +261,7 @@ func (s SelectStmt) writeBody(c *compiler) {
 		c.writeConditions(" HAVING ", s.having)
 		if len(s.orderBy) > 0 {
 			c.write(" ORDER BY ")
-			c.orderList(s.orderBy)
+			c.orderList(s.orderBy, true)
 		}
 		c.writeLimit(s.limit, s.offset)
 		if s.lock != nil {
@@ -285,7 +285,7 @@ func (s SelectStmt) fromEntries(c *compiler) []fromEntry {
 	var inferred []fromEntry
 	seen := map[FromItem]bool{}
 	add := func(f FromItem) {
-		if f == nil || seen[f] || joined[f] || c.isCorrelated(f) {
+		if isNilFrom(f) || seen[f] || joined[f] || c.isCorrelated(f) {
 			return
 		}
 		seen[f] = true
@@ -409,7 +409,7 @@ func (l *lockClause) write(c *compiler) {
 			if i > 0 {
 				c.write(", ")
 			}
-			if t == nil {
+			if isNilFrom(t) {
 				c.failf("nil table in LockOf")
 				continue
 			}

@@ -213,6 +213,8 @@ func TestCompound(t *testing.T) {
 func TestWindowFunctions(t *testing.T) {
 	byDept := PartitionBy(employeeDept).OrderBy(employeeSalary.Desc())
 	runGolden(t, []golden{
+		{name: "labels are not used in windows", stmt: Select(employeeName.Label("n"), RowNumber().Over(Window{}.OrderBy(employeeName.Label("n"))).Label("rn")).OrderBy(employeeName.Label("n")),
+			sql: "SELECT `employee`.`name` AS `n`, ROW_NUMBER() OVER (ORDER BY `employee`.`name`) AS `rn` FROM `employee` ORDER BY `n`"},
 		{name: "row number", stmt: Select(employeeName, RowNumber().Over(byDept).Label("rn")),
 			sql: "SELECT `employee`.`name`, ROW_NUMBER() OVER (PARTITION BY `employee`.`dept` ORDER BY `employee`.`salary` DESC) AS `rn` FROM `employee`"},
 		{name: "empty window", stmt: Select(Sum(employeeSalary).Over(Window{}).Label("total")), sql: "SELECT SUM(`employee`.`salary`) OVER () AS `total` FROM `employee`"},

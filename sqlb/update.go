@@ -122,7 +122,7 @@ func (s UpdateStmt) write(c *compiler) {
 		c.writeConditions(" WHERE ", s.where)
 		if len(s.orderBy) > 0 {
 			c.write(" ORDER BY ")
-			c.orderList(s.orderBy)
+			c.orderList(s.orderBy, true)
 		}
 		if s.limit != nil {
 			c.write(" LIMIT ")

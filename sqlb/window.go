@@ -91,7 +91,7 @@ func (w *Window) write(c *compiler) {
 	if len(w.order) > 0 {
 		c.write(sep)
 		c.write("ORDER BY ")
-		c.orderList(w.order)
+		c.orderList(w.order, false)
 		sep = " "
 	}
 	if w.frame != nil {
