@@ -114,8 +114,8 @@ func (q CompoundSelect) Subquery(alias string) *Subquery { return newSubquery(q,
 // CTE makes the compound a common table expression.
 func (q CompoundSelect) CTE(name string) *CTE { return newCTE(q, name) }
 
-// Columns describes the columns of the result (those of the first query).
-func (q CompoundSelect) Columns() []ResultColumn { return exportResult(q.resultColumns()) }
+// ResultColumns describes the columns of the result (those of the first query).
+func (q CompoundSelect) ResultColumns() []ResultColumn { return exportResult(q.resultColumns()) }
 
 // Compile renders the compound query for the dialect.
 func (q CompoundSelect) Compile(d Dialect) (Compiled, error) {

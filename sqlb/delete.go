@@ -77,8 +77,8 @@ func (s DeleteStmt) Returning(items ...SelectItem) DeleteStmt {
 	return s
 }
 
-// Columns describes what RETURNING returns (nil without RETURNING).
-func (s DeleteStmt) Columns() []ResultColumn {
+// ResultColumns describes what RETURNING returns (nil without RETURNING).
+func (s DeleteStmt) ResultColumns() []ResultColumn {
 	if len(s.returning) == 0 {
 		return nil
 	}
@@ -91,7 +91,7 @@ func (s DeleteStmt) Compile(d Dialect) (Compiled, error) {
 	if err != nil {
 		return Compiled{}, err
 	}
-	out.Columns = s.Columns()
+	out.Columns = s.ResultColumns()
 	return out, nil
 }
 

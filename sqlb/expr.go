@@ -146,20 +146,46 @@ func (e typed[T]) compare(op string, right node) Condition {
 	return wrap[bool](&binaryNode{left: e.n, op: op, right: right, prec: precCompare})
 }
 
-func (e typed[T]) Eq(v T) Condition         { return e.compare("=", bindNode{v}) }
-func (e typed[T]) Ne(v T) Condition         { return e.compare("<>", bindNode{v}) }
-func (e typed[T]) Lt(v T) Condition         { return e.compare("<", bindNode{v}) }
-func (e typed[T]) Le(v T) Condition         { return e.compare("<=", bindNode{v}) }
-func (e typed[T]) Gt(v T) Condition         { return e.compare(">", bindNode{v}) }
-func (e typed[T]) Ge(v T) Condition         { return e.compare(">=", bindNode{v}) }
+// Eq is "= v".
+func (e typed[T]) Eq(v T) Condition { return e.compare("=", bindNode{v}) }
+
+// Ne is "<> v".
+func (e typed[T]) Ne(v T) Condition { return e.compare("<>", bindNode{v}) }
+
+// Lt is "< v".
+func (e typed[T]) Lt(v T) Condition { return e.compare("<", bindNode{v}) }
+
+// Le is "<= v".
+func (e typed[T]) Le(v T) Condition { return e.compare("<=", bindNode{v}) }
+
+// Gt is "> v".
+func (e typed[T]) Gt(v T) Condition { return e.compare(">", bindNode{v}) }
+
+// Ge is ">= v".
+func (e typed[T]) Ge(v T) Condition { return e.compare(">=", bindNode{v}) }
+
+// NullSafeEq is "<=> v", which is true when both sides are NULL.
 func (e typed[T]) NullSafeEq(v T) Condition { return e.compare("<=>", bindNode{v}) }
 
-func (e typed[T]) EqExpr(o Expr[T]) Condition         { return e.compare("=", nodeOf(o)) }
-func (e typed[T]) NeExpr(o Expr[T]) Condition         { return e.compare("<>", nodeOf(o)) }
-func (e typed[T]) LtExpr(o Expr[T]) Condition         { return e.compare("<", nodeOf(o)) }
-func (e typed[T]) LeExpr(o Expr[T]) Condition         { return e.compare("<=", nodeOf(o)) }
-func (e typed[T]) GtExpr(o Expr[T]) Condition         { return e.compare(">", nodeOf(o)) }
-func (e typed[T]) GeExpr(o Expr[T]) Condition         { return e.compare(">=", nodeOf(o)) }
+// EqExpr is "= other".
+func (e typed[T]) EqExpr(o Expr[T]) Condition { return e.compare("=", nodeOf(o)) }
+
+// NeExpr is "<> other".
+func (e typed[T]) NeExpr(o Expr[T]) Condition { return e.compare("<>", nodeOf(o)) }
+
+// LtExpr is "< other".
+func (e typed[T]) LtExpr(o Expr[T]) Condition { return e.compare("<", nodeOf(o)) }
+
+// LeExpr is "<= other".
+func (e typed[T]) LeExpr(o Expr[T]) Condition { return e.compare("<=", nodeOf(o)) }
+
+// GtExpr is "> other".
+func (e typed[T]) GtExpr(o Expr[T]) Condition { return e.compare(">", nodeOf(o)) }
+
+// GeExpr is ">= other".
+func (e typed[T]) GeExpr(o Expr[T]) Condition { return e.compare(">=", nodeOf(o)) }
+
+// NullSafeEqExpr is "<=> other".
 func (e typed[T]) NullSafeEqExpr(o Expr[T]) Condition { return e.compare("<=>", nodeOf(o)) }
 
 func (e typed[T]) in(negate bool, values []T) Condition {
@@ -170,43 +196,70 @@ func (e typed[T]) in(negate bool, values []T) Condition {
 	return wrap[bool](&inNode{x: e.n, list: list, negate: negate})
 }
 
-func (e typed[T]) In(values ...T) Condition    { return e.in(false, values) }
+// In is "IN (v1, v2, ...)". With no values it is FALSE, as no row matches.
+func (e typed[T]) In(values ...T) Condition { return e.in(false, values) }
+
+// NotIn is "NOT IN (v1, v2, ...)". With no values it is TRUE.
 func (e typed[T]) NotIn(values ...T) Condition { return e.in(true, values) }
+
+// InSelect is "IN (subquery)"; the query must select one column.
 func (e typed[T]) InSelect(q SelectQuery) Condition {
 	return wrap[bool](&inNode{x: e.n, query: q, subquery: true})
 }
+
+// NotInSelect is "NOT IN (subquery)".
 func (e typed[T]) NotInSelect(q SelectQuery) Condition {
 	return wrap[bool](&inNode{x: e.n, query: q, subquery: true, negate: true})
 }
 
+// Between is "BETWEEN low AND high" (both ends included).
 func (e typed[T]) Between(low, high T) Condition {
 	return wrap[bool](&betweenNode{x: e.n, low: bindNode{low}, high: bindNode{high}})
 }
+
+// NotBetween is "NOT BETWEEN low AND high".
 func (e typed[T]) NotBetween(low, high T) Condition {
 	return wrap[bool](&betweenNode{x: e.n, low: bindNode{low}, high: bindNode{high}, negate: true})
 }
+
+// BetweenExpr is "BETWEEN low AND high" with expressions as bounds.
 func (e typed[T]) BetweenExpr(low, high Expr[T]) Condition {
 	return wrap[bool](&betweenNode{x: e.n, low: nodeOf(low), high: nodeOf(high)})
 }
 
-func (e typed[T]) IsNull() Condition    { return wrap[bool](&isNullNode{x: e.n}) }
+// IsNull is "IS NULL".
+func (e typed[T]) IsNull() Condition { return wrap[bool](&isNullNode{x: e.n}) }
+
+// IsNotNull is "IS NOT NULL".
 func (e typed[T]) IsNotNull() Condition { return wrap[bool](&isNullNode{x: e.n, negate: true}) }
 
+// Like is "LIKE pattern", with % and _ as wildcards and backslash as the escape
+// character (the server default).
 func (e typed[T]) Like(pattern string) Condition {
 	return wrap[bool](&likeNode{x: e.n, pattern: pattern})
 }
+
+// NotLike is "NOT LIKE pattern".
 func (e typed[T]) NotLike(pattern string) Condition {
 	return wrap[bool](&likeNode{x: e.n, pattern: pattern, negate: true})
 }
+
+// LikeEscape is "LIKE pattern ESCAPE escape".
 func (e typed[T]) LikeEscape(pattern string, escape rune) Condition {
 	return wrap[bool](&likeNode{x: e.n, pattern: pattern, escape: escape})
 }
+
+// Contains matches values containing s literally: % and _ in s are escaped.
 func (e typed[T]) Contains(s string) Condition {
 	return e.LikeEscape("%"+EscapeLike(s, likeEscapeChar)+"%", likeEscapeChar)
 }
+
+// HasPrefix matches values starting with s literally.
 func (e typed[T]) HasPrefix(s string) Condition {
 	return e.LikeEscape(EscapeLike(s, likeEscapeChar)+"%", likeEscapeChar)
 }
+
+// HasSuffix matches values ending with s literally.
 func (e typed[T]) HasSuffix(s string) Condition {
 	return e.LikeEscape("%"+EscapeLike(s, likeEscapeChar), likeEscapeChar)
 }
@@ -215,17 +268,39 @@ func (e typed[T]) arith(op string, prec int, right node) Expr[T] {
 	return wrap[T](&binaryNode{left: e.n, op: op, right: right, prec: prec, associative: true})
 }
 
-func (e typed[T]) Add(v T) Expr[T]           { return e.arith("+", precAdd, bindNode{v}) }
-func (e typed[T]) Sub(v T) Expr[T]           { return e.arith("-", precAdd, bindNode{v}) }
-func (e typed[T]) Mul(v T) Expr[T]           { return e.arith("*", precMul, bindNode{v}) }
-func (e typed[T]) Div(v T) Expr[T]           { return e.arith("/", precMul, bindNode{v}) }
-func (e typed[T]) Mod(v T) Expr[T]           { return e.arith("%", precMul, bindNode{v}) }
+// Add is "+ v".
+func (e typed[T]) Add(v T) Expr[T] { return e.arith("+", precAdd, bindNode{v}) }
+
+// Sub is "- v".
+func (e typed[T]) Sub(v T) Expr[T] { return e.arith("-", precAdd, bindNode{v}) }
+
+// Mul is "* v".
+func (e typed[T]) Mul(v T) Expr[T] { return e.arith("*", precMul, bindNode{v}) }
+
+// Div is "/ v" (which MySQL computes as a decimal even for integers).
+func (e typed[T]) Div(v T) Expr[T] { return e.arith("/", precMul, bindNode{v}) }
+
+// Mod is "% v".
+func (e typed[T]) Mod(v T) Expr[T] { return e.arith("%", precMul, bindNode{v}) }
+
+// AddExpr is "+ other".
 func (e typed[T]) AddExpr(o Expr[T]) Expr[T] { return e.arith("+", precAdd, nodeOf(o)) }
+
+// SubExpr is "- other".
 func (e typed[T]) SubExpr(o Expr[T]) Expr[T] { return e.arith("-", precAdd, nodeOf(o)) }
+
+// MulExpr is "* other".
 func (e typed[T]) MulExpr(o Expr[T]) Expr[T] { return e.arith("*", precMul, nodeOf(o)) }
+
+// DivExpr is "/ other".
 func (e typed[T]) DivExpr(o Expr[T]) Expr[T] { return e.arith("/", precMul, nodeOf(o)) }
+
+// ModExpr is "% other".
 func (e typed[T]) ModExpr(o Expr[T]) Expr[T] { return e.arith("%", precMul, nodeOf(o)) }
 
+// Label names the expression in a select list ("expr AS name"). In the ORDER BY
+// of a statement the labelled expression is written as its label; elsewhere the
+// label is ignored and the expression itself is written.
 func (e typed[T]) Label(name string) Expr[T] {
 	inner := e.n
 	if l, ok := inner.(*labelNode); ok {
@@ -234,7 +309,10 @@ func (e typed[T]) Label(name string) Expr[T] {
 	return wrap[T](&labelNode{x: inner, name: name})
 }
 
-func (e typed[T]) Asc() OrderItem  { return orderTerm{n: e.n, dir: " ASC"} }
+// Asc orders by the expression ascending.
+func (e typed[T]) Asc() OrderItem { return orderTerm{n: e.n, dir: " ASC"} }
+
+// Desc orders by the expression descending.
 func (e typed[T]) Desc() OrderItem { return orderTerm{n: e.n, dir: " DESC"} }
 
 // nodeOf returns the node of an expression, or a node that fails the compilation when

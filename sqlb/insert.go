@@ -115,8 +115,8 @@ func (n *insertedNode) writeSQL(c *compiler) {
 func (n *insertedNode) precedence() int             { return precAtom }
 func (n *insertedNode) collectFroms(func(FromItem)) {}
 
-// Columns describes what RETURNING returns (nil without RETURNING).
-func (s InsertStmt) Columns() []ResultColumn {
+// ResultColumns describes what RETURNING returns (nil without RETURNING).
+func (s InsertStmt) ResultColumns() []ResultColumn {
 	if len(s.returning) == 0 {
 		return nil
 	}
@@ -129,7 +129,7 @@ func (s InsertStmt) Compile(d Dialect) (Compiled, error) {
 	if err != nil {
 		return Compiled{}, err
 	}
-	out.Columns = s.Columns()
+	out.Columns = s.ResultColumns()
 	return out, nil
 }
 

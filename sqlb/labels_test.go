@@ -122,7 +122,7 @@ func TestShortenIdent(t *testing.T) {
 }
 
 func TestResultColumnsWithoutCompiling(t *testing.T) {
-	cols := Select(user, CountAll()).GroupBy(userID).LabelStyle(LabelTablePlusColumn).Columns()
+	cols := Select(user, CountAll()).GroupBy(userID).LabelStyle(LabelTablePlusColumn).ResultColumns()
 	var names []string
 	for _, c := range cols {
 		names = append(names, c.Name)

@@ -206,9 +206,9 @@ func (s SelectStmt) Except(others ...SelectQuery) CompoundSelect {
 	return newCompound("EXCEPT", s, others)
 }
 
-// Columns describes the columns the query returns (names after labelling), for the
+// ResultColumns describes the columns the query returns (names after labelling), the
 // same information without compiling.
-func (s SelectStmt) Columns() []ResultColumn { return exportResult(s.resultColumns()) }
+func (s SelectStmt) ResultColumns() []ResultColumn { return exportResult(s.resultColumns()) }
 
 // Compile renders the SELECT for the dialect.
 func (s SelectStmt) Compile(d Dialect) (Compiled, error) {
@@ -238,7 +238,8 @@ func (s SelectStmt) writeBody(c *compiler) {
 	for _, e := range s.errs {
 		c.failf(e)
 	}
-	entries := s.fromEntries(c)
+	result := s.resultColumns()
+	entries := s.fromEntries(c, result)
 	scope := &selectScope{}
 	for _, e := range entries {
 		scope.froms = append(scope.froms, e.item)
@@ -248,10 +249,14 @@ func (s SelectStmt) writeBody(c *compiler) {
 		if s.distinct {
 			c.write("DISTINCT ")
 		}
-		c.writeSelectList(s.resultColumns())
-		if len(entries) > 0 {
+		c.writeSelectList(result)
+		switch {
+		case len(entries) > 0:
 			c.write(" FROM ")
 			c.writeFromEntries(entries)
+		case len(s.where) > 0 || len(s.groupBy) > 0 || len(s.having) > 0:
+			// Older servers need a FROM before WHERE; DUAL is the table of one row.
+			c.write(" FROM DUAL")
 		}
 		c.writeConditions(" WHERE ", s.where)
 		if len(s.groupBy) > 0 {
@@ -272,7 +277,7 @@ func (s SelectStmt) writeBody(c *compiler) {
 
 // fromEntries returns the FROM clause: the explicit one, or the tables the statement's
 // expressions use (less joined and correlated ones) followed by the joins.
-func (s SelectStmt) fromEntries(c *compiler) []fromEntry {
+func (s SelectStmt) fromEntries(c *compiler, result []resultColumn) []fromEntry {
 	for _, e := range s.from {
 		if e.join == joinNone {
 			return s.from
@@ -291,7 +296,7 @@ func (s SelectStmt) fromEntries(c *compiler) []fromEntry {
 		seen[f] = true
 		inferred = append(inferred, fromEntry{item: f})
 	}
-	for _, rc := range s.resultColumns() {
+	for _, rc := range result {
 		rc.node.collectFroms(add)
 	}
 	for _, list := range [][]node{s.where, s.groupBy, s.having} {

@@ -275,3 +275,11 @@ func TestStatementsAreImmutable(t *testing.T) {
 		}
 	}
 }
+
+func TestSelectWithoutTables(t *testing.T) {
+	runGolden(t, []golden{
+		{name: "plain", stmt: Select(Now().Label("now")), sql: "SELECT NOW() AS `now`"},
+		{name: "where needs dual", stmt: Select(Value[int64](1).Label("one")).Where(Text("@@read_only = 0")),
+			dialects: []Dialect{mysql57, mysql80, maria1011}, sql: "SELECT ? AS `one` FROM DUAL WHERE @@read_only = 0", args: args(int64(1))},
+	})
+}
