@@ -40,12 +40,13 @@ type compiler struct {
 	// selects are the enclosing SELECT scopes, innermost last; their FROM items are
 	// what a correlated subquery may refer to without listing them itself.
 	selects []*selectScope
-	// withs are the enclosing statements that own a WITH clause, innermost last; the
-	// first is the top-level statement, which collects every CTE not declared anywhere.
+	// withs are the enclosing queries that own a WITH clause, innermost last; the first
+	// is the outermost query of the statement, which collects every CTE not declared
+	// anywhere.
 	withs []*withScope
 
 	// bareColumnsOf makes columns of this FROM item render without a qualifier (INSERT
-	// column lists, SET targets of single-table UPDATE).
+	// values, RETURNING).
 	bareColumnsOf FromItem
 	// upsert is set while rendering ON DUPLICATE KEY UPDATE, where Inserted is allowed.
 	upsert *upsertContext

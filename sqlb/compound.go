@@ -8,8 +8,9 @@ import (
 // CompoundSelect combines queries with UNION, UNION ALL, INTERSECT or EXCEPT. Like
 // SelectStmt it is an immutable value. Its columns are named by the first query.
 type CompoundSelect struct {
-	op      string
 	members []SelectQuery
+	ops     []string // ops[i] joins members[i] and members[i+1]
+	kind    string   // the operator it was made with, for messages
 	orderBy []orderTerm
 	limit   *int64
 	offset  *int64
@@ -17,46 +18,60 @@ type CompoundSelect struct {
 	errs    []string
 }
 
+func compoundOf(op string, queries []SelectQuery) CompoundSelect {
+	q := CompoundSelect{members: slices.Clone(queries), kind: op}
+	for range max(len(queries)-1, 0) {
+		q.ops = append(q.ops, op)
+	}
+	return q
+}
+
 func newCompound(op string, first SelectQuery, others []SelectQuery) CompoundSelect {
-	return CompoundSelect{op: op, members: append([]SelectQuery{first}, others...)}
+	return compoundOf(op, append([]SelectQuery{first}, others...))
 }
 
 // Union is "q1 UNION q2 UNION ...".
-func Union(queries ...SelectQuery) CompoundSelect {
-	return CompoundSelect{op: "UNION", members: slices.Clone(queries)}
-}
+func Union(queries ...SelectQuery) CompoundSelect { return compoundOf("UNION", queries) }
 
 // UnionAll is "q1 UNION ALL q2 ...".
-func UnionAll(queries ...SelectQuery) CompoundSelect {
-	return CompoundSelect{op: "UNION ALL", members: slices.Clone(queries)}
-}
+func UnionAll(queries ...SelectQuery) CompoundSelect { return compoundOf("UNION ALL", queries) }
 
 // Intersect is "q1 INTERSECT q2 ..." (MySQL 8.0.31+, MariaDB 10.3+).
-func Intersect(queries ...SelectQuery) CompoundSelect {
-	return CompoundSelect{op: "INTERSECT", members: slices.Clone(queries)}
-}
+func Intersect(queries ...SelectQuery) CompoundSelect { return compoundOf("INTERSECT", queries) }
 
 // IntersectAll is "q1 INTERSECT ALL q2 ..." (MySQL 8.0.31+, MariaDB 10.5+).
 func IntersectAll(queries ...SelectQuery) CompoundSelect {
-	return CompoundSelect{op: "INTERSECT ALL", members: slices.Clone(queries)}
+	return compoundOf("INTERSECT ALL", queries)
 }
 
 // Except is "q1 EXCEPT q2 ..." (MySQL 8.0.31+, MariaDB 10.3+).
-func Except(queries ...SelectQuery) CompoundSelect {
-	return CompoundSelect{op: "EXCEPT", members: slices.Clone(queries)}
-}
+func Except(queries ...SelectQuery) CompoundSelect { return compoundOf("EXCEPT", queries) }
 
 // ExceptAll is "q1 EXCEPT ALL q2 ..." (MySQL 8.0.31+, MariaDB 10.5+).
-func ExceptAll(queries ...SelectQuery) CompoundSelect {
-	return CompoundSelect{op: "EXCEPT ALL", members: slices.Clone(queries)}
-}
+func ExceptAll(queries ...SelectQuery) CompoundSelect { return compoundOf("EXCEPT ALL", queries) }
 
+// isUnion reports whether op is UNION or UNION ALL. The servers evaluate a chain of
+// them left to right, so "(a UNION b) UNION ALL c" can be written without parentheses
+// (which MySQL 5.7 does not accept around a compound).
+func isUnion(op string) bool { return op == "UNION" || op == "UNION ALL" }
+
+// chain appends queries with op, flattening when that keeps the meaning.
 func (q CompoundSelect) chain(op string, others []SelectQuery) CompoundSelect {
-	if q.op == op && len(q.orderBy) == 0 && q.limit == nil && q.offset == nil && len(q.with) == 0 {
-		q.members = append(slices.Clip(q.members), others...)
-		return q
+	flat := len(q.orderBy) == 0 && q.limit == nil && q.offset == nil && len(q.with) == 0
+	for _, existing := range q.ops {
+		if existing != op && !(isUnion(existing) && isUnion(op)) {
+			flat = false
+		}
 	}
-	return newCompound(op, q, others)
+	if !flat {
+		return newCompound(op, q, others)
+	}
+	q.members = append(slices.Clip(q.members), others...)
+	q.ops = slices.Clip(q.ops)
+	for range others {
+		q.ops = append(q.ops, op)
+	}
+	return q
 }
 
 // Union adds queries with UNION; mixing operators puts the earlier ones in parentheses.
@@ -149,29 +164,31 @@ func (q CompoundSelect) writeBody(c *compiler) {
 		c.failf(e)
 	}
 	if len(q.members) < 2 {
-		c.fail(fmt.Errorf("sqlb: %s needs at least two queries", q.op))
+		c.fail(fmt.Errorf("sqlb: %s needs at least two queries", q.kind))
 		return
 	}
-	switch q.op {
-	case "INTERSECT", "EXCEPT":
-		c.require(featureIntersectExcept)
-	case "INTERSECT ALL", "EXCEPT ALL":
-		c.require(featureSetOpAll)
+	for _, op := range q.ops {
+		switch op {
+		case "INTERSECT", "EXCEPT":
+			c.require(featureIntersectExcept)
+		case "INTERSECT ALL", "EXCEPT ALL":
+			c.require(featureSetOpAll)
+		}
 	}
 	width := -1
 	for i, m := range q.members {
 		if m == nil {
-			c.fail(fmt.Errorf("sqlb: nil query in %s", q.op))
+			c.fail(fmt.Errorf("sqlb: nil query in %s", q.kind))
 			return
 		}
 		n := len(m.resultColumns())
 		if width >= 0 && n != width {
-			c.fail(fmt.Errorf("sqlb: the queries of a %s select different numbers of columns (%d and %d)", q.op, width, n))
+			c.fail(fmt.Errorf("sqlb: the queries of a %s select different numbers of columns (%d and %d)", q.kind, width, n))
 			return
 		}
 		width = n
 		if i > 0 {
-			c.write(" " + q.op + " ")
+			c.write(" " + q.ops[i-1] + " ")
 		}
 		// Each member is a query of its own: it does not see the FROM items of
 		// another member.

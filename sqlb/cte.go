@@ -57,7 +57,7 @@ func (cte *CTE) UnionAll(recursive SelectQuery) *CTE { return cte.recurse("UNION
 func (cte *CTE) Union(recursive SelectQuery) *CTE { return cte.recurse("UNION", recursive) }
 
 func (cte *CTE) recurse(op string, recursive SelectQuery) *CTE {
-	body := CompoundSelect{op: op, members: []SelectQuery{cte.body, recursive}}
+	body := newCompound(op, cte.body, []SelectQuery{recursive})
 	full := &CTE{identity: cte.identity, alias: cte.alias, body: body, recursive: true}
 	full.columns = derivedColumns(full, cte.body.resultColumns())
 	cte.identity.full = full

@@ -279,13 +279,13 @@ func (s InsertStmt) writeOnDuplicate(c *compiler) {
 			u.rowAlias = "new_1"
 		}
 	}
-	savedUpsert, savedBare := c.upsert, c.bareColumnsOf
+	saved := c.upsert
 	c.upsert = u
 	text := c.sub(func() {
 		c.write(" ON DUPLICATE KEY UPDATE ")
 		c.writeAssignments(s.onDuplicate, s.table, true)
 	})
-	c.upsert, c.bareColumnsOf = savedUpsert, savedBare
+	c.upsert = saved
 	if u.used && u.rowAlias != "" {
 		c.write(" AS ")
 		c.ident(u.rowAlias)

@@ -283,3 +283,15 @@ func TestSelectWithoutTables(t *testing.T) {
 			dialects: []Dialect{mysql57, mysql80, maria1011}, sql: "SELECT ? AS `one` FROM DUAL WHERE @@read_only = 0", args: args(int64(1))},
 	})
 }
+
+func TestMixedUnions(t *testing.T) {
+	a, b, c := Select(userID), Select(jobsID), Select(employeeID)
+	runGolden(t, []golden{
+		{name: "union then union all is flat", stmt: a.Union(b).UnionAll(c), dialects: []Dialect{mysql57, mysql80, maria1011},
+			sql: "SELECT `user`.`id` FROM `user` UNION SELECT `jobs`.`id` FROM `jobs` UNION ALL SELECT `employee`.`id` FROM `employee`"},
+		{name: "ordered compound nests", stmt: a.Union(b).Limit(1).UnionAll(c),
+			sql: "(SELECT `user`.`id` FROM `user` UNION SELECT `jobs`.`id` FROM `jobs` LIMIT ?) UNION ALL SELECT `employee`.`id` FROM `employee`", args: args(int64(1))},
+		{name: "compound as a later member nests", stmt: a.Union(b.UnionAll(c)),
+			sql: "SELECT `user`.`id` FROM `user` UNION (SELECT `jobs`.`id` FROM `jobs` UNION ALL SELECT `employee`.`id` FROM `employee`)"},
+	})
+}
