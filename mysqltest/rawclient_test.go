@@ -8,9 +8,12 @@ package mysqltest
 import (
 	"bufio"
 	"context"
+	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/binary"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -47,6 +50,8 @@ type rawClient struct {
 	plugin string
 	// okStatus is the status of the last OK/EOF packet.
 	okStatus uint16
+	// onRead, if set, sees every packet payload read.
+	onRead func(p []byte)
 }
 
 type rawResult struct {
@@ -114,6 +119,9 @@ func (c *rawClient) readPacket() ([]byte, error) {
 	p := make([]byte, n)
 	if _, err := io.ReadFull(c.br, p); err != nil {
 		return nil, err
+	}
+	if c.onRead != nil {
+		c.onRead(p)
 	}
 	if n == maxPayload {
 		more, err := c.readPacket()
@@ -275,11 +283,41 @@ func (c *rawClient) login(o rawOptions) error {
 				continue // fast auth success; OK follows
 			}
 			if len(p) == 2 && p[1] == 4 {
-				// full auth: send the password in clear over TLS only.
-				if _, ok := c.conn.(*tls.Conn); !ok {
-					return errors.New("raw client: full authentication needs TLS")
+				// Full authentication: the password in clear over TLS,
+				// else RSA-encrypted with the server's public key.
+				if _, ok := c.conn.(*tls.Conn); ok {
+					if err := c.writePacket(append([]byte(o.password), 0)); err != nil {
+						return err
+					}
+					continue
 				}
-				if err := c.writePacket(append([]byte(o.password), 0)); err != nil {
+				if err := c.writePacket([]byte{2}); err != nil {
+					return err
+				}
+				kp, err := c.readPacket()
+				if err != nil {
+					return err
+				}
+				if len(kp) < 2 || kp[0] != 1 {
+					return fmt.Errorf("raw client: want public key, got %x", kp)
+				}
+				block, _ := pem.Decode(kp[1:])
+				if block == nil {
+					return errors.New("raw client: public key is not PEM")
+				}
+				pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+				if err != nil {
+					return err
+				}
+				rsaPub, ok := pub.(*rsa.PublicKey)
+				if !ok {
+					return errors.New("raw client: public key is not RSA")
+				}
+				enc, err := EncryptPassword(rsaPub, scramble, o.password)
+				if err != nil {
+					return err
+				}
+				if err := c.writePacket(enc); err != nil {
 					return err
 				}
 				continue

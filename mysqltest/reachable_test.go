@@ -91,12 +91,22 @@ type tbResult struct {
 	msg             string
 }
 
-// fakeTB lets tests observe Require and StartServerT ending a test.
+// fakeTB lets tests observe Require and StartServerT ending a test, and
+// collects the errors a FakeServer reports. Methods it does not override
+// panic (the embedded TB is nil).
 type fakeTB struct {
 	testing.TB
-	mu  sync.Mutex
-	res tbResult
+	mu     sync.Mutex
+	res    tbResult
+	errors []string
 }
+
+func (f *fakeTB) Errorf(format string, args ...any) {
+	f.mu.Lock()
+	f.errors = append(f.errors, fmt.Sprintf(format, args...))
+	f.mu.Unlock()
+}
+func (f *fakeTB) Logf(format string, args ...any) {}
 
 func (f *fakeTB) Helper() {}
 func (f *fakeTB) Fatalf(format string, args ...any) {
