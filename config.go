@@ -203,6 +203,40 @@ func ParseConfig(dsn string) (*Config, error) {
 }
 
 func parseURL(cfg *Config, dsn string) (url.Values, error) {
+	// A unix socket may be given as the host, either "unix(/path)" or percent-encoded
+	// ("%2Frun%2Fmysqld%2Fmysqld.sock"); net/url accepts neither, so take it out first.
+	scheme := strings.Index(dsn, "://") + 3
+	rest := dsn[scheme:]
+	authEnd := len(rest)
+	if at := strings.LastIndexByte(firstSegment(rest), '@'); at >= 0 || strings.HasPrefix(rest, "unix(") {
+		hostStart := at + 1
+		host := rest[hostStart:]
+		switch {
+		case strings.HasPrefix(host, "unix("):
+			end := strings.IndexByte(host, ')')
+			if end < 0 {
+				return nil, fmt.Errorf("unclosed unix(")
+			}
+			cfg.Network, cfg.Addr = "unix", host[5:end]
+			authEnd = hostStart + end + 1
+		case len(host) >= 3 && strings.EqualFold(host[:3], "%2F"):
+			end := strings.IndexAny(host, "/?")
+			if end < 0 {
+				end = len(host)
+			}
+			p, err := url.PathUnescape(host[:end])
+			if err != nil {
+				return nil, fmt.Errorf("bad socket path")
+			}
+			cfg.Network, cfg.Addr = "unix", p
+			authEnd = hostStart + end
+		default:
+			authEnd = -1
+		}
+		if authEnd >= 0 {
+			dsn = dsn[:scheme] + rest[:hostStart] + rest[authEnd:]
+		}
+	}
 	u, err := url.Parse(dsn)
 	if err != nil {
 		// url's errors quote the whole input, password included: describe it ourselves.
@@ -212,29 +246,34 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 		cfg.User = u.User.Username()
 		cfg.Password, _ = u.User.Password()
 	}
-	host := u.Host
-	if strings.HasPrefix(host, "unix(") && strings.HasSuffix(host, ")") {
-		cfg.Network, cfg.Addr = "unix", host[5:len(host)-1]
-	} else if host != "" {
-		if strings.HasPrefix(host, "%2F") || strings.HasPrefix(host, "/") {
-			p, err := url.PathUnescape(host)
-			if err != nil {
-				return nil, fmt.Errorf("bad socket path")
-			}
-			cfg.Network, cfg.Addr = "unix", p
-		} else {
-			h, p := u.Hostname(), u.Port()
-			if p == "" {
-				p = "3306"
-			}
-			if h == "" {
-				h = "127.0.0.1"
-			}
-			cfg.Addr = net.JoinHostPort(h, p)
+	if cfg.Network != "unix" && u.Host != "" {
+		h, p := u.Hostname(), u.Port()
+		if p == "" {
+			p = "3306"
 		}
+		if h == "" {
+			h = "127.0.0.1"
+		}
+		if _, err := strconv.Atoi(p); err != nil {
+			return nil, fmt.Errorf("bad port")
+		}
+		cfg.Addr = net.JoinHostPort(h, p)
 	}
 	cfg.Database = strings.TrimPrefix(u.Path, "/")
 	return url.ParseQuery(u.RawQuery)
+}
+
+// firstSegment returns s up to the first '/' or '?' that is not inside "unix(...)".
+func firstSegment(s string) string {
+	if i := strings.Index(s, "unix("); i >= 0 {
+		if j := strings.IndexByte(s[i:], ')'); j >= 0 {
+			return s[:i+j+1]
+		}
+	}
+	if i := strings.IndexAny(s, "/?"); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 func parseDriverDSN(cfg *Config, dsn string) (url.Values, error) {
