@@ -94,6 +94,17 @@ func (e *ConnError) Unwrap() error { return e.Err }
 // SafeToRetry reports whether the command was certainly not executed by the server.
 func (e *ConnError) SafeToRetry() bool { return e.safe }
 
+// sentBefore marks a failure as unsafe to retry: part of the command (for example the
+// statement of a LOAD DATA LOCAL whose file data then failed to go out) reached the server
+// before this write failed.
+func sentBefore(err error) error {
+	var ce *ConnError
+	if errors.As(err, &ce) && ce.safe {
+		return &ConnError{Op: ce.Op, Err: ce.Err}
+	}
+	return err
+}
+
 // InterruptedError is returned when a context ended while the server was working for the call.
 // errors.Is(err, context.Canceled) or context.DeadlineExceeded holds; Server is the server's
 // error for the interrupted statement (usually 1317), if one arrived; ConnClosed reports whether

@@ -22,6 +22,11 @@ func (e *ExecManyError) Error() string {
 
 func (e *ExecManyError) Unwrap() error { return e.Err }
 
+// SafeToRetry reports whether ExecMany certainly changed nothing: no row was applied and the
+// failure happened before the failing command was sent. (A failure to send a later command is
+// not safe: earlier commands were applied.)
+func (e *ExecManyError) SafeToRetry() bool { return e.Done == 0 && SafeToRetry(e.Err) }
+
 // ExecMany runs query once for each row of arguments (Python's executemany), as few round
 // trips as the server allows:
 //

@@ -63,7 +63,7 @@ func (c *Conn) sendLocalFile(name string, files []*LocalFile) error {
 		c.wr.Start()
 		c.wr.Finish()
 		if err := c.flush(); err != nil {
-			return err
+			return sentBefore(err)
 		}
 		c.rd.Seq = c.wr.Seq
 		return fmt.Errorf("%w (requested %q)", ErrLocalInfileDenied, name)
@@ -77,7 +77,7 @@ func (c *Conn) sendLocalFile(name string, files []*LocalFile) error {
 		if n > 0 {
 			c.wr.Finish()
 			if ferr := c.flush(); ferr != nil {
-				return ferr
+				return sentBefore(ferr)
 			}
 		} else {
 			c.wr.B = c.wr.B[:start-4]
@@ -94,7 +94,7 @@ func (c *Conn) sendLocalFile(name string, files []*LocalFile) error {
 	c.wr.Start()
 	c.wr.Finish()
 	if err := c.flush(); err != nil {
-		return err
+		return sentBefore(err)
 	}
 	c.rd.Seq = c.wr.Seq
 	return nil

@@ -34,6 +34,8 @@ type Rows struct {
 	// internal is set for queries the connection runs inside another command: they do not end
 	// the command when they finish.
 	internal bool
+	// onClose runs once the connection is released (see OnClose).
+	onClose func()
 	// query is the statement text, consulted only when Close finds rows unread (a single plain
 	// SELECT may then be stopped on the server; see closeEarly).
 	query string
@@ -99,6 +101,25 @@ func (r *Rows) release() {
 		r.err = err
 	}
 	r.ctx = nil
+	if f := r.onClose; f != nil {
+		// Last: f may hand the connection to another goroutine.
+		r.onClose = nil
+		f()
+	}
+}
+
+// OnClose arranges for f to be called once, when the Rows releases its connection: when it is
+// closed, read to the end, or ends with an error. If that has already happened, f is called at
+// once. f runs on the goroutine that closes the Rows, after the connection is idle again (or
+// closed after a failure) and after Err and Result have their final values; nothing in the Rows
+// touches the connection after f starts, so f may hand it to another goroutine (the pool package
+// uses this to release a pooled connection). A second call replaces a function not yet called.
+func (r *Rows) OnClose(f func()) {
+	if r.closed {
+		f()
+		return
+	}
+	r.onClose = f
 }
 
 // fail records err, which ended the response.
@@ -345,3 +366,24 @@ func (r *Row) Scan(dest ...any) error {
 
 // Err returns the query's error, if it failed before any row was read.
 func (r *Row) Err() error { return r.err }
+
+// OnClose is Rows.OnClose for the row's result: f is called once the result is released,
+// which Scan does; if the query failed (Err is not nil) or the result is already released, f
+// is called at once.
+func (r *Row) OnClose(f func()) {
+	if r.err != nil {
+		f()
+		return
+	}
+	r.rows.OnClose(f)
+}
+
+// ErrRow returns a Row whose Scan and Err return err. Layers above a Conn (such as a pool) use
+// it to return a Row when they fail before any query runs. ErrRow(nil) is a Row without rows:
+// its Scan returns ErrNoRows.
+func ErrRow(err error) *Row {
+	if err == nil {
+		err = ErrNoRows
+	}
+	return &Row{err: err}
+}

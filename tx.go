@@ -125,7 +125,30 @@ func (t *dbTx) Commit(ctx context.Context) error {
 	}
 	t.done = true
 	_, err := t.c.Exec(ctx, "COMMIT")
-	if err != nil && IsConnLost(err) && !SafeToRetry(err) {
+	return commitOutcome(err)
+}
+
+// commitOutcome classifies the error of a COMMIT: nil when the server confirmed it (also when
+// the context ended as the server finished it), ErrCommitUnknown when the COMMIT may have
+// reached the server but its answer was lost or interrupted, and the error as is when the
+// transaction certainly did not commit (nothing was sent, or the server refused the COMMIT).
+func commitOutcome(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ie *InterruptedError
+	if errors.As(err, &ie) {
+		switch {
+		case ie.Completed:
+			return nil // the server answered OK: committed
+		case ie.Server != nil || ie.ConnClosed:
+			// The COMMIT was under way when the context ended: the server may have committed
+			// before it saw the interruption.
+			return fmt.Errorf("%w: %w", ErrCommitUnknown, err)
+		}
+		return err // the context ended before anything was sent
+	}
+	if IsConnLost(err) && !SafeToRetry(err) {
 		return fmt.Errorf("%w: %w", ErrCommitUnknown, err)
 	}
 	return err

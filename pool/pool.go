@@ -1,0 +1,718 @@
+// Package pool shares MySQL and MariaDB connections between goroutines.
+//
+// A Pool opens connections on demand up to MaxConns, hands them out first come, first served,
+// and takes them back cleaned: an open transaction is rolled back, and a session the server
+// flagged as changed is reset. Connections that the server closed, that outlived their
+// lifetime or idle time, or that failed in use are replaced, never handed out.
+//
+// Exec, Query and QueryRow acquire a connection, run the statement and release it (a Rows
+// releases its connection when it is closed or read to the end). They retry a statement on
+// another connection only when the failure happened before any byte of it was sent
+// (myx.SafeToRetry): a statement that may have reached the server is never run twice.
+// Idempotent runs a function the caller declares safe to repeat, and repeats it on a fresh
+// connection when the connection is lost. BeginFunc runs a transaction and retries it on
+// deadlock, lock wait timeout, or loss of the connection before COMMIT was sent.
+//
+// Every failure is reported as a value: myx.MySQLError for the server's errors, myx.ConnError
+// for lost connections, myx.InterruptedError when a context ends, ErrClosed after Close, and
+// myx.ErrCommitUnknown (wrapped) when a COMMIT's outcome could not be learnt.
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/myxdb/myx"
+)
+
+// ErrClosed is returned by every method that needs a connection once Close has been called.
+var ErrClosed = errors.New("pool: closed")
+
+// ErrAcquireRejected is returned by an acquire when Config.BeforeAcquire rejected MaxConns+1
+// connections in a row.
+var ErrAcquireRejected = errors.New("pool: BeforeAcquire rejected every connection tried")
+
+// Pool is a pool of connections. It is safe for concurrent use by any number of goroutines.
+// Create one with New or NewWithConfig and Close it when done.
+type Pool struct {
+	cfg    *settings
+	ctx    context.Context // cancelled by Close: bounds dials
+	cancel context.CancelFunc
+	wake   chan struct{} // nudges the background goroutine
+	bgDone chan struct{} // closed when the background goroutine exits
+
+	mu       sync.Mutex
+	idle     []*entry // a stack: the most recently used connection on top
+	waiters  waitQueue
+	total    int // open connections plus those being opened
+	inUse    int
+	dialing  int
+	closed   bool
+	drained  chan struct{} // closed once closed and total == 0
+	stat     counters
+	waitPool sync.Pool
+}
+
+// counters are Stat's cumulative figures.
+type counters struct {
+	acquires, canceled, waits int64
+	waitTime                  time.Duration
+	created, destroyed        int64
+	dialErrors                int64
+	lifetimeDestroyed         int64
+	idleDestroyed             int64
+}
+
+// entry is one pooled connection.
+type entry struct {
+	p       *Pool
+	c       *myx.Conn
+	expires time.Time // end of life; zero for none
+	release func()    // p.put(e, false), bound once for Rows.OnClose
+	// needReset forces a session reset at the next release (state the server does not flag).
+	needReset bool
+}
+
+// New creates a pool from a DSN (see ParseConfig for the pool_* parameters). It opens the
+// Config.MinConns connections before returning, bounded by ctx, and fails (opening nothing)
+// if one cannot be opened; with MinConns 0 (the default) it does no I/O, and the first use
+// connects. Call Ping to check that the server answers.
+func New(ctx context.Context, dsn string) (*Pool, error) {
+	cfg, err := ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return NewWithConfig(ctx, cfg)
+}
+
+// NewWithConfig is New with a Config, which must not be modified afterwards.
+func NewWithConfig(ctx context.Context, cfg *Config) (*Pool, error) {
+	s, err := cfg.resolve()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &myx.InterruptedError{Cause: err}
+	}
+	p := &Pool{
+		cfg:     s,
+		wake:    make(chan struct{}, 1),
+		bgDone:  make(chan struct{}),
+		drained: make(chan struct{}),
+	}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	p.waitPool.New = func() any { return &waiter{ch: make(chan handoff, 1)} }
+	go p.background()
+	if s.MinConns > 0 {
+		if err := p.openInitial(ctx, s.MinConns); err != nil {
+			p.Close()
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// openInitial opens n connections concurrently and puts them in the idle set.
+func (p *Pool) openInitial(ctx context.Context, n int) error {
+	p.mu.Lock()
+	p.total += n
+	p.dialing += n
+	p.mu.Unlock()
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			e, err := p.connect(ctx)
+			p.mu.Lock()
+			p.dialing--
+			if err != nil {
+				p.total--
+				p.stat.dialErrors++
+			} else {
+				p.stat.created++
+				p.putLocked(e)
+			}
+			p.mu.Unlock()
+			errs <- err
+		}()
+	}
+	var first error
+	for range n {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// connect opens one connection and runs AfterConnect.
+func (p *Pool) connect(ctx context.Context) (*entry, error) {
+	c, err := myx.ConnectConfig(ctx, p.cfg.ConnConfig)
+	if err != nil {
+		return nil, err
+	}
+	if hook := p.cfg.AfterConnect; hook != nil {
+		if err := hook(ctx, c); err != nil {
+			c.Close(context.Background())
+			return nil, fmt.Errorf("pool: AfterConnect: %w", err)
+		}
+	}
+	e := &entry{p: p, c: c}
+	e.release = func() { p.put(e, false) }
+	if lt := p.cfg.MaxConnLifetime; lt > 0 {
+		if j := p.cfg.MaxConnLifetimeJitter; j > 0 {
+			lt += rand.N(j)
+		}
+		e.expires = time.Now().Add(lt)
+	}
+	return e, nil
+}
+
+// handoff is what a waiter receives: a connection, or the error of the dial meant for it.
+type handoff struct {
+	e   *entry
+	err error
+}
+
+// waiter is an acquire waiting for a connection, in a FIFO queue.
+type waiter struct {
+	ch         chan handoff // buffered: a handoff never blocks
+	prev, next *waiter
+	queued     bool
+}
+
+type waitQueue struct {
+	head, tail *waiter
+	n          int
+}
+
+func (q *waitQueue) push(w *waiter) {
+	w.prev, w.next, w.queued = q.tail, nil, true
+	if q.tail != nil {
+		q.tail.next = w
+	} else {
+		q.head = w
+	}
+	q.tail = w
+	q.n++
+}
+
+func (q *waitQueue) remove(w *waiter) {
+	if w.prev != nil {
+		w.prev.next = w.next
+	} else {
+		q.head = w.next
+	}
+	if w.next != nil {
+		w.next.prev = w.prev
+	} else {
+		q.tail = w.prev
+	}
+	w.prev, w.next, w.queued = nil, nil, false
+	q.n--
+}
+
+func (q *waitQueue) pop() *waiter {
+	w := q.head
+	if w != nil {
+		q.remove(w)
+	}
+	return w
+}
+
+// get takes an idle connection or waits for one, first come, first served. The connection is
+// counted in use.
+func (p *Pool) get(ctx context.Context) (*entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, &myx.InterruptedError{Cause: err}
+	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, ErrClosed
+	}
+	if p.waiters.n == 0 {
+		if n := len(p.idle); n > 0 {
+			e := p.idle[n-1]
+			p.idle[n-1] = nil
+			p.idle = p.idle[:n-1]
+			p.inUse++
+			p.stat.acquires++
+			p.mu.Unlock()
+			return e, nil
+		}
+	}
+	w := p.waitPool.Get().(*waiter)
+	p.waiters.push(w)
+	p.dialLocked()
+	p.mu.Unlock()
+
+	start := time.Now()
+	var h handoff
+	select {
+	case h = <-w.ch:
+	case <-ctx.Done():
+		p.mu.Lock()
+		if w.queued {
+			p.waiters.remove(w)
+			p.stat.canceled++
+			p.stat.waits++
+			p.stat.waitTime += time.Since(start)
+			p.mu.Unlock()
+			p.waitPool.Put(w)
+			return nil, &myx.InterruptedError{Cause: ctx.Err()}
+		}
+		p.mu.Unlock()
+		// A connection (or a dial error) was handed over as the context ended: take it and
+		// pass the connection on, so nothing leaks.
+		h = <-w.ch
+		p.waitPool.Put(w)
+		p.mu.Lock()
+		p.stat.canceled++
+		p.stat.waits++
+		p.stat.waitTime += time.Since(start)
+		p.mu.Unlock()
+		if h.e != nil {
+			p.giveBack(h.e)
+		}
+		return nil, &myx.InterruptedError{Cause: ctx.Err()}
+	}
+	p.waitPool.Put(w)
+	p.mu.Lock()
+	p.stat.waits++
+	p.stat.waitTime += time.Since(start)
+	if h.e != nil {
+		p.stat.acquires++
+	}
+	p.mu.Unlock()
+	if h.err != nil {
+		return nil, h.err
+	}
+	return h.e, nil
+}
+
+// dialLocked starts dials while waiters outnumber the dials under way and there is room.
+func (p *Pool) dialLocked() {
+	for p.dialing < p.waiters.n && p.total < p.cfg.maxConns && !p.closed {
+		p.total++
+		p.dialing++
+		go p.dial()
+	}
+}
+
+// dial opens a connection for whoever waits first when it is ready (or for the idle set).
+func (p *Pool) dial() {
+	e, err := p.connect(p.ctx)
+	p.mu.Lock()
+	p.dialing--
+	if err != nil {
+		p.total--
+		p.stat.dialErrors++
+		// The oldest waiter hears of the failure; the others keep waiting for their dials or
+		// for a release. (With nobody waiting, the background goroutine tries again later.)
+		if w := p.waiters.pop(); w != nil {
+			w.ch <- handoff{err: err}
+		}
+		p.checkDrainedLocked()
+		p.mu.Unlock()
+		return
+	}
+	p.stat.created++
+	if p.closed {
+		p.total--
+		p.stat.destroyed++
+		p.checkDrainedLocked()
+		p.mu.Unlock()
+		e.c.Close(context.Background())
+		return
+	}
+	p.putLocked(e)
+	p.mu.Unlock()
+}
+
+// putLocked hands a clean connection to the first waiter, or makes it idle. A connection
+// handed over is counted in use; the caller has already uncounted it.
+func (p *Pool) putLocked(e *entry) {
+	if w := p.waiters.pop(); w != nil {
+		p.inUse++
+		w.ch <- handoff{e: e}
+		return
+	}
+	p.idle = append(p.idle, e)
+}
+
+// giveBack returns a connection that was never used (an acquire gave up on it).
+func (p *Pool) giveBack(e *entry) {
+	p.mu.Lock()
+	p.inUse--
+	if p.closed {
+		p.total--
+		p.stat.destroyed++
+		p.checkDrainedLocked()
+		p.mu.Unlock()
+		e.c.Close(context.Background())
+		return
+	}
+	p.putLocked(e)
+	p.mu.Unlock()
+}
+
+// acquire gets a connection that passed the checks of checkOut.
+func (p *Pool) acquire(ctx context.Context) (*entry, error) {
+	rejected := 0
+	for {
+		e, err := p.get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := p.checkOut(ctx, e)
+		if ok {
+			return e, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rejected++; rejected > p.cfg.maxConns {
+			return nil, ErrAcquireRejected
+		}
+	}
+}
+
+// checkOut vets a connection about to be handed out: lifetime and idle time, a close by the
+// server (no round trip), a ping after a long idle, and BeforeAcquire. A connection that fails
+// is destroyed and ok is false; err is set only when ctx ended.
+func (p *Pool) checkOut(ctx context.Context, e *entry) (ok bool, err error) {
+	c := e.c
+	now := time.Now()
+	idle := now.Sub(c.IdleSince())
+	switch {
+	case !e.expires.IsZero() && now.After(e.expires):
+		p.destroy(e, true, reasonLifetime)
+		return false, nil
+	case p.cfg.MaxConnIdleTime > 0 && idle > p.cfg.MaxConnIdleTime:
+		p.destroy(e, true, reasonIdle)
+		return false, nil
+	}
+	if c.CheckConn() != nil {
+		p.destroy(e, true, reasonBroken)
+		return false, nil
+	}
+	if p.cfg.PingAfterIdle > 0 && idle > p.cfg.PingAfterIdle {
+		pctx, cancel := context.WithTimeout(ctx, p.cfg.PingTimeout)
+		perr := c.Ping(pctx)
+		cancel()
+		if perr != nil {
+			if ctx.Err() != nil && !c.IsClosed() {
+				p.put(e, false)
+				return false, &myx.InterruptedError{Cause: ctx.Err()}
+			}
+			p.destroy(e, true, reasonBroken)
+			if ctx.Err() != nil {
+				return false, &myx.InterruptedError{Cause: ctx.Err()}
+			}
+			return false, nil
+		}
+	}
+	if hook := p.cfg.BeforeAcquire; hook != nil && !hook(ctx, c) {
+		p.destroy(e, true, reasonBroken)
+		return false, nil
+	}
+	return true, nil
+}
+
+type destroyReason int
+
+const (
+	reasonBroken destroyReason = iota
+	reasonLifetime
+	reasonIdle
+)
+
+// destroy closes a connection and forgets it; inUse tells whether it was counted in use.
+func (p *Pool) destroy(e *entry, inUse bool, why destroyReason) {
+	p.mu.Lock()
+	p.total--
+	if inUse {
+		p.inUse--
+	}
+	p.countDestroyLocked(why)
+	p.dialLocked()
+	p.checkDrainedLocked()
+	p.mu.Unlock()
+	p.nudge()
+	e.c.Close(context.Background())
+}
+
+func (p *Pool) countDestroyLocked(why destroyReason) {
+	p.stat.destroyed++
+	switch why {
+	case reasonLifetime:
+		p.stat.lifetimeDestroyed++
+	case reasonIdle:
+		p.stat.idleDestroyed++
+	}
+}
+
+func (p *Pool) checkDrainedLocked() {
+	if p.closed && p.total == 0 {
+		select {
+		case <-p.drained:
+		default:
+			close(p.drained)
+		}
+	}
+}
+
+// nudge wakes the background goroutine (to reopen MinConns) without blocking.
+func (p *Pool) nudge() {
+	if p.cfg.MinConns == 0 && p.cfg.MinIdleConns == 0 {
+		return
+	}
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// put takes back a connection that was in use. A connection is handed on only when it is
+// known to be clean: it is closed instead when it failed, is closed, outlived its lifetime, is
+// still busy with a result (checked, with the check of CheckConn, when check is set), or
+// cannot be rolled back or reset within ReleaseTimeout. Releasing runs, in order: ROLLBACK if
+// a transaction is open, AfterRelease, then a session reset if the server flagged a session
+// change since the last reset (or AlwaysReset is set).
+func (p *Pool) put(e *entry, check bool) {
+	c := e.c
+	if c.IsClosed() {
+		p.destroy(e, true, reasonBroken)
+		return
+	}
+	if !e.expires.IsZero() && time.Now().After(e.expires) {
+		p.destroy(e, true, reasonLifetime)
+		return
+	}
+	if check && c.CheckConn() != nil {
+		// Busy with an unread result, or closed by the server.
+		p.destroy(e, true, reasonBroken)
+		return
+	}
+	if c.InTransaction() || e.needReset || p.cfg.AlwaysReset || p.cfg.AfterRelease != nil || c.SessionChanged() {
+		if !p.clean(e) {
+			p.destroy(e, true, reasonBroken)
+			return
+		}
+	}
+	p.mu.Lock()
+	p.inUse--
+	if p.closed {
+		p.total--
+		p.stat.destroyed++
+		p.checkDrainedLocked()
+		p.mu.Unlock()
+		c.Close(context.Background())
+		return
+	}
+	p.putLocked(e)
+	p.mu.Unlock()
+}
+
+// clean rolls back, runs AfterRelease and resets the session as needed; false means the
+// connection must be closed.
+func (p *Pool) clean(e *entry) bool {
+	c := e.c
+	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.ReleaseTimeout)
+	defer cancel()
+	if c.InTransaction() {
+		if _, err := c.Exec(ctx, "ROLLBACK"); err != nil || c.InTransaction() {
+			return false
+		}
+	}
+	if hook := p.cfg.AfterRelease; hook != nil && !hook(c) {
+		return false
+	}
+	if e.needReset || p.cfg.AlwaysReset || c.SessionChanged() {
+		if err := c.ResetSession(ctx); err != nil {
+			return false
+		}
+		e.needReset = false
+	}
+	return true
+}
+
+// background runs the health check every HealthCheckPeriod and reopens connections for
+// MinConns and MinIdleConns when nudged.
+func (p *Pool) background() {
+	defer close(p.bgDone)
+	t := time.NewTicker(p.cfg.HealthCheckPeriod)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case <-t.C:
+			p.healthCheck()
+		case <-p.wake:
+		}
+		p.fillMin()
+	}
+}
+
+// healthCheck closes idle connections that expired, idled too long (beyond MinConns) or were
+// closed by the server.
+func (p *Pool) healthCheck() {
+	now := time.Now()
+	var doomed []*entry
+	p.mu.Lock()
+	kept := p.idle[:0]
+	for i, e := range p.idle {
+		why := destroyReason(-1)
+		switch {
+		case !e.expires.IsZero() && now.After(e.expires):
+			why = reasonLifetime
+		case p.cfg.MaxConnIdleTime > 0 && now.Sub(e.c.IdleSince()) > p.cfg.MaxConnIdleTime && p.total > p.cfg.MinConns:
+			why = reasonIdle
+		case e.c.CheckConn() != nil:
+			why = reasonBroken
+		}
+		p.idle[i] = nil
+		if why < 0 {
+			kept = append(kept, e)
+			continue
+		}
+		p.total--
+		p.countDestroyLocked(why)
+		doomed = append(doomed, e)
+	}
+	p.idle = kept
+	p.dialLocked()
+	p.mu.Unlock()
+	for _, e := range doomed {
+		e.c.Close(context.Background())
+	}
+}
+
+// fillMin starts dials so that MinConns connections exist and MinIdleConns are idle or on
+// their way.
+func (p *Pool) fillMin() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	need := max(p.cfg.MinConns-p.total, p.cfg.MinIdleConns-len(p.idle)-p.dialing)
+	for ; need > 0 && p.total < p.cfg.maxConns; need-- {
+		p.total++
+		p.dialing++
+		go p.dial()
+	}
+}
+
+// Close closes the pool: acquires fail with ErrClosed from now on, waiting acquires are
+// woken with ErrClosed, idle connections are closed, and Close waits until every connection in
+// use has been released (each is closed as it comes back) and every dial under way has ended.
+// Calling Close again waits again.
+func (p *Pool) Close() {
+	p.CloseContext(context.Background())
+}
+
+// CloseContext is Close bounded by ctx: if connections are still in use when ctx ends, it
+// returns an error saying how many (errors.Is gives ctx's error); they are closed when they
+// are released.
+func (p *Pool) CloseContext(ctx context.Context) error {
+	p.mu.Lock()
+	var idle []*entry
+	if !p.closed {
+		p.closed = true
+		p.cancel()
+		for w := p.waiters.pop(); w != nil; w = p.waiters.pop() {
+			w.ch <- handoff{err: ErrClosed}
+		}
+		idle = p.idle
+		p.idle = nil
+		p.total -= len(idle)
+		p.stat.destroyed += int64(len(idle))
+		p.checkDrainedLocked()
+	}
+	p.mu.Unlock()
+	for _, e := range idle {
+		e.c.Close(ctx)
+	}
+	select {
+	case <-p.drained:
+	case <-ctx.Done():
+		p.mu.Lock()
+		n := p.total
+		p.mu.Unlock()
+		return fmt.Errorf("pool: close: %d connection(s) still in use or opening: %w", n, ctx.Err())
+	}
+	select {
+	case <-p.bgDone:
+	case <-ctx.Done():
+		return fmt.Errorf("pool: close: %w", ctx.Err())
+	}
+	return nil
+}
+
+// Stat is a snapshot of a pool's state and cumulative counters.
+type Stat struct {
+	// TotalConns counts open connections plus those being opened.
+	TotalConns int
+	// IdleConns counts connections ready to be handed out.
+	IdleConns int
+	// InUseConns counts connections acquired and not yet released (including those the
+	// pool's own Exec, Query, QueryRow and transactions hold).
+	InUseConns int
+	// ConstructingConns counts connections being opened.
+	ConstructingConns int
+	// MaxConns is the configured maximum.
+	MaxConns int
+	// AcquireCount counts successful acquires.
+	AcquireCount int64
+	// WaitCount counts acquires that found no idle connection and had to wait (whether they
+	// got one, failed, or gave up).
+	WaitCount int64
+	// WaitDuration is the total time acquires spent waiting.
+	WaitDuration time.Duration
+	// CanceledAcquireCount counts acquires that gave up because their context ended.
+	CanceledAcquireCount int64
+	// CreatedConns counts connections opened; DialErrors counts failed attempts.
+	CreatedConns int64
+	DialErrors   int64
+	// DestroyedConns counts connections closed, for any reason;
+	// LifetimeDestroyCount and IdleDestroyCount count those closed for reaching
+	// MaxConnLifetime and MaxConnIdleTime.
+	DestroyedConns       int64
+	LifetimeDestroyCount int64
+	IdleDestroyCount     int64
+}
+
+// Stat returns a consistent snapshot of the pool's state.
+func (p *Pool) Stat() Stat {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return Stat{
+		TotalConns:           p.total,
+		IdleConns:            len(p.idle),
+		InUseConns:           p.inUse,
+		ConstructingConns:    p.dialing,
+		MaxConns:             p.cfg.maxConns,
+		AcquireCount:         p.stat.acquires,
+		WaitCount:            p.stat.waits,
+		WaitDuration:         p.stat.waitTime,
+		CanceledAcquireCount: p.stat.canceled,
+		CreatedConns:         p.stat.created,
+		DialErrors:           p.stat.dialErrors,
+		DestroyedConns:       p.stat.destroyed,
+		LifetimeDestroyCount: p.stat.lifetimeDestroyed,
+		IdleDestroyCount:     p.stat.idleDestroyed,
+	}
+}
+
+// Config returns a copy of the pool's configuration with defaults applied.
+func (p *Pool) Config() Config {
+	c := p.cfg.Config
+	c.MaxConns = p.cfg.maxConns
+	return c
+}
