@@ -48,6 +48,7 @@ type Conn struct {
 	sessionChanged bool
 
 	cancel canceler
+	stale  staleChecker // see checkStale
 
 	// scratch buffers reused across results
 	colCache map[string]*Column

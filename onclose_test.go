@@ -111,3 +111,13 @@ func TestExecManyErrorSafeToRetry(t *testing.T) {
 		t.Error("rows applied before: not safe")
 	}
 }
+
+func TestCheckConnDoesNotAllocate(t *testing.T) {
+	c := connect(t)
+	if err := c.CheckConn(); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { c.CheckConn() }); n != 0 {
+		t.Fatalf("CheckConn allocates %v times per call (a pool runs it on every acquire)", n)
+	}
+}
