@@ -396,7 +396,7 @@ func TestFakeServerLocalInfile(t *testing.T) {
 }
 
 func TestFakeServerVanishMidResult(t *testing.T) {
-	fs := NewFakeServer(t, loginAndServe(HandshakeOptions{}, Auth{}, func(q string) []Result {
+	fs := NewFakeServer(t, loginAndServe(HandshakeOptions{}, Auth{}, func(q Query) []Result {
 		return []Result{{Custom: func(c *FakeConn) error {
 			c.WriteColumnCount(1)
 			c.WriteColumnDef(ColumnDef{Name: "x", Type: TypeLongLong})
@@ -418,8 +418,8 @@ func TestFakeServerVanishMidResult(t *testing.T) {
 }
 
 func TestFakeServerMultiResultAndRowsErr(t *testing.T) {
-	fs := NewFakeServer(t, loginAndServe(HandshakeOptions{}, Auth{}, func(q string) []Result {
-		switch q {
+	fs := NewFakeServer(t, loginAndServe(HandshakeOptions{}, Auth{}, func(q Query) []Result {
+		switch q.SQL {
 		case "CALL p()":
 			return []Result{
 				{Columns: []ColumnDef{{Name: "a", Type: TypeLong}}, Rows: [][]any{{1}, {2}}},

@@ -333,8 +333,9 @@ type Result struct {
 	// Columns, if non-empty, make the result a result set; otherwise it is an
 	// OK packet.
 	Columns []ColumnDef
-	// Rows are the rows of a result set, converted with TextValues (nil is
-	// NULL).
+	// Rows are the rows of a result set: converted with TextValues for the
+	// text protocol and encoded as WriteBinaryRow describes for the binary
+	// protocol (nil is NULL).
 	Rows [][]any
 	// RowsErr, if set, is sent as an ERR packet after the rows instead of the
 	// packet that ends the result set, as when a query fails midway.
@@ -360,6 +361,10 @@ type Result struct {
 // effect, rows, then EOF or an OK packet with header 0xfe). more sets
 // StatusMoreResultsExist in the final packet, announcing another result.
 func (c *FakeConn) WriteResult(r Result, more bool) error {
+	return c.writeResult(r, more, false)
+}
+
+func (c *FakeConn) writeResult(r Result, more, binaryRows bool) error {
 	if r.Custom != nil {
 		return r.Custom(c)
 	}
@@ -388,6 +393,12 @@ func (c *FakeConn) WriteResult(r Result, more bool) error {
 		if len(row) != len(r.Columns) {
 			return fmt.Errorf("mysqltest: Result row %d has %d values for %d columns", i, len(row), len(r.Columns))
 		}
+		if binaryRows {
+			if err := c.WriteBinaryRow(r.Columns, row); err != nil {
+				return err
+			}
+			continue
+		}
 		c.WriteTextRow(TextValues(row...))
 	}
 	if r.RowsErr != nil {
@@ -399,29 +410,89 @@ func (c *FakeConn) WriteResult(r Result, more bool) error {
 	return c.WriteEOF(r.Warnings, status)
 }
 
-// QueryHandler answers a COM_QUERY for ServeQueries: it returns the results
-// to send, in order (several for a multi-statement query or a stored
-// procedure call). No results means a plain OK packet.
-type QueryHandler func(query string) []Result
+// Stage says which command a Query comes from.
+type Stage int
 
-// Queries returns a QueryHandler that answers each query in m with its
-// result, and any other query with ERR 1064 (syntax error), naming the query.
+const (
+	// TextQuery is a COM_QUERY; the results are sent in the text protocol.
+	TextQuery Stage = iota
+	// Prepare is a COM_STMT_PREPARE. Only the first result matters: its Err
+	// fails the prepare, and its Columns become the statement's column
+	// definitions. Rows are not sent.
+	Prepare
+	// Execute is a COM_STMT_EXECUTE; the results are sent in the binary
+	// protocol and Args holds the arguments.
+	Execute
+)
+
+// String returns "query", "prepare" or "execute".
+func (s Stage) String() string {
+	switch s {
+	case TextQuery:
+		return "query"
+	case Prepare:
+		return "prepare"
+	case Execute:
+		return "execute"
+	}
+	return fmt.Sprintf("Stage(%d)", int(s))
+}
+
+// Query is a statement ServeQueries asks its handler to answer.
+type Query struct {
+	// SQL is the statement text.
+	SQL string
+	// Stage is the command that carried it.
+	Stage Stage
+	// Args are the arguments of an Execute, decoded from the binary
+	// protocol: nil for NULL, int64 (uint64 when sent as unsigned) for
+	// integers, float32 and float64, time.Time in UTC for dates (the zero
+	// time.Time for the zero date), time.Duration for TIME, and []byte for
+	// everything else, including data sent with COM_STMT_SEND_LONG_DATA.
+	Args []any
+	// StmtID is the statement id of a Prepare or Execute.
+	StmtID uint32
+}
+
+// QueryHandler answers a query for ServeQueries: it returns the results to
+// send, in order (several for a multi-statement query or a stored procedure
+// call). No results means a plain OK packet. For a prepared statement the
+// handler is called once with Stage Prepare and once per execution with
+// Stage Execute.
+type QueryHandler func(q Query) []Result
+
+// Queries returns a QueryHandler that answers each query whose SQL is a key
+// of m with its result, whatever the stage and arguments, and any other
+// query with ERR 1064 (syntax error) naming the query.
 func Queries(m map[string]Result) QueryHandler {
-	return func(query string) []Result {
-		if r, ok := m[query]; ok {
+	return func(q Query) []Result {
+		if r, ok := m[q.SQL]; ok {
 			return []Result{r}
 		}
-		return []Result{{Err: &ServerError{Code: 1064, SQLState: "42000", Message: fmt.Sprintf("mysqltest fake server has no answer for %q", query)}}}
+		return []Result{{Err: &ServerError{Code: 1064, SQLState: "42000", Message: fmt.Sprintf("mysqltest fake server has no answer for %q", q.SQL)}}}
 	}
 }
 
-// ServeQueries answers commands until the client quits or goes away: COM_QUERY
-// with h's results (queries preceded by query attributes are accepted only
-// without attributes), COM_PING, COM_INIT_DB and COM_RESET_CONNECTION with
-// OK, COM_SET_OPTION with EOF, COM_QUIT by returning. Any other command gets
-// ERR 1047 (unknown command). It returns nil when the client sent COM_QUIT or
-// closed or reset the connection, and the error otherwise.
+// ServeQueries answers commands until the client quits or goes away:
+//
+//   - COM_QUERY with h's results in the text protocol (a query carrying
+//     query attributes is refused);
+//   - COM_STMT_PREPARE with a statement whose parameter count is the number
+//     of '?' placeholders and whose columns are those of h's first result;
+//     COM_STMT_EXECUTE (including MariaDB's LastPreparedStmt id) with h's
+//     results in the binary protocol; COM_STMT_SEND_LONG_DATA,
+//     COM_STMT_RESET and COM_STMT_CLOSE as a server does (cursors are not
+//     supported: an execute asking for one gets its rows at once);
+//   - COM_PING, COM_INIT_DB and COM_RESET_CONNECTION with OK, COM_SET_OPTION
+//     with EOF, COM_QUIT by returning;
+//   - anything else with ERR 1047 (unknown command).
+//
+// It returns nil when the client sent COM_QUIT or closed or reset the
+// connection, and the error otherwise.
 func (c *FakeConn) ServeQueries(h QueryHandler) error {
+	stmts := map[uint32]*fakeStmt{}
+	var nextID, lastID uint32
+	var lastOK bool
 	for {
 		cmd, payload, err := c.ReadCommand()
 		if err != nil {
@@ -434,34 +505,97 @@ func (c *FakeConn) ServeQueries(h QueryHandler) error {
 		case ComQuit:
 			return nil
 		case ComQuery:
-			query, err := c.queryText(payload)
-			if err != nil {
-				c.WriteERR(1105, "HY000", err.Error())
-				continue
+			query, qerr := c.queryText(payload)
+			if qerr != nil {
+				err = c.WriteERR(1105, "HY000", qerr.Error())
+				break
 			}
-			results := h(query)
-			if len(results) == 0 {
-				err = c.WriteOK(OKOptions{})
+			err = c.writeResults(h(Query{SQL: query, Stage: TextQuery}), false)
+		case ComStmtPrepare:
+			nextID++
+			query := string(payload)
+			results := h(Query{SQL: query, Stage: Prepare, StmtID: nextID})
+			var first Result
+			if len(results) > 0 {
+				first = results[0]
 			}
-			for i, r := range results {
-				if err = c.WriteResult(r, i < len(results)-1); err != nil {
+			lastOK = false
+			if first.Err != nil {
+				err = c.WriteError(first.Err)
+				break
+			}
+			st := &fakeStmt{id: nextID, sql: query, params: countPlaceholders(query), longData: map[int][]byte{}}
+			params := make([]ColumnDef, st.params)
+			for i := range params {
+				params[i] = ParamDef()
+			}
+			stmts[st.id] = st
+			lastID, lastOK = st.id, true
+			err = c.WritePrepareOK(st.id, params, first.Columns, 0)
+		case ComStmtExecute, ComStmtSendLongData, ComStmtReset, ComStmtClose:
+			d := &decoder{buf: payload}
+			id := d.uint32("statement id")
+			if id == LastPreparedStmt && lastOK {
+				id = lastID
+			}
+			st := stmts[id]
+			if d.err != nil || st == nil {
+				if cmd == ComStmtExecute || cmd == ComStmtReset {
+					err = c.WriteERR(1243, "HY000", fmt.Sprintf("Unknown prepared statement handler (%d) given to mysqld_stmt_execute", id))
+				}
+				break
+			}
+			switch cmd {
+			case ComStmtExecute:
+				args, derr := decodeExecute(d, st)
+				if derr != nil {
+					err = c.WriteERR(1210, "HY000", "Incorrect arguments to mysqld_stmt_execute: "+derr.Error())
 					break
 				}
-			}
-			if err != nil {
-				if isConnGone(err) {
-					return nil
+				clear(st.longData)
+				err = c.writeResults(h(Query{SQL: st.sql, Stage: Execute, Args: args, StmtID: st.id}), true)
+			case ComStmtSendLongData:
+				param := int(d.uint16("parameter id"))
+				if d.err == nil && param < st.params {
+					st.longData[param] = append(st.longData[param], d.rest()...)
 				}
-				return err
+			case ComStmtReset:
+				clear(st.longData)
+				err = c.WriteOK(OKOptions{})
+			case ComStmtClose:
+				delete(stmts, st.id)
 			}
 		case ComPing, ComInitDB, ComResetConnection:
-			c.WriteOK(OKOptions{})
+			if cmd == ComResetConnection {
+				clear(stmts)
+			}
+			err = c.WriteOK(OKOptions{})
 		case ComSetOption:
-			c.WriteEOF(0, 0)
+			err = c.WriteEOF(0, 0)
 		default:
-			c.WriteERR(1047, "08S01", fmt.Sprintf("Unknown command 0x%02x (mysqltest fake server)", cmd))
+			err = c.WriteERR(1047, "08S01", fmt.Sprintf("Unknown command 0x%02x (mysqltest fake server)", cmd))
+		}
+		if err != nil {
+			if isConnGone(err) {
+				return nil
+			}
+			return err
 		}
 	}
+}
+
+// writeResults sends a handler's results, chained with
+// StatusMoreResultsExist; no results is a plain OK.
+func (c *FakeConn) writeResults(results []Result, binaryRows bool) error {
+	if len(results) == 0 {
+		return c.WriteOK(OKOptions{})
+	}
+	for i, r := range results {
+		if err := c.writeResult(r, i < len(results)-1, binaryRows); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // queryText extracts the SQL text of a COM_QUERY payload, which starts with
