@@ -16,11 +16,7 @@ import (
 )
 
 func TestCrossCheckHandshakeResponse(t *testing.T) {
-	dsn := Require(t)
-	_, target, err := Addr(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dsn, target := requireTCP(t)
 	p := newTestProxy(t, target)
 	var mu sync.Mutex
 	var chunks [][]byte

@@ -16,8 +16,7 @@ type OKOptions struct {
 	// ends a result set when CLIENT_DEPRECATE_EOF is in effect.
 	Header byte
 	// AffectedRows and LastInsertID are the statement's counts.
-	AffectedRows uint64
-	LastInsertID uint64
+	AffectedRows, LastInsertID uint64
 	// Status is the status flags; 0 means the connection's Status().
 	Status uint16
 	// Warnings is the warning count.
@@ -340,10 +339,11 @@ type Result struct {
 	// RowsErr, if set, is sent as an ERR packet after the rows instead of the
 	// packet that ends the result set, as when a query fails midway.
 	RowsErr *ServerError
-	// AffectedRows, LastInsertID and Info fill the OK packet of a result
-	// without columns.
+	// AffectedRows and LastInsertID fill the OK packet of a result without
+	// columns.
 	AffectedRows, LastInsertID uint64
-	Info                       string
+	// Info is the message of that OK packet.
+	Info string
 	// Warnings is the warning count of the final OK or EOF packet.
 	Warnings uint16
 	// Status is the status of the final OK or EOF packet; 0 means the
@@ -353,6 +353,8 @@ type Result struct {
 	// Custom, if set, replaces all of the above: WriteResult calls it to
 	// write whatever it likes (malformed packets, a connection that vanishes
 	// mid-result), and ServeQueries stops with its error if it returns one.
+	// At the Prepare stage it is not called; Err and Columns still decide
+	// the answer to the prepare.
 	Custom func(c *FakeConn) error
 }
 

@@ -246,7 +246,7 @@ func TestCountPlaceholders(t *testing.T) {
 // that its decoder reads the raw client's COM_STMT_EXECUTE as the real
 // server did.
 func TestCrossCheckBinaryProtocol(t *testing.T) {
-	dsn := Require(t)
+	dsn, target := requireTCP(t)
 	admin := sharedClient(t, dsn)
 	table := scratchTable(t, admin)
 	for _, q := range []string{
@@ -264,7 +264,6 @@ func TestCrossCheckBinaryProtocol(t *testing.T) {
 	}
 	for _, caps := range []uint64{rawDefaultCaps, rawDefaultCaps &^ ClientDeprecateEOF} {
 		t.Run(fmt.Sprintf("caps %#x", caps), func(t *testing.T) {
-			_, target, _ := Addr(dsn)
 			p := newTestProxy(t, target)
 			var mu sync.Mutex
 			var sent [][]byte

@@ -72,8 +72,7 @@ type ProxyStats struct {
 	// and dial errors.
 	Resets int64
 	// BytesClientToServer and BytesServerToClient count bytes forwarded.
-	BytesClientToServer int64
-	BytesServerToClient int64
+	BytesClientToServer, BytesServerToClient int64
 }
 
 // Proxy is a TCP proxy for injecting network faults between a client and a

@@ -9,6 +9,21 @@ import (
 	"time"
 )
 
+// requireTCP is Require for tests that put a proxy in front of the shared
+// server: they skip when its DSN names a unix socket.
+func requireTCP(t *testing.T) (dsn, target string) {
+	t.Helper()
+	dsn = Require(t)
+	network, target, err := Addr(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if network != "tcp" {
+		t.Skipf("needs a TCP DSN to proxy, have %s", network)
+	}
+	return dsn, target
+}
+
 // sharedClient connects to the shared test server (failing or skipping as
 // Require does) through dsn, which may point at a proxy.
 func sharedClient(t *testing.T, dsn string) *rawClient {
@@ -57,11 +72,7 @@ func countRows(t *testing.T, admin *rawClient, table string) string {
 }
 
 func TestProxyMySQLResetMidQuery(t *testing.T) {
-	dsn := Require(t)
-	_, target, err := Addr(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dsn, target := requireTCP(t)
 	p := newTestProxy(t, target)
 	pdsn, err := p.DSN(dsn)
 	if err != nil {
@@ -91,10 +102,9 @@ func TestProxyMySQLResetMidQuery(t *testing.T) {
 }
 
 func TestProxyMySQLResetMidTransaction(t *testing.T) {
-	dsn := Require(t)
+	dsn, target := requireTCP(t)
 	admin := sharedClient(t, dsn)
 	table := scratchTable(t, admin)
-	_, target, _ := Addr(dsn)
 	p := newTestProxy(t, target)
 	pdsn, _ := p.DSN(dsn)
 
@@ -120,9 +130,8 @@ func TestProxyMySQLResetMidTransaction(t *testing.T) {
 // TestProxyMySQLResetOnCommit uses a hook to reset exactly when the client
 // sends COMMIT, before or after the server gets it.
 func TestProxyMySQLResetOnCommit(t *testing.T) {
-	dsn := Require(t)
+	dsn, target := requireTCP(t)
 	admin := sharedClient(t, dsn)
-	_, target, _ := Addr(dsn)
 	isCommit := func(chunk []byte) bool {
 		// One packet: 4-byte header, COM_QUERY, "COMMIT".
 		return len(chunk) > 5 && chunk[4] == ComQuery && bytes.EqualFold(chunk[5:], []byte("COMMIT"))
@@ -176,8 +185,7 @@ func TestProxyMySQLResetOnCommit(t *testing.T) {
 
 // TestProxyMySQLDropMidResult cuts a result set partway through.
 func TestProxyMySQLDropMidResult(t *testing.T) {
-	dsn := Require(t)
-	_, target, _ := Addr(dsn)
+	dsn, target := requireTCP(t)
 	p := newTestProxy(t, target)
 	pdsn, _ := p.DSN(dsn)
 	// Learn how many bytes the handshake and login take, then allow a few

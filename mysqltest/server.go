@@ -211,6 +211,7 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	if bins.MariaDB && bins.InstallDB == "" {
 		return nil, fmt.Errorf("mysqltest: ServerBinaries for MariaDB server %s lacks InstallDB (mariadb-install-db)", bins.Server)
 	}
+	removeStaleServerDirs(opts.Dir)
 	dir, err := os.MkdirTemp(opts.Dir, "myx-mysqltest-")
 	if err != nil {
 		return nil, fmt.Errorf("mysqltest: creating server directory: %w", err)
@@ -660,6 +661,33 @@ func (s *Server) ErrorLogPath() string { return s.errLog }
 
 // Binaries returns the programs the server runs.
 func (s *Server) Binaries() ServerBinaries { return *s.bins }
+
+// staleAge is how old a server directory must be before it may be removed as
+// stale.
+const staleAge = time.Hour
+
+// removeStaleServerDirs removes server directories left behind by test
+// processes that died without calling Close (a timed-out test run, for
+// example): directories over an hour old whose server is not running. The
+// server process itself died with its parent (see sysProcAttr).
+func removeStaleServerDirs(parent string) {
+	if parent == "" {
+		parent = os.TempDir()
+	}
+	matches, _ := filepath.Glob(filepath.Join(parent, "myx-mysqltest-*"))
+	for _, m := range matches {
+		fi, err := os.Stat(m)
+		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < staleAge {
+			continue
+		}
+		if b, err := os.ReadFile(filepath.Join(m, "mysqld.pid")); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && processAlive(pid) {
+				continue
+			}
+		}
+		os.RemoveAll(m)
+	}
+}
 
 // freePort asks the kernel for a free TCP port on 127.0.0.1.
 func freePort() (int, error) {

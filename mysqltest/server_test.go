@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -269,5 +270,32 @@ func TestTemplateCache(t *testing.T) {
 	defer cb.quit()
 	if err := cb.exec("SELECT * FROM only_in_a"); err == nil {
 		t.Error("table created on server a is visible on server b")
+	}
+}
+
+func TestRemoveStaleServerDirs(t *testing.T) {
+	parent := t.TempDir()
+	old := time.Now().Add(-2 * staleAge)
+	mk := func(name, pid string, mtime time.Time) string {
+		d := filepath.Join(parent, name)
+		if err := os.MkdirAll(filepath.Join(d, "data"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if pid != "" {
+			os.WriteFile(filepath.Join(d, "mysqld.pid"), []byte(pid+"\n"), 0o600)
+		}
+		os.Chtimes(d, mtime, mtime)
+		return d
+	}
+	dead := mk("myx-mysqltest-dead", "", old)
+	deadPID := mk("myx-mysqltest-deadpid", "999999999", old)
+	alive := mk("myx-mysqltest-alive", strconv.Itoa(os.Getpid()), old)
+	young := mk("myx-mysqltest-young", "", time.Now())
+	other := mk("unrelated", "", old)
+	removeStaleServerDirs(parent)
+	for d, wantGone := range map[string]bool{dead: true, deadPID: true, alive: false, young: false, other: false} {
+		if gone := !fileExists(d); gone != wantGone {
+			t.Errorf("%s: removed = %v, want %v", filepath.Base(d), gone, wantGone)
+		}
 	}
 }
