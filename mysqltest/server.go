@@ -132,11 +132,17 @@ func isExecutable(p string) bool {
 
 // ServerOptions configures StartServer. The zero value is ready to use.
 type ServerOptions struct {
-	// Flags are extra server command-line flags, such as
-	// "--max-allowed-packet=64M". They are passed both when the data
-	// directory is initialized and on every start, after the defaults, so
-	// they override them.
+	// Flags are extra server command-line flags for every start, such as
+	// "--max-allowed-packet=64M" or "--ssl-cert=...". They come after the
+	// defaults, so they override them.
 	Flags []string
+	// InitFlags are extra flags for settings fixed when the data directory
+	// is initialized, such as "--innodb-page-size=8k" or
+	// "--lower-case-table-names=1". They are passed at initialization and,
+	// before Flags, on every start. Each distinct InitFlags has its own
+	// cached template (see TemplateCacheDir), so per-run values such as
+	// temporary file paths belong in Flags.
+	InitFlags []string
 	// StartTimeout bounds how long each start (including the first) waits for
 	// the server to accept connections. Zero means DefaultStartTimeout.
 	StartTimeout time.Duration
@@ -364,11 +370,11 @@ func initDataDir(ctx context.Context, bins *ServerBinaries, flags []string, data
 func tuningFlags(bins *ServerBinaries) []string {
 	f := []string{
 		"--innodb-buffer-pool-size=32M",
-		"--loose-innodb-doublewrite=0",
+		"--loose-innodb-doublewrite=OFF",
 		"--innodb-flush-log-at-trx-commit=2",
-		"--loose-innodb-use-native-aio=0",
-		"--loose-innodb-buffer-pool-load-at-startup=0",
-		"--loose-innodb-buffer-pool-dump-at-shutdown=0",
+		"--loose-innodb-use-native-aio=OFF",
+		"--loose-innodb-buffer-pool-load-at-startup=OFF",
+		"--loose-innodb-buffer-pool-dump-at-shutdown=OFF",
 		"--loose-performance-schema=OFF",
 		"--skip-log-bin",
 	}
@@ -398,6 +404,7 @@ func (s *Server) startArgs() []string {
 		a = append(a, "--user=root")
 	}
 	a = append(a, tuningFlags(s.bins)...)
+	a = append(a, s.opts.InitFlags...)
 	return append(a, s.opts.Flags...)
 }
 

@@ -159,19 +159,19 @@ func TestServerCrashReported(t *testing.T) {
 func TestServerNoCache(t *testing.T) {
 	t.Parallel()
 	t0 := time.Now()
-	s := StartServerT(t, ServerOptions{NoCache: true, Flags: []string{"--max-connections=77"}})
+	s := StartServerT(t, ServerOptions{NoCache: true, Flags: []string{"--max-connections=77"}, InitFlags: []string{"--innodb-page-size=8k"}})
 	t.Logf("uncached start took %v", time.Since(t0))
 	c, err := rawDialDSN(s.DSN(), rawOptions{user: "root", db: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.quit()
-	r, err := c.query("SELECT @@max_connections, @@local_infile")
+	r, err := c.query("SELECT @@max_connections, @@local_infile, @@innodb_page_size")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.value(0, 0) != "77" || r.value(0, 1) != "1" {
-		t.Errorf("@@max_connections, @@local_infile = %s, %s; want 77, 1", r.value(0, 0), r.value(0, 1))
+	if r.value(0, 0) != "77" || r.value(0, 1) != "1" || r.value(0, 2) != "8192" {
+		t.Errorf("@@max_connections, @@local_infile, @@innodb_page_size = %s, %s, %s; want 77, 1, 8192", r.value(0, 0), r.value(0, 1), r.value(0, 2))
 	}
 }
 
@@ -183,7 +183,7 @@ func TestStartServerBadFlag(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := StartServer(ctx, ServerOptions{Binaries: bins, NoCache: true, Flags: []string{"--no-such-option-for-mysqltest"}})
+	s, err := StartServer(ctx, ServerOptions{Binaries: bins, Flags: []string{"--no-such-option-for-mysqltest"}})
 	if err == nil {
 		s.Close()
 		t.Fatal("StartServer with an unknown flag succeeded")
@@ -192,6 +192,15 @@ func TestStartServerBadFlag(t *testing.T) {
 		t.Errorf("error does not show the server's complaint: %v", err)
 	}
 	t.Logf("error (as expected): %v", err)
+	// A bad initialization flag fails initialization.
+	s, err = StartServer(ctx, ServerOptions{Binaries: bins, NoCache: true, InitFlags: []string{"--no-such-init-option-for-mysqltest"}})
+	if err == nil {
+		s.Close()
+		t.Fatal("StartServer with an unknown init flag succeeded")
+	}
+	if !strings.Contains(err.Error(), "no-such-init-option-for-mysqltest") || !strings.Contains(err.Error(), "initializing") {
+		t.Errorf("error does not show the initialization failure: %v", err)
+	}
 }
 
 func TestLookupServerBinariesEnv(t *testing.T) {
@@ -237,7 +246,7 @@ func TestTemplateCache(t *testing.T) {
 	k1 := templateKey(bins, nil)
 	k2 := templateKey(bins, []string{"--x=1"})
 	if k1 == k2 {
-		t.Error("template key ignores flags")
+		t.Error("template key ignores init flags")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -250,11 +259,15 @@ func TestTemplateCache(t *testing.T) {
 	if !fileExists(filepath.Join(root, k1, "complete")) {
 		t.Errorf("no template in %s after StartServer", root)
 	}
-	b, err := StartServer(ctx, ServerOptions{Binaries: bins})
+	// Start-only flags share the template.
+	b, err := StartServer(ctx, ServerOptions{Binaries: bins, Flags: []string{"--max-connections=50"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
+	if entries, _ := os.ReadDir(root); len(entries) != 1 {
+		t.Errorf("%d cache entries after two starts with the same init flags, want 1", len(entries))
+	}
 	ca, err := rawDialDSN(a.DSN(), rawOptions{user: "root", db: "test"})
 	if err != nil {
 		t.Fatal(err)
@@ -270,6 +283,39 @@ func TestTemplateCache(t *testing.T) {
 	defer cb.quit()
 	if err := cb.exec("SELECT * FROM only_in_a"); err == nil {
 		t.Error("table created on server a is visible on server b")
+	}
+}
+
+func TestPruneTemplates(t *testing.T) {
+	root := t.TempDir()
+	mk := func(name string, used time.Time, complete bool) string {
+		d := filepath.Join(root, name)
+		os.MkdirAll(filepath.Join(d, "data"), 0o700)
+		if complete {
+			m := filepath.Join(d, "complete")
+			os.WriteFile(m, nil, 0o600)
+			os.Chtimes(m, used, used)
+		}
+		return d
+	}
+	now := time.Now()
+	ancient := mk("ancient", now.Add(-30*24*time.Hour), true)
+	old1 := mk("old1", now.Add(-3*time.Hour), true)
+	old2 := mk("old2", now.Add(-2*time.Hour), true)
+	fresh1 := mk("fresh1", now.Add(-time.Minute), true)
+	fresh2 := mk("fresh2", now.Add(-2*time.Minute), true)
+	fresh3 := mk("fresh3", now.Add(-3*time.Minute), true)
+	building := mk("tmp-123", now.Add(-30*24*time.Hour), false)
+	incomplete := mk("incomplete", now, false)
+	pruneTemplates(root, 2)
+	for d, wantGone := range map[string]bool{
+		ancient: true, old1: true, old2: true, // idle too long, or beyond the 2 kept and idle over an hour
+		fresh1: false, fresh2: false, fresh3: false, // recently used: spared even beyond the limit
+		building: false, incomplete: false,
+	} {
+		if gone := !fileExists(d); gone != wantGone {
+			t.Errorf("%s: removed = %v, want %v", filepath.Base(d), gone, wantGone)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -31,8 +32,9 @@ var errNoCache = errors.New("template cache unavailable")
 // initialized data directories to copy instead of initializing a new one each
 // time: $MYSQLTEST_CACHE_DIR if set, else myx-mysqltest in the user's cache
 // directory (os.UserCacheDir). There is one entry per server binary, version
-// and ServerOptions.Flags, about 30 MB each for MariaDB; removing the
-// directory is always safe, and it is recreated when needed.
+// and ServerOptions.InitFlags, about 30 MB each for MariaDB; entries unused
+// for a week are removed, and at most 8 are kept. Removing the directory is
+// always safe; it is recreated when needed.
 func TemplateCacheDir() (string, error) {
 	if d := os.Getenv(EnvCacheDir); d != "" {
 		return d, nil
@@ -48,7 +50,7 @@ func TemplateCacheDir() (string, error) {
 // the cached template when possible.
 func (s *Server) prepareDataDir(ctx context.Context) error {
 	if !s.opts.NoCache {
-		tpl, err := templateFor(ctx, s.bins, s.opts.Flags)
+		tpl, err := templateFor(ctx, s.bins, s.opts.InitFlags)
 		if err == nil {
 			if err := copyTree(tpl, s.dataDir); err != nil {
 				return fmt.Errorf("mysqltest: copying template data directory: %w", err)
@@ -59,7 +61,7 @@ func (s *Server) prepareDataDir(ctx context.Context) error {
 			return err
 		}
 	}
-	return initDataDir(ctx, s.bins, s.opts.Flags, s.dataDir, s.dir)
+	return initDataDir(ctx, s.bins, s.opts.InitFlags, s.dataDir, s.dir)
 }
 
 // templateFor returns the data directory of the cached template for bins and
@@ -76,17 +78,20 @@ func templateFor(ctx context.Context, bins *ServerBinaries, flags []string) (str
 	data := filepath.Join(final, "data")
 	marker := filepath.Join(final, "complete")
 	if fileExists(marker) {
+		touch(marker)
 		return data, nil
 	}
 	templateMu.Lock()
 	defer templateMu.Unlock()
 	if fileExists(marker) {
+		touch(marker)
 		return data, nil
 	}
 	if err := os.MkdirAll(root, 0o700); err != nil {
 		return "", fmt.Errorf("mysqltest: %w: %v", errNoCache, err)
 	}
 	removeStaleWork(root)
+	pruneTemplates(root, maxTemplates-1)
 	work, err := os.MkdirTemp(root, "tmp-")
 	if err != nil {
 		return "", fmt.Errorf("mysqltest: %w: %v", errNoCache, err)
@@ -124,6 +129,52 @@ func templateKey(bins *ServerBinaries, flags []string) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+// touch marks a template as used now.
+func touch(marker string) {
+	now := time.Now()
+	os.Chtimes(marker, now, now)
+}
+
+const (
+	// maxTemplates is how many templates the cache keeps.
+	maxTemplates = 8
+	// templateMaxIdle is how long an unused template is kept.
+	templateMaxIdle = 7 * 24 * time.Hour
+	// templateMinIdle protects templates used within this time from
+	// pruning, since another process may be copying them.
+	templateMinIdle = time.Hour
+)
+
+// pruneTemplates removes templates unused for templateMaxIdle, then the
+// least recently used ones beyond keep, sparing any used within
+// templateMinIdle.
+func pruneTemplates(root string, keep int) {
+	type entry struct {
+		dir  string
+		used time.Time
+	}
+	var entries []entry
+	dirs, _ := os.ReadDir(root)
+	for _, d := range dirs {
+		if !d.IsDir() || strings.HasPrefix(d.Name(), "tmp-") {
+			continue
+		}
+		dir := filepath.Join(root, d.Name())
+		fi, err := os.Stat(filepath.Join(dir, "complete"))
+		if err != nil {
+			continue // not a finished template; leave it alone
+		}
+		entries = append(entries, entry{dir, fi.ModTime()})
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].used.After(entries[j].used) })
+	for i, e := range entries {
+		idle := time.Since(e.used)
+		if idle > templateMaxIdle || (i >= keep && idle > templateMinIdle) {
+			os.RemoveAll(e.dir)
+		}
+	}
 }
 
 // removeStaleWork removes half-built templates left by processes that died
