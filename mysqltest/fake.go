@@ -40,7 +40,8 @@ type FakeServer struct {
 
 // NewFakeServer starts a fake server that runs script for each accepted
 // connection, and registers t.Cleanup to close it. When the script returns,
-// the connection is closed. Scripts should report problems with
+// the connection is closed; a nil script closes every connection at once,
+// before sending anything. Scripts should report problems with
 // FakeConn.Errorf (never t.Fatal, which must not be called outside the test's
 // goroutine) and must return once the connection fails or Done is closed, or
 // Close waits for them forever. A panic in a script is reported as a test
@@ -149,7 +150,9 @@ func (fs *FakeServer) run(c *FakeConn) {
 		delete(fs.conns, c)
 		fs.mu.Unlock()
 	}()
-	fs.script(c)
+	if fs.script != nil {
+		fs.script(c)
+	}
 }
 
 // FakeConn is one connection to a FakeServer, as seen by the script. Its

@@ -619,3 +619,35 @@ func TestHandshakeResponseParseErrors(t *testing.T) {
 		t.Errorf("minimal response: %+v, %v", r, err)
 	}
 }
+
+func TestFakeServerFatalfAndNilScript(t *testing.T) {
+	tb := &fakeTB{}
+	reached := make(chan bool, 1)
+	fs := NewFakeServer(tb, func(c *FakeConn) {
+		c.Fatalf("giving up on %d", c.ID())
+		reached <- true
+	})
+	conn, err := net.Dial("tcp", fs.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if b, err := io.ReadAll(conn); err != nil || len(b) != 0 {
+		t.Errorf("after Fatalf the connection should close: %q, %v", b, err)
+	}
+	conn.Close()
+	fs.Close()
+	select {
+	case <-reached:
+		t.Error("script continued after Fatalf")
+	default:
+	}
+	if len(tb.errors) != 1 || !strings.Contains(tb.errors[0], "giving up on 1") {
+		t.Errorf("errors %q", tb.errors)
+	}
+
+	hangUp := NewFakeServer(t, nil)
+	if _, err := rawDial("tcp", hangUp.Addr(), rawOptions{user: "u"}); !errors.Is(err, io.EOF) {
+		t.Errorf("nil script: %v, want EOF before the handshake", err)
+	}
+}
