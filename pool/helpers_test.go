@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -201,7 +203,14 @@ func isCommand(chunk []byte, cmd byte, text string) bool {
 	return len(chunk) >= 5 && chunk[3] == 0 && chunk[4] == cmd && (text == "" || strings.Contains(string(chunk), text))
 }
 
+// hasStatement reports whether a chunk the client sent carries a statement (COM_QUERY, or
+// COM_STMT_PREPARE, which MariaDB's pipelined prepare and execute send first) containing text.
+func hasStatement(chunk []byte, text string) bool {
+	return isCommand(chunk, comQuery, text) || isCommand(chunk, comStmtPrepare, text)
+}
+
 const (
+	comStmtPrepare     = 0x16
 	comQuery           = 0x03
 	comPing            = 0x0e
 	comResetConnection = 0x1f
@@ -219,6 +228,33 @@ func newProxy(t testing.TB, cc *myx.Config) (*mysqltest.Proxy, *myx.Config) {
 	pc := cc.Copy()
 	pc.Addr = px.Addr()
 	return px, pc
+}
+
+// loseReplies makes the proxy lose the server's answer to the next n statements that match:
+// the statement reaches the server and runs, then the connection is reset as the answer comes
+// back, so the client cannot know the outcome.
+func loseReplies(px *mysqltest.Proxy, match func(chunk []byte) bool, n int32) {
+	var budget atomic.Int32
+	budget.Store(n)
+	var mu sync.Mutex
+	marked := map[int]bool{}
+	px.OnClientData(func(conn int, chunk []byte) mysqltest.Action {
+		if match(chunk) && budget.Add(-1) >= 0 {
+			mu.Lock()
+			marked[conn] = true
+			mu.Unlock()
+		}
+		return mysqltest.Forward
+	})
+	px.OnServerData(func(conn int, chunk []byte) mysqltest.Action {
+		mu.Lock()
+		defer mu.Unlock()
+		if marked[conn] {
+			delete(marked, conn)
+			return mysqltest.Reset
+		}
+		return mysqltest.Forward
+	})
 }
 
 // outcome is what a caller may conclude about a write from the error it got.
