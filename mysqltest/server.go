@@ -22,6 +22,10 @@ import (
 // first: the path of a mariadbd or mysqld binary to use instead of searching.
 const EnvServerBinary = "MYSQLTEST_MYSQLD"
 
+// EnvServerDir is the environment variable that supplies
+// ServerOptions.Dir when it is empty.
+const EnvServerDir = "MYSQLTEST_DIR"
+
 // DefaultStartTimeout is how long Start waits for a server to accept
 // connections when ServerOptions.StartTimeout is zero.
 const DefaultStartTimeout = 60 * time.Second
@@ -58,13 +62,33 @@ type ServerBinaries struct {
 	Version string
 }
 
+// lookupCache holds successful lookups, keyed by the environment they
+// depend on.
+var lookupCache sync.Map // string -> ServerBinaries
+
 // LookupServerBinaries finds a server to start: the binary named by the
 // MYSQLTEST_MYSQLD environment variable if set, else mariadbd or mysqld in
 // $PATH or a usual install directory (/usr/sbin, /usr/local/sbin,
 // /usr/local/mysql/bin, Homebrew's directories). For MariaDB it also finds
 // mariadb-install-db or mysql_install_db, looking next to the server first.
-// The error names what is missing and what to install.
+// The error names what is missing and what to install. A successful result
+// is remembered for the rest of the process (for the same MYSQLTEST_MYSQLD
+// and PATH); each call returns a fresh copy.
 func LookupServerBinaries() (*ServerBinaries, error) {
+	key := os.Getenv(EnvServerBinary) + "\x00" + os.Getenv("PATH")
+	if b, ok := lookupCache.Load(key); ok {
+		bins := b.(ServerBinaries)
+		return &bins, nil
+	}
+	bins, err := lookupServerBinaries()
+	if err != nil {
+		return nil, err
+	}
+	lookupCache.Store(key, *bins)
+	return bins, nil
+}
+
+func lookupServerBinaries() (*ServerBinaries, error) {
 	server := os.Getenv(EnvServerBinary)
 	if server != "" {
 		if !isExecutable(server) {
@@ -149,8 +173,9 @@ type ServerOptions struct {
 	// Binaries selects the programs to run; nil means LookupServerBinaries.
 	Binaries *ServerBinaries
 	// Dir is the directory in which the server's temporary directory is
-	// created; empty means os.TempDir(). The socket path inside it must stay
-	// short (about 100 bytes).
+	// created; empty means $MYSQLTEST_DIR if set, else os.TempDir(). A tmpfs
+	// such as /dev/shm makes starts and writes faster at the cost of memory.
+	// The socket path inside it must stay short (about 100 bytes).
 	Dir string
 	// NoCache makes StartServer initialize the data directory from scratch
 	// instead of copying a cached, freshly initialized one (see
@@ -216,6 +241,9 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	}
 	if bins.MariaDB && bins.InstallDB == "" {
 		return nil, fmt.Errorf("mysqltest: ServerBinaries for MariaDB server %s lacks InstallDB (mariadb-install-db)", bins.Server)
+	}
+	if opts.Dir == "" {
+		opts.Dir = os.Getenv(EnvServerDir)
 	}
 	removeStaleServerDirs(opts.Dir)
 	dir, err := os.MkdirTemp(opts.Dir, "myx-mysqltest-")
@@ -379,7 +407,8 @@ func tuningFlags(bins *ServerBinaries) []string {
 		"--skip-log-bin",
 	}
 	if bins.MariaDB {
-		f = append(f, "--innodb-log-file-size=8M")
+		// The temporary tablespace is written in full at every start.
+		f = append(f, "--innodb-log-file-size=8M", "--innodb-temp-data-file-path=ibtmp1:1M:autoextend")
 	} else {
 		f = append(f, "--loose-innodb-redo-log-capacity=8M", "--loose-mysqlx=OFF")
 	}

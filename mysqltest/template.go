@@ -121,8 +121,9 @@ func templateFor(ctx context.Context, bins *ServerBinaries, flags []string) (str
 // initialization produces changes the key.
 func templateKey(bins *ServerBinaries, flags []string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "mysqltest-template-v1\x00%s\x00%s\x00%s\x00%d\x00%s",
-		bins.Server, bins.InstallDB, bins.Version, os.Geteuid(), strings.Join(flags, "\x00"))
+	fmt.Fprintf(h, "mysqltest-template-v2\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s",
+		bins.Server, bins.InstallDB, bins.Version, os.Geteuid(),
+		strings.Join(tuningFlags(bins), "\x00"), strings.Join(flags, "\x00"))
 	for _, p := range []string{bins.Server, bins.InstallDB} {
 		if fi, err := os.Stat(p); err == nil {
 			fmt.Fprintf(h, "\x00%d\x00%d", fi.Size(), fi.ModTime().UnixNano())
