@@ -199,6 +199,15 @@ func TestFakeServerNativePassword(t *testing.T) {
 	}
 }
 
+func TestFakeServerClientWithoutPluginAuth(t *testing.T) {
+	fs := NewFakeServer(t, loginAndServe(HandshakeOptions{MariaDB: true}, Auth{Verify: true, Password: "pw"}, nil, nil))
+	c, err := rawDial("tcp", fs.Addr(), rawOptions{user: "old", password: "pw", plugin: PluginNativePassword, caps: rawDefaultCaps &^ ClientPluginAuth})
+	if err != nil {
+		t.Fatalf("4.1 client without CLIENT_PLUGIN_AUTH: %v", err)
+	}
+	c.quit()
+}
+
 func TestFakeServerCachingSHA2Fast(t *testing.T) {
 	fs := NewFakeServer(t, loginAndServe(HandshakeOptions{}, Auth{Verify: true, Password: "pw"}, nil, nil))
 	c, err := rawDial("tcp", fs.Addr(), rawOptions{user: "u", password: "pw"})
@@ -343,12 +352,12 @@ func TestFakeServerMalformed(t *testing.T) {
 	})
 	t.Run("error instead of handshake", func(t *testing.T) {
 		fs := NewFakeServer(t, func(c *FakeConn) {
-			c.SetCapabilities(0) // no CLIENT_PROTOCOL_41 yet: no SQLSTATE
-			c.WriteERR(1040, "", "Too many connections")
+			c.WriteERR(1040, "08004", "Too many connections")
 		})
 		_, err := rawDial("tcp", fs.Addr(), rawOptions{user: "u"})
-		if err == nil || !strings.Contains(err.Error(), "Too many connections") {
-			t.Errorf("ERR instead of handshake: %v", err)
+		var se *ServerError
+		if !errors.As(err, &se) || se.Code != 1040 || se.SQLState != "" || se.Message != "Too many connections" {
+			t.Errorf("ERR instead of handshake: %#v; want 1040 without SQLSTATE", err)
 		}
 	})
 }

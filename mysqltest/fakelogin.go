@@ -89,7 +89,13 @@ func (c *FakeConn) Login(o HandshakeOptions, a Auth) (*HandshakeResponse, error)
 	}
 	data := resp.AuthResponse
 	scramble := c.scramble
-	if resp.AuthPlugin != plugin {
+	clientPlugin := resp.AuthPlugin
+	if c.Capabilities()&ClientPluginAuth == 0 {
+		// Without plugin support, a 4.1 client answers with
+		// mysql_native_password.
+		clientPlugin = PluginNativePassword
+	}
+	if clientPlugin != plugin {
 		if c.Capabilities()&ClientPluginAuth == 0 {
 			c.WriteERR(1251, "08004", "Client does not support authentication protocol requested by server")
 			return resp, fmt.Errorf("mysqltest: client without CLIENT_PLUGIN_AUTH cannot switch to %s", plugin)

@@ -105,13 +105,15 @@ func TrackStateChange(changed bool) []byte {
 }
 
 // WriteERR sends an ERR packet with the given error number, SQLSTATE and
-// message. With CLIENT_PROTOCOL_41 in effect the SQLSTATE is sent after a
-// '#'; an empty sqlState means "HY000". A sqlState that is not 5 bytes is
-// sent as given, producing a malformed packet on purpose.
+// message. Once the client's handshake response has been read (or
+// SetCapabilities called) and CLIENT_PROTOCOL_41 is in effect, the SQLSTATE
+// is sent after a '#', an empty sqlState meaning "HY000"; before that, as
+// real servers do, the packet has no SQLSTATE. A sqlState that is not 5
+// bytes is sent as given, producing a malformed packet on purpose.
 func (c *FakeConn) WriteERR(number uint16, sqlState, msg string) error {
 	b := []byte{0xff}
 	b = binary.LittleEndian.AppendUint16(b, number)
-	if c.Capabilities()&ClientProtocol41 != 0 {
+	if c.gotClient && c.Capabilities()&ClientProtocol41 != 0 {
 		if sqlState == "" {
 			sqlState = "HY000"
 		}

@@ -235,8 +235,10 @@ func (c *rawClient) login(o rawOptions) error {
 		resp = append(resp, o.db...)
 		resp = append(resp, 0)
 	}
-	resp = append(resp, plugin...)
-	resp = append(resp, 0)
+	if caps&ClientPluginAuth != 0 {
+		resp = append(resp, plugin...)
+		resp = append(resp, 0)
+	}
 	if caps&ClientConnectAttrs != 0 {
 		var kv []byte
 		for _, a := range o.attrs {

@@ -49,8 +49,9 @@ type ServerInfo struct {
 // Probe dials the server named by dsn, reads its initial handshake packet,
 // closes the connection and returns what the server announced. It fails if
 // nothing listens there, if the server sends an error packet instead (for
-// example "Too many connections"), or if the packet is not a protocol 10
-// handshake. If ctx has no deadline, Probe gives up after 5 seconds.
+// example "Too many connections"; the error then wraps a *ServerError), or if
+// the packet is not a protocol 10 handshake. If ctx has no deadline, Probe
+// gives up after 5 seconds.
 func Probe(ctx context.Context, dsn string) (*ServerInfo, error) {
 	network, address, err := Addr(dsn)
 	if err != nil {
@@ -102,7 +103,7 @@ func parseServerHandshake(p []byte) (*ServerInfo, error) {
 		return nil, errors.New("empty handshake packet")
 	}
 	if p[0] == 0xff {
-		return nil, fmt.Errorf("server refused the connection: %v", parseErrPacket(p))
+		return nil, fmt.Errorf("server refused the connection: %w", parseErrPacket(p))
 	}
 	if p[0] != 10 {
 		return nil, fmt.Errorf("handshake protocol version %d, want 10 (not a MySQL/MariaDB server, or one too old)", p[0])

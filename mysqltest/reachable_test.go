@@ -212,8 +212,9 @@ func TestProbeNotAServer(t *testing.T) {
 		pkt := append([]byte{byte(len(p)), 0, 0, 0}, p...)
 		dsn := serve(t, pkt, true)
 		err := Reachable(context.Background(), dsn)
-		if err == nil || !strings.Contains(err.Error(), msg) || !strings.Contains(err.Error(), "1040") {
-			t.Errorf("Reachable = %v; want the server's error 1040", err)
+		var se *ServerError
+		if !errors.As(err, &se) || se.Code != 1040 || se.SQLState != "08004" || se.Message != msg {
+			t.Errorf("Reachable = %v; want the server's error 1040 as a *ServerError", err)
 		}
 	})
 	t.Run("protocol 9", func(t *testing.T) {
