@@ -50,6 +50,10 @@ type ColumnDefinition struct {
 	Charset                  string
 	Collation                string
 	Comment                  string
+	// Generated is the expression of a generated column (GENERATED ALWAYS AS), nil for
+	// an ordinary column; GeneratedStored tells STORED from VIRTUAL.
+	Generated       Expression
+	GeneratedStored bool
 }
 
 // Column is a column whose values have the Go type T. Table columns come from
@@ -335,6 +339,26 @@ func DefaultCurrentTimestamp() ColumnOption {
 // columns.
 func OnUpdateCurrentTimestamp() ColumnOption {
 	return func(s *columnSpec) { s.def.OnUpdateCurrentTimestamp = true }
+}
+
+// Generated makes the column a VIRTUAL generated column: GENERATED ALWAYS AS (e)
+// VIRTUAL, computed when read (MySQL 5.7.6+, MariaDB 10.2.1+). Columns of the table in e
+// are written unqualified. MariaDB accepts no NOT NULL on generated columns, so there
+// they must also be Nullable; compiling the DDL for MariaDB says so otherwise.
+func Generated(e Expression) ColumnOption {
+	return func(s *columnSpec) {
+		s.def.Generated = e
+		s.def.GeneratedStored = false
+	}
+}
+
+// GeneratedStored makes the column a STORED generated column: GENERATED ALWAYS AS (e)
+// STORED, computed when the row is written. See Generated.
+func GeneratedStored(e Expression) ColumnOption {
+	return func(s *columnSpec) {
+		s.def.Generated = e
+		s.def.GeneratedStored = true
+	}
 }
 
 // Comment sets the column comment.

@@ -17,7 +17,16 @@ type Compiled struct {
 
 	dialect Dialect
 	marks   []int // byte offset of each placeholder in SQL
+	// modeSensitive is set when SQL holds a literal written differently under the
+	// NO_BACKSLASH_ESCAPES SQL mode (see Dialect.NoBackslashEscapes).
+	modeSensitive bool
 }
+
+// DependsOnSQLMode reports whether the SQL text holds a string literal that reads
+// differently with and without the NO_BACKSLASH_ESCAPES SQL mode, so that it is only
+// correct for a session whose mode matches Dialect().NoBackslashEscapes. Exec and Query
+// check the session's mode for such statements before sending them.
+func (c Compiled) DependsOnSQLMode() bool { return c.modeSensitive }
 
 // ReturnsRows reports whether the statement returns a result set.
 func (c Compiled) ReturnsRows() bool { return c.Columns != nil }

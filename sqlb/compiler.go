@@ -56,6 +56,9 @@ type compiler struct {
 	// inlineValues writes values as literals instead of placeholders: DDL statements
 	// cannot take parameters.
 	inlineValues bool
+	// modeSensitive is set when a literal was written that reads differently under the
+	// NO_BACKSLASH_ESCAPES SQL mode, so the executor must know the session's mode.
+	modeSensitive bool
 }
 
 // selectScope is one SELECT being compiled.
@@ -78,10 +81,11 @@ func compile(d Dialect, render func(c *compiler)) (Compiled, error) {
 		return Compiled{}, c.err
 	}
 	return Compiled{
-		SQL:     string(c.w.buf),
-		Args:    c.w.args,
-		dialect: c.d,
-		marks:   c.w.marks,
+		SQL:           string(c.w.buf),
+		Args:          c.w.args,
+		dialect:       c.d,
+		marks:         c.w.marks,
+		modeSensitive: c.modeSensitive,
 	}, nil
 }
 

@@ -108,6 +108,10 @@ func (c *compiler) columnDefinition(t *Table, col AnyColumn) {
 		c.write(" COLLATE ")
 		c.plainWord("collation", def.Collation)
 	}
+	if def.Generated != nil {
+		c.generatedColumn(t, col, def)
+		return
+	}
 	if def.Nullable {
 		c.write(" NULL")
 	} else {
@@ -130,7 +134,7 @@ func (c *compiler) columnDefinition(t *Table, col AnyColumn) {
 	case def.DefaultExpr != nil:
 		if c.require(featureDefaultExpr) {
 			c.write(" DEFAULT (")
-			c.expr(nodeOf(def.DefaultExpr))
+			c.tableExpr(t, def.DefaultExpr)
 			c.writeByte(')')
 		}
 	case def.HasDefault:
@@ -155,6 +159,50 @@ func (c *compiler) columnDefinition(t *Table, col AnyColumn) {
 		c.write(" COMMENT ")
 		c.stringLiteral(def.Comment)
 	}
+}
+
+// generatedColumn writes the rest of a generated column's definition, after its type:
+// GENERATED ALWAYS AS (expr) VIRTUAL|STORED, nullability and comment.
+func (c *compiler) generatedColumn(t *Table, col AnyColumn, def ColumnDefinition) {
+	switch {
+	case !c.require(featureGenerated):
+		return
+	case def.HasDefault || def.DefaultCurrentTimestamp || def.OnUpdateCurrentTimestamp:
+		c.fail(fmt.Errorf("sqlb: generated column %s.%s cannot have a default", t.name, col.Name()))
+		return
+	case def.AutoIncrement:
+		c.fail(fmt.Errorf("sqlb: generated column %s.%s cannot be AUTO_INCREMENT", t.name, col.Name()))
+		return
+	}
+	c.write(" GENERATED ALWAYS AS (")
+	c.tableExpr(t, def.Generated)
+	c.writeByte(')')
+	if def.GeneratedStored {
+		c.write(" STORED")
+	} else {
+		c.write(" VIRTUAL")
+	}
+	switch {
+	case !def.Nullable:
+		if c.require(featureGeneratedNotNull) {
+			c.write(" NOT NULL")
+		}
+	case c.d.IsMySQL():
+		c.write(" NULL")
+	}
+	if def.Comment != "" {
+		c.write(" COMMENT ")
+		c.stringLiteral(def.Comment)
+	}
+}
+
+// tableExpr writes an expression of a column definition, where the table's own
+// columns are written without a qualifier.
+func (c *compiler) tableExpr(t *Table, e Expression) {
+	saved := c.bareColumnsOf
+	c.bareColumnsOf = t
+	c.expr(nodeOf(e))
+	c.bareColumnsOf = saved
 }
 
 // currentTimestamp writes CURRENT_TIMESTAMP with the precision of the column type,

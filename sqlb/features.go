@@ -39,25 +39,27 @@ type feature struct {
 func since(major, minor, patch int) *Version { return &Version{major, minor, patch} }
 
 var (
-	featureCTE             = feature{"WITH (common table expressions)", since(8, 0, 1), since(10, 2, 1)}
-	featureRecursiveCTE    = feature{"WITH RECURSIVE", since(8, 0, 1), since(10, 2, 2)}
-	featureWindow          = feature{"window functions (OVER)", since(8, 0, 2), since(10, 2, 0)}
-	featureForShare        = feature{"FOR SHARE", since(8, 0, 1), nil}
-	featureSkipLocked      = feature{"SKIP LOCKED", since(8, 0, 1), since(10, 6, 0)}
-	featureNoWait          = feature{"NOWAIT", since(8, 0, 1), since(10, 3, 0)}
-	featureLockWait        = feature{"WAIT n in a locking clause", nil, since(10, 3, 0)}
-	featureLockOf          = feature{"OF tables in a locking clause", since(8, 0, 1), nil}
-	featureInsertReturning = feature{"RETURNING on INSERT and REPLACE", nil, since(10, 5, 0)}
-	featureDeleteReturning = feature{"RETURNING on DELETE", nil, since(10, 0, 5)}
-	featureRowAlias        = feature{"a row alias in INSERT (AS new)", since(8, 0, 19), nil}
-	featureIntersectExcept = feature{"INTERSECT and EXCEPT", since(8, 0, 31), since(10, 3, 0)}
-	featureSetOpAll        = feature{"INTERSECT ALL and EXCEPT ALL", since(8, 0, 31), since(10, 5, 0)}
-	featureDefaultExpr     = feature{"an expression as a column DEFAULT", since(8, 0, 13), since(10, 2, 1)}
-	featureIndexIfNotExist = feature{"CREATE INDEX IF NOT EXISTS", nil, since(10, 1, 4)}
-	featureFKIfNotExists   = feature{"ADD FOREIGN KEY IF NOT EXISTS", nil, since(10, 0, 2)}
-	featureFKIfExists      = feature{"DROP FOREIGN KEY IF EXISTS", nil, since(10, 0, 2)}
-	featureAlterIfExists   = feature{"ALTER TABLE IF EXISTS", nil, since(10, 5, 2)}
-	featureJSONType        = feature{"the JSON column type", since(5, 7, 8), since(10, 2, 7)}
+	featureCTE              = feature{"WITH (common table expressions)", since(8, 0, 1), since(10, 2, 1)}
+	featureRecursiveCTE     = feature{"WITH RECURSIVE", since(8, 0, 1), since(10, 2, 2)}
+	featureWindow           = feature{"window functions (OVER)", since(8, 0, 2), since(10, 2, 0)}
+	featureForShare         = feature{"FOR SHARE", since(8, 0, 1), nil}
+	featureSkipLocked       = feature{"SKIP LOCKED", since(8, 0, 1), since(10, 6, 0)}
+	featureNoWait           = feature{"NOWAIT", since(8, 0, 1), since(10, 3, 0)}
+	featureLockWait         = feature{"WAIT n in a locking clause", nil, since(10, 3, 0)}
+	featureLockOf           = feature{"OF tables in a locking clause", since(8, 0, 1), nil}
+	featureInsertReturning  = feature{"RETURNING on INSERT and REPLACE", nil, since(10, 5, 0)}
+	featureDeleteReturning  = feature{"RETURNING on DELETE", nil, since(10, 0, 5)}
+	featureRowAlias         = feature{"a row alias in INSERT (AS new)", since(8, 0, 19), nil}
+	featureIntersectExcept  = feature{"INTERSECT and EXCEPT", since(8, 0, 31), since(10, 3, 0)}
+	featureSetOpAll         = feature{"INTERSECT ALL and EXCEPT ALL", since(8, 0, 31), since(10, 5, 0)}
+	featureDefaultExpr      = feature{"an expression as a column DEFAULT", since(8, 0, 13), since(10, 2, 1)}
+	featureIndexIfNotExist  = feature{"CREATE INDEX IF NOT EXISTS", nil, since(10, 1, 4)}
+	featureFKIfNotExists    = feature{"ADD FOREIGN KEY IF NOT EXISTS", nil, since(10, 0, 2)}
+	featureFKIfExists       = feature{"DROP FOREIGN KEY IF EXISTS", nil, since(10, 0, 2)}
+	featureAlterIfExists    = feature{"ALTER TABLE IF EXISTS", nil, since(10, 5, 2)}
+	featureJSONType         = feature{"the JSON column type", since(5, 7, 8), since(10, 2, 7)}
+	featureGenerated        = feature{"generated columns (GENERATED ALWAYS AS)", since(5, 7, 6), since(10, 2, 1)}
+	featureGeneratedNotNull = feature{"NOT NULL on a generated column (make it Nullable)", since(5, 7, 6), nil}
 )
 
 // supports reports whether the dialect has the feature.

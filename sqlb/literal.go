@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -162,15 +163,32 @@ func formatDuration(d time.Duration) string {
 
 // stringLiteral writes a string literal into the SQL text.
 func (c *compiler) stringLiteral(s string) {
+	if modeDependent(s) {
+		c.modeSensitive = true
+	}
 	c.w.buf = appendStringLiteral(c.w.buf, s, c.d.NoBackslashEscapes)
 }
 
 // literal writes a value as a literal into the SQL text (DDL only).
 func (c *compiler) literal(v any) {
+	start := len(c.w.buf)
 	buf, err := appendLiteral(c.w.buf, v, c.d.NoBackslashEscapes)
 	if err != nil {
 		c.fail(err)
 		return
 	}
 	c.w.buf = buf
+	if !c.modeSensitive {
+		// The literal depends on the SQL mode when the other mode writes it differently.
+		other, err := appendLiteral(nil, v, !c.d.NoBackslashEscapes)
+		if err == nil && string(other) != string(buf[start:]) {
+			c.modeSensitive = true
+		}
+	}
+}
+
+// modeDependent reports whether a string literal of s is written differently with and
+// without the NO_BACKSLASH_ESCAPES SQL mode.
+func modeDependent(s string) bool {
+	return strings.ContainsAny(s, "\\\x00\n\r\x1a")
 }

@@ -1,0 +1,181 @@
+package sqlb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/myxdb/myx"
+)
+
+// Executor runs SQL text. A *myx.Conn, a myx.Tx and a *pool.Pool all satisfy it, so every
+// statement of this package executes the same way on a connection, inside a transaction
+// or through a pool.
+type Executor interface {
+	Exec(ctx context.Context, query string, args ...any) (myx.Result, error)
+	Query(ctx context.Context, query string, args ...any) (*myx.Rows, error)
+}
+
+// DialectOf returns the dialect that statements executed through ex are compiled for,
+// and whether ex told it. It asks, in this order:
+//
+//   - a SQLDialect() Dialect method (see WithDialect and Detect);
+//   - a ServerInfo() myx.ServerInfo method, as *myx.Conn has;
+//   - a Conn() *myx.Conn method, as myx.Tx has (the connection's server).
+//
+// When ex tells nothing it returns DefaultDialect and false; wrap such executors with
+// WithDialect or Detect (a pool, for instance, when it does not report its server).
+func DialectOf(ex Executor) (Dialect, bool) {
+	switch e := ex.(type) {
+	case interface{ SQLDialect() Dialect }:
+		return e.SQLDialect(), true
+	case interface{ ServerInfo() myx.ServerInfo }:
+		if info := e.ServerInfo(); info.Major != 0 {
+			return DialectForServer(info), true
+		}
+	case interface{ Conn() *myx.Conn }:
+		if c := e.Conn(); c != nil {
+			return DialectForServer(c.ServerInfo()), true
+		}
+	}
+	return DefaultDialect, false
+}
+
+// DialectForServer returns the dialect of the server a connection reports.
+// NoBackslashEscapes is false: the SQL mode is checked when a statement needs it (see
+// Compiled.DependsOnSQLMode).
+func DialectForServer(info myx.ServerInfo) Dialect {
+	v := Version{info.Major, info.Minor, info.Patch}
+	if info.Flavor == myx.MariaDB {
+		return Dialect{Flavor: FlavorMariaDB, Version: v}
+	}
+	return Dialect{Flavor: FlavorMySQL, Version: v}
+}
+
+// WithDialect returns an executor that runs statements on ex, compiled for d. Use it for
+// executors that cannot tell their server, or to target an older version on purpose. The
+// result has only the Executor methods and SQLDialect.
+func WithDialect(ex Executor, d Dialect) Executor {
+	if w, ok := ex.(dialectExecutor); ok {
+		ex = w.Executor
+	}
+	return dialectExecutor{Executor: ex, dialect: d.resolved()}
+}
+
+// dialectExecutor is an Executor with a fixed dialect.
+type dialectExecutor struct {
+	Executor
+	dialect Dialect
+}
+
+// SQLDialect is the dialect given to WithDialect.
+func (e dialectExecutor) SQLDialect() Dialect { return e.dialect }
+
+// Detect asks the server behind ex for its version and SQL mode (one query) and returns
+// WithDialect(ex, that dialect). Use it once for an executor that cannot tell its server,
+// such as a pool, and keep the result.
+func Detect(ctx context.Context, ex Executor) (Executor, error) {
+	if ex == nil {
+		return nil, errors.New("sqlb: Detect with a nil Executor")
+	}
+	rows, err := ex.Query(ctx, "SELECT VERSION(), @@SESSION.sql_mode")
+	if err != nil {
+		return nil, err
+	}
+	var version, mode string
+	err = scanOne(rows, &version, &mode)
+	if err != nil {
+		return nil, fmt.Errorf("sqlb: reading the server version: %w", err)
+	}
+	d, err := ParseServerVersion(version)
+	if err != nil {
+		return nil, err
+	}
+	d.NoBackslashEscapes = hasSQLMode(mode, "NO_BACKSLASH_ESCAPES")
+	return WithDialect(ex, d), nil
+}
+
+// scanOne reads the only row of rows into dest and closes rows.
+func scanOne(rows *myx.Rows, dest ...any) error {
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		return myx.ErrNoRows
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// hasSQLMode reports whether the comma-separated sql_mode value contains mode.
+func hasSQLMode(sqlMode, mode string) bool {
+	for m := range strings.SplitSeq(sqlMode, ",") {
+		if strings.EqualFold(strings.TrimSpace(m), mode) {
+			return true
+		}
+	}
+	return false
+}
+
+// CompileFor compiles stmt for the server behind ex, as Exec and Query do: for the
+// dialect DialectOf reports, and, when the statement writes a literal that depends on the
+// NO_BACKSLASH_ESCAPES SQL mode (DDL defaults and comments with backslashes or control
+// characters), for the session's actual mode, which it then asks the server for. A
+// feature the server lacks is an error matching ErrUnsupported, returned before anything
+// is sent.
+func CompileFor(ctx context.Context, ex Executor, stmt Statement) (Compiled, error) {
+	switch {
+	case ex == nil:
+		return Compiled{}, errors.New("sqlb: nil Executor")
+	case stmt == nil:
+		return Compiled{}, errors.New("sqlb: nil Statement")
+	}
+	d, _ := DialectOf(ex)
+	c, err := stmt.Compile(d)
+	if err != nil || !c.modeSensitive {
+		return c, err
+	}
+	rows, err := ex.Query(ctx, "SELECT @@SESSION.sql_mode")
+	if err != nil {
+		return Compiled{}, err
+	}
+	var mode string
+	if err := scanOne(rows, &mode); err != nil {
+		return Compiled{}, fmt.Errorf("sqlb: reading the session's sql_mode: %w", err)
+	}
+	if nbe := hasSQLMode(mode, "NO_BACKSLASH_ESCAPES"); nbe != c.dialect.NoBackslashEscapes {
+		d.NoBackslashEscapes = nbe
+		return stmt.Compile(d)
+	}
+	return c, nil
+}
+
+// Exec compiles stmt for the server behind ex (see CompileFor) and executes it. Rows the
+// statement returns, if any, are discarded; use Query to read them.
+func Exec(ctx context.Context, ex Executor, stmt Statement) (myx.Result, error) {
+	c, err := CompileFor(ctx, ex, stmt)
+	if err != nil {
+		return myx.Result{}, err
+	}
+	return ex.Exec(ctx, c.SQL, c.Args...)
+}
+
+// Query compiles stmt for the server behind ex (see CompileFor), executes it and returns
+// its rows, which know the statement's columns: read values with Get, GetLabel and Scan,
+// or map them to structs with Collect and ScanStruct. The rows must be closed (reading
+// them to the end closes them).
+func Query(ctx context.Context, ex Executor, stmt Statement) (*Rows, error) {
+	c, err := CompileFor(ctx, ex, stmt)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := ex.Query(ctx, c.SQL, c.Args...)
+	if err != nil {
+		return nil, err
+	}
+	return newRows(raw, c), nil
+}
