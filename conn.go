@@ -110,26 +110,27 @@ func (c *Conn) connect(ctx context.Context) error {
 	c.rd = wire.NewReader(c.nc)
 	c.rd.Max = cfg.MaxPacketSize
 
-	// The handshake is bounded by the context: a deadline becomes the socket deadline, and a
-	// cancellation interrupts the I/O.
+	// Connection setup (handshake, authentication, session settings) is bounded by the
+	// context: a deadline becomes the socket deadline, and a cancellation interrupts the I/O.
+	raw := c.nc // TLS, if any, wraps it; its deadlines bound the TLS connection too
 	if dl, ok := ctx.Deadline(); ok {
-		c.nc.SetDeadline(dl)
+		raw.SetDeadline(dl)
 	}
-	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
+	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
 	err = c.handshake(ctx)
+	if err == nil {
+		err = c.initSession(ctx)
+	}
 	if !stop() || ctx.Err() != nil {
 		if err == nil {
 			err = ctx.Err()
 		}
-		return &ConnError{Op: "handshake", Err: fmt.Errorf("%w (%v)", ctx.Err(), err), safe: true}
+		return &ConnError{Op: "connect", Err: fmt.Errorf("%w (%v)", ctx.Err(), err), safe: true}
 	}
 	if err != nil {
 		return err
 	}
-	c.nc.SetDeadline(time.Time{})
-	if err := c.initSession(ctx); err != nil {
-		return err
-	}
+	raw.SetDeadline(time.Time{})
 	c.lastUsed = time.Now()
 	return nil
 }
