@@ -40,6 +40,7 @@ const (
 	ErQueryInterrupted    = 1317
 	ErUnknownStmtHandler  = 1243
 	ErUnsupportedPS       = 1295 // this command is not supported in the prepared statement protocol
+	ErUnknownCommand      = 1047 // e.g. a proxy without prepared statements
 	ErNeedReprepare       = 1615
 	ErConnectionKilled    = 1927 // MariaDB: the connection was killed
 	ErServerShutdown      = 1053

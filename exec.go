@@ -356,7 +356,7 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 		// to decode than text; statements that cannot be prepared fall back to text.
 		st, err = c.sendExecute(query, args)
 		var me *MySQLError
-		if len(args) == 0 && errors.As(err, &me) && me.Number == ErUnsupportedPS {
+		if len(args) == 0 && errors.As(err, &me) && (me.Number == ErUnsupportedPS || me.Number == ErUnknownCommand) {
 			text, err = true, nil
 		}
 	}
