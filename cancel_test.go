@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 func serverSideSleeping(t *testing.T, observer *myx.Conn, id uint32) bool {
@@ -182,4 +183,43 @@ func (r *failingReader) Read(p []byte) (int, error) {
 		return copy(p, r.data), nil
 	}
 	return 0, errors.New("disk on fire")
+}
+
+// TestCancelWhenServerUnreachableClosesConnection: when the kill cannot reach the server (a
+// network black hole), the call still returns promptly and the connection is closed rather
+// than left out of step.
+func TestCancelWhenServerUnreachableClosesConnection(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig(t)
+	if cfg.Network != "tcp" {
+		t.Skip("needs a TCP server")
+	}
+	proxy, err := mysqltest.NewProxy(cfg.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	cfg.Addr = proxy.Addr()
+	cfg.KillTimeout = 500 * time.Millisecond
+	c, err := myx.ConnectConfig(ctxT(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	proxy.BlackHole(true)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = c.Exec(ctx, "DO SLEEP(30)")
+	elapsed := time.Since(start)
+	var ie *myx.InterruptedError
+	if !errors.As(err, &ie) || !ie.ConnClosed || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v", err)
+	}
+	if elapsed > 10*time.Second {
+		t.Fatalf("returned after %v", elapsed)
+	}
+	if !c.IsClosed() {
+		t.Fatal("connection not closed")
+	}
 }
