@@ -38,9 +38,9 @@ type Config struct {
 	// lifetime, so that connections opened together do not all expire together. Default a
 	// tenth of MaxConnLifetime; negative means none. DSN: pool_max_conn_lifetime_jitter.
 	MaxConnLifetimeJitter time.Duration
-	// MaxConnIdleTime is how long a connection may sit idle before it is closed (connections
-	// needed for MinConns are kept). Default 30 minutes; negative means no limit. DSN:
-	// pool_max_conn_idle_time.
+	// MaxConnIdleTime is how long a connection may sit idle before the health check closes it
+	// (connections needed for MinConns are kept). Default 30 minutes; negative means no limit.
+	// DSN: pool_max_conn_idle_time.
 	MaxConnIdleTime time.Duration
 	// HealthCheckPeriod is how often the background health check runs: it closes expired and
 	// over-idle connections, closes idle connections the server has closed (a check without a
@@ -70,7 +70,9 @@ type Config struct {
 	IdempotentAttempts int
 
 	// AfterConnect, if set, is called with every new connection before the pool uses it; an
-	// error closes the connection and is reported to the acquirer waiting for it.
+	// error closes the connection and is reported to the acquirer waiting for it. Session state
+	// it sets is undone by the first reset; put session settings in ConnConfig.SessionVars or
+	// ConnConfig.InitCommands, which every reset applies again.
 	AfterConnect func(ctx context.Context, c *myx.Conn) error
 	// BeforeAcquire, if set, is called before a connection is handed out; returning false
 	// closes it and another connection is tried (at most MaxConns+1 times per acquire, then

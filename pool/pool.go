@@ -1,21 +1,59 @@
-// Package pool shares MySQL and MariaDB connections between goroutines.
+// Package pool shares MySQL and MariaDB connections between goroutines, and builds in the
+// reconnect-and-retry logic that users of other drivers write by hand, without ever running a
+// statement twice.
 //
-// A Pool opens connections on demand up to MaxConns, hands them out first come, first served,
-// and takes them back cleaned: an open transaction is rolled back, and a session the server
-// flagged as changed is reset. Connections that the server closed, that outlived their
-// lifetime or idle time, or that failed in use are replaced, never handed out.
+//	p, err := pool.New(ctx, "mysql://app@db:3306/shop?pool_max_conns=8")
+//	defer p.Close()
+//	err = p.QueryRow(ctx, "SELECT name FROM users WHERE id = ?", id).Scan(&name)
+//	err = p.BeginFunc(ctx, func(tx myx.Tx) error { ... })
 //
-// Exec, Query and QueryRow acquire a connection, run the statement and release it (a Rows
-// releases its connection when it is closed or read to the end). They retry a statement on
-// another connection only when the failure happened before any byte of it was sent
-// (myx.SafeToRetry): a statement that may have reached the server is never run twice.
-// Idempotent runs a function the caller declares safe to repeat, and repeats it on a fresh
-// connection when the connection is lost. BeginFunc runs a transaction and retries it on
-// deadlock, lock wait timeout, or loss of the connection before COMMIT was sent.
+// # Acquiring
 //
-// Every failure is reported as a value: myx.MySQLError for the server's errors, myx.ConnError
-// for lost connections, myx.InterruptedError when a context ends, ErrClosed after Close, and
-// myx.ErrCommitUnknown (wrapped) when a COMMIT's outcome could not be learnt.
+// The pool opens connections on demand, up to MaxConns, and keeps MinConns open and
+// MinIdleConns ready. Acquire takes the most recently used idle connection or waits, first come
+// first served, until one is released, the pool closes or its context ends. An acquire that
+// gives up leaks nothing: a connection being opened for it goes to the next waiter or to the
+// idle set. Before a connection is handed out it is checked, without a round trip, for a close
+// by the server (a restart, KILL CONNECTION, wait_timeout), pinged if it sat idle longer than
+// PingAfterIdle, and closed if it outlived MaxConnLifetime; one that fails is replaced, never
+// handed out. A background goroutine closes connections idle longer than MaxConnIdleTime or
+// closed by the server, and reopens MinConns.
+//
+// # Releasing
+//
+// A released connection goes back clean. An open transaction is rolled back. The session is
+// reset (COM_RESET_CONNECTION, then the configured session variables and init commands again)
+// when the server flagged a change to it: user variables, session variables, temporary tables,
+// the current database, SQL prepared statements. A session the server reports unchanged is
+// handed on as is, because a reset costs a round trip and drops the connection's cached
+// prepared statements. State the server does not flag (named locks from GET_LOCK, LOCK
+// TABLES, SET TRANSACTION for the next transaction) survives a release; set
+// Config.AlwaysReset if code takes such state, or release it before releasing the connection.
+// A connection that is closed, still busy with an unread result, past its lifetime, or that
+// cannot be rolled back or reset in ReleaseTimeout, is closed instead of being reused.
+//
+// # Retries
+//
+// Exec, Query, QueryRow and ExecMany acquire a connection, run the statement and release it
+// (a Rows releases its connection when it is closed or read to the end). They retry on another
+// connection only when the failure happened before any byte of the statement was sent
+// (myx.SafeToRetry reports it): a statement that may have reached the server is never run
+// twice by the pool; the caller gets the error, a *myx.ConnError for a lost connection.
+// Idempotent runs a function the caller declares safe to repeat (typically a read) and repeats
+// it on a fresh connection when the connection is lost. BeginFunc runs a transaction and runs
+// it again on deadlock, lock wait timeout, or loss of the connection before COMMIT was sent;
+// a lost answer to COMMIT is reported (myx.ErrCommitUnknown), never retried.
+//
+// A query cancelled through its context is stopped on the server (KILL QUERY) and its
+// connection goes back to the pool in a known state, or is closed: the next user never sees
+// results meant for another.
+//
+// # Errors
+//
+// Every failure is a value: *myx.MySQLError for the server's errors, *myx.ConnError for lost
+// connections and failed dials, *myx.InterruptedError when a context ends, ErrClosed after
+// Close, ErrAcquireRejected when BeforeAcquire refuses every connection, *myx.TxError from
+// BeginFunc, *myx.ConfigError for a bad DSN.
 package pool
 
 import (
@@ -381,21 +419,19 @@ func (p *Pool) acquire(ctx context.Context) (*entry, error) {
 	}
 }
 
-// checkOut vets a connection about to be handed out: lifetime and idle time, a close by the
-// server (no round trip), a ping after a long idle, and BeforeAcquire. A connection that fails
-// is destroyed and ok is false; err is set only when ctx ended.
+// checkOut vets a connection about to be handed out: its lifetime, a close by the server (a
+// check without a round trip, on every acquire), a ping after a long idle, and BeforeAcquire.
+// (MaxConnIdleTime is the health check's business: it reclaims resources and respects
+// MinConns; an idle connection that passes these checks is fit for use.) A connection that
+// fails is destroyed and ok is false; err is set only when ctx ended.
 func (p *Pool) checkOut(ctx context.Context, e *entry) (ok bool, err error) {
 	c := e.c
 	now := time.Now()
-	idle := now.Sub(c.IdleSince())
-	switch {
-	case !e.expires.IsZero() && now.After(e.expires):
+	if !e.expires.IsZero() && now.After(e.expires) {
 		p.destroy(e, true, reasonLifetime)
 		return false, nil
-	case p.cfg.MaxConnIdleTime > 0 && idle > p.cfg.MaxConnIdleTime:
-		p.destroy(e, true, reasonIdle)
-		return false, nil
 	}
+	idle := now.Sub(c.IdleSince())
 	if c.CheckConn() != nil {
 		p.destroy(e, true, reasonBroken)
 		return false, nil
