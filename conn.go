@@ -39,9 +39,10 @@ type Conn struct {
 	busy       *Rows // the result being streamed, if any
 	lastUsed   time.Time
 	stmts      stmtCache
-	maxAllowed int     // server's max_allowed_packet, learned lazily (0 = unknown)
-	noBulk     bool    // tests: pretend COM_STMT_BULK_EXECUTE is unavailable
-	closeAfter []*stmt // uncached statements to close once the current command is written
+	maxAllowed int           // server's max_allowed_packet, learned lazily (0 = unknown)
+	noBulk     bool          // tests: pretend COM_STMT_BULK_EXECUTE is unavailable
+	closeAfter []*stmt       // uncached statements to close once the current command is written
+	batch      *BatchResults // the batch whose results are being read, if any
 	// tracking is set when the server flags session state changes (session_track_state_change);
 	// sessionChanged records that it flagged one since the session was last set up.
 	tracking       bool
@@ -525,7 +526,7 @@ func (c *Conn) flush() error {
 	}
 	// The reply continues the sequence of the last packet written.
 	c.rd.Seq = c.wr.Seq
-	if len(c.closeAfter) > 0 {
+	if len(c.closeAfter) > 0 && c.batch == nil {
 		for _, st := range c.closeAfter {
 			c.queueClose(st)
 		}

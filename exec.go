@@ -44,7 +44,7 @@ func (c *Conn) start(ctx context.Context) error {
 	if c.closed {
 		return ErrConnClosed
 	}
-	if c.busy != nil {
+	if c.busy != nil || c.batch != nil {
 		return ErrConnBusy
 	}
 	if err := ctx.Err(); err != nil {

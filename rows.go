@@ -340,7 +340,15 @@ func (r *Rows) Conn() *Conn { return r.c }
 // Row is the result of QueryRow.
 type Row struct {
 	rows Rows
+	ext  *Rows // when set, the result lives elsewhere (a batch) and rows is unused
 	err  error
+}
+
+func (r *Row) result() *Rows {
+	if r.ext != nil {
+		return r.ext
+	}
+	return &r.rows
 }
 
 // Scan copies the first row's columns into dest and closes the result. It returns ErrNoRows
@@ -349,7 +357,7 @@ func (r *Row) Scan(dest ...any) error {
 	if r.err != nil {
 		return r.err
 	}
-	rows := &r.rows
+	rows := r.result()
 	if !rows.Next() {
 		rows.Close()
 		if rows.err != nil {
@@ -375,7 +383,7 @@ func (r *Row) OnClose(f func()) {
 		f()
 		return
 	}
-	r.rows.OnClose(f)
+	r.result().OnClose(f)
 }
 
 // ErrRow returns a Row whose Scan and Err return err. Layers above a Conn (such as a pool) use

@@ -174,7 +174,8 @@ func (c *Conn) sendExecute(query string, args []any) (*stmt, error) {
 func (c *Conn) keep(st *stmt) {
 	if c.cfg.StatementCacheSize > 0 {
 		for c.stmts.len() >= c.cfg.StatementCacheSize {
-			c.queueClose(c.stmts.removeOldest())
+			// Closed once the command under way is written (it may still use it).
+			c.queueCloseAfter(c.stmts.removeOldest())
 		}
 		c.stmts.add(st)
 	} else {

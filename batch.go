@@ -1,0 +1,303 @@
+package myx
+
+import (
+	"context"
+	"errors"
+
+	"github.com/myxdb/myx/internal/wire"
+)
+
+// Batch is a list of statements to send together (pipelining): they are written to the server
+// ahead of reading any reply, so many statements cost about one round trip instead of one
+// each. Build it with Queue and send it with Conn.SendBatch.
+type Batch struct {
+	items []batchItem
+}
+
+type batchItem struct {
+	query string
+	args  []any
+	st    *stmt
+	err   error // set when the item cannot be sent (its statement failed to prepare, bad args)
+	sent  bool
+	seq   byte // sequence id of the reply's first packet
+}
+
+// Queue appends a statement with its arguments. The arguments are encoded when the batch is
+// sent; they must not change until then.
+func (b *Batch) Queue(query string, args ...any) {
+	b.items = append(b.items, batchItem{query: query, args: args})
+}
+
+// Len is the number of statements queued.
+func (b *Batch) Len() int { return len(b.items) }
+
+// batchWindow bounds the bytes of statements written ahead of the replies being read. The
+// replies to a window must fit in the socket buffers while the client is still writing, or both
+// sides would wait for each other.
+const batchWindow = 64 << 10
+
+// BatchResults reads the replies to a batch, one per queued statement, in order: call Exec,
+// Query or QueryRow once per statement, then Close. The connection is busy until Close.
+type BatchResults struct {
+	c      *Conn
+	ctx    context.Context
+	items  []batchItem
+	next   int // next item whose reply is read
+	sent   int // items written so far
+	rows   *Rows
+	err    error // a failure that ends the whole batch (connection lost)
+	closed bool
+}
+
+// SendBatch sends the batch's statements and returns their results. Statements with arguments
+// (and, like Query, those without) run as prepared statements from the connection's cache; the
+// ones not yet prepared are prepared first, all in one round trip. The context covers the whole
+// life of the BatchResults, until Close.
+//
+// Each statement runs on its own: one that fails does not stop the others, which were already
+// sent. Wrap the batch in BEGIN/COMMIT (queued as statements, or a Tx) for all-or-nothing.
+func (c *Conn) SendBatch(ctx context.Context, b *Batch) *BatchResults {
+	br := &BatchResults{c: c, ctx: ctx, items: b.items}
+	b.items = nil
+	if err := c.start(ctx); err != nil {
+		br.err, br.closed = err, true
+		return br
+	}
+	c.batch = br
+	if err := br.prepare(); err != nil {
+		br.fail(err)
+		return br
+	}
+	if err := br.sendWindow(); err != nil {
+		br.fail(err)
+	}
+	return br
+}
+
+// prepare prepares, in one round trip, every statement of the batch the cache does not hold.
+func (br *BatchResults) prepare() error {
+	c := br.c
+	if c.cfg.InterpolateParams {
+		return nil
+	}
+	var missing []string
+	seen := map[string]bool{}
+	for i := range br.items {
+		q := br.items[i].query
+		if c.stmts.get(q) == nil && !seen[q] {
+			seen[q] = true
+			missing = append(missing, q)
+		}
+	}
+	prepared := map[string]*stmt{}
+	errs := map[string]error{}
+	if len(missing) > 0 {
+		for _, q := range missing {
+			c.wr.StartCommand()
+			c.wr.B = wire.AppendCommand(c.wr.B, wire.ComStmtPrepare, q)
+			c.wr.Finish()
+		}
+		if err := c.flush(); err != nil {
+			return err
+		}
+		for _, q := range missing {
+			c.rd.Seq = 1
+			st, err := c.readPrepare(q)
+			if err != nil {
+				var me *MySQLError
+				if !errors.As(err, &me) {
+					return err // the connection is gone
+				}
+				errs[q] = err
+				continue
+			}
+			prepared[q] = st
+		}
+	}
+	for i := range br.items {
+		it := &br.items[i]
+		if st := prepared[it.query]; st != nil {
+			it.st = st
+			continue
+		}
+		if err := errs[it.query]; err != nil {
+			it.err = err
+			continue
+		}
+		it.st = c.stmts.get(it.query)
+	}
+	for _, st := range prepared {
+		c.keep(st) // evictions are closed after the batch (see flush)
+	}
+	return nil
+}
+
+// sendWindow writes the next statements, up to batchWindow bytes.
+func (br *BatchResults) sendWindow() error {
+	c := br.c
+	start := len(c.wr.B)
+	for br.sent < len(br.items) && len(c.wr.B)-start < batchWindow {
+		it := &br.items[br.sent]
+		br.sent++
+		if it.err != nil {
+			continue
+		}
+		var err error
+		files, args := splitLocalFiles(it.args)
+		switch {
+		case files != nil:
+			err = errors.New("myx: LOAD DATA LOCAL cannot be pipelined; run it with Exec")
+		case c.cfg.InterpolateParams:
+			var text string
+			if text, err = c.interpolate(it.query, args); err == nil {
+				c.wr.StartCommand()
+				c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, text)
+				c.wr.Finish()
+			}
+		default:
+			err = c.appendExecute(it.st, args)
+		}
+		if err != nil {
+			it.err = err
+			continue
+		}
+		it.sent, it.seq = true, c.wr.Seq
+	}
+	if len(c.wr.B) == start {
+		return nil
+	}
+	return c.flush()
+}
+
+// advance moves to the next item, sending more statements when the written ones have all been
+// answered. It returns the item whose reply is next.
+func (br *BatchResults) advance() (*batchItem, error) {
+	if br.closed && br.err == nil {
+		return nil, errors.New("myx: batch results already closed")
+	}
+	if br.err != nil {
+		return nil, br.err
+	}
+	if br.rows != nil {
+		br.rows.Close()
+		br.rows = nil
+		if br.c.closed {
+			br.fail(ErrConnClosed)
+			return nil, br.err
+		}
+	}
+	if br.next >= len(br.items) {
+		return nil, errors.New("myx: no more results in the batch")
+	}
+	if br.next == br.sent {
+		if err := br.sendWindow(); err != nil {
+			br.fail(err)
+			return nil, err
+		}
+	}
+	it := &br.items[br.next]
+	br.next++
+	return it, nil
+}
+
+// Exec reads the next statement's reply as Exec would.
+func (br *BatchResults) Exec() (Result, error) {
+	it, err := br.advance()
+	if err != nil {
+		return Result{}, err
+	}
+	if !it.sent {
+		return Result{}, it.err
+	}
+	c := br.c
+	c.rd.Seq = it.seq
+	res, err := c.readExecResponse(it.st != nil, it.st, nil)
+	if c.closed {
+		br.fail(err)
+	}
+	return res, err
+}
+
+// Query reads the next statement's reply as rows. The Rows must be read or closed before the
+// next result is asked for (asking closes it).
+func (br *BatchResults) Query() (*Rows, error) {
+	it, err := br.advance()
+	if err != nil {
+		return nil, err
+	}
+	if !it.sent {
+		return nil, it.err
+	}
+	c := br.c
+	c.rd.Seq = it.seq
+	h, err := c.readHead(it.st != nil, it.st, nil)
+	if err != nil {
+		if c.closed {
+			br.fail(err)
+		}
+		return nil, err
+	}
+	r := &Rows{internal: true}
+	r.c, r.st, r.binary = c, it.st, it.st != nil
+	c.busy = r
+	r.setHead(&h)
+	br.rows = r
+	return r, nil
+}
+
+// QueryRow reads the next statement's reply as a single row.
+func (br *BatchResults) QueryRow() *Row {
+	rows, err := br.Query()
+	if err != nil {
+		return ErrRow(err)
+	}
+	return &Row{ext: rows}
+}
+
+// Close reads and discards the replies not yet read and releases the connection. It returns
+// the error that ended the batch early (a lost connection, the context), if any; errors of
+// individual statements are reported only by their own Exec/Query.
+func (br *BatchResults) Close() error {
+	if br.closed {
+		return br.err
+	}
+	for br.err == nil && br.next < len(br.items) {
+		br.Exec()
+	}
+	if br.rows != nil {
+		br.rows.Close()
+		br.rows = nil
+	}
+	br.finish()
+	return br.err
+}
+
+func (br *BatchResults) fail(err error) {
+	if br.err == nil {
+		br.err = err
+	}
+	br.finish()
+}
+
+func (br *BatchResults) finish() {
+	if br.closed {
+		return
+	}
+	br.closed = true
+	c := br.c
+	if c.batch == br {
+		c.batch = nil
+	}
+	if err := c.end(br.ctx, br.err); err != nil && br.err != nil {
+		br.err = err
+	}
+	// Statements evicted during the batch can be closed now.
+	if len(c.closeAfter) > 0 && !c.closed {
+		for _, st := range c.closeAfter {
+			c.queueClose(st)
+		}
+		clear(c.closeAfter)
+		c.closeAfter = c.closeAfter[:0]
+	}
+}
