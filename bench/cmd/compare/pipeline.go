@@ -1,0 +1,26 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+
+	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/bench"
+)
+
+func init() {
+	prev := extraWorkloads
+	extraWorkloads = func(ctx context.Context, db *sql.DB) []workload {
+		c, err := myx.Connect(ctx, bench.DSN())
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "point-pipelined:", err)
+			os.Exit(1)
+		}
+		return append(prev(ctx, db), workload{name: "point-pipelined", unit: "queries/s",
+			myx: func(ctx context.Context) (int, error) {
+				return bench.PointN, bench.MyxPointPipelined(ctx, c, bench.PointN)
+			}})
+	}
+}

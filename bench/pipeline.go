@@ -1,0 +1,29 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/myxdb/myx"
+)
+
+// MyxPointPipelined runs n point queries on one connection as one Batch: the statements are
+// written ahead of the replies (myx only; go-sql-driver cannot pipeline).
+func MyxPointPipelined(ctx context.Context, c *myx.Conn, n int) error {
+	b := &myx.Batch{}
+	for i := range n {
+		b.Queue(PointQuery, pointID(i))
+	}
+	br := c.SendBatch(ctx, b)
+	defer br.Close()
+	var r Row
+	for i := range n {
+		if err := br.QueryRow().Scan(&r.ID, &r.Name, &r.Score, &r.Created); err != nil {
+			return err
+		}
+		if r.ID != pointID(i) {
+			return fmt.Errorf("pipelined point: got id %d for %d", r.ID, pointID(i))
+		}
+	}
+	return br.Close()
+}
