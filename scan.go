@@ -550,6 +550,9 @@ func (r *Rows) bytes(i int, dst []byte) ([]byte, error) {
 	if r.isNumericBinary(i) || (r.binary && isTemporalType(r.types[i])) {
 		return r.appendText(dst[:0], i)
 	}
+	if len(r.values[i]) == 0 {
+		return []byte{}, nil // empty, not NULL
+	}
 	return append(dst[:0:0], r.values[i]...), nil
 }
 
