@@ -27,3 +27,15 @@ func MyxPointPipelined(ctx context.Context, c *myx.Conn, n int) error {
 	}
 	return br.Close()
 }
+
+// MyxCopy empties bench_ins and loads the rows with CopyFrom (LOAD DATA LOCAL from memory).
+func MyxCopy(ctx context.Context, c *myx.Conn, rows [][]any) error {
+	if _, err := c.Exec(ctx, "TRUNCATE TABLE bench_ins"); err != nil {
+		return err
+	}
+	n, err := c.CopyFrom(ctx, "bench_ins", []string{"name", "score", "created"}, myx.CopyFromRows(rows))
+	if err == nil && n != int64(len(rows)) {
+		err = fmt.Errorf("copy: %d rows loaded", n)
+	}
+	return err
+}

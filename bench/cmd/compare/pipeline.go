@@ -18,9 +18,15 @@ func init() {
 			fmt.Fprintln(os.Stderr, "point-pipelined:", err)
 			os.Exit(1)
 		}
-		return append(prev(ctx, db), workload{name: "point-pipelined", unit: "queries/s",
-			myx: func(ctx context.Context) (int, error) {
-				return bench.PointN, bench.MyxPointPipelined(ctx, c, bench.PointN)
-			}})
+		rows := bench.BulkArgs()
+		return append(prev(ctx, db),
+			workload{name: "point-pipelined", unit: "queries/s",
+				myx: func(ctx context.Context) (int, error) {
+					return bench.PointN, bench.MyxPointPipelined(ctx, c, bench.PointN)
+				}},
+			workload{name: "bulk-copyfrom", unit: "rows/s",
+				myx: func(ctx context.Context) (int, error) {
+					return len(rows), bench.MyxCopy(ctx, c, rows)
+				}})
 	}
 }
