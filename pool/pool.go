@@ -220,6 +220,7 @@ type waiter struct {
 	ch         chan handoff // buffered: a handoff never blocks
 	prev, next *waiter
 	queued     bool
+	start      time.Time // when the wait began
 }
 
 type waitQueue struct {
@@ -284,11 +285,11 @@ func (p *Pool) get(ctx context.Context) (*entry, error) {
 		}
 	}
 	w := p.waitPool.Get().(*waiter)
+	w.start = time.Now()
 	p.waiters.push(w)
 	p.dialLocked()
 	p.mu.Unlock()
 
-	start := time.Now()
 	var h handoff
 	select {
 	case h = <-w.ch:
@@ -298,7 +299,7 @@ func (p *Pool) get(ctx context.Context) (*entry, error) {
 			p.waiters.remove(w)
 			p.stat.canceled++
 			p.stat.waits++
-			p.stat.waitTime += time.Since(start)
+			p.stat.waitTime += time.Since(w.start)
 			p.mu.Unlock()
 			p.waitPool.Put(w)
 			return nil, &myx.InterruptedError{Cause: ctx.Err()}
@@ -308,28 +309,32 @@ func (p *Pool) get(ctx context.Context) (*entry, error) {
 		// pass the connection on, so nothing leaks.
 		h = <-w.ch
 		p.waitPool.Put(w)
-		p.mu.Lock()
-		p.stat.canceled++
-		p.stat.waits++
-		p.stat.waitTime += time.Since(start)
-		p.mu.Unlock()
 		if h.e != nil {
 			p.giveBack(h.e)
 		}
 		return nil, &myx.InterruptedError{Cause: ctx.Err()}
 	}
 	p.waitPool.Put(w)
-	p.mu.Lock()
-	p.stat.waits++
-	p.stat.waitTime += time.Since(start)
-	if h.e != nil {
-		p.stat.acquires++
-	}
-	p.mu.Unlock()
 	if h.err != nil {
 		return nil, h.err
 	}
 	return h.e, nil
+}
+
+// handLocked hands h to the first waiter, if there is one, and counts the wait.
+func (p *Pool) handLocked(h handoff) bool {
+	w := p.waiters.pop()
+	if w == nil {
+		return false
+	}
+	p.stat.waits++
+	p.stat.waitTime += time.Since(w.start)
+	if h.e != nil {
+		p.inUse++
+		p.stat.acquires++
+	}
+	w.ch <- h
+	return true
 }
 
 // dialLocked starts dials while waiters outnumber the dials under way and there is room.
@@ -351,9 +356,7 @@ func (p *Pool) dial() {
 		p.stat.dialErrors++
 		// The oldest waiter hears of the failure; the others keep waiting for their dials or
 		// for a release. (With nobody waiting, the background goroutine tries again later.)
-		if w := p.waiters.pop(); w != nil {
-			w.ch <- handoff{err: err}
-		}
+		p.handLocked(handoff{err: err})
 		p.checkDrainedLocked()
 		p.mu.Unlock()
 		return
@@ -374,18 +377,17 @@ func (p *Pool) dial() {
 // putLocked hands a clean connection to the first waiter, or makes it idle. A connection
 // handed over is counted in use; the caller has already uncounted it.
 func (p *Pool) putLocked(e *entry) {
-	if w := p.waiters.pop(); w != nil {
-		p.inUse++
-		w.ch <- handoff{e: e}
-		return
+	if !p.handLocked(handoff{e: e}) {
+		p.idle = append(p.idle, e)
 	}
-	p.idle = append(p.idle, e)
 }
 
 // giveBack returns a connection that was never used (an acquire gave up on it).
 func (p *Pool) giveBack(e *entry) {
 	p.mu.Lock()
 	p.inUse--
+	p.stat.acquires--
+	p.stat.canceled++
 	if p.closed {
 		p.total--
 		p.stat.destroyed++
@@ -662,8 +664,7 @@ func (p *Pool) CloseContext(ctx context.Context) error {
 	if !p.closed {
 		p.closed = true
 		p.cancel()
-		for w := p.waiters.pop(); w != nil; w = p.waiters.pop() {
-			w.ch <- handoff{err: ErrClosed}
+		for p.handLocked(handoff{err: ErrClosed}) {
 		}
 		idle = p.idle
 		p.idle = nil
