@@ -155,6 +155,7 @@ func (c *Column[T]) writeSQL(cc *compiler) {
 //	mgr := employees.As("mgr")
 //	employees.ManagerID.EqExpr(employees.ID.Of(mgr))
 func (c *Column[T]) Of(from FromItem) *Column[T] {
+	from = unwrapFrom(from)
 	if isNilFrom(from) {
 		return badColumn[T](c.name, "Of(nil)")
 	}
@@ -194,6 +195,7 @@ func (a Assignment) Column() AnyColumn { return a.column }
 //
 //	total := sqlb.Col[int64](perUser, "total")
 func Col[T any](from FromItem, name string) *Column[T] {
+	from = unwrapFrom(from)
 	if isNilFrom(from) {
 		return badColumn[T](name, "Col(nil, ...)")
 	}

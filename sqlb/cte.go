@@ -81,6 +81,8 @@ func (cte *CTE) fromName() string {
 
 func (cte *CTE) writeQualifier(c *compiler) { c.ident(cte.fromName()) }
 
+func (cte *CTE) fromItem() FromItem { return cte }
+
 func (cte *CTE) writeFrom(c *compiler) {
 	c.referenceCTE(cte)
 	c.ident(cte.identity.name)

@@ -64,6 +64,21 @@ type FromItem interface {
 	fromName() string
 	writeQualifier(c *compiler)
 	writeFrom(c *compiler)
+	// fromItem returns the item itself: a struct that embeds a *Table (as the types
+	// GenerateGo writes do) passes for its table this way.
+	fromItem() FromItem
+}
+
+// unwrapFrom returns the table, derived table or CTE item stands for.
+func unwrapFrom(item FromItem) FromItem {
+	if item == nil {
+		return nil
+	}
+	switch item.(type) {
+	case *Table, *Subquery, *CTE:
+		return item
+	}
+	return item.fromItem()
 }
 
 // isNilFrom reports whether item is nil or a nil pointer of one of the FROM item types.

@@ -33,7 +33,7 @@ type fromEntry struct {
 }
 
 func appendJoin(list []fromEntry, kind joinKind, right FromItem, on []Condition) []fromEntry {
-	e := fromEntry{item: right, join: kind}
+	e := fromEntry{item: unwrapFrom(right), join: kind}
 	if len(on) == 0 {
 		e.inferOn = true
 	} else {

@@ -464,6 +464,8 @@ func (t *Table) selectExpressions() []Expression {
 
 func (t *Table) fromName() string { return t.name }
 
+func (t *Table) fromItem() FromItem { return t }
+
 func (t *Table) writeQualifier(c *compiler) {
 	if t.aliasOf != nil {
 		c.ident(t.name)

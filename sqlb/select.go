@@ -67,7 +67,7 @@ func (s SelectStmt) Distinct() SelectStmt {
 func (s SelectStmt) From(items ...FromItem) SelectStmt {
 	s.from = slices.Clip(s.from)
 	for _, item := range items {
-		s.from = append(s.from, fromEntry{item: item})
+		s.from = append(s.from, fromEntry{item: unwrapFrom(item)})
 	}
 	return s
 }
@@ -94,7 +94,7 @@ func (s SelectStmt) RightJoin(right FromItem, on ...Condition) SelectStmt {
 
 // CrossJoin adds "CROSS JOIN right" (every combination of rows).
 func (s SelectStmt) CrossJoin(right FromItem) SelectStmt {
-	s.from = append(slices.Clip(s.from), fromEntry{item: right, join: joinCross})
+	s.from = append(slices.Clip(s.from), fromEntry{item: unwrapFrom(right), join: joinCross})
 	return s
 }
 
@@ -392,7 +392,12 @@ func Wait(seconds int) LockOption { return func(l *lockClause) { l.wait = &secon
 
 // LockOf limits the locks to the rows of some tables of the query (MySQL 8.0.1+ only).
 func LockOf(tables ...FromItem) LockOption {
-	return func(l *lockClause) { l.of = append(slices.Clip(l.of), tables...) }
+	return func(l *lockClause) {
+		l.of = slices.Clip(l.of)
+		for _, t := range tables {
+			l.of = append(l.of, unwrapFrom(t))
+		}
+	}
 }
 
 func (l *lockClause) write(c *compiler) {

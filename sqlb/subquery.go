@@ -65,6 +65,7 @@ func (s *Subquery) selectExpressions() []Expression {
 }
 
 func (s *Subquery) fromName() string           { return s.alias }
+func (s *Subquery) fromItem() FromItem         { return s }
 func (s *Subquery) writeQualifier(c *compiler) { c.ident(s.alias) }
 
 func (s *Subquery) writeFrom(c *compiler) {
