@@ -62,6 +62,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/myxdb/myx"
@@ -92,17 +93,18 @@ type Pool struct {
 	closed   bool
 	drained  chan struct{} // closed once closed and total == 0
 	stat     counters
+	acquires atomic.Int64 // successful acquires (outside mu: counted after the checks)
 	waitPool sync.Pool
 }
 
 // counters are Stat's cumulative figures.
 type counters struct {
-	acquires, canceled, waits int64
-	waitTime                  time.Duration
-	created, destroyed        int64
-	dialErrors                int64
-	lifetimeDestroyed         int64
-	idleDestroyed             int64
+	canceled, waits    int64
+	waitTime           time.Duration
+	created, destroyed int64
+	dialErrors         int64
+	lifetimeDestroyed  int64
+	idleDestroyed      int64
 }
 
 // entry is one pooled connection.
@@ -116,8 +118,8 @@ type entry struct {
 }
 
 // New creates a pool from a DSN (see ParseConfig for the pool_* parameters). It opens the
-// Config.MinConns connections before returning, bounded by ctx, and fails (opening nothing)
-// if one cannot be opened; with MinConns 0 (the default) it does no I/O, and the first use
+// Config.MinConns connections before returning, bounded by ctx, and fails (closing those it
+// opened) if one cannot be opened; with MinConns 0 (the default) it does no I/O, and the first use
 // connects. Call Ping to check that the server answers.
 func New(ctx context.Context, dsn string) (*Pool, error) {
 	cfg, err := ParseConfig(dsn)
@@ -279,7 +281,6 @@ func (p *Pool) get(ctx context.Context) (*entry, error) {
 			p.idle[n-1] = nil
 			p.idle = p.idle[:n-1]
 			p.inUse++
-			p.stat.acquires++
 			p.mu.Unlock()
 			return e, nil
 		}
@@ -331,7 +332,6 @@ func (p *Pool) handLocked(h handoff) bool {
 	p.stat.waitTime += time.Since(w.start)
 	if h.e != nil {
 		p.inUse++
-		p.stat.acquires++
 	}
 	w.ch <- h
 	return true
@@ -386,7 +386,6 @@ func (p *Pool) putLocked(e *entry) {
 func (p *Pool) giveBack(e *entry) {
 	p.mu.Lock()
 	p.inUse--
-	p.stat.acquires--
 	p.stat.canceled++
 	if p.closed {
 		p.total--
@@ -410,6 +409,7 @@ func (p *Pool) acquire(ctx context.Context) (*entry, error) {
 		}
 		ok, err := p.checkOut(ctx, e)
 		if ok {
+			p.acquires.Add(1)
 			return e, nil
 		}
 		if err != nil {
@@ -725,7 +725,8 @@ type Stat struct {
 	IdleDestroyCount     int64
 }
 
-// Stat returns a consistent snapshot of the pool's state.
+// Stat returns a snapshot of the pool's state; its connection counts are consistent with each
+// other.
 func (p *Pool) Stat() Stat {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -735,7 +736,7 @@ func (p *Pool) Stat() Stat {
 		InUseConns:           p.inUse,
 		ConstructingConns:    p.dialing,
 		MaxConns:             p.cfg.maxConns,
-		AcquireCount:         p.stat.acquires,
+		AcquireCount:         p.acquires.Load(),
 		WaitCount:            p.stat.waits,
 		WaitDuration:         p.stat.waitTime,
 		CanceledAcquireCount: p.stat.canceled,
