@@ -312,14 +312,11 @@ func columnSummary(t *Table, col AnyColumn) string {
 	return out.SQL
 }
 
-// commentText makes s safe on one comment line.
+// commentText makes SQL text safe on one doc comment line: gofmt would turn a doubled
+// quote or backtick into a typographic quote, so those are written backslash-escaped.
 func commentText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' {
-			return ' '
-		}
-		return r
-	}, s)
+	s = strings.NewReplacer("''", `\'`, "``", "\\`", "\n", " ", "\r", " ").Replace(s)
+	return s
 }
 
 // constructors maps a type name to its constructor and the Go type it gives.

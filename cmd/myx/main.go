@@ -32,6 +32,8 @@ func main() {
 		err = runQuery(ctx, args)
 	case "bench":
 		err = runBench(ctx, args)
+	case "gen":
+		err = runGen(ctx, args)
 	case "help", "-h", "--help":
 		usage()
 		return
@@ -54,6 +56,8 @@ commands:
            executemany, dictionary rows, transactions, pool, reconnect, SQL expressions
   query    run one statement: myx query [-dsn DSN] 'SELECT ... WHERE id = ?' 42
   bench    run the benchmarks side by side with go-sql-driver/mysql (from the source tree)
+  gen      write Go table definitions for sqlb from a live database:
+           myx gen [-dsn DSN] [-db NAME] [-pkg NAME] [-o FILE] [-tables a,b]
 
 The server: -dsn, else $MYSQL_DSN, else mysql://root@127.0.0.1:3306/test.
 `)
