@@ -407,14 +407,14 @@ func TestMaxConnLifetime(t *testing.T) {
 	t.Parallel()
 	p := newPool(t, nil, func(c *Config) {
 		c.MaxConns = 1
-		c.MaxConnLifetime = 150 * time.Millisecond
+		c.MaxConnLifetime = 400 * time.Millisecond
 		c.MaxConnLifetimeJitter = -1
 	})
 	first := connID(t, p)
 	if again := connID(t, p); again != first {
 		t.Fatalf("a young connection was replaced: %d then %d", first, again)
 	}
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(500 * time.Millisecond)
 	if later := connID(t, p); later == first {
 		t.Fatal("a connection past its lifetime was handed out")
 	}
@@ -426,7 +426,7 @@ func TestMaxConnLifetime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(500 * time.Millisecond)
 	if err := c.Conn().Ping(context.Background()); err != nil {
 		t.Fatalf("a connection in use was closed when it expired: %v", err)
 	}
@@ -511,10 +511,14 @@ func TestDeadIdleConnectionIsReplacedNotReturned(t *testing.T) {
 	for _, c := range held {
 		c.Release()
 	}
+	obs := direct(t, cc)
 	for id := range ids {
 		kill(t, cc, id)
+		if !eventually(5*time.Second, func() bool { return !alive(t, obs, id) }) {
+			t.Fatalf("connection %d survived KILL", id)
+		}
 	}
-	time.Sleep(50 * time.Millisecond) // let the server's close arrive
+	time.Sleep(20 * time.Millisecond) // let the server's close arrive
 	// Acquire checks the connection (no round trip) and replaces it: the caller never sees
 	// the dead one.
 	for range 5 {
@@ -548,7 +552,7 @@ func TestPingAfterIdle(t *testing.T) {
 	})
 	p := newPool(t, pc, func(c *Config) {
 		c.MaxConns = 1
-		c.PingAfterIdle = 100 * time.Millisecond
+		c.PingAfterIdle = 300 * time.Millisecond
 		c.PingTimeout = 200 * time.Millisecond
 	})
 	connID(t, p)
@@ -556,7 +560,7 @@ func TestPingAfterIdle(t *testing.T) {
 	if n := pings.Load(); n != 0 {
 		t.Fatalf("%d pings for a busy connection", n)
 	}
-	time.Sleep(150 * time.Millisecond)
+	time.Sleep(400 * time.Millisecond)
 	connID(t, p)
 	if n := pings.Load(); n != 1 {
 		t.Fatalf("%d pings after an idle spell, want 1", n)
@@ -565,7 +569,7 @@ func TestPingAfterIdle(t *testing.T) {
 	// A connection that stops answering (a network partition: nothing closes it) fails its
 	// ping and is replaced, not handed out; the acquire reports an error in bounded time
 	// while the partition lasts, and the pool works again once it heals.
-	time.Sleep(150 * time.Millisecond)
+	time.Sleep(400 * time.Millisecond)
 	px.BlackHole(true)
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()

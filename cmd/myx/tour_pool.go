@@ -135,6 +135,9 @@ func (t *tour) poolReconnect() error {
 		return err
 	}
 	say("a second session ran KILL CONNECTION %d", victim)
+	if err := t.waitGone(victim); err != nil {
+		return err
+	}
 
 	// What a bare connection would see: the same story, by hand.
 	bare, err := myx.ConnectConfig(t.ctx, t.cfg)
@@ -144,7 +147,9 @@ func (t *tour) poolReconnect() error {
 	if _, err := t.conn.Exec(t.ctx, "KILL CONNECTION "+strconv.FormatUint(uint64(bare.ConnID()), 10)); err != nil {
 		return err
 	}
-	time.Sleep(50 * time.Millisecond) // the server's close travels to us
+	if err := t.waitGone(bare.ConnID()); err != nil {
+		return err
+	}
 	cerr := bare.CheckConn()
 	say("a bare connection killed the same way: CheckConn says %v; SafeToRetry=%v", cerr, myx.SafeToRetry(cerr))
 	bare.Close(context.Background())
@@ -163,4 +168,24 @@ func (t *tour) poolReconnect() error {
 		return errors.New("the killed connection was reused")
 	}
 	return nil
+}
+
+// waitGone waits until the server has finished killing connection id (KILL returns before the
+// connection's thread has closed its socket).
+func (t *tour) waitGone(id uint32) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var n int
+		if err := t.conn.QueryRow(t.ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?", id).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			time.Sleep(10 * time.Millisecond) // and its close reaches us
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("connection %d survived KILL CONNECTION", id)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
