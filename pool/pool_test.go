@@ -117,6 +117,9 @@ func TestNewFailsWhenMinConnsCannotConnect(t *testing.T) {
 func TestAcquireReleaseAndStat(t *testing.T) {
 	t.Parallel()
 	p := newPool(t, nil, func(c *Config) { c.MaxConns = 2 })
+	if cfg := p.Config(); cfg.MaxConns != 2 || cfg.MaxConnLifetime != time.Hour || cfg.ConnConfig == nil {
+		t.Fatalf("Config: %+v", cfg)
+	}
 	ctx := ctxT(t, 20*time.Second)
 	a, err := p.Acquire(ctx)
 	if err != nil {
