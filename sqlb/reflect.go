@@ -194,7 +194,8 @@ func loadCatalog(ctx context.Context, ex Executor, database string) (*catalog, e
 		OrderBy(isKeyColumnsTable, isKeyColumnsName, isKeyColumnsPosition)); err != nil {
 		return nil, fmt.Errorf("sqlb: Reflect: reading information_schema foreign keys: %w", err)
 	}
-	if d, _ := DialectOf(ex); d.IsMariaDB() {
+	// information_schema.CHECK_CONSTRAINTS exists from MariaDB 10.2.22 and 10.3.10.
+	if d, _ := DialectOf(ex); d.IsMariaDB() && (d.Version.AtLeast(10, 3, 10) || d.Version.Major == 10 && d.Version.Minor == 2 && d.Version.Patch >= 22) {
 		if cat.checks, err = All[catCheck](ctx, ex, Select(isChecksTable, isChecksName, isChecksClause).
 			Where(isChecksSchema.Eq(db), isChecksClause.Like("json\\_valid(%"))); err != nil {
 			return nil, fmt.Errorf("sqlb: Reflect: reading information_schema.CHECK_CONSTRAINTS: %w", err)
@@ -551,6 +552,9 @@ func addReflectedColumn(d Dialect, t *Table, c catColumn, isJSON bool, tableColl
 		if expr == "" {
 			return errors.New("generated column without GENERATION_EXPRESSION")
 		}
+		if !d.IsMariaDB() {
+			expr = unescapeMySQLExpression(expr)
+		}
 		if strings.Contains(extra, "stored") || strings.Contains(extra, "persistent") {
 			opts = append(opts, GeneratedStored(rawSQL(expr)))
 		} else {
@@ -633,7 +637,7 @@ func reflectedDefault(d Dialect, c catColumn, rt reflectedType) (ColumnOption, e
 		}
 		return Default(v), nil
 	case strings.Contains(extra, "default_generated"):
-		return DefaultExpr(rawSQL(raw)), nil
+		return DefaultExpr(rawSQL(unescapeMySQLExpression(raw))), nil
 	}
 	if v, ok := literalDefault(raw, rt.kind); ok {
 		return Default(v), nil
@@ -643,6 +647,23 @@ func reflectedDefault(d Dialect, c catColumn, rt reflectedType) (ColumnOption, e
 	}
 	// MySQL: the raw text of a literal default.
 	return Default(raw), nil
+}
+
+// unescapeMySQLExpression undoes the escaping MySQL applies to the expressions it
+// shows in COLUMN_DEFAULT (DEFAULT_GENERATED) and GENERATION_EXPRESSION, where
+// _utf8mb4'a' reads _utf8mb4\'a\': \' and \\ stand for ' and \.
+func unescapeMySQLExpression(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && (s[i+1] == '\'' || s[i+1] == '\\') {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // literalDefault converts an unquoted default to the column's Go type: numbers, BIT's

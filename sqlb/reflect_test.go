@@ -235,6 +235,9 @@ func TestReflectMySQLCatalog(t *testing.T) {
 				Extra: "DEFAULT_GENERATED on update CURRENT_TIMESTAMP(3)"},
 			{TableName: "item", ColumnName: "twice", IsNullable: "YES", DataType: "int", ColumnType: "int", Extra: "VIRTUAL GENERATED", GenerationExpression: str("(`id` * 2)")},
 			{TableName: "item", ColumnName: "z", IsNullable: "NO", DataType: "int", ColumnType: "int(5) unsigned zerofill"},
+			{TableName: "item", ColumnName: "note", IsNullable: "YES", DataType: "text", ColumnType: "text", ColumnDefault: str(`_utf8mb4\'it\'\'s \\ ok\'`), Extra: "DEFAULT_GENERATED"},
+			{TableName: "item", ColumnName: "full", IsNullable: "YES", DataType: "varchar", ColumnType: "varchar(50)", Extra: "STORED GENERATED",
+				GenerationExpression: str("concat(`name`,_utf8mb4\\' \\')"), CharacterSetName: str("utf8mb4"), CollationName: str("utf8mb4_0900_ai_ci")},
 		},
 		indexes: []catIndexPart{{TableName: "item", IndexName: "PRIMARY", NonUnique: 0, SeqInIndex: 1, ColumnName: str("id"), IndexType: "BTREE"}},
 	}
@@ -247,7 +250,8 @@ func TestReflectMySQLCatalog(t *testing.T) {
 		"`name` VARCHAR(20) NOT NULL DEFAULT 'it''s \\\\ raw', `price` DECIMAL(10,2) NOT NULL DEFAULT '0.00', `doc` JSON NULL, " +
 		"`bits` BIT(4) NOT NULL DEFAULT 5, `raw` VARBINARY(4) NOT NULL DEFAULT X'6162', `uid` CHAR(36) NOT NULL DEFAULT (uuid()), " +
 		"`at` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3), " +
-		"`twice` INT GENERATED ALWAYS AS ((`id` * 2)) VIRTUAL NULL, `z` INT(5) UNSIGNED ZEROFILL NOT NULL, PRIMARY KEY (`id`))"
+		"`twice` INT GENERATED ALWAYS AS ((`id` * 2)) VIRTUAL NULL, `z` INT(5) UNSIGNED ZEROFILL NOT NULL, " +
+		"`note` TEXT NULL DEFAULT (_utf8mb4'it''s \\ ok'), `full` VARCHAR(50) GENERATED ALWAYS AS (concat(`name`,_utf8mb4' ')) STORED NULL, PRIMARY KEY (`id`))"
 	if got != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
 	}
