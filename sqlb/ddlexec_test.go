@@ -201,3 +201,28 @@ func TestNoBackslashEscapes(t *testing.T) {
 		t.Fatalf("Detect: %+v", d)
 	}
 }
+
+func TestGeneratedColumnDDL(t *testing.T) {
+	md := NewMetaData()
+	tb := md.NewTable("g")
+	price := AddColumn(tb, "price", Decimal(10, 2))
+	qty := AddColumn(tb, "qty", Int())
+	AddColumn(tb, "total", Decimal(12, 2), Generated(price.MulExpr(Cast[string](qty, AsDecimal(10, 0)))), Comment("price x qty"))
+	nullable := md.NewTable("n")
+	a := AddColumn(nullable, "a", Int())
+	AddColumn(nullable, "b", Int(), Nullable(), GeneratedStored(a.Add(1)))
+	bad := md.NewTable("bad")
+	x := AddColumn(bad, "x", Int())
+	AddColumn(bad, "y", Int(), Nullable(), Default(1), Generated(x))
+	runGolden(t, []golden{
+		{name: "virtual not null", stmt: CreateTable(tb), dialects: []Dialect{mysql80},
+			sql: "CREATE TABLE `g` (`price` DECIMAL(10,2) NOT NULL, `qty` INT NOT NULL, `total` DECIMAL(12,2) GENERATED ALWAYS AS (`price` * CAST(`qty` AS DECIMAL(10,0))) VIRTUAL NOT NULL COMMENT 'price x qty')"},
+		{name: "not null on MariaDB", stmt: CreateTable(tb), dialects: []Dialect{maria1011}, err: "NOT NULL on a generated column"},
+		{name: "stored nullable MySQL", stmt: CreateTable(nullable), dialects: []Dialect{mysql80},
+			sql: "CREATE TABLE `n` (`a` INT NOT NULL, `b` INT GENERATED ALWAYS AS (`a` + 1) STORED NULL)"},
+		{name: "stored nullable MariaDB", stmt: CreateTable(nullable), dialects: []Dialect{maria1011},
+			sql: "CREATE TABLE `n` (`a` INT NOT NULL, `b` INT GENERATED ALWAYS AS (`a` + 1) STORED)"},
+		{name: "old MariaDB", stmt: CreateTable(nullable), dialects: []Dialect{MariaDB(10, 1, 0)}, err: "generated columns"},
+		{name: "default", stmt: CreateTable(bad), err: "cannot have a default"},
+	})
+}

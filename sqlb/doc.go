@@ -1,8 +1,9 @@
 // Package sqlb is the SQL expression layer of myx: SQLAlchemy Core for Go, for MySQL
 // and MariaDB. It describes tables as Go values and builds statements from typed
 // expressions, then compiles them to SQL text with ? placeholders and the arguments in
-// order. It never sends anything itself; a connection, transaction or pool executes the
-// compiled result.
+// order, and runs them through a connection, a transaction or a pool, reading the
+// results back by column object or into (nested) structs. It also creates and drops
+// schemas, reflects them from a live database, and writes them out as Go code.
 //
 // # Tables
 //
@@ -88,6 +89,42 @@
 // window functions before MySQL 8.0.2...) are errors matching ErrUnsupported, reported
 // by Compile before anything is sent.
 //
+// # Executing
+//
+// Exec, Query, All and One take an Executor, the small interface that *myx.Conn,
+// myx.Tx and *pool.Pool share, and compile the statement for the server behind it:
+// DialectOf asks the executor (a connection reports its server, a transaction its
+// connection's), WithDialect and Detect supply it for those that cannot tell. A feature
+// that server lacks is an error before anything is sent. Literals that DDL must write
+// into the text follow the session's NO_BACKSLASH_ESCAPES mode (CompileFor).
+//
+//	res, err := sqlb.Exec(ctx, conn, sqlb.InsertInto(users).Values(userUsername.Set("ann")))
+//	rows, err := sqlb.Query(ctx, tx, q)
+//
+// # Results
+//
+// Rows know the statement's columns. Get reads a value by the column or expression that
+// was selected, typed by it, and GetLabel by label:
+//
+//	for rows.Next() {
+//		name, err := sqlb.Get(rows, userUsername)          // a string
+//		job, err := sqlb.GetLabel[string](rows, "jobs_jobs") // by label
+//	}
+//
+// All, One, Collect and Rows.ScanStruct map rows to structs, joined rows to nested
+// structs (one-to-one and one-to-many) grouped by the primary keys the metadata knows:
+//
+//	type Job struct{ ID, UserID int64; Jobs string }
+//	type User struct {
+//		ID       int64
+//		Username string
+//		Jobs     []Job // the rows of table "jobs"
+//	}
+//	list, err := sqlb.All[User](ctx, conn, sqlb.Select(users, jobs).From(users).Join(jobs))
+//
+// A field without a column, a column without a field, a NULL or a value that does not
+// fit its field is an error naming the column, never a silent zero; see Collect.
+//
 // # Schema
 //
 // CreateTable, DropTable, CreateIndex and the foreign-key statements build DDL from the
@@ -95,6 +132,17 @@
 // the statements that create every table in foreign-key order (cycles broken by adding
 // those keys with ALTER TABLE afterwards) and DropAllDDL those that drop them in
 // reverse; IfNotExists and IfExists restrict them to what is missing or present.
+// MetaData.CreateAll and DropAll execute them, checking information_schema where the
+// server has no IF [NOT] EXISTS for foreign keys.
+//
+// # Reflection and code generation
+//
+// Reflect loads a database's tables, columns, keys and foreign keys from
+// information_schema, in a few bulk queries, into a MetaData. GenerateGo writes
+// metadata out as Go source with a typed struct of columns per table, which is what
+// the command `myx gen` does for a live database:
+//
+//	name, err := sqlb.Get(rows, models.User.C.Username)
 //
 // # Debugging
 //

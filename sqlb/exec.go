@@ -126,7 +126,8 @@ func hasSQLMode(sqlMode, mode string) bool {
 // NO_BACKSLASH_ESCAPES SQL mode (DDL defaults and comments with backslashes or control
 // characters), for the session's actual mode, which it then asks the server for. A
 // feature the server lacks is an error matching ErrUnsupported, returned before anything
-// is sent.
+// is sent. Through a pool the SQL mode read is that of the connection that answers,
+// which is right when, as usual, every connection of the pool runs the same mode.
 func CompileFor(ctx context.Context, ex Executor, stmt Statement) (Compiled, error) {
 	switch {
 	case ex == nil:
