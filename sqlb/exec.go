@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/myxdb/myx"
@@ -27,6 +28,9 @@ type Executor interface {
 // When ex tells nothing it returns DefaultDialect and false; wrap such executors with
 // WithDialect or Detect (a pool, for instance, when it does not report its server).
 func DialectOf(ex Executor) (Dialect, bool) {
+	if isNilExecutor(ex) {
+		return DefaultDialect, false
+	}
 	switch e := ex.(type) {
 	case interface{ SQLDialect() Dialect }:
 		return e.SQLDialect(), true
@@ -57,10 +61,26 @@ func DialectForServer(info myx.ServerInfo) Dialect {
 // executors that cannot tell their server, or to target an older version on purpose. The
 // result has only the Executor methods and SQLDialect.
 func WithDialect(ex Executor, d Dialect) Executor {
+	if isNilExecutor(ex) {
+		return nil
+	}
 	if w, ok := ex.(dialectExecutor); ok {
 		ex = w.Executor
 	}
 	return dialectExecutor{Executor: ex, dialect: d.resolved()}
+}
+
+// isNilExecutor reports whether ex is nil or a nil pointer (or other nil value) in an
+// interface, which cannot run anything.
+func isNilExecutor(ex Executor) bool {
+	if ex == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(ex); v.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:
+		return v.IsNil()
+	}
+	return false
 }
 
 // dialectExecutor is an Executor with a fixed dialect.
@@ -76,7 +96,7 @@ func (e dialectExecutor) SQLDialect() Dialect { return e.dialect }
 // WithDialect(ex, that dialect). Use it once for an executor that cannot tell its server,
 // such as a pool, and keep the result.
 func Detect(ctx context.Context, ex Executor) (Executor, error) {
-	if ex == nil {
+	if isNilExecutor(ex) {
 		return nil, errors.New("sqlb: Detect with a nil Executor")
 	}
 	rows, err := ex.Query(ctx, "SELECT VERSION(), @@SESSION.sql_mode")
@@ -130,7 +150,7 @@ func hasSQLMode(sqlMode, mode string) bool {
 // which is right when, as usual, every connection of the pool runs the same mode.
 func CompileFor(ctx context.Context, ex Executor, stmt Statement) (Compiled, error) {
 	switch {
-	case ex == nil:
+	case isNilExecutor(ex):
 		return Compiled{}, errors.New("sqlb: nil Executor")
 	case stmt == nil:
 		return Compiled{}, errors.New("sqlb: nil Statement")

@@ -85,6 +85,19 @@ func TestExecutors(t *testing.T) {
 	if _, err := Exec(ctx, conn, nil); err == nil {
 		t.Fatal("nil statement accepted")
 	}
+	var nilConn *myx.Conn
+	if _, err := Exec(ctx, nilConn, Select(userID)); err == nil {
+		t.Fatal("nil *myx.Conn accepted")
+	}
+	if _, err := Query(ctx, WithDialect(nilConn, MySQL(8, 0, 36)), Select(userID)); err == nil {
+		t.Fatal("WithDialect(nil) accepted")
+	}
+	if _, err := Reflect(ctx, nilConn); err == nil {
+		t.Fatal("Reflect(nil) accepted")
+	}
+	if err := testMeta.CreateAll(ctx, nilConn); err == nil {
+		t.Fatal("CreateAll(nil) accepted")
+	}
 	if _, err := Collect[int64](nil); err == nil {
 		t.Fatal("Collect(nil) accepted")
 	}

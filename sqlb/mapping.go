@@ -121,6 +121,25 @@ func Collect[T any](rows *Rows, opts ...MapOption) ([]T, error) {
 			return nil, err
 		}
 		m := newMapper(rows, plan)
+		if len(plan.root.rels) == 0 {
+			// Flat: each row straight into its element.
+			var zero T
+			for rows.Next() {
+				out = append(out, zero)
+				v := reflect.ValueOf(&out[len(out)-1]).Elem()
+				if ptr {
+					v.Set(reflect.New(st))
+					v = v.Elem()
+				}
+				if err := m.fillValue(v, plan.root); err != nil {
+					return nil, err
+				}
+			}
+			if err := rows.Close(); err != nil {
+				return nil, err
+			}
+			return out, nil
+		}
 		for rows.Next() {
 			if err := m.row(); err != nil {
 				return nil, err
@@ -291,11 +310,19 @@ func mapFields(t reflect.Type) []mapField {
 					name = n
 				}
 			}
-			out = append(out, mapField{name: name, index: idx, typ: f.Type, label: t.Name() + "." + f.Name})
+			out = append(out, mapField{name: name, index: idx, typ: f.Type, label: typeName(t) + "." + f.Name})
 		}
 	}
 	walk(t, nil)
 	return out
+}
+
+// typeName names a struct type in messages: its name, or its literal when anonymous.
+func typeName(t reflect.Type) string {
+	if t.Name() != "" {
+		return t.Name()
+	}
+	return t.String()
 }
 
 func normName(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
@@ -647,29 +674,36 @@ func (m *mapper) row() error {
 	if null {
 		return fmt.Errorf("sqlb: a row of %s has a NULL primary key (%s); the root table of the result cannot be the optional side of a join", describeFrom(root.from), m.rows.resultCols[root.key[0]].label)
 	}
-	inst, ok := m.rootIndex[key]
+	inst, ok := m.rootIndex[string(key)]
 	if !ok {
 		inst = &instance{ptr: reflect.New(root.typ)}
 		if err := m.fill(inst, root); err != nil {
 			return err
 		}
-		m.rootIndex[key] = inst
+		m.rootIndex[string(key)] = inst
 		m.roots = append(m.roots, inst)
 	}
 	return m.visit(inst, root)
 }
 
-// fill scans n's value fields from the current row.
+// fill scans n's value fields from the current row into inst.
 func (m *mapper) fill(inst *instance, n *nodePlan) error {
-	v := inst.ptr.Elem()
+	if err := m.fillValue(inst.ptr.Elem(), n); err != nil {
+		return err
+	}
+	inst.rels = make([][]*instance, len(n.rels))
+	inst.seen = make([]map[string]*instance, len(n.rels))
+	return nil
+}
+
+// fillValue scans n's value fields from the current row into the struct v.
+func (m *mapper) fillValue(v reflect.Value, n *nodePlan) error {
 	for _, f := range n.fields {
 		dst := v.FieldByIndex(f.index).Addr().Interface()
 		if err := m.rows.raw.ScanColumn(f.col, dst); err != nil {
 			return fmt.Errorf("sqlb: field %s: %w", f.name, err)
 		}
 	}
-	inst.rels = make([][]*instance, len(n.rels))
-	inst.seen = make([]map[string]*instance, len(n.rels))
 	return nil
 }
 
@@ -700,13 +734,13 @@ func (m *mapper) visit(inst *instance, n *nodePlan) error {
 			if inst.seen[ri] == nil {
 				inst.seen[ri] = map[string]*instance{}
 			}
-			c, ok := inst.seen[ri][key]
+			c, ok := inst.seen[ri][string(key)]
 			if !ok {
 				c = &instance{ptr: reflect.New(child.typ)}
 				if err := m.fill(c, child); err != nil {
 					return err
 				}
-				inst.seen[ri][key] = c
+				inst.seen[ri][string(key)] = c
 				inst.rels[ri] = append(inst.rels[ri], c)
 			}
 			if err := m.visit(c, child); err != nil {
@@ -776,14 +810,14 @@ func (m *mapper) allNull(cols []int) bool {
 	return true
 }
 
-// readKey encodes the values of cols in the current row as a map key; null reports
-// whether they were all NULL.
-func (m *mapper) readKey(cols []int) (key string, null bool, err error) {
+// readKey encodes the values of cols in the current row as a map key (valid until the
+// next call); null reports whether they were all NULL.
+func (m *mapper) readKey(cols []int) (key []byte, null bool, err error) {
 	m.key = m.key[:0]
 	null = true
 	for _, i := range cols {
 		if err := m.rows.raw.ScanColumn(i, &m.raw); err != nil {
-			return "", false, err
+			return nil, false, err
 		}
 		if m.raw == nil {
 			m.key = append(m.key, 0)
@@ -794,5 +828,5 @@ func (m *mapper) readKey(cols []int) (key string, null bool, err error) {
 		m.key = binary.AppendUvarint(m.key, uint64(len(m.raw)))
 		m.key = append(m.key, m.raw...)
 	}
-	return string(m.key), null, nil
+	return m.key, null, nil
 }

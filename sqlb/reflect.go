@@ -58,7 +58,7 @@ func ReflectTables(names ...string) ReflectOption {
 // index parts, CHECK constraints other than MariaDB's JSON check, partitioning and
 // foreign keys to other databases are not represented.
 func Reflect(ctx context.Context, ex Executor, opts ...ReflectOption) (*MetaData, error) {
-	if ex == nil {
+	if isNilExecutor(ex) {
 		return nil, errors.New("sqlb: Reflect with a nil Executor")
 	}
 	var cfg reflectConfig
