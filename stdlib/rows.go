@@ -1,0 +1,295 @@
+package stdlib
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"io"
+	"math"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/myxdb/myx"
+)
+
+// rows streams a result to database/sql.
+type rows struct {
+	mr      *myx.Rows
+	names   []string // column labels of the current result set, built on first use
+	scratch []byte   // formatted values of the current row (see myx.Rows.DriverValues)
+}
+
+var (
+	_ driver.Rows                           = (*rows)(nil)
+	_ driver.RowsNextResultSet              = (*rows)(nil)
+	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
+	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
+	_ driver.RowsColumnTypeLength           = (*rows)(nil)
+	_ driver.RowsColumnTypePrecisionScale   = (*rows)(nil)
+)
+
+// newRows wraps mr, first moving past leading results without columns so that a
+// multi-statement query such as "UPDATE ...; SELECT ..." reads as the SELECT.
+func newRows(mr *myx.Rows) (driver.Rows, error) {
+	for len(mr.Columns()) == 0 && mr.HasNextResultSet() {
+		if !mr.NextResultSet() {
+			if err := mr.Err(); err != nil {
+				mr.Close()
+				return nil, err
+			}
+			break
+		}
+	}
+	return &rows{mr: mr}, nil
+}
+
+// Columns gives the column labels of the current result set.
+func (r *rows) Columns() []string {
+	if r.names == nil {
+		cols := r.mr.Columns()
+		r.names = make([]string, len(cols))
+		for i := range cols {
+			r.names[i] = cols[i].Name
+		}
+	}
+	return r.names
+}
+
+// Close discards what remains of the response and frees the connection.
+func (r *rows) Close() error {
+	return r.mr.Close()
+}
+
+// Next fills dest with the next row (see the package documentation for the types). []byte
+// values point into the connection's buffers and are valid until the next call.
+func (r *rows) Next(dest []driver.Value) error {
+	if !r.mr.Next() {
+		if err := r.mr.Err(); err != nil {
+			return err
+		}
+		return io.EOF
+	}
+	var err error
+	r.scratch, err = r.mr.DriverValues(dest, r.scratch)
+	return err
+}
+
+// HasNextResultSet reports whether another result may follow the current one.
+func (r *rows) HasNextResultSet() bool { return r.mr.HasNextResultSet() }
+
+// NextResultSet moves to the next result set with columns; results without columns (the
+// status of a CALL, or statements such as UPDATE in a multi-statement query) are skipped, as
+// go-sql-driver does. It returns io.EOF when there is none.
+func (r *rows) NextResultSet() error {
+	for r.mr.NextResultSet() {
+		if len(r.mr.Columns()) > 0 {
+			r.names = nil
+			return nil
+		}
+	}
+	if err := r.mr.Err(); err != nil {
+		return err
+	}
+	return io.EOF
+}
+
+func (r *rows) col(i int) *myx.Column { return &r.mr.Columns()[i] }
+
+// ColumnTypeDatabaseTypeName gives the column's type name in go-sql-driver/mysql's style
+// ("INT", "UNSIGNED INT", "VARCHAR", "DECIMAL", ...), with the size of BLOB and TEXT columns
+// ("TINYTEXT", "MEDIUMBLOB", ...), "JSON", "ENUM" and "SET" where the server says so, and
+// MariaDB's extended types ("UUID", "INET6", "POINT", ...).
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return databaseTypeName(r.col(i)) }
+
+// ColumnTypeNullable reports whether the column may hold NULL.
+func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) { return r.col(i).Nullable(), true }
+
+// ColumnTypeScanType gives a Go type that values of the column scan into: a sized integer,
+// float32/float64, string, []byte or time.Time for a NOT NULL column, sql.NullInt64,
+// sql.Null[uint64], sql.NullFloat64, sql.NullString or sql.NullTime for a nullable one
+// ([]byte, which holds NULL as nil, for binary columns either way).
+func (r *rows) ColumnTypeScanType(i int) reflect.Type { return scanType(r.col(i)) }
+
+// ColumnTypeLength gives the maximum length of string and binary columns: in characters for
+// text, in bytes for binary data. Other columns have none (ok is false).
+func (r *rows) ColumnTypeLength(i int) (length int64, ok bool) { return columnLength(r.col(i)) }
+
+// ColumnTypePrecisionScale gives the precision and scale of a DECIMAL column; other columns
+// have none (ok is false).
+func (r *rows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
+	return precisionScale(r.col(i))
+}
+
+func databaseTypeName(c *myx.Column) string {
+	if c.ExtType != "" {
+		return strings.ToUpper(c.ExtType)
+	}
+	unsigned := func(name string) string {
+		if c.Unsigned() {
+			return "UNSIGNED " + name
+		}
+		return name
+	}
+	bin := c.IsBinary()
+	switch c.Type {
+	case myx.TypeTiny:
+		return unsigned("TINYINT")
+	case myx.TypeShort:
+		return unsigned("SMALLINT")
+	case myx.TypeInt24:
+		return unsigned("MEDIUMINT")
+	case myx.TypeLong:
+		return unsigned("INT")
+	case myx.TypeLongLong:
+		return unsigned("BIGINT")
+	case myx.TypeTinyBlob, myx.TypeBlob, myx.TypeMediumBlob, myx.TypeLongBlob:
+		// Servers send every BLOB and TEXT column as BLOB; the size tells which it is.
+		n, _ := columnLength(c)
+		size := "LONG"
+		switch {
+		case n <= 255:
+			size = "TINY"
+		case n <= 65535:
+			size = ""
+		case n <= 16777215:
+			size = "MEDIUM"
+		}
+		return size + pick(bin, "BLOB", "TEXT")
+	case myx.TypeVarChar, myx.TypeVarString:
+		return pick(bin, "VARBINARY", "VARCHAR")
+	case myx.TypeString:
+		switch {
+		case c.Flags&myx.FlagEnum != 0:
+			return "ENUM"
+		case c.Flags&myx.FlagSet != 0:
+			return "SET"
+		}
+		return pick(bin, "BINARY", "CHAR")
+	case myx.ColumnType(14): // MYSQL_TYPE_NEWDATE, not sent to clients
+		return "DATE"
+	}
+	return c.Type.String() // DECIMAL, FLOAT, DOUBLE, DATE, TIME, DATETIME, ..., "UNKNOWN"
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+var (
+	typeInt8       = reflect.TypeFor[int8]()
+	typeInt16      = reflect.TypeFor[int16]()
+	typeInt32      = reflect.TypeFor[int32]()
+	typeInt64      = reflect.TypeFor[int64]()
+	typeUint8      = reflect.TypeFor[uint8]()
+	typeUint16     = reflect.TypeFor[uint16]()
+	typeUint32     = reflect.TypeFor[uint32]()
+	typeUint64     = reflect.TypeFor[uint64]()
+	typeFloat32    = reflect.TypeFor[float32]()
+	typeFloat64    = reflect.TypeFor[float64]()
+	typeString     = reflect.TypeFor[string]()
+	typeBytes      = reflect.TypeFor[[]byte]()
+	typeTime       = reflect.TypeFor[time.Time]()
+	typeAny        = reflect.TypeFor[any]()
+	typeNullInt64  = reflect.TypeFor[sql.NullInt64]()
+	typeNullUint64 = reflect.TypeFor[sql.Null[uint64]]()
+	typeNullFloat  = reflect.TypeFor[sql.NullFloat64]()
+	typeNullString = reflect.TypeFor[sql.NullString]()
+	typeNullTime   = reflect.TypeFor[sql.NullTime]()
+)
+
+func scanType(c *myx.Column) reflect.Type {
+	notNull := !c.Nullable()
+	integer := func(signed, unsigned reflect.Type) reflect.Type {
+		switch {
+		case !notNull:
+			return typeNullInt64
+		case c.Unsigned():
+			return unsigned
+		}
+		return signed
+	}
+	switch c.Type {
+	case myx.TypeTiny:
+		return integer(typeInt8, typeUint8)
+	case myx.TypeShort, myx.TypeYear:
+		return integer(typeInt16, typeUint16)
+	case myx.TypeInt24, myx.TypeLong:
+		return integer(typeInt32, typeUint32)
+	case myx.TypeLongLong:
+		if c.Unsigned() && !notNull {
+			return typeNullUint64
+		}
+		return integer(typeInt64, typeUint64)
+	case myx.TypeFloat:
+		return pickType(notNull, typeFloat32, typeNullFloat)
+	case myx.TypeDouble:
+		return pickType(notNull, typeFloat64, typeNullFloat)
+	case myx.TypeDate, myx.TypeDateTime, myx.TypeTimestamp, myx.ColumnType(14):
+		return pickType(notNull, typeTime, typeNullTime)
+	case myx.TypeNull:
+		return typeAny
+	case myx.TypeDecimal, myx.TypeNewDecimal, myx.TypeTime, myx.TypeJSON, myx.TypeEnum, myx.TypeSet:
+		return pickType(notNull, typeString, typeNullString)
+	case myx.TypeBit, myx.TypeGeometry:
+		return typeBytes
+	}
+	if c.IsBinary() {
+		return typeBytes
+	}
+	return pickType(notNull, typeString, typeNullString)
+}
+
+func pickType(cond bool, yes, no reflect.Type) reflect.Type {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// maxBytesPerChar is the longest character of each multibyte character set, in bytes; the
+// others have one byte per character.
+var maxBytesPerChar = map[string]uint32{
+	"utf8mb4": 4, "utf8mb3": 3, "utf8": 3, "utf16": 4, "utf16le": 4, "utf32": 4, "ucs2": 2,
+	"big5": 2, "cp932": 2, "eucjpms": 3, "euckr": 2, "gb18030": 4, "gb2312": 2, "gbk": 2,
+	"sjis": 2, "ujis": 3,
+}
+
+func columnLength(c *myx.Column) (int64, bool) {
+	switch c.Type {
+	case myx.TypeVarChar, myx.TypeVarString, myx.TypeString, myx.TypeTinyBlob, myx.TypeBlob,
+		myx.TypeMediumBlob, myx.TypeLongBlob, myx.TypeEnum, myx.TypeSet, myx.TypeJSON,
+		myx.TypeGeometry:
+	default:
+		return 0, false
+	}
+	n := c.Length
+	if n == math.MaxUint32 {
+		return math.MaxInt64, true // LONGTEXT, LONGBLOB: limited by the server only
+	}
+	if !c.IsBinary() {
+		if per := maxBytesPerChar[c.Charset()]; per > 1 {
+			n /= per
+		}
+	}
+	return int64(n), true
+}
+
+func precisionScale(c *myx.Column) (int64, int64, bool) {
+	if c.Type != myx.TypeNewDecimal && c.Type != myx.TypeDecimal {
+		return 0, 0, false
+	}
+	// The display length counts the digits, a sign unless unsigned, and a point when there
+	// are decimals.
+	p := int64(c.Length)
+	if !c.Unsigned() {
+		p--
+	}
+	if c.Decimals > 0 {
+		p--
+	}
+	return p, int64(c.Decimals), true
+}

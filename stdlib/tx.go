@@ -1,0 +1,28 @@
+package stdlib
+
+import (
+	"context"
+	"database/sql/driver"
+
+	"github.com/myxdb/myx"
+)
+
+// tx is a transaction started by BeginTx.
+type tx struct {
+	mt  myx.Tx
+	ctx context.Context // BeginTx's context
+}
+
+var _ driver.Tx = (*tx)(nil)
+
+// Commit commits under BeginTx's context. When the connection fails after COMMIT was sent, the
+// error wraps myx.ErrCommitUnknown: the transaction may or may not have committed.
+func (t *tx) Commit() error {
+	return t.mt.Commit(t.ctx)
+}
+
+// Rollback rolls back. It ignores the cancellation of BeginTx's context, since database/sql
+// calls it precisely when that context ends; a connection lost meanwhile needs no rollback.
+func (t *tx) Rollback() error {
+	return t.mt.Rollback(context.WithoutCancel(t.ctx))
+}
