@@ -56,8 +56,7 @@ commands:
            executemany, dictionary rows, transactions, pool, reconnect, SQL expressions
   query    run one statement: myx query [-dsn DSN] 'SELECT ... WHERE id = ?' 42
   bench    run the benchmarks side by side with go-sql-driver/mysql (from the source tree)
-  gen      write Go table definitions for sqlb from a live database:
-           myx gen [-dsn DSN] [-db NAME] [-pkg NAME] [-o FILE] [-tables a,b]
+  gen      write sqlb table definitions as Go: myx gen [-dsn DSN] [-db NAME] [-pkg NAME] [-o FILE]
 
 The server: -dsn, else $MYSQL_DSN, else mysql://root@127.0.0.1:3306/test.
 `)
