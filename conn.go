@@ -424,12 +424,14 @@ func (c *Conn) SessionChanged() bool { return !c.tracking || c.sessionChanged }
 
 // CheckConn reports, without a round trip and without blocking, whether an idle connection has
 // been closed by the server (or received bytes nobody asked for, such as the error a server
-// sends when it kills an idle connection). It returns nil for a healthy idle connection.
+// sends when it kills an idle connection). It returns nil for a healthy idle connection,
+// ErrConnBusy while a Rows or a batch still holds the connection, ErrConnClosed once it is
+// closed, and a *ConnError (SafeToRetry) after closing a connection it found dead.
 func (c *Conn) CheckConn() error {
 	if c.closed {
 		return ErrConnClosed
 	}
-	if c.busy != nil {
+	if c.busy != nil || c.batch != nil {
 		return ErrConnBusy
 	}
 	if err := c.checkStale(); err != nil {

@@ -121,3 +121,31 @@ func TestCheckConnDoesNotAllocate(t *testing.T) {
 		t.Fatalf("CheckConn allocates %v times per call (a pool runs it on every acquire)", n)
 	}
 }
+
+func TestCheckConnBusy(t *testing.T) {
+	t.Parallel()
+	c := connect(t)
+	ctx := ctxT(t)
+	rows, err := c.Query(ctx, "SELECT 1 UNION ALL SELECT 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CheckConn(); !errors.Is(err, myx.ErrConnBusy) {
+		t.Fatalf("open Rows: %v", err)
+	}
+	rows.Close()
+	b := &myx.Batch{}
+	b.Queue("SELECT 1")
+	br := c.SendBatch(ctx, b)
+	if err := c.CheckConn(); !errors.Is(err, myx.ErrConnBusy) {
+		t.Fatalf("open batch: %v", err)
+	}
+	br.Close()
+	if err := c.CheckConn(); err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	c.Close(ctx)
+	if err := c.CheckConn(); !errors.Is(err, myx.ErrConnClosed) {
+		t.Fatalf("closed: %v", err)
+	}
+}

@@ -332,3 +332,32 @@ func TestHijack(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReleaseWithUnfinishedBatchClosesConnection: a connection released while a pipelined
+// batch's results are still unread is closed, not handed on.
+func TestReleaseWithUnfinishedBatchClosesConnection(t *testing.T) {
+	t.Parallel()
+	p := newPool(t, nil, func(c *Config) { c.MaxConns = 1 })
+	ctx := ctxT(t, 20*time.Second)
+	c, err := p.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := c.Conn().ConnID()
+	b := &myx.Batch{}
+	b.Queue("SELECT SLEEP(0.2)")
+	b.Queue("SELECT 'not yours'")
+	br := c.Conn().SendBatch(ctx, b)
+	c.Release() // the batch is still open
+	_ = br
+	if s := settled(t, p); s.DestroyedConns != 1 || s.TotalConns != 0 {
+		t.Fatalf("a connection with an open batch went back to the pool: %+v", s)
+	}
+	var v string
+	if err := p.QueryRow(ctx, "SELECT 'mine'").Scan(&v); err != nil || v != "mine" {
+		t.Fatalf("next user: %q %v", v, err)
+	}
+	if connID(t, p) == id {
+		t.Fatal("the busy connection was reused")
+	}
+}
