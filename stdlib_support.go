@@ -15,7 +15,7 @@ import (
 // Column beyond the native API. It is exported for adapters and tools of the same kind.
 
 // DriverValues fills dest, one element per column, with the current row in the types a
-// database/sql driver hands to database/sql (go-sql-driver/mysql's, with parseTime on):
+// database/sql driver hands to database/sql (those of go-sql-driver/mysql with parseTime on):
 //
 //   - nil for NULL;
 //   - int64 for TINYINT, SMALLINT, MEDIUMINT, INT, BIGINT and YEAR, signed or unsigned, except

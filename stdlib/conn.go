@@ -80,7 +80,12 @@ func (c *DriverConn) argsOf(named []driver.NamedValue) []any {
 	return a
 }
 
-func (c *DriverConn) releaseArgs(a []any) { clear(a) }
+func (c *DriverConn) releaseArgs(a []any) {
+	clear(a)
+	if cap(a) > 256 {
+		c.args = nil // do not keep a large slice for the connection's lifetime
+	}
+}
 
 // Prepare is PrepareContext without a context.
 func (c *DriverConn) Prepare(query string) (driver.Stmt, error) {

@@ -18,7 +18,8 @@
 // QueryerContext), so database/sql does not prepare a statement per call: arguments travel in
 // server-side prepared statements from each connection's cache (one round trip once a
 // statement is cached), or are interpolated on the client when the DSN says
-// interpolateParams=true. DB.Prepare creates an explicit server-side statement per connection.
+// interpolateParams=true. DB.Prepare creates an explicit server-side statement per connection
+// (prepared again, transparently, after a session reset).
 // Placeholders are '?'; sql.Named arguments are refused (MySQL has no named parameters).
 // Arguments may be of any type myx binds: integers of every size (uint64 beyond the int64
 // range too), floats, bool, string, []byte, json.RawMessage, time.Time, time.Duration (TIME),
@@ -27,7 +28,7 @@
 //
 // # Values
 //
-// Rows hand database/sql these types (the ones go-sql-driver/mysql gives with parseTime=true):
+// Rows hand database/sql these types (those go-sql-driver/mysql gives with parseTime=true):
 // int64 for integer columns and YEAR, uint64 for BIGINT UNSIGNED, float32 for FLOAT, float64
 // for DOUBLE, time.Time for DATE, DATETIME and TIMESTAMP (in the DSN's loc, UTC by default;
 // the zero date 0000-00-00 as the zero time.Time), and []byte for the rest: DECIMAL as exact
@@ -37,9 +38,10 @@
 // database/sql copies them for every other destination. A date with a zero month or day
 // arrives as its text, since a time.Time cannot hold it.
 //
-// Column types (Rows.ColumnTypes) report go-sql-driver's database type names ("INT",
-// "UNSIGNED BIGINT", "VARCHAR", "TEXT", "BLOB", "DECIMAL", ..., plus "JSON", "ENUM", "SET" and
-// MariaDB's extended types such as "UUID" and "INET6"); nullability; scan types (sized
+// Column types (Rows.ColumnTypes) report database type names in go-sql-driver's style ("INT",
+// "UNSIGNED BIGINT", "VARCHAR", "DECIMAL", ...), with BLOB and TEXT columns by size
+// ("TINYTEXT", "LONGBLOB", ...), "JSON" where the server reports it, "ENUM", "SET", and
+// MariaDB's extended types such as "UUID" and "INET6"; nullability; scan types (sized
 // integers, float32/float64, string, []byte and time.Time for NOT NULL columns, sql.NullInt64,
 // sql.Null[uint64], sql.NullFloat64, sql.NullString and sql.NullTime for nullable ones); the
 // length of string and binary columns (in characters for text, in bytes for binary); and the
