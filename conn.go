@@ -456,6 +456,11 @@ func (c *Conn) Config() *Config { return c.cfg }
 // InTransaction reports whether the server said a transaction is open, as of the last reply.
 func (c *Conn) InTransaction() bool { return c.status&wire.StatusInTrans != 0 }
 
+// NoBackslashEscapes reports whether the session runs with the NO_BACKSLASH_ESCAPES SQL mode
+// (a backslash is then an ordinary character in string literals), as of the server's last
+// reply.
+func (c *Conn) NoBackslashEscapes() bool { return c.status&wire.StatusNoBackslashEscapes != 0 }
+
 // IsClosed reports whether the connection is closed (by Close, or after a failure).
 func (c *Conn) IsClosed() bool { return c.closed }
 

@@ -116,6 +116,20 @@ func Detect(ctx context.Context, ex Executor) (Executor, error) {
 	return WithDialect(ex, d), nil
 }
 
+// connOf returns the single connection behind ex, if it has one (a Conn or a Tx).
+func connOf(ex Executor) *myx.Conn {
+	if w, ok := ex.(dialectExecutor); ok {
+		ex = w.Executor
+	}
+	switch e := ex.(type) {
+	case *myx.Conn:
+		return e
+	case interface{ Conn() *myx.Conn }:
+		return e.Conn()
+	}
+	return nil
+}
+
 // scanOne reads the only row of rows into dest and closes rows.
 func scanOne(rows *myx.Rows, dest ...any) error {
 	defer rows.Close()
@@ -159,6 +173,14 @@ func CompileFor(ctx context.Context, ex Executor, stmt Statement) (Compiled, err
 	c, err := stmt.Compile(d)
 	if err != nil || !c.modeSensitive {
 		return c, err
+	}
+	if conn := connOf(ex); conn != nil {
+		// A connection knows its mode from the server's status flags: no query needed.
+		if nbe := conn.NoBackslashEscapes(); nbe != c.dialect.NoBackslashEscapes {
+			d.NoBackslashEscapes = nbe
+			return stmt.Compile(d)
+		}
+		return c, nil
 	}
 	rows, err := ex.Query(ctx, "SELECT @@SESSION.sql_mode")
 	if err != nil {
