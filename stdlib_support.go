@@ -111,14 +111,6 @@ func (r *Rows) driverValueAt(i int, scratch []byte) (driver.Value, []byte, error
 		scratch, err = r.appendText(scratch, i)
 		return scratch[start:len(scratch):len(scratch)], scratch, err
 	}
-	if r.binary && (wire.FixedSize(r.types[i]) > 0 || isTemporalType(r.types[i])) {
-		// A column whose declared type and wire type disagree (not sent by known servers):
-		// give its text form.
-		start := len(scratch)
-		var err error
-		scratch, err = r.appendText(scratch, i)
-		return scratch[start:len(scratch):len(scratch)], scratch, err
-	}
 	return raw, scratch, nil
 }
 

@@ -168,3 +168,30 @@ func TestColumnCharset(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestDriverValuesLocation(t *testing.T) {
+	t.Parallel()
+	loc := time.FixedZone("UTC+1", 3600)
+	c := connect(t, func(cfg *myx.Config) { cfg.Location = loc })
+	for _, args := range [][]any{nil, {1}} {
+		q := "SELECT CAST('2024-01-02 03:04:05' AS DATETIME)"
+		if args != nil {
+			q += " FROM DUAL WHERE ? = 1"
+		}
+		rows, err := c.Query(ctxT(t), q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rows.Next() {
+			t.Fatal("no row", rows.Err())
+		}
+		dest := make([]driver.Value, 1)
+		if _, err := rows.DriverValues(dest, nil); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		if want := time.Date(2024, 1, 2, 3, 4, 5, 0, loc); !sameValue(dest[0], want) {
+			t.Errorf("args %v: got %v, want %v", args, dest[0], want)
+		}
+	}
+}
