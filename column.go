@@ -94,8 +94,8 @@ type Column struct {
 	Length    uint32
 	Decimals  uint8
 	Collation uint16
-	// ExtType is MariaDB's extended type name ("json", "uuid", "inet6", ...) when the server
-	// reports one.
+	// ExtType is MariaDB's extended type name ("uuid", "inet6", ...) or format ("json") when
+	// the server reports one.
 	ExtType string
 }
 
@@ -191,6 +191,14 @@ func (c *Column) ScanType() reflect.Type {
 	return typeString
 }
 
+// extType is the extended type name, or failing that the format ("json").
+func extType(d *wire.ColumnDef) string {
+	if len(d.ExtType) > 0 {
+		return string(d.ExtType)
+	}
+	return string(d.ExtFormat)
+}
+
 func newColumn(d *wire.ColumnDef) Column {
 	return Column{
 		Name:      string(d.Name),
@@ -203,6 +211,6 @@ func newColumn(d *wire.ColumnDef) Column {
 		Length:    d.Length,
 		Decimals:  d.Decimals,
 		Collation: d.Collation,
-		ExtType:   string(d.ExtType),
+		ExtType:   extType(d),
 	}
 }

@@ -353,3 +353,22 @@ func TestUnsupportedArgumentIsErrorBeforeSending(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestJSONColumnType(t *testing.T) {
+	t.Parallel()
+	c := connect(t)
+	ctx := ctxT(t)
+	tbl := newTable(t, c, "j JSON")
+	rows, err := c.Query(ctx, "SELECT j FROM "+tbl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	col := rows.Columns()[0]
+	if col.Type != myx.TypeJSON && col.ExtType != "json" {
+		t.Errorf("JSON column: type %v, ext %q", col.Type, col.ExtType)
+	}
+	if got := col.DatabaseTypeName(); got != "JSON" {
+		t.Errorf("DatabaseTypeName %q", got)
+	}
+}

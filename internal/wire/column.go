@@ -7,9 +7,11 @@ type ColumnDef struct {
 	OrgTable []byte
 	Name     []byte
 	OrgName  []byte
-	// ExtType is MariaDB's extended type name (e.g. "json", "uuid") when extended metadata was
-	// negotiated.
+	// ExtType and ExtFormat are MariaDB's extended metadata, when negotiated: the data type
+	// name of plugin types ("uuid", "inet6", "point") and the format of a string column
+	// ("json").
 	ExtType   []byte
+	ExtFormat []byte
 	Collation uint16
 	Length    uint32
 	Type      byte
@@ -34,8 +36,11 @@ func ParseColumnDef(p []byte, extended bool) (ColumnDef, error) {
 		for ic.remaining() > 0 && !ic.bad {
 			kind := ic.u8()
 			v := ic.lenBytes()
-			if kind == 0 { // data type name
+			switch kind {
+			case 0: // data type name
 				d.ExtType = v
+			case 1: // format
+				d.ExtFormat = v
 			}
 		}
 		if ic.bad {
