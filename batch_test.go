@@ -19,7 +19,7 @@ func TestBatchMixedStatements(t *testing.T) {
 		b.Queue("INSERT INTO "+tbl+" VALUES (?, ?)", 2, "two")
 		b.Queue("INSERT INTO "+tbl+" VALUES (?, ?)", 1, "duplicate")
 		b.Queue("SELECT name FROM "+tbl+" WHERE id = ?", 2)
-		b.Queue("SELECT id, name FROM "+tbl+" ORDER BY id")
+		b.Queue("SELECT id, name FROM " + tbl + " ORDER BY id")
 		b.Queue("SELECT * FROM no_such_table_myx")
 		b.Queue("UPDATE "+tbl+" SET name = ? WHERE id = ?", "uno", 1)
 		br := c.SendBatch(ctx, b)

@@ -54,8 +54,12 @@ func main() {
 			func(ctx context.Context) (int, error) { return bench.PointN, bench.MyxPoint(ctx, conn, bench.PointN) },
 			func(ctx context.Context) (int, error) { return bench.PointN, bench.DriverPoint(ctx, db, bench.PointN) }},
 		{"scan", "rows/s",
-			func(ctx context.Context) (int, error) { return repeat(ctx, bench.ScanRepeats, func() (int, error) { return bench.MyxScan(ctx, conn) }) },
-			func(ctx context.Context) (int, error) { return repeat(ctx, bench.ScanRepeats, func() (int, error) { return bench.DriverScan(ctx, db) }) }},
+			func(ctx context.Context) (int, error) {
+				return repeat(ctx, bench.ScanRepeats, func() (int, error) { return bench.MyxScan(ctx, conn) })
+			},
+			func(ctx context.Context) (int, error) {
+				return repeat(ctx, bench.ScanRepeats, func() (int, error) { return bench.DriverScan(ctx, db) })
+			}},
 		{"bulk", "rows/s",
 			func(ctx context.Context) (int, error) { return len(bulkRows), bench.MyxBulk(ctx, conn, bulkRows) },
 			func(ctx context.Context) (int, error) { return len(bulkRows), bench.DriverBulk(ctx, db, bulkRows) }},
