@@ -46,7 +46,11 @@ func (k *canceler) arm(ctx context.Context) {
 	if dl, ok := ctx.Deadline(); ok {
 		// Backstop: even if everything else failed, the socket gives up a little after the
 		// kill path would have.
-		k.c.nc.SetDeadline(dl.Add(2*k.c.cfg.killTimeout() + time.Second))
+		backstop := dl.Add(2*k.c.cfg.killTimeout() + time.Second)
+		k.c.nc.SetDeadline(backstop)
+		if k.c.poll != nil {
+			k.c.poll.setDeadline(backstop)
+		}
 		k.timeout = true
 	}
 	k.stop = context.AfterFunc(ctx, k.onDone)
@@ -62,6 +66,9 @@ func (k *canceler) disarm() (fired, killed, forced bool) {
 	k.ctx, k.stop = nil, nil
 	if k.timeout {
 		k.c.nc.SetDeadline(time.Time{})
+		if k.c.poll != nil {
+			k.c.poll.setDeadline(time.Time{})
+		}
 		k.timeout = false
 	}
 	if stopped {
@@ -112,7 +119,7 @@ func (k *canceler) fire() {
 		k.mu.Lock()
 		k.forced = true
 		k.mu.Unlock()
-		c.nc.SetDeadline(time.Unix(1, 0))
+		c.force()
 		return
 	}
 	k.mu.Lock()
@@ -126,7 +133,16 @@ func (k *canceler) fire() {
 		k.mu.Lock()
 		k.forced = true
 		k.mu.Unlock()
-		c.nc.SetDeadline(time.Unix(1, 0))
+		c.force()
+	}
+}
+
+// force makes the I/O under way fail at once (the connection is then closed): the socket
+// deadline moves into the past, and a read waiting in poll(2) is woken.
+func (c *Conn) force() {
+	c.nc.SetDeadline(time.Unix(1, 0))
+	if c.poll != nil {
+		c.poll.interrupt()
 	}
 }
 

@@ -134,6 +134,13 @@ type Config struct {
 	// ConnectAttrs are sent to the server in the handshake (performance_schema.session_connect_attrs).
 	ConnectAttrs map[string]string
 
+	// RuntimePoller makes the connection wait for the server's replies in Go's network poller.
+	// By default, on Linux, a connection without TLS waits in poll(2) on its own thread, which
+	// costs fewer system calls and wakeups per round trip (the point-query benchmark gains
+	// 10-20%) but holds an OS thread per connection while a reply is awaited. Set it for
+	// programs with very many connections waiting at once.
+	RuntimePoller bool
+
 	// DialFunc, when set, opens the network connection instead of net.Dialer.
 	DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
@@ -412,6 +419,8 @@ func (cfg *Config) applyParams(params url.Values) error {
 			if err == nil && (cfg.MaxPacketSize <= 0 || cfg.MaxPacketSize > 1<<30) {
 				err = fmt.Errorf("must be between 1 and 1073741824")
 			}
+		case "runtime_poller":
+			cfg.RuntimePoller, err = parseBool(v)
 		case "socket":
 			cfg.Network, cfg.Addr = "unix", v
 		case "parseTime", "columnsWithAlias", "rejectReadOnly", "checkConnLiveness", "allowNativePasswords":

@@ -43,6 +43,7 @@ type Conn struct {
 	noBulk     bool          // tests: pretend COM_STMT_BULK_EXECUTE is unavailable
 	closeAfter []*stmt       // uncached statements to close once the current command is written
 	batch      *BatchResults // the batch whose results are being read, if any
+	poll       *pollReader   // waits for replies in poll(2); nil when the runtime's poller is used
 	// tracking is set when the server flags session state changes (session_track_state_change);
 	// sessionChanged records that it flagged one since the session was last set up.
 	tracking       bool
@@ -133,6 +134,12 @@ func (c *Conn) connect(ctx context.Context) error {
 	}
 	raw.SetDeadline(time.Time{})
 	c.lastUsed = time.Now()
+	if !cfg.RuntimePoller && c.nc == raw {
+		if pr := newPollReader(raw); pr != nil {
+			c.rd.SetSource(pr)
+			c.poll = pr
+		}
+	}
 	return nil
 }
 
@@ -530,6 +537,9 @@ func (c *Conn) flush() error {
 	c.wr.Reset()
 	if err != nil {
 		return c.fail("write", err, n == 0)
+	}
+	if c.poll != nil {
+		c.poll.waitFirst = true
 	}
 	// The reply continues the sequence of the last packet written.
 	c.rd.Seq = c.wr.Seq

@@ -233,3 +233,6 @@ func putHeader(b []byte, n int, seq byte) {
 	b[2] = byte(n >> 16)
 	b[3] = seq
 }
+
+// SetSource changes where the reader reads from, keeping anything already buffered.
+func (r *Reader) SetSource(src io.Reader) { r.src = src }

@@ -1,0 +1,19 @@
+//go:build !linux
+
+package myx
+
+import (
+	"net"
+	"time"
+)
+
+// pollReader is Linux-only; elsewhere replies are awaited in the runtime's network poller.
+type pollReader struct{ waitFirst bool }
+
+func newPollReader(net.Conn) *pollReader { return nil }
+
+func (p *pollReader) setDeadline(time.Time) {}
+
+func (p *pollReader) interrupt() {}
+
+func (p *pollReader) Read([]byte) (int, error) { panic("unreachable") }
