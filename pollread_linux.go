@@ -23,6 +23,7 @@ import (
 // runtime as usual. Deadlines and interruptions reach a waiting read through setDeadline and
 // interrupt.
 type pollReader struct {
+	rc        syscall.RawConn
 	fd        int
 	waitFirst bool         // the next read follows a write: the reply cannot be there yet
 	deadline  atomic.Int64 // unix nanoseconds; 0 = none
@@ -43,7 +44,7 @@ func newPollReader(nc net.Conn) *pollReader {
 	if fd < 0 {
 		return nil
 	}
-	return &pollReader{fd: fd}
+	return &pollReader{rc: rc, fd: fd}
 }
 
 // setDeadline bounds the reads that follow (the zero time removes the bound).
@@ -57,10 +58,11 @@ func (p *pollReader) setDeadline(t time.Time) {
 
 // interrupt makes a waiting read, and every later one, fail with a timeout; it shuts the
 // socket down for reading, so it is only for a connection about to be closed. Safe from any
-// goroutine while the connection is open.
+// goroutine: the shutdown goes through the runtime's reference to the descriptor, so once the
+// connection is closed (and the descriptor number perhaps reused) it does nothing.
 func (p *pollReader) interrupt() {
 	p.stopped.Store(true)
-	syscall.Shutdown(p.fd, syscall.SHUT_RD)
+	p.rc.Control(func(fd uintptr) { syscall.Shutdown(int(fd), syscall.SHUT_RD) })
 }
 
 type pollFd struct {

@@ -316,13 +316,17 @@ func BeginTxFunc(ctx context.Context, db TxBeginner, opts TxOptions, fn func(Tx)
 	if maxDelay <= 0 {
 		maxDelay = 500 * time.Millisecond
 	}
+	retryable := RetryableTx
+	if r, ok := db.(TxRetrier); ok {
+		retryable = r.RetryableTx
+	}
 	var err error
 	for attempt := 1; ; attempt++ {
 		err = runTx(ctx, db, opts, fn)
 		if err == nil {
 			return nil
 		}
-		if attempt >= attempts || !RetryableTx(err) {
+		if attempt >= attempts || ctx.Err() != nil || !retryable(err) {
 			return &TxError{Attempts: attempt, Err: err}
 		}
 		d := base << (attempt - 1)
@@ -338,6 +342,13 @@ func BeginTxFunc(ctx context.Context, db TxBeginner, opts TxOptions, fn func(Tx)
 		case <-t.C:
 		}
 	}
+}
+
+// TxRetrier is implemented by a TxBeginner that decides itself which failed transactions
+// BeginTxFunc may run again (a pool, which can retry on a fresh connection, retries more than a
+// single connection can). Without it, BeginTxFunc uses RetryableTx.
+type TxRetrier interface {
+	RetryableTx(err error) bool
 }
 
 // RetryableTx reports whether a transaction that failed with err may be run again from the

@@ -3,8 +3,6 @@ package pool
 import (
 	"context"
 	"errors"
-	"fmt"
-	"time"
 
 	"github.com/myxdb/myx"
 )
@@ -105,34 +103,12 @@ func (p *Pool) BeginFunc(ctx context.Context, fn func(tx myx.Tx) error) error {
 // is retried once ctx has ended. fn must be safe to run again: no side effects outside the
 // transaction. Any error is a *myx.TxError carrying the attempt count and the last error.
 func (p *Pool) BeginTxFunc(ctx context.Context, opts myx.TxOptions, fn func(tx myx.Tx) error) error {
-	attempts := opts.MaxAttempts
-	if attempts <= 0 {
-		attempts = 3
-	}
-	base, maxDelay := opts.RetryBaseDelay, opts.RetryMaxDelay
-	if base <= 0 {
-		base = 5 * time.Millisecond
-	}
-	if maxDelay <= 0 {
-		maxDelay = 500 * time.Millisecond
-	}
-	for attempt := 1; ; attempt++ {
-		err := p.runTx(ctx, opts, fn)
-		if err == nil {
-			return nil
-		}
-		if attempt >= attempts || ctx.Err() != nil || !RetryableTx(err) {
-			return &myx.TxError{Attempts: attempt, Err: err}
-		}
-		d := base << (attempt - 1)
-		if d > maxDelay || d <= 0 {
-			d = maxDelay
-		}
-		if !sleep(ctx, jitter(d)) {
-			return &myx.TxError{Attempts: attempt, Err: err}
-		}
-	}
+	return myx.BeginTxFunc(ctx, p, opts, fn)
 }
+
+// RetryableTx is the package's RetryableTx; it makes myx.BeginTxFunc, given the pool, retry
+// what a pool can retry (see myx.TxRetrier).
+func (p *Pool) RetryableTx(err error) bool { return RetryableTx(err) }
 
 // RetryableTx reports whether a pooled transaction that failed with err may run again from
 // the start on another connection: myx.RetryableTx (deadlock, lock wait timeout, nothing sent),
@@ -147,25 +123,4 @@ func RetryableTx(err error) bool {
 		return false
 	}
 	return myx.RetryableTx(err) || connGone(err)
-}
-
-func (p *Pool) runTx(ctx context.Context, opts myx.TxOptions, fn func(myx.Tx) error) (err error) {
-	tx, err := p.BeginTx(ctx, opts)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			tx.Rollback(context.WithoutCancel(ctx))
-			panic(r)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		rerr := tx.Rollback(context.WithoutCancel(ctx))
-		if rerr != nil && !errors.Is(rerr, myx.ErrTxClosed) && !myx.IsConnLost(rerr) {
-			return errors.Join(err, fmt.Errorf("myx: rollback: %w", rerr))
-		}
-		return err
-	}
-	return tx.Commit(ctx)
 }
