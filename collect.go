@@ -54,27 +54,16 @@ func AppendRows[T any, S ~[]T](s S, rows *Rows, fn RowToFunc[T]) (S, error) {
 // CollectOneRow reads the first row with fn and closes rows; ErrNoRows when there is none.
 // Further rows are discarded.
 func CollectOneRow[T any](rows *Rows, fn RowToFunc[T]) (T, error) {
-	defer rows.Close()
-	var zero T
-	if !rows.Next() {
-		if err := rows.Close(); err != nil {
-			return zero, err
-		}
-		return zero, ErrNoRows
-	}
-	v, err := fn(rows)
-	if err != nil {
-		return zero, err
-	}
-	if err := rows.Close(); err != nil {
-		return zero, err
-	}
-	return v, nil
+	return collectFirst(rows, fn, false)
 }
 
 // CollectExactlyOneRow is CollectOneRow that also fails with ErrTooManyRows when a second row
 // exists.
 func CollectExactlyOneRow[T any](rows *Rows, fn RowToFunc[T]) (T, error) {
+	return collectFirst(rows, fn, true)
+}
+
+func collectFirst[T any](rows *Rows, fn RowToFunc[T], exactlyOne bool) (T, error) {
 	defer rows.Close()
 	var zero T
 	if !rows.Next() {
@@ -87,7 +76,7 @@ func CollectExactlyOneRow[T any](rows *Rows, fn RowToFunc[T]) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	if rows.Next() {
+	if exactlyOne && rows.Next() {
 		return zero, ErrTooManyRows
 	}
 	if err := rows.Close(); err != nil {

@@ -2,12 +2,10 @@ package myx
 
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -224,37 +222,12 @@ func (e *copyEncoder) appendField(b []byte, v any) ([]byte, error) {
 			return b, fmt.Errorf("duration %v out of TIME range", v)
 		}
 		return appendDuration(b, v, literalFsp(int(v%time.Second))), nil
-	case driver.Valuer:
-		dv, err := callValuer(v)
-		if err != nil {
-			return b, err
-		}
-		if _, again := dv.(driver.Valuer); again {
-			return b, fmt.Errorf("%T.Value returned another driver.Valuer", v)
-		}
-		return e.appendField(b, dv)
+	case *LocalFile:
+		return b, fmt.Errorf("a LocalFile is not a value")
 	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Pointer:
-		if rv.IsNil() {
-			return append(b, '\\', 'N'), nil
-		}
-		return e.appendField(b, rv.Elem().Interface())
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return strconv.AppendInt(b, rv.Int(), 10), nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return strconv.AppendUint(b, rv.Uint(), 10), nil
-	case reflect.Float32, reflect.Float64:
-		return e.appendField(b, rv.Float())
-	case reflect.Bool:
-		return e.appendField(b, rv.Bool())
-	case reflect.String:
-		return appendEscaped(b, rv.String()), nil
-	case reflect.Slice:
-		if rv.Type().Elem().Kind() == reflect.Uint8 {
-			return e.appendField(b, rv.Bytes())
-		}
+	c, err := canonicalArg(v)
+	if err != nil {
+		return b, err
 	}
-	return b, fmt.Errorf("unsupported type %T", v)
+	return e.appendField(b, c)
 }

@@ -1,13 +1,11 @@
 package myx
 
 import (
-	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"reflect"
 	"strconv"
 	"time"
 
@@ -193,44 +191,14 @@ func (c *Conn) appendLiteral(b []byte, a any, noBackslash bool) ([]byte, error) 
 		b = append(b, '\'')
 		b = appendDuration(b, v, literalFsp(int(v%time.Second)))
 		return append(b, '\''), nil
-	case driver.Valuer:
-		dv, err := callValuer(v)
-		if err != nil {
-			return b, err
-		}
-		if _, again := dv.(driver.Valuer); again {
-			return b, fmt.Errorf("%T.Value returned another driver.Valuer", v)
-		}
-		return c.appendLiteral(b, dv, noBackslash)
 	case *LocalFile:
 		return b, fmt.Errorf("a LocalFile is not a statement argument")
 	}
-	rv := reflect.ValueOf(a)
-	switch rv.Kind() {
-	case reflect.Pointer:
-		if rv.IsNil() {
-			return append(b, "NULL"...), nil
-		}
-		return c.appendLiteral(b, rv.Elem().Interface(), noBackslash)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return strconv.AppendInt(b, rv.Int(), 10), nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return strconv.AppendUint(b, rv.Uint(), 10), nil
-	case reflect.Float32, reflect.Float64:
-		return c.appendLiteral(b, rv.Float(), noBackslash)
-	case reflect.Bool:
-		return c.appendLiteral(b, rv.Bool(), noBackslash)
-	case reflect.String:
-		return appendQuoted(b, rv.String(), noBackslash), nil
-	case reflect.Slice:
-		if rv.Type().Elem().Kind() == reflect.Uint8 {
-			if rv.IsNil() {
-				return append(b, "NULL"...), nil
-			}
-			return c.appendLiteral(b, rv.Bytes(), noBackslash)
-		}
+	v, err := canonicalArg(a)
+	if err != nil {
+		return b, err
 	}
-	return b, fmt.Errorf("unsupported type %T", a)
+	return c.appendLiteral(b, v, noBackslash)
 }
 
 // appendQuoted appends s as a single-quoted string literal. With backslash escapes (the

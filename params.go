@@ -132,19 +132,14 @@ func (c *Conn) appendParam(b []byte, a any) ([]byte, byte, byte, error) {
 			return b, 0, 0, fmt.Errorf("duration %v out of TIME range", v)
 		}
 		return wire.AppendBinaryTime(b, v), wire.TypeTime, 0, nil
-	case driver.Valuer:
-		dv, err := callValuer(v)
-		if err != nil {
-			return b, 0, 0, err
-		}
-		if _, again := dv.(driver.Valuer); again {
-			return b, 0, 0, fmt.Errorf("%T.Value returned another driver.Valuer", v)
-		}
-		return c.appendParam(b, dv)
 	case *LocalFile:
 		return b, 0, 0, fmt.Errorf("a LocalFile is only accepted by LOAD DATA LOCAL INFILE statements")
 	}
-	return c.appendReflect(b, a)
+	v, err := canonicalArg(a)
+	if err != nil {
+		return b, 0, 0, err
+	}
+	return c.appendParam(b, v)
 }
 
 // callValuer calls v.Value, treating a nil pointer receiver as NULL (as database/sql does).
@@ -155,36 +150,50 @@ func callValuer(v driver.Valuer) (driver.Value, error) {
 	return v.Value()
 }
 
-// appendReflect handles named types, pointers and other kinds by their underlying kind.
-func (c *Conn) appendReflect(b []byte, a any) ([]byte, byte, byte, error) {
+// canonicalArg reduces an argument of any other type to one the encoders handle directly: the
+// value of a driver.Valuer (a nil pointer receiver is NULL, as in database/sql), the target of
+// a pointer (nil is NULL), and for named types their underlying int64, uint64, float32,
+// float64, bool, string or []byte. The three encoders (binary parameters, interpolated
+// literals, LOAD DATA text) share it, so an argument means the same in every mode.
+func canonicalArg(a any) (any, error) {
+	if v, ok := a.(driver.Valuer); ok {
+		dv, err := callValuer(v)
+		if err != nil {
+			return nil, err
+		}
+		if _, again := dv.(driver.Valuer); again {
+			return nil, fmt.Errorf("%T.Value returned another driver.Valuer", v)
+		}
+		return dv, nil
+	}
 	rv := reflect.ValueOf(a)
 	switch rv.Kind() {
 	case reflect.Pointer:
 		if rv.IsNil() {
-			return b, wire.TypeNull, 0, nil
+			return nil, nil
 		}
-		return c.appendParam(b, rv.Elem().Interface())
+		return rv.Elem().Interface(), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return c.appendParam(b, rv.Int())
+		return rv.Int(), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return c.appendParam(b, rv.Uint())
+		return rv.Uint(), nil
 	case reflect.Float32:
-		return c.appendParam(b, float32(rv.Float()))
+		return float32(rv.Float()), nil
 	case reflect.Float64:
-		return c.appendParam(b, rv.Float())
+		return rv.Float(), nil
 	case reflect.Bool:
-		return c.appendParam(b, rv.Bool())
+		return rv.Bool(), nil
 	case reflect.String:
-		return c.appendParam(b, rv.String())
+		return rv.String(), nil
 	case reflect.Slice:
 		if rv.Type().Elem().Kind() == reflect.Uint8 {
 			if rv.IsNil() {
-				return b, wire.TypeNull, 0, nil
+				return nil, nil
 			}
-			return c.appendParam(b, rv.Bytes())
+			return rv.Bytes(), nil
 		}
 	}
-	return b, 0, 0, fmt.Errorf("unsupported type %T (use a basic type, time.Time, time.Duration, []byte, or a driver.Valuer)", a)
+	return nil, fmt.Errorf("unsupported type %T (use a basic type, time.Time, time.Duration, []byte, or a driver.Valuer)", a)
 }
 
 // dateTimeOf converts t to the connection's location and splits it into fields.
