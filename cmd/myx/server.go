@@ -11,7 +11,8 @@ import (
 	"github.com/myxdb/myx/mysqltest"
 )
 
-const defaultDSN = "mysql://root@127.0.0.1:3306/test"
+// defaultDSN is where the tool looks for a server when given none (a variable for tests).
+var defaultDSN = "mysql://root@127.0.0.1:3306/test"
 
 // findServer returns a DSN that answers: the flag, $MYSQL_DSN, the local default, or (when
 // allowed) a throwaway server it starts; cleanup stops that server.

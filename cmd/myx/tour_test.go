@@ -50,3 +50,28 @@ func captureStdout(t *testing.T, f func()) string {
 	os.Stdout = old
 	return <-done
 }
+
+// TestTourStartsThrowawayServer: with no DSN and nothing listening at the default address, the
+// tour starts a throwaway server from the installed binaries and runs against it.
+func TestTourStartsThrowawayServer(t *testing.T) {
+	if _, err := mysqltest.LookupServerBinaries(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	t.Setenv("MYSQL_DSN", "")
+	old := defaultDSN
+	defaultDSN = "mysql://root@127.0.0.1:1/test" // nothing listens on port 1
+	defer func() { defaultDSN = old }()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out := captureStdout(t, func() {
+		if err := runTour(ctx, nil); err != nil {
+			t.Errorf("tour: %v", err)
+		}
+	})
+	if !strings.Contains(out, "throwaway server ready") || !strings.Contains(out, "The tour is complete.") {
+		t.Errorf("tour output:\n%s", out)
+	}
+}
