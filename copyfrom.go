@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
-	"time"
 )
 
 // CopyFromSource supplies rows to CopyFrom, one at a time.
@@ -188,42 +185,11 @@ func (e *copyEncoder) appendField(b []byte, v any) ([]byte, error) {
 			return append(b, '\\', 'N'), nil
 		}
 		return appendEscaped(b, unsafeString(v)), nil
-	case int:
-		return strconv.AppendInt(b, int64(v), 10), nil
-	case int64:
-		return strconv.AppendInt(b, v, 10), nil
-	case int32:
-		return strconv.AppendInt(b, int64(v), 10), nil
-	case uint64:
-		return strconv.AppendUint(b, v, 10), nil
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return b, fmt.Errorf("%v cannot be stored", v)
-		}
-		return strconv.AppendFloat(b, v, 'g', -1, 64), nil
-	case float32:
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return b, fmt.Errorf("%v cannot be stored", v)
-		}
-		return strconv.AppendFloat(b, float64(v), 'g', -1, 32), nil
-	case bool:
-		if v {
-			return append(b, '1'), nil
-		}
-		return append(b, '0'), nil
-	case time.Time:
-		dt := e.c.dateTimeOf(v)
-		if dt.Year < 0 || dt.Year > 9999 {
-			return b, fmt.Errorf("time %v outside the DATETIME range", v)
-		}
-		return appendDateTime(b, dt, literalFsp(dt.Micros)), nil
-	case time.Duration:
-		if v > maxTimeArg || v < -maxTimeArg {
-			return b, fmt.Errorf("duration %v out of TIME range", v)
-		}
-		return appendDuration(b, v, literalFsp(int(v%time.Second))), nil
 	case *LocalFile:
 		return b, fmt.Errorf("a LocalFile is not a value")
+	}
+	if b, ok, err := e.c.appendScalarText(b, v); ok || err != nil {
+		return b, err
 	}
 	c, err := canonicalArg(v)
 	if err != nil {

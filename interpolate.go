@@ -127,41 +127,6 @@ func (c *Conn) appendLiteral(b []byte, a any, noBackslash bool) ([]byte, error) 
 	switch v := a.(type) {
 	case nil:
 		return append(b, "NULL"...), nil
-	case int:
-		return strconv.AppendInt(b, int64(v), 10), nil
-	case int64:
-		return strconv.AppendInt(b, v, 10), nil
-	case int32:
-		return strconv.AppendInt(b, int64(v), 10), nil
-	case int16:
-		return strconv.AppendInt(b, int64(v), 10), nil
-	case int8:
-		return strconv.AppendInt(b, int64(v), 10), nil
-	case uint:
-		return strconv.AppendUint(b, uint64(v), 10), nil
-	case uint64:
-		return strconv.AppendUint(b, v, 10), nil
-	case uint32:
-		return strconv.AppendUint(b, uint64(v), 10), nil
-	case uint16:
-		return strconv.AppendUint(b, uint64(v), 10), nil
-	case uint8:
-		return strconv.AppendUint(b, uint64(v), 10), nil
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return b, fmt.Errorf("%v cannot be stored", v)
-		}
-		return strconv.AppendFloat(b, v, 'e', -1, 64), nil
-	case float32:
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return b, fmt.Errorf("%v cannot be stored", v)
-		}
-		return strconv.AppendFloat(b, float64(v), 'e', -1, 32), nil
-	case bool:
-		if v {
-			return append(b, '1'), nil
-		}
-		return append(b, '0'), nil
 	case string:
 		return appendQuoted(b, v, noBackslash), nil
 	case []byte:
@@ -176,29 +141,81 @@ func (c *Conn) appendLiteral(b []byte, a any, noBackslash bool) ([]byte, error) 
 			return append(b, "NULL"...), nil
 		}
 		return appendQuoted(b, string(v), noBackslash), nil
-	case time.Time:
-		dt := c.dateTimeOf(v)
-		if dt.Year < 0 || dt.Year > 9999 {
-			return b, fmt.Errorf("time %v outside the DATETIME range (years 0 to 9999)", v)
-		}
+	case time.Time, time.Duration:
+		// Temporal values are quoted strings in SQL.
 		b = append(b, '\'')
-		b = appendDateTime(b, dt, literalFsp(dt.Micros))
-		return append(b, '\''), nil
-	case time.Duration:
-		if v > maxTimeArg || v < -maxTimeArg {
-			return b, fmt.Errorf("duration %v out of TIME range", v)
+		b, ok, err := c.appendScalarText(b, v)
+		if !ok || err != nil {
+			return b, err
 		}
-		b = append(b, '\'')
-		b = appendDuration(b, v, literalFsp(int(v%time.Second)))
 		return append(b, '\''), nil
 	case *LocalFile:
 		return b, fmt.Errorf("a LocalFile is not a statement argument")
+	}
+	if b, ok, err := c.appendScalarText(b, a); ok || err != nil {
+		return b, err
 	}
 	v, err := canonicalArg(a)
 	if err != nil {
 		return b, err
 	}
 	return c.appendLiteral(b, v, noBackslash)
+}
+
+// appendScalarText appends the text form of a number, boolean, time.Time or time.Duration, as
+// both interpolated literals and LOAD DATA fields spell them (floats in exponent notation, so
+// that a literal is a DOUBLE, not a DECIMAL; times in the connection's location). ok is false
+// for any other type, and nothing is appended.
+func (c *Conn) appendScalarText(b []byte, a any) (out []byte, ok bool, err error) {
+	switch v := a.(type) {
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), true, nil
+	case int64:
+		return strconv.AppendInt(b, v, 10), true, nil
+	case int32:
+		return strconv.AppendInt(b, int64(v), 10), true, nil
+	case int16:
+		return strconv.AppendInt(b, int64(v), 10), true, nil
+	case int8:
+		return strconv.AppendInt(b, int64(v), 10), true, nil
+	case uint:
+		return strconv.AppendUint(b, uint64(v), 10), true, nil
+	case uint64:
+		return strconv.AppendUint(b, v, 10), true, nil
+	case uint32:
+		return strconv.AppendUint(b, uint64(v), 10), true, nil
+	case uint16:
+		return strconv.AppendUint(b, uint64(v), 10), true, nil
+	case uint8:
+		return strconv.AppendUint(b, uint64(v), 10), true, nil
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return b, true, fmt.Errorf("%v cannot be stored", v)
+		}
+		return strconv.AppendFloat(b, v, 'e', -1, 64), true, nil
+	case float32:
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return b, true, fmt.Errorf("%v cannot be stored", v)
+		}
+		return strconv.AppendFloat(b, float64(v), 'e', -1, 32), true, nil
+	case bool:
+		if v {
+			return append(b, '1'), true, nil
+		}
+		return append(b, '0'), true, nil
+	case time.Time:
+		dt := c.dateTimeOf(v)
+		if dt.Year < 0 || dt.Year > 9999 {
+			return b, true, fmt.Errorf("time %v outside the DATETIME range (years 0 to 9999)", v)
+		}
+		return appendDateTime(b, dt, literalFsp(dt.Micros)), true, nil
+	case time.Duration:
+		if v > maxTimeArg || v < -maxTimeArg {
+			return b, true, fmt.Errorf("duration %v out of TIME range", v)
+		}
+		return appendDuration(b, v, literalFsp(int(v%time.Second))), true, nil
+	}
+	return b, false, nil
 }
 
 // appendQuoted appends s as a single-quoted string literal. With backslash escapes (the
