@@ -1,12 +1,9 @@
 package myx
 
 import (
-	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"net"
-	"syscall"
 )
 
 // MySQLError is an error reported by the server in an ERR packet. The connection that received
@@ -163,12 +160,6 @@ func IsConnLost(err error) bool {
 	return errors.Is(err, ErrConnClosed)
 }
 
-// isTimeout reports whether err is a network timeout.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
 // isRetryableTxError reports server errors after which the whole transaction may be retried.
 func isRetryableTxError(err error) bool {
 	var me *MySQLError
@@ -178,11 +169,3 @@ func isRetryableTxError(err error) bool {
 	return false
 }
 
-func isConnReset(err error) bool {
-	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
-}
-
-// ctxErr returns the context's error (never a custom cause, so errors.Is(err, context.Canceled) holds).
-func ctxErr(ctx context.Context) error {
-	return ctx.Err()
-}

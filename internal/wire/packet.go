@@ -224,8 +224,6 @@ func (w *Writer) Reset() {
 	w.B = w.B[:0]
 }
 
-// PayloadLen reports the length of the payload appended since Start.
-func (w *Writer) PayloadLen() int { return len(w.B) - w.start - 4 }
 
 func putHeader(b []byte, n int, seq byte) {
 	b[0] = byte(n)
