@@ -123,11 +123,17 @@ func (c *Conn) connect(ctx context.Context) error {
 	if err == nil {
 		err = c.initSession(ctx)
 	}
-	if !stop() || ctx.Err() != nil {
+	stopped := stop()
+	cerr := ctx.Err()
+	if dl, ok := ctx.Deadline(); ok && cerr == nil && err != nil && !time.Now().Before(dl) {
+		// The socket deadline (the context's) ran out a moment before the context noticed.
+		cerr = context.DeadlineExceeded
+	}
+	if !stopped || cerr != nil {
 		if err == nil {
-			err = ctx.Err()
+			err = cerr
 		}
-		return &ConnError{Op: "connect", Err: fmt.Errorf("%w (%v)", ctx.Err(), err), safe: true}
+		return &ConnError{Op: "connect", Err: fmt.Errorf("%w (%v)", cerr, err), safe: true}
 	}
 	if err != nil {
 		return err

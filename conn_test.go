@@ -5,8 +5,10 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 func TestConnectPingAndServerInfo(t *testing.T) {
@@ -231,5 +233,34 @@ func TestSessionChangedAndReset(t *testing.T) {
 	}
 	if err := c.CheckConn(); err != nil {
 		t.Fatalf("CheckConn on a healthy idle connection: %v", err)
+	}
+}
+
+// TestConnectTimeout: a server that accepts the TCP connection and never answers (a black
+// hole) makes Connect fail once ConnectTimeout has passed, without sending credentials.
+func TestConnectTimeout(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig(t)
+	if cfg.Network != "tcp" {
+		t.Skip("needs a TCP server")
+	}
+	proxy, err := mysqltest.NewProxy(cfg.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	proxy.BlackHole(true)
+	cfg.Addr = proxy.Addr()
+	cfg.ConnectTimeout = 300 * time.Millisecond
+	start := time.Now()
+	_, err = myx.ConnectConfig(context.Background(), cfg)
+	if err == nil {
+		t.Fatal("connected through a black hole")
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || !myx.SafeToRetry(err) {
+		t.Errorf("want a safe-to-retry deadline error, got %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("connect gave up after %v", d)
 	}
 }
