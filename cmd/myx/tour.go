@@ -18,6 +18,7 @@ type tour struct {
 	dsn  string
 	cfg  *myx.Config // the tour database's configuration
 	conn *myx.Conn
+	db   string // the database the tour works in
 	step int
 }
 
@@ -32,8 +33,12 @@ func say(format string, args ...any) { fmt.Printf("   "+format+"\n", args...) }
 func runTour(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("tour", flag.ContinueOnError)
 	dsnF := dsnFlag(fs)
+	dbF := fs.String("database", "myx_tour", "the database the tour creates and works in (its user and jobs tables are replaced)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if !isPlainName(*dbF) {
+		return fmt.Errorf("-database %q: use letters, digits and underscores", *dbF)
 	}
 	fmt.Println("myx tour: the aiomysql tutorial, natively in Go")
 	dsn, cleanup, err := findServer(ctx, *dsnF, true, say)
@@ -41,7 +46,7 @@ func runTour(ctx context.Context, args []string) error {
 		return err
 	}
 	defer cleanup()
-	t := &tour{ctx: ctx, dsn: dsn}
+	t := &tour{ctx: ctx, dsn: dsn, db: *dbF}
 	steps := []func() error{
 		t.connect, t.createTables, t.insertWithCommit, t.parameterizedSelect, t.injectionAttempt,
 		t.multiParameter, t.innerJoin, t.executeMany, t.dictRows, t.rollbackOnError,
@@ -60,7 +65,18 @@ func runTour(ctx context.Context, args []string) error {
 	return nil
 }
 
-const tourDB = "myx_tour"
+// isPlainName reports whether s can be used as a database name without quoting.
+func isPlainName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
 
 func (t *tour) connect() error {
 	t.section("Connect")
@@ -74,16 +90,16 @@ func (t *tour) connect() error {
 	}
 	say("connected to %s as %q, connection id %d", c.ServerInfo(), cfg.User, c.ConnID())
 	// The tour works in its own database so it never touches your tables.
-	if _, err := c.Exec(t.ctx, "CREATE DATABASE IF NOT EXISTS "+tourDB); err != nil {
+	if _, err := c.Exec(t.ctx, "CREATE DATABASE IF NOT EXISTS "+t.db); err != nil {
 		return err
 	}
 	c.Close(t.ctx)
-	cfg.Database = tourDB
+	cfg.Database = t.db
 	if t.conn, err = myx.ConnectConfig(t.ctx, cfg); err != nil {
 		return err
 	}
 	t.cfg = cfg
-	say("using database %s (created if missing)", tourDB)
+	say("using database %s (created if missing)", t.db)
 	return nil
 }
 

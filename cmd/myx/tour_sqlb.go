@@ -186,7 +186,7 @@ func (t *tour) sqlbReflect() error {
 			say("  foreign key %s -> %s, ON DELETE %s", fk.Name, fk.ReferencedTable().Name(), fk.OnDelete)
 		}
 	}
-	say("`myx gen -db %s` writes these as Go: typed columns such as User.C.Username", tourDB)
+	say("`myx gen -db %s` writes these as Go: typed columns such as User.C.Username", t.db)
 	return nil
 }
 

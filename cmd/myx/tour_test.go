@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"io"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/mysqltest"
 )
 
@@ -16,8 +19,9 @@ func TestTour(t *testing.T) {
 	dsn := mysqltest.Require(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	db := tourDatabase(t, dsn)
 	out := captureStdout(t, func() {
-		if err := runTour(ctx, []string{"-dsn", dsn}); err != nil {
+		if err := runTour(ctx, []string{"-dsn", dsn, "-database", db}); err != nil {
 			t.Errorf("tour: %v", err)
 		}
 	})
@@ -29,6 +33,23 @@ func TestTour(t *testing.T) {
 			t.Errorf("tour output lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// tourDatabase names a database of this test's own, dropped when the test ends, so that test
+// runs sharing a server do not replace each other's tables.
+func tourDatabase(t *testing.T, dsn string) string {
+	t.Helper()
+	var b [4]byte
+	rand.Read(b[:])
+	db := "myx_tour_test_" + hex.EncodeToString(b[:])
+	t.Cleanup(func() {
+		ctx := context.Background()
+		if c, err := myx.Connect(ctx, dsn); err == nil {
+			c.Exec(ctx, "DROP DATABASE IF EXISTS "+db)
+			c.Close(ctx)
+		}
+	})
+	return db
 }
 
 func captureStdout(t *testing.T, f func()) string {
@@ -67,7 +88,7 @@ func TestTourStartsThrowawayServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	out := captureStdout(t, func() {
-		if err := runTour(ctx, nil); err != nil {
+		if err := runTour(ctx, []string{"-database", "myx_tour_throwaway"}); err != nil {
 			t.Errorf("tour: %v", err)
 		}
 	})
