@@ -168,4 +168,3 @@ func isRetryableTxError(err error) bool {
 	}
 	return false
 }
-

@@ -209,4 +209,3 @@ func (cfg *Config) location() *time.Location {
 	}
 	return time.UTC
 }
-

@@ -224,7 +224,6 @@ func (w *Writer) Reset() {
 	w.B = w.B[:0]
 }
 
-
 func putHeader(b []byte, n int, seq byte) {
 	b[0] = byte(n)
 	b[1] = byte(n >> 8)
