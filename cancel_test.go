@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
-	"github.com/myxdb/myx/mysqltest"
 )
 
 func serverSideSleeping(t *testing.T, observer *myx.Conn, id uint32) bool {
@@ -192,16 +191,7 @@ func (r *failingReader) Read(p []byte) (int, error) {
 // than left out of step.
 func TestCancelWhenServerUnreachableClosesConnection(t *testing.T) {
 	t.Parallel()
-	cfg := testConfig(t)
-	if cfg.Network != "tcp" {
-		t.Skip("needs a TCP server")
-	}
-	proxy, err := mysqltest.NewProxy(cfg.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer proxy.Close()
-	cfg.Addr = proxy.Addr()
+	cfg, proxy := proxiedConfig(t)
 	cfg.KillTimeout = 500 * time.Millisecond
 	c, err := myx.ConnectConfig(ctxT(t), cfg)
 	if err != nil {

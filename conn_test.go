@@ -240,20 +240,11 @@ func TestSessionChangedAndReset(t *testing.T) {
 // hole) makes Connect fail once ConnectTimeout has passed, without sending credentials.
 func TestConnectTimeout(t *testing.T) {
 	t.Parallel()
-	cfg := testConfig(t)
-	if cfg.Network != "tcp" {
-		t.Skip("needs a TCP server")
-	}
-	proxy, err := mysqltest.NewProxy(cfg.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer proxy.Close()
+	cfg, proxy := proxiedConfig(t)
 	proxy.BlackHole(true)
-	cfg.Addr = proxy.Addr()
 	cfg.ConnectTimeout = 300 * time.Millisecond
 	start := time.Now()
-	_, err = myx.ConnectConfig(context.Background(), cfg)
+	_, err := myx.ConnectConfig(context.Background(), cfg)
 	if err == nil {
 		t.Fatal("connected through a black hole")
 	}

@@ -81,3 +81,20 @@ func ctxT(t testing.TB) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// proxiedConfig returns the test server's configuration routed through a fault-injecting
+// proxy (closed when the test ends), for tests of network failures.
+func proxiedConfig(t testing.TB) (*myx.Config, *mysqltest.Proxy) {
+	t.Helper()
+	cfg := testConfig(t)
+	if cfg.Network != "tcp" {
+		t.Skip("needs a TCP server")
+	}
+	proxy, err := mysqltest.NewProxy(cfg.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	cfg.Addr = proxy.Addr()
+	return cfg, proxy
+}
