@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
-	"github.com/myxdb/myx/mysqltest"
 )
 
 func TestConnectPingAndServerInfo(t *testing.T) {
