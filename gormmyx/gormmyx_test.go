@@ -224,7 +224,7 @@ func TestCRUD(t *testing.T) {
 
 	// Raw SQL, and Scan into a struct.
 	var agg struct {
-		Total int64
+		Total  int64
 		Oldest int
 	}
 	if err := db.Raw("SELECT COUNT(*) AS total, MAX(age) AS oldest FROM ? WHERE deleted_at IS NULL",
