@@ -141,7 +141,10 @@ func render(v any) string {
 	case time.Time:
 		return "time.Time(" + renderTime(x) + ")"
 	case *any:
-		return render(*x)
+		if x == nil {
+			return "*any(nil)"
+		}
+		return "*" + render(*x)
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Pointer {
@@ -557,9 +560,11 @@ func TestHarness(t *testing.T) {
 // fakeT collects Errorf calls for TestHarness.
 type fakeT struct{ errs []string }
 
-func (f *fakeT) Helper()                           {}
-func (f *fakeT) Logf(format string, args ...any)   {}
-func (f *fakeT) Errorf(format string, args ...any) { f.errs = append(f.errs, fmt.Sprintf(format, args...)) }
+func (f *fakeT) Helper()                         {}
+func (f *fakeT) Logf(format string, args ...any) {}
+func (f *fakeT) Errorf(format string, args ...any) {
+	f.errs = append(f.errs, fmt.Sprintf(format, args...))
+}
 
 // reporter is the part of testing.T compare uses.
 type reporter interface {
