@@ -188,9 +188,12 @@ func TestCancellation(t *testing.T) {
 			}
 			exec(o, "INSERT", tx, "INSERT INTO "+tb+" VALUES (1)")
 			cancel()
-			_, err = tx.Exec("INSERT INTO " + tb + " VALUES (2)")
-			o.Err("INSERT after cancel", err)
-			o.Err("Commit after cancel", tx.Commit())
+			// database/sql rolls the transaction back from a goroutine of its own once the
+			// context ends, so whether a statement sent now still runs is a race; Commit is
+			// refused either way (sql.ErrTxDone or the context's error).
+			err = tx.Commit()
+			o.Add("Commit after cancel refused", "%v", err == sql.ErrTxDone || err == context.Canceled)
+			// The one connection comes back only after the rollback.
 			scalar(o, "rows", db, "SELECT COUNT(*) FROM "+tb)
 		}},
 		{name: "canceled Ping", run: func(t *testing.T, o *obs, db *sql.DB) {
