@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"os"
 	"reflect"
 	"regexp"
@@ -314,6 +313,19 @@ func runCases(t *testing.T, prefix string, cases []dbCase) {
 	}
 }
 
+// expect returns a check that go-sql-driver observed these values, so that a case whose
+// observations are empty or failed alike on both drivers cannot pass unnoticed.
+func expect(want map[string]string) func(t *testing.T, ref *obs) {
+	return func(t *testing.T, ref *obs) {
+		t.Helper()
+		for k, v := range want {
+			if ref.values[k] != v {
+				t.Errorf("go-sql-driver's %s = %q, want %q: the case does not observe what it should", k, ref.values[k], v)
+			}
+		}
+	}
+}
+
 // compare reports every observation whose value differs between the drivers, unless the
 // difference is deliberate; and reports deliberate differences that are no longer seen.
 func compare(t reporter, name string, ref, mx *obs) {
@@ -406,8 +418,7 @@ func driverDSN(network, addr, user, password, database string) string {
 
 // serverDSN returns a throwaway server's DSN in go-sql-driver's form.
 func serverDSN(s *mysqltest.Server, user, password string) string {
-	host, port, _ := net.SplitHostPort(s.Addr())
-	return driverDSN("tcp", net.JoinHostPort(host, port), user, password, "test")
+	return driverDSN("tcp", s.Addr(), user, password, "test")
 }
 
 // withParams appends DSN parameters.

@@ -73,8 +73,8 @@ func TestDSNParameters(t *testing.T) {
 		scalar(o, "SELECT CAST(? AS CHAR)", db, "SELECT CAST(? AS CHAR)", nanos)
 	}
 	cases := []dbCase{
-		{name: "none", run: func(t *testing.T, o *obs, db *sql.DB) { basic(o, db) }},
-		{name: "readTimeout=200ms", params: "readTimeout=200ms", run: func(t *testing.T, o *obs, db *sql.DB) { sleepy(o, db) }},
+		{name: "none", check: expect(map[string]string{"ping": "no error", "SELECT 1": "int64(1)"}), run: func(t *testing.T, o *obs, db *sql.DB) { basic(o, db) }},
+		{name: "readTimeout=200ms", params: "readTimeout=200ms", check: expect(map[string]string{"SELECT SLEEP(2)": "client error", "SELECT 1": "int64(1)"}), run: func(t *testing.T, o *obs, db *sql.DB) { sleepy(o, db) }},
 		{name: "readTimeout=1m", params: "readTimeout=1m", run: func(t *testing.T, o *obs, db *sql.DB) {
 			scalar(o, "SELECT SLEEP(0.1)", db, "SELECT SLEEP(0.1)")
 		}},
@@ -101,7 +101,7 @@ func TestDSNParameters(t *testing.T) {
 		{name: "connectionAttributes", params: "connectionAttributes=program_name:compat,team:eco",
 			run: func(t *testing.T, o *obs, db *sql.DB) { basic(o, db) }},
 		{name: "allowAllFiles=true", params: "allowAllFiles=true", setup: fresh,
-			run: func(t *testing.T, o *obs, db *sql.DB) { loadData(o, db) }},
+			check: expect(map[string]string{"rows after": "int64(4)"}), run: func(t *testing.T, o *obs, db *sql.DB) { loadData(o, db) }},
 		{name: "allowAllFiles=false", params: "allowAllFiles=false", setup: fresh,
 			run: func(t *testing.T, o *obs, db *sql.DB) { loadData(o, db) }},
 		{name: "timeTruncate=1s", params: "timeTruncate=1s", setup: fresh,
@@ -140,12 +140,12 @@ func TestDSNParameters(t *testing.T) {
 			query(o, "join", db, "SELECT a.id, b.id, a.v AS x, 1 FROM "+tb+" a JOIN "+tb+" b ON a.id = b.id ORDER BY a.id")
 			query(o, "join with args", db, "SELECT a.id, b.v FROM "+tb+" a JOIN "+tb+" b ON a.id = b.id WHERE a.id = ?", 1)
 		}},
-		{name: "clientFoundRows=false", setup: fresh, run: func(t *testing.T, o *obs, db *sql.DB) {
+		{name: "clientFoundRows=false", setup: fresh, check: expect(map[string]string{"UPDATE unchanged RowsAffected": "0"}), run: func(t *testing.T, o *obs, db *sql.DB) {
 			exec(o, "UPDATE unchanged", db, "UPDATE "+tb+" SET v = 'a' WHERE id = 1")
 			exec(o, "UPDATE unchanged with args", db, "UPDATE "+tb+" SET v = ? WHERE id = ?", "a", 1)
 			exec(o, "UPDATE changed", db, "UPDATE "+tb+" SET v = 'z' WHERE id = 1")
 		}},
-		{name: "clientFoundRows=true", params: "clientFoundRows=true", setup: fresh, run: func(t *testing.T, o *obs, db *sql.DB) {
+		{name: "clientFoundRows=true", params: "clientFoundRows=true", setup: fresh, check: expect(map[string]string{"UPDATE unchanged RowsAffected": "1"}), run: func(t *testing.T, o *obs, db *sql.DB) {
 			exec(o, "UPDATE unchanged", db, "UPDATE "+tb+" SET v = 'a' WHERE id = 1")
 			exec(o, "UPDATE unchanged with args", db, "UPDATE "+tb+" SET v = ? WHERE id = ?", "a", 1)
 			exec(o, "UPDATE changed", db, "UPDATE "+tb+" SET v = 'z' WHERE id = 1")

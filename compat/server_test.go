@@ -35,9 +35,9 @@ func TestThrowawayServer(t *testing.T) {
 		scalar(o, "SELECT after", db, "SELECT COUNT(*) FROM ro")
 	}
 	cases := []dbCase{
-		{name: "read-only server", dsn: writer, run: func(t *testing.T, o *obs, db *sql.DB) { write(o, db) }},
+		{name: "read-only server", dsn: writer, check: expect(map[string]string{"INSERT": "server error 1290 (HY000): The MariaDB server is running with the --read-only option so it cannot execute this statement"}), run: func(t *testing.T, o *obs, db *sql.DB) { write(o, db) }},
 		{name: "read-only server, rejectReadOnly=true", dsn: writer, params: "rejectReadOnly=true",
-			run: func(t *testing.T, o *obs, db *sql.DB) { write(o, db) }},
+			check: expect(map[string]string{"INSERT": "driver.ErrBadConn (identical)"}), run: func(t *testing.T, o *obs, db *sql.DB) { write(o, db) }},
 		{name: "read-only server, rejectReadOnly=true, interpolateParams=true", dsn: writer,
 			params: "rejectReadOnly=true&interpolateParams=true",
 			run:    func(t *testing.T, o *obs, db *sql.DB) { write(o, db) }},
@@ -53,7 +53,7 @@ func TestThrowawayServer(t *testing.T) {
 				o.Add("open connections after", "%d", db.Stats().OpenConnections)
 			}},
 		{name: "READ ONLY transaction, rejectReadOnly=true", dsn: root, params: "rejectReadOnly=true",
-			run: func(t *testing.T, o *obs, db *sql.DB) {
+			check: expect(map[string]string{"INSERT": "driver.ErrBadConn (identical)"}), run: func(t *testing.T, o *obs, db *sql.DB) {
 				tx, err := db.BeginTx(t.Context(), &sql.TxOptions{ReadOnly: true})
 				o.Err("BeginTx", err)
 				if err != nil {
@@ -85,7 +85,7 @@ func TestThrowawayServer(t *testing.T) {
 			exec(o, "CREATE TABLE", db, "CREATE TABLE test.denied (id INT)")
 			scalar(o, "SELECT other database", db, "SELECT COUNT(*) FROM mysql.user")
 		}},
-		{name: "unknown database", dsn: serverDSN(srv, "root", "")[:len(root)-len("test")] + "compat_nosuchdb",
+		{name: "unknown database", dsn: driverDSN("tcp", srv.Addr(), "root", "", "compat_nosuchdb"),
 			run: func(t *testing.T, o *obs, db *sql.DB) { basic(o, db) }},
 		{name: "connectionAttributes", dsn: root, params: "connectionAttributes=program_name:compat,team:eco",
 			run: func(t *testing.T, o *obs, db *sql.DB) {

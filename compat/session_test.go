@@ -21,7 +21,7 @@ func TestSessionPersistence(t *testing.T) {
 			"CREATE TABLE "+child+" (id INT PRIMARY KEY, parent_id INT, FOREIGN KEY (parent_id) REFERENCES "+parent+" (id)) ENGINE=InnoDB")
 	}
 	cases := []dbCase{
-		{name: "user variable", maxOpen: 1, run: func(t *testing.T, o *obs, db *sql.DB) {
+		{name: "user variable", maxOpen: 1, check: expect(map[string]string{"SELECT @x": "int64(42)"}), run: func(t *testing.T, o *obs, db *sql.DB) {
 			exec(o, "SET @x", db, "SET @x = 42")
 			scalar(o, "SELECT @x", db, "SELECT @x")
 			scalar(o, "SELECT @x with args", db, "SELECT @x + ?", 1)
@@ -32,7 +32,7 @@ func TestSessionPersistence(t *testing.T) {
 			exec(o, "SET @x", db, "SET @x = ?", 42)
 			scalar(o, "SELECT @x", db, "SELECT @x")
 		}},
-		{name: "temporary table", maxOpen: 1, run: func(t *testing.T, o *obs, db *sql.DB) {
+		{name: "temporary table", maxOpen: 1, check: expect(map[string]string{"COUNT": "int64(2)"}), run: func(t *testing.T, o *obs, db *sql.DB) {
 			exec(o, "CREATE TEMPORARY TABLE", db, "CREATE TEMPORARY TABLE "+tmp+" (id INT)")
 			exec(o, "INSERT", db, "INSERT INTO "+tmp+" VALUES (1), (2)")
 			scalar(o, "COUNT", db, "SELECT COUNT(*) FROM "+tmp)
@@ -50,7 +50,7 @@ func TestSessionPersistence(t *testing.T) {
 			exec(o, "SET", db, "SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE")
 			sessionVars(o, db, "transaction_isolation")
 		}},
-		{name: "FOREIGN_KEY_CHECKS", maxOpen: 1, setup: fresh, run: func(t *testing.T, o *obs, db *sql.DB) {
+		{name: "FOREIGN_KEY_CHECKS", maxOpen: 1, setup: fresh, check: expect(map[string]string{"INSERT orphan unchecked": "no error"}), run: func(t *testing.T, o *obs, db *sql.DB) {
 			exec(o, "INSERT orphan checked", db, "INSERT INTO "+child+" VALUES (1, 99)")
 			exec(o, "SET FOREIGN_KEY_CHECKS=0", db, "SET FOREIGN_KEY_CHECKS = 0")
 			sessionVars(o, db, "foreign_key_checks")
@@ -143,7 +143,7 @@ func TestCancellation(t *testing.T) {
 			o.Err("Query", err)
 			after(o, db)
 		}},
-		{name: "canceled during Query", maxOpen: 1, run: func(t *testing.T, o *obs, db *sql.DB) {
+		{name: "canceled during Query", maxOpen: 1, check: expect(map[string]string{"QueryRow": "context.Canceled (identical)", "SELECT 1 after": "int64(1)"}), run: func(t *testing.T, o *obs, db *sql.DB) {
 			db.Ping()
 			ctx, cancel := canceledDuring()
 			defer cancel()
@@ -231,7 +231,7 @@ func TestMultiStatements(t *testing.T) {
 		}
 	}
 	cases := []dbCase{
-		{name: "Exec results", params: "multiStatements=true", setup: fresh, run: func(t *testing.T, o *obs, db *sql.DB) {
+		{name: "Exec results", params: "multiStatements=true", setup: fresh, check: expect(map[string]string{"INSERT; UPDATE RowsAffected": "2"}), run: func(t *testing.T, o *obs, db *sql.DB) {
 			exec(o, "INSERT; UPDATE", db, "INSERT INTO "+tb+" (v) VALUES (4), (5); UPDATE "+tb+" SET v = v + 10 WHERE v < 3")
 			exec(o, "UPDATE; INSERT", db, "UPDATE "+tb+" SET v = 0; INSERT INTO "+tb+" (v) VALUES (6)")
 			exec(o, "UPDATE; DELETE none", db, "UPDATE "+tb+" SET v = 1 WHERE id = 1; DELETE FROM "+tb+" WHERE id = 999")
