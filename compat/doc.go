@@ -13,5 +13,11 @@
 //	cd compat && go test -count=1 ./...
 //
 // against the server MYSQL_TEST_DSN names (default root@127.0.0.1:3306/test); some cases
-// start a throwaway server of their own with mysqltest.
+// start a throwaway server of their own with mysqltest. A failure names the case and, per
+// differing observation, go-sql-driver's value and myx's, each with its Go type; set
+// COMPAT_VERBOSE=1 (with -v) to see every observation of both drivers.
+//
+// To add a case, add a dbCase to one of the tables: a name, DSN parameters and a run
+// function that records observations (obs.Val, obs.Err, or the query, exec and scalar
+// helpers); the harness runs it once per driver and compares.
 package compat
