@@ -31,7 +31,8 @@ import (
 )
 
 // Dialector is GORM's MySQL dialector on myx's database/sql driver, with myx's errors
-// translated. Every method but Translate is gorm.io/driver/mysql's.
+// translated. Every method but Translate is gorm.io/driver/mysql's. Make one with Open,
+// OpenConfig or New; the zero value has no configuration.
 type Dialector struct {
 	mysql.Dialector
 }
