@@ -94,12 +94,12 @@ type Column struct {
 	Length    uint32
 	Decimals  uint8
 	Collation uint16
+	// dec is the column's decoding plan (decode.go), computed once when the definition
+	// arrives. It sits here, in what would be padding, so that a Column is no larger.
+	dec decoding
 	// ExtType is MariaDB's extended type name ("uuid", "inet6", ...) or format ("json") when
 	// the server reports one.
 	ExtType string
-
-	// dec is the column's decoding plan (decode.go), computed once when the definition arrives.
-	dec decoding
 }
 
 // Nullable reports whether the column can hold NULL.

@@ -381,7 +381,7 @@ func (r *Rows) integer(i int) (neg bool, mag uint64, err error) {
 			return floatToInt(f)
 		}
 	}
-	if col.Type == TypeBit {
+	if r.decoding(i) == decBit {
 		if len(raw) > 8 {
 			return false, 0, errors.New("BIT value wider than 64 bits")
 		}
@@ -391,7 +391,7 @@ func (r *Rows) integer(i int) (neg bool, mag uint64, err error) {
 		}
 		return false, v, nil
 	}
-	return parseInteger(raw, col)
+	return parseInteger(raw, r.decoding(i))
 }
 
 func sign(v int64) (bool, uint64, error) {
@@ -419,7 +419,7 @@ func floatToInt(f float64) (bool, uint64, error) {
 
 // parseInteger parses decimal text. A fraction is accepted only when it is all zeros (DECIMAL
 // 12.00); anything else that is not an integer is an error.
-func parseInteger(b []byte, col *Column) (bool, uint64, error) {
+func parseInteger(b []byte, dec decoding) (bool, uint64, error) {
 	s := b
 	neg := false
 	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
@@ -444,7 +444,7 @@ func parseInteger(b []byte, col *Column) (bool, uint64, error) {
 	}
 	if i < len(s) {
 		if s[i] != '.' || i == 0 && len(s) == 1 {
-			if col.Type == TypeFloat || col.Type == TypeDouble {
+			if dec == decFloat32 || dec == decFloat64 {
 				f, err := strconv.ParseFloat(unsafeString(b), 64)
 				if err != nil {
 					return false, 0, fmt.Errorf("%q is not a number", b)
@@ -512,12 +512,13 @@ func (r *Rows) float(i int) (float64, error) {
 			return float64(mag), nil
 		}
 	}
-	if r.cols[i].Type == TypeBit {
+	dec := r.decoding(i)
+	if dec == decBit {
 		_, mag, err := r.integer(i)
 		return float64(mag), err
 	}
 	bits := 64
-	if r.cols[i].Type == TypeFloat {
+	if dec == decFloat32 {
 		bits = 32
 	}
 	f, err := strconv.ParseFloat(unsafeString(raw), bits)
@@ -620,10 +621,8 @@ func (r *Rows) dateTime(i int) (wire.DateTime, error) {
 		}
 		return wire.DecodeBinaryDateTime(raw)
 	}
-	switch r.cols[i].Type {
-	case TypeDate, TypeDateTime, TypeTimestamp, TypeVarChar, TypeVarString, TypeString,
-		TypeBlob, TypeTinyBlob, TypeMediumBlob, TypeLongBlob, ColumnType(wire.TypeNewDate),
-		ColumnType(wire.TypeDateTime2), ColumnType(wire.TypeTimestamp2):
+	switch r.decoding(i) {
+	case decDate, decDateTime, decText, decBytes:
 		return wire.ParseTextDateTime(raw)
 	}
 	return wire.DateTime{}, fmt.Errorf("%s value into time.Time", r.cols[i].Type)
@@ -648,8 +647,8 @@ func (r *Rows) duration(i int) (time.Duration, error) {
 	if r.binary && (r.types[i] == wire.TypeTime || r.types[i] == wire.TypeTime2) {
 		return wire.DecodeBinaryTime(raw)
 	}
-	switch r.cols[i].Type {
-	case TypeTime, ColumnType(wire.TypeTime2), TypeVarChar, TypeVarString, TypeString:
+	switch r.decoding(i) {
+	case decTime, decText, decBytes:
 		return wire.ParseTextTime(raw)
 	}
 	return 0, fmt.Errorf("%s value into time.Duration", r.cols[i].Type)
