@@ -20,23 +20,8 @@ import (
 // go-sql-driver's parseTime does. Typed destinations (*int64, *string, *time.Time, ...)
 // convert from the same decoded values.
 //
-// The table (the package documentation and README show it to users):
-//
-//	column                             native          driver               driver, ParseTime
-//	NULL                               nil             nil                  nil
-//	TINYINT..INT (either sign), BIGINT int64           int64                int64
-//	BIGINT UNSIGNED                    uint64          int64, uint64 above  int64, uint64 above
-//	YEAR                               int64           int64                int64
-//	BIT                                uint64          []byte (bits)        []byte (bits)
-//	FLOAT                              float32         float32              float32
-//	DOUBLE                             float64         float64              float64
-//	DECIMAL                            string          []byte               []byte
-//	DATE                               time.Time       []byte 2012-06-14    time.Time
-//	DATETIME, TIMESTAMP                time.Time       []byte (text)        time.Time
-//	TIME                               time.Duration   []byte -25:00:01     []byte -25:00:01
-//	JSON                               string          []byte               []byte
-//	CHAR, VARCHAR, TEXT, ENUM, SET     string          []byte               []byte
-//	BINARY, VARBINARY, BLOB, GEOMETRY  []byte          []byte               []byte
+// The table is in the package documentation (doc.go, "Column types") and in README; the
+// cases below implement it, and decode_test.go checks every row of it through every face.
 //
 // Temporal details: time.Time values are in Config.Location (TIMESTAMP values are in the
 // session's time_zone, which the server applied). Text has as many fractional digits as the

@@ -40,9 +40,6 @@ type Rows struct {
 	// SELECT may then be stopped on the server; see closeEarly).
 	query string
 
-	// scratch holds values formatted for a sql.Scanner during one Scan call (decode.go).
-	scratch []byte
-
 	// struct-scan plan cache (see RowToStructByName)
 	plan     *structPlan
 	planLax  bool

@@ -196,8 +196,9 @@ func (r *Rows) scanColumn(i int, dest any) error {
 		return err
 	case sql.Scanner:
 		// The driver face of the decoding table, as database/sql would hand it (decode.go).
-		v, s, err := r.driverValueAt(i, r.scratch[:0])
-		r.scratch = s
+		// Values formatted here (binary-protocol temporal values) get memory of their own: a
+		// field of Rows for them would make every Rows, and so every point query, larger.
+		v, _, err := r.driverValueAt(i, nil)
 		if err != nil {
 			return err
 		}
