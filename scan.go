@@ -568,22 +568,28 @@ func (r *Rows) appendText(b []byte, i int) ([]byte, error) {
 		if err != nil {
 			return b, err
 		}
-		return appendDateTime(b, d, fspOf(col)), nil
+		return appendDateTime(b, d, fspOf(col, d.Micros != 0)), nil
 	case wire.TypeTime, wire.TypeTime2:
 		d, err := wire.DecodeBinaryTime(raw)
 		if err != nil {
 			return b, err
 		}
-		return appendDuration(b, d, fspOf(col)), nil
+		return appendDuration(b, d, fspOf(col, d%time.Second != 0)), nil
 	}
 	return append(b, raw...), nil
 }
 
-func fspOf(col *Column) int {
-	if col.Decimals > 6 {
-		return 0
+// fspOf gives the fractional digits of a temporal column's text: its declared precision, or,
+// for expressions whose precision the server leaves open (decimals 31, or MariaDB's 39), six
+// when the value has a fraction and none when it has not, so that nothing is lost.
+func fspOf(col *Column, fraction bool) int {
+	switch {
+	case col.Decimals <= 6:
+		return int(col.Decimals)
+	case fraction:
+		return 6
 	}
-	return int(col.Decimals)
+	return 0
 }
 
 // bytes returns a copy of the value (in text form for binary-protocol numbers and times).
