@@ -464,3 +464,29 @@ func TestDecodingZeroMonth(t *testing.T) {
 		})
 	}
 }
+
+func TestParseTimeParameter(t *testing.T) {
+	t.Parallel()
+	for dsn, want := range map[string]bool{
+		"root@tcp(127.0.0.1:3306)/test":                    false, // go-sql-driver's default
+		"root@tcp(127.0.0.1:3306)/test?parseTime=true":     true,
+		"root@tcp(127.0.0.1:3306)/test?parseTime=false":    false,
+		"mysql://root@127.0.0.1:3306/test?parse_time=1":    true,
+		"mysql://root@127.0.0.1:3306/test?parseTime=0":     false,
+		"mysql://root@127.0.0.1:3306/test?parseTime=maybe": false, // refused below
+	} {
+		cfg, err := myx.ParseConfig(dsn)
+		if strings.HasSuffix(dsn, "maybe") {
+			if err == nil {
+				t.Errorf("%s: accepted", dsn)
+			}
+			continue
+		}
+		if err != nil || cfg.ParseTime != want {
+			t.Errorf("%s: ParseTime %v, %v; want %v", dsn, cfg != nil && cfg.ParseTime, err, want)
+		}
+		if err == nil && len(cfg.SessionVars) != 0 {
+			t.Errorf("%s: session variables %v", dsn, cfg.SessionVars)
+		}
+	}
+}
