@@ -94,6 +94,9 @@ type Column struct {
 	Length    uint32
 	Decimals  uint8
 	Collation uint16
+	// dec is the column's decoding plan (decode.go), computed once when the definition
+	// arrives. It sits here, in what would be padding, so that a Column is no larger.
+	dec decoding
 	// ExtType is MariaDB's extended type name ("uuid", "inet6", ...) or format ("json") when
 	// the server reports one.
 	ExtType string
@@ -162,30 +165,29 @@ var (
 	typeAny      = reflect.TypeFor[any]()
 )
 
-// ScanType is the Go type that Rows.Values gives for this column when it is not NULL.
+// ScanType is the Go type that Rows.Values gives for this column when it is not NULL (the
+// native face of the decoding table in decode.go).
 func (c *Column) ScanType() reflect.Type {
-	switch c.Type {
-	case TypeTiny, TypeShort, TypeInt24, TypeLong, TypeLongLong, TypeYear:
-		if c.Unsigned() && c.Type == TypeLongLong {
-			return typeUint64
-		}
-		return typeInt64
-	case TypeBit:
-		return typeUint64
-	case TypeFloat:
-		return typeFloat32
-	case TypeDouble:
-		return typeFloat64
-	case TypeDate, TypeDateTime, TypeTimestamp, ColumnType(wire.TypeNewDate), ColumnType(wire.TypeDateTime2), ColumnType(wire.TypeTimestamp2):
-		return typeTime
-	case TypeTime, ColumnType(wire.TypeTime2):
-		return typeDuration
-	case TypeNull:
-		return typeAny
-	case TypeDecimal, TypeNewDecimal, TypeJSON, TypeEnum, TypeSet:
-		return typeString
+	dec := c.dec
+	if dec == decUnset {
+		dec = decodingOf(c)
 	}
-	if c.IsBinary() {
+	switch dec {
+	case decInt, decYear:
+		return typeInt64
+	case decUint64, decBit:
+		return typeUint64
+	case decFloat32:
+		return typeFloat32
+	case decFloat64:
+		return typeFloat64
+	case decDate, decDateTime:
+		return typeTime
+	case decTime:
+		return typeDuration
+	case decNull:
+		return typeAny
+	case decBytes:
 		return typeBytes
 	}
 	return typeString
@@ -200,7 +202,7 @@ func extType(d *wire.ColumnDef) string {
 }
 
 func newColumn(d *wire.ColumnDef) Column {
-	return Column{
+	c := Column{
 		Name:      string(d.Name),
 		OrgName:   string(d.OrgName),
 		Table:     string(d.Table),
@@ -213,4 +215,6 @@ func newColumn(d *wire.ColumnDef) Column {
 		Collation: d.Collation,
 		ExtType:   extType(d),
 	}
+	c.dec = decodingOf(&c)
+	return c
 }

@@ -101,6 +101,12 @@ type Config struct {
 	// Location is the time zone DATETIME values are read in and time.Time arguments are
 	// converted to (default UTC). TIMESTAMP values follow the session's time_zone.
 	Location *time.Location
+	// ParseTime is go-sql-driver's parseTime: whether DATE, DATETIME and TIMESTAMP values reach
+	// database/sql, and any sql.Scanner given to Rows.Scan, as time.Time (in Location) rather
+	// than as their MySQL text ([]byte "2011-11-20 21:27:37"). Off by default, as in
+	// go-sql-driver. The rest of the native API does not depend on it: Scan into *time.Time,
+	// sql.NullTime or *any, and Values, always give time.Time.
+	ParseTime bool
 
 	// InterpolateParams makes Exec and Query build the statement text on the client, with
 	// charset-aware escaping, and send it in one COM_QUERY, instead of using server-side
@@ -175,7 +181,8 @@ func (e *ConfigError) Error() string {
 // collation, charset, loc (time zone name, "Local" or "UTC"), interpolateParams,
 // statement_cache_size, multiStatements, clientFoundRows, allowCleartextPasswords,
 // allowPublicKeyRetrieval, serverPubKey (PEM file path), max_packet_size, socket, and
-// go-sql-driver's parseTime (always on in myx, accepted and ignored). Parameters starting with
+// parseTime (go-sql-driver's: DATE/DATETIME/TIMESTAMP reach database/sql as time.Time; see
+// Config.ParseTime). Parameters starting with
 // "pool_" are kept in RuntimeParams for the pool. Any other parameter is a session variable
 // set at connect time (as in go-sql-driver).
 func ParseConfig(dsn string) (*Config, error) {
@@ -423,7 +430,9 @@ func (cfg *Config) applyParams(params url.Values) error {
 			cfg.RuntimePoller, err = parseBool(v)
 		case "socket":
 			cfg.Network, cfg.Addr = "unix", v
-		case "parseTime", "columnsWithAlias", "rejectReadOnly", "checkConnLiveness", "allowNativePasswords":
+		case "parseTime", "parse_time":
+			cfg.ParseTime, err = parseBool(v)
+		case "columnsWithAlias", "rejectReadOnly", "checkConnLiveness", "allowNativePasswords":
 			// go-sql-driver options whose behaviour myx always has (or that do not apply).
 		default:
 			if strings.HasPrefix(key, "pool_") {

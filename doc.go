@@ -32,6 +32,41 @@
 // brought back to a known state, else closed; the error satisfies errors.Is(err,
 // context.Canceled) or context.DeadlineExceeded.
 //
+// # Column types
+//
+// Each result column is decoded through one plan, chosen once when its definition arrives and
+// shared by every way of reading it, in the text and the binary protocol alike. Rows.Values and
+// Scan into *any give the native column below; a sql.Scanner passed to Rows.Scan, and
+// database/sql through package stdlib (Rows.DriverValues), get the driver column, which is what
+// go-sql-driver/mysql hands database/sql, so a Scanner sees the same value through either API.
+// Config.ParseTime (DSN parseTime, off by default as in go-sql-driver) changes only the driver
+// column of DATE, DATETIME and TIMESTAMP.
+//
+//	column                              native          driver             driver, ParseTime
+//	TINYINT..INT (either sign), BIGINT  int64           int64              int64
+//	BIGINT UNSIGNED                     uint64          int64 (uint64      as without
+//	                                                    above MaxInt64)
+//	YEAR                                int64           int64              int64
+//	BIT                                 uint64          []byte (bits)      []byte (bits)
+//	FLOAT, DOUBLE                       float32, 64     float32, 64        float32, 64
+//	DECIMAL                             string          []byte             []byte
+//	DATE                                time.Time       []byte 2012-06-14  time.Time
+//	DATETIME, TIMESTAMP                 time.Time       []byte (text)      time.Time
+//	TIME                                time.Duration   []byte -25:00:01   []byte
+//	JSON, CHAR, VARCHAR, TEXT,          string          []byte             []byte
+//	ENUM, SET
+//	BINARY, VARBINARY, BLOB, GEOMETRY   []byte          []byte             []byte
+//	NULL                                nil             nil                nil
+//
+// Temporal text is MySQL's ("2011-11-20 21:27:37", with as many fractional digits as the column
+// declares), and Scan into a string or []byte gives it, natively and through database/sql
+// without parseTime (with it, database/sql formats the time.Time itself, in RFC 3339, as under
+// go-sql-driver). time.Time values are in
+// Config.Location; the zero date is the zero time.Time; a date with a zero month or day
+// (2024-00-00) cannot be a time.Time: it fails natively and is text in the driver column. Typed
+// destinations (*int32, *uint64, *float32, *string, *time.Time, *time.Duration, sql.NullTime,
+// ...) convert from the same decoded value and refuse what does not fit (*ScanError).
+//
 // A Conn is for one goroutine at a time; package pool shares connections between goroutines,
 // package sqlb builds statements from table metadata (SQLAlchemy Core for Go), and package
 // mysqltest finds or starts servers and fakes protocol exchanges for tests.

@@ -41,7 +41,16 @@ var ErrNullValue = errors.New("NULL cannot be stored in this destination (scan i
 // into a destination that cannot represent it, or a value that does not fit (an integer out of
 // range, a fraction into an integer, a non-number into a number), is a *ScanError.
 //
+// All of them read the column through its decoding plan (the table in decode.go). A
+// sql.Scanner receives the value database/sql would hand it from this column (Rows.DriverValues:
+// go-sql-driver's types, DATE/DATETIME/TIMESTAMP as time.Time only with Config.ParseTime), so a
+// Scanner sees the same value through either API; its []byte values are valid only during the
+// call. sql.NullTime, sql.Null[time.Time], sql.NullString and sql.Null[string] are filled as
+// *time.Time and *string are, whatever Config.ParseTime says.
+//
 // DATE/DATETIME values are read in Config.Location; the zero date becomes the zero time.Time.
+// Temporal values scanned into a string or []byte are MySQL's text ("2011-11-20 21:27:37",
+// "2012-06-14", "-25:00:01"), with the column's fractional digits.
 func (r *Rows) Scan(dest ...any) error {
 	if !r.hasRow {
 		if r.err != nil {
@@ -169,8 +178,27 @@ func (r *Rows) scanColumn(i int, dest any) error {
 		v, err := r.duration(i)
 		d.V, d.Valid = v, err == nil
 		return err
+	case *sql.NullTime:
+		t, err := r.time(i)
+		d.Time, d.Valid = t, err == nil
+		return err
+	case *sql.Null[time.Time]:
+		t, err := r.time(i)
+		d.V, d.Valid = t, err == nil
+		return err
+	case *sql.NullString:
+		s, err := r.text(i)
+		d.String, d.Valid = s, err == nil
+		return err
+	case *sql.Null[string]:
+		s, err := r.text(i)
+		d.V, d.Valid = s, err == nil
+		return err
 	case sql.Scanner:
-		v, err := r.driverValue(i)
+		// The driver face of the decoding table, as database/sql would hand it (decode.go).
+		// Values formatted here (binary-protocol temporal values) get memory of their own: a
+		// field of Rows for them would make every Rows, and so every point query, larger.
+		v, _, err := r.driverValueAt(i, nil)
 		if err != nil {
 			return err
 		}
@@ -193,6 +221,18 @@ func scanNull(dest any) error {
 		return nil
 	case *sql.Null[time.Duration]:
 		*d = sql.Null[time.Duration]{}
+		return nil
+	case *sql.NullTime:
+		*d = sql.NullTime{}
+		return nil
+	case *sql.Null[time.Time]:
+		*d = sql.Null[time.Time]{}
+		return nil
+	case *sql.NullString:
+		*d = sql.NullString{}
+		return nil
+	case *sql.Null[string]:
+		*d = sql.Null[string]{}
 		return nil
 	case sql.Scanner:
 		return d.Scan(nil)
@@ -342,7 +382,7 @@ func (r *Rows) integer(i int) (neg bool, mag uint64, err error) {
 			return floatToInt(f)
 		}
 	}
-	if col.Type == TypeBit {
+	if r.decoding(i) == decBit {
 		if len(raw) > 8 {
 			return false, 0, errors.New("BIT value wider than 64 bits")
 		}
@@ -352,7 +392,7 @@ func (r *Rows) integer(i int) (neg bool, mag uint64, err error) {
 		}
 		return false, v, nil
 	}
-	return parseInteger(raw, col)
+	return parseInteger(raw, r.decoding(i))
 }
 
 func sign(v int64) (bool, uint64, error) {
@@ -380,7 +420,7 @@ func floatToInt(f float64) (bool, uint64, error) {
 
 // parseInteger parses decimal text. A fraction is accepted only when it is all zeros (DECIMAL
 // 12.00); anything else that is not an integer is an error.
-func parseInteger(b []byte, col *Column) (bool, uint64, error) {
+func parseInteger(b []byte, dec decoding) (bool, uint64, error) {
 	s := b
 	neg := false
 	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
@@ -405,7 +445,7 @@ func parseInteger(b []byte, col *Column) (bool, uint64, error) {
 	}
 	if i < len(s) {
 		if s[i] != '.' || i == 0 && len(s) == 1 {
-			if col.Type == TypeFloat || col.Type == TypeDouble {
+			if dec == decFloat32 || dec == decFloat64 {
 				f, err := strconv.ParseFloat(unsafeString(b), 64)
 				if err != nil {
 					return false, 0, fmt.Errorf("%q is not a number", b)
@@ -473,12 +513,13 @@ func (r *Rows) float(i int) (float64, error) {
 			return float64(mag), nil
 		}
 	}
-	if r.cols[i].Type == TypeBit {
+	dec := r.decoding(i)
+	if dec == decBit {
 		_, mag, err := r.integer(i)
 		return float64(mag), err
 	}
 	bits := 64
-	if r.cols[i].Type == TypeFloat {
+	if dec == decFloat32 {
 		bits = 32
 	}
 	f, err := strconv.ParseFloat(unsafeString(raw), bits)
@@ -527,22 +568,28 @@ func (r *Rows) appendText(b []byte, i int) ([]byte, error) {
 		if err != nil {
 			return b, err
 		}
-		return appendDateTime(b, d, fspOf(col)), nil
+		return appendDateTime(b, d, fspOf(col, d.Micros != 0)), nil
 	case wire.TypeTime, wire.TypeTime2:
 		d, err := wire.DecodeBinaryTime(raw)
 		if err != nil {
 			return b, err
 		}
-		return appendDuration(b, d, fspOf(col)), nil
+		return appendDuration(b, d, fspOf(col, d%time.Second != 0)), nil
 	}
 	return append(b, raw...), nil
 }
 
-func fspOf(col *Column) int {
-	if col.Decimals > 6 {
-		return 0
+// fspOf gives the fractional digits of a temporal column's text: its declared precision, or,
+// for expressions whose precision the server leaves open (decimals 31, or MariaDB's 39), six
+// when the value has a fraction and none when it has not, so that nothing is lost.
+func fspOf(col *Column, fraction bool) int {
+	switch {
+	case col.Decimals <= 6:
+		return int(col.Decimals)
+	case fraction:
+		return 6
 	}
-	return int(col.Decimals)
+	return 0
 }
 
 // bytes returns a copy of the value (in text form for binary-protocol numbers and times).
@@ -581,10 +628,8 @@ func (r *Rows) dateTime(i int) (wire.DateTime, error) {
 		}
 		return wire.DecodeBinaryDateTime(raw)
 	}
-	switch r.cols[i].Type {
-	case TypeDate, TypeDateTime, TypeTimestamp, TypeVarChar, TypeVarString, TypeString,
-		TypeBlob, TypeTinyBlob, TypeMediumBlob, TypeLongBlob, ColumnType(wire.TypeNewDate),
-		ColumnType(wire.TypeDateTime2), ColumnType(wire.TypeTimestamp2):
+	switch r.decoding(i) {
+	case decDate, decDateTime, decText, decBytes:
 		return wire.ParseTextDateTime(raw)
 	}
 	return wire.DateTime{}, fmt.Errorf("%s value into time.Time", r.cols[i].Type)
@@ -609,87 +654,17 @@ func (r *Rows) duration(i int) (time.Duration, error) {
 	if r.binary && (r.types[i] == wire.TypeTime || r.types[i] == wire.TypeTime2) {
 		return wire.DecodeBinaryTime(raw)
 	}
-	switch r.cols[i].Type {
-	case TypeTime, ColumnType(wire.TypeTime2), TypeVarChar, TypeVarString, TypeString:
+	switch r.decoding(i) {
+	case decTime, decText, decBytes:
 		return wire.ParseTextTime(raw)
 	}
 	return 0, fmt.Errorf("%s value into time.Duration", r.cols[i].Type)
 }
 
-// value returns the column as its natural Go type (see Values).
-func (r *Rows) value(i int) (any, error) {
-	if r.values[i] == nil {
-		return nil, nil
-	}
-	col := &r.cols[i]
-	switch col.Type {
-	case TypeTiny, TypeShort, TypeInt24, TypeLong, TypeLongLong, TypeYear:
-		if col.Type == TypeLongLong && col.Unsigned() {
-			return r.uintIn(i, math.MaxUint64)
-		}
-		return r.intIn(i, math.MinInt64, math.MaxInt64)
-	case TypeBit:
-		return r.uintIn(i, math.MaxUint64)
-	case TypeFloat:
-		f, err := r.float(i)
-		return float32(f), err
-	case TypeDouble:
-		return r.float(i)
-	case TypeDate, TypeDateTime, TypeTimestamp, ColumnType(wire.TypeNewDate),
-		ColumnType(wire.TypeDateTime2), ColumnType(wire.TypeTimestamp2):
-		return r.time(i)
-	case TypeTime, ColumnType(wire.TypeTime2):
-		return r.duration(i)
-	case TypeNull:
-		return nil, nil
-	case TypeDecimal, TypeNewDecimal, TypeJSON, TypeEnum, TypeSet:
-		return r.text(i)
-	}
-	if col.IsBinary() {
-		return r.bytes(i, nil)
-	}
-	return r.text(i)
-}
-
-// driverValue gives the value in the types database/sql scanners expect: int64, uint64 (only
-// above the int64 range), float64, time.Time, time.Duration for TIME, []byte for everything
-// else (valid only during the Scan call).
-func (r *Rows) driverValue(i int) (any, error) {
-	col := &r.cols[i]
-	switch col.Type {
-	case TypeTiny, TypeShort, TypeInt24, TypeLong, TypeLongLong, TypeYear, TypeBit:
-		neg, mag, err := r.integer(i)
-		if err != nil {
-			return nil, err
-		}
-		if neg {
-			return -int64(mag-1) - 1, nil
-		}
-		if mag > math.MaxInt64 {
-			return mag, nil
-		}
-		return int64(mag), nil
-	case TypeFloat, TypeDouble:
-		return r.float(i)
-	case TypeDate, TypeDateTime, TypeTimestamp, ColumnType(wire.TypeNewDate),
-		ColumnType(wire.TypeDateTime2), ColumnType(wire.TypeTimestamp2):
-		d, err := r.dateTime(i)
-		if err != nil {
-			return nil, err
-		}
-		if d.IsZero() {
-			return time.Time{}, nil
-		}
-		return r.time(i)
-	case TypeTime, ColumnType(wire.TypeTime2):
-		return r.rawBytes(i)
-	}
-	return r.values[i], nil
-}
-
-// Values returns the current row as Go values: int64 for integers (uint64 for BIGINT
-// UNSIGNED and BIT), float32 for FLOAT, float64 for DOUBLE, string for DECIMAL, JSON, ENUM, SET
-// and text columns, []byte for binary columns, time.Time for DATE/DATETIME/TIMESTAMP,
+// Values returns the current row as Go values, as the native face of the decoding table gives
+// them (decode.go): int64 for integers and YEAR (uint64 for BIGINT UNSIGNED and BIT), float32
+// for FLOAT, float64 for DOUBLE, string for DECIMAL, JSON, ENUM, SET and text columns, []byte
+// for binary columns, time.Time for DATE/DATETIME/TIMESTAMP (whatever Config.ParseTime says),
 // time.Duration for TIME, nil for NULL. Everything returned is a copy owned by the caller.
 func (r *Rows) Values() ([]any, error) {
 	if !r.hasRow {

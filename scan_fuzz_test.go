@@ -2,6 +2,7 @@ package myx
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"testing"
 	"time"
@@ -59,5 +60,26 @@ func FuzzScan(f *testing.F) {
 			r.Scan(dest)
 		}
 		r.Values()
+		dv := make([]driver.Value, 1)
+		for _, parseTime := range []bool{false, true} {
+			cfg.ParseTime = parseTime
+			var sc anyScanner
+			r.Scan(&sc)
+			r.DriverValues(dv, nil)
+			// The decoding plan is the same whether computed on use or when the definition
+			// arrived.
+			r.cols[0].dec = decodingOf(&r.cols[0])
+			var sc2 anyScanner
+			err1 := r.Scan(&sc2)
+			r.cols[0].dec = decUnset
+			if err2 := r.Scan(&sc); (err1 == nil) != (err2 == nil) {
+				t.Errorf("planned and unplanned decoding disagree: %v, %v", err1, err2)
+			}
+		}
 	})
 }
+
+// anyScanner is a sql.Scanner that accepts anything.
+type anyScanner struct{ v any }
+
+func (s *anyScanner) Scan(src any) error { s.v = src; return nil }

@@ -28,15 +28,18 @@
 //
 // # Values
 //
-// Rows hand database/sql these types (those go-sql-driver/mysql gives with parseTime=true):
-// int64 for integer columns and YEAR, uint64 for BIGINT UNSIGNED, float32 for FLOAT, float64
-// for DOUBLE, time.Time for DATE, DATETIME and TIMESTAMP (in the DSN's loc, UTC by default;
-// the zero date 0000-00-00 as the zero time.Time), and []byte for the rest: DECIMAL as exact
-// text, TIME as "HH:MM:SS[.ffffff]" (possibly negative or beyond 24 hours), strings, BLOBs,
-// JSON, ENUM, SET, BIT (raw bits), GEOMETRY. NULL is nil. The []byte values are not copied
-// for sql.RawBytes destinations (valid until the next Next, as database/sql documents);
-// database/sql copies them for every other destination. A date with a zero month or day
-// arrives as its text, since a time.Time cannot hold it.
+// Rows hand database/sql the types go-sql-driver/mysql gives on its prepared-statement path,
+// in both protocols (myx.Rows.DriverValues, the driver face of myx's decoding table): int64 for
+// integer columns and YEAR, and for BIGINT UNSIGNED up to math.MaxInt64 (uint64 above),
+// float32 for FLOAT, float64 for DOUBLE, and []byte for the rest: DECIMAL as exact text, TIME
+// as "HH:MM:SS[.ffffff]" (possibly negative or beyond 24 hours), strings, BLOBs, JSON, ENUM,
+// SET, BIT (raw bits), GEOMETRY. DATE, DATETIME and TIMESTAMP follow the DSN's parseTime, as in
+// go-sql-driver: off (the default), their MySQL text as []byte ("2012-06-14",
+// "2011-11-20 21:27:37", with the column's fractional digits); with parseTime=true, time.Time
+// in the DSN's loc (UTC by default), the zero date 0000-00-00 as the zero time.Time. A date
+// with a zero month or day arrives as its text either way, since a time.Time cannot hold it.
+// NULL is nil. The []byte values are not copied for sql.RawBytes destinations (valid until the
+// next Next, as database/sql documents); database/sql copies them for every other destination.
 //
 // Column types (Rows.ColumnTypes) report database type names in go-sql-driver's style ("INT",
 // "UNSIGNED BIGINT", "VARCHAR", "DECIMAL", ...), with BLOB and TEXT columns by size

@@ -15,7 +15,7 @@ import (
 // Code written for go-sql-driver/mysql works after changing the import and the driver name;
 // the DSN may stay in go-sql-driver's form.
 func Example() {
-	db, err := sql.Open("myx", "root@tcp(127.0.0.1:3306)/test?loc=UTC")
+	db, err := sql.Open("myx", "root@tcp(127.0.0.1:3306)/test?parseTime=true&loc=UTC")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -406,9 +406,11 @@ func TestPreparedAfterRawReset(t *testing.T) {
 func TestColumnTypesRoundTrip(t *testing.T) {
 	t.Parallel()
 	variants := map[string]string{
-		"binary":       "",                       // prepared statements for every query
-		"text":         "statement_cache_size=0", // text protocol for queries without arguments
-		"interpolated": "interpolateParams=true", // text protocol with arguments
+		// parseTime=true, as GORM and most go-sql-driver users have it (the decoding table's
+		// tests in package myx cover both settings).
+		"binary":       "parseTime=true",                        // prepared statements for every query
+		"text":         "parseTime=true&statement_cache_size=0", // text protocol for queries without arguments
+		"interpolated": "parseTime=true&interpolateParams=true", // text protocol with arguments
 	}
 	for name, params := range variants {
 		t.Run(name, func(t *testing.T) {
