@@ -204,7 +204,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 	// TLS
 	if cfg.TLSMode != TLSDisabled && cfg.Network != "unix" {
 		if hs.Capabilities&wire.ClientSSL == 0 {
-			if cfg.TLSMode != TLSPreferred {
+			if cfg.TLSMode != TLSPreferred && !cfg.AllowFallbackToPlaintext {
 				return &ConnError{Op: "handshake", Err: fmt.Errorf("TLS mode %s but the server does not offer TLS", cfg.TLSMode), safe: true}
 			}
 		} else {
@@ -244,6 +244,9 @@ func (c *Conn) handshake(ctx context.Context) error {
 		// Answer with a plugin we know; the server switches to the account's plugin if needed.
 		pluginName = "mysql_native_password"
 		plugin, _ = auth.New(pluginName, opts)
+	}
+	if err := c.pluginAllowed(pluginName); err != nil {
+		return err
 	}
 	authResp, err := plugin.Start(hs.Scramble)
 	if err != nil {
@@ -309,6 +312,9 @@ func (c *Conn) authenticate(plugin auth.Plugin) error {
 			if err != nil {
 				return &ConnError{Op: "auth", Err: err, safe: true}
 			}
+			if err := c.pluginAllowed(sw.Plugin); err != nil {
+				return err
+			}
 			plugin, err = auth.New(sw.Plugin, auth.Options{
 				Password:                c.cfg.Password,
 				Secure:                  c.secure,
@@ -343,6 +349,14 @@ func (c *Conn) authenticate(plugin auth.Plugin) error {
 			c.rd.Seq = c.wr.Seq
 		}
 	}
+}
+
+// pluginAllowed refuses the authentication plugins the configuration rules out.
+func (c *Conn) pluginAllowed(name string) error {
+	if name == "mysql_native_password" && c.cfg.DisallowNativePasswords {
+		return &ConnError{Op: "auth", Err: errors.New("the server asks for mysql_native_password, which the configuration disallows (allowNativePasswords=false)"), safe: true}
+	}
+	return nil
 }
 
 func (c *Conn) tlsConfig() *tls.Config {
@@ -403,6 +417,9 @@ func (c *Conn) initSession(ctx context.Context) error {
 		if err != nil && !errors.As(err, &me) {
 			return err
 		}
+	}
+	if err := c.setCharsets(ctx); err != nil {
+		return err
 	}
 	if len(c.cfg.SessionVars) > 0 {
 		var b strings.Builder
