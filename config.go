@@ -227,8 +227,15 @@ var knownParams = []string{
 	"checkConnLiveness", "resetSession",
 }
 
+// notTypos are server session variables that are one edit away from a parameter name
+// (sql_mode and ssl-mode): they are set as session variables as usual.
+var notTypos = []string{"sql_mode"}
+
 // checkTypo reports an unknown parameter that is one edit away from a known one.
 func checkTypo(key string) error {
+	if slices.Contains(notTypos, key) {
+		return nil
+	}
 	if s, ok := suggest.Closest(key, knownParams); ok {
 		return fmt.Errorf("unknown parameter (did you mean %s?)", s)
 	}
@@ -445,7 +452,8 @@ func parseDuration(s string) (time.Duration, error) {
 }
 
 func (cfg *Config) applyParams(params url.Values) error {
-	var caFile, certFile, keyFile, serverName, charsets string
+	var caFile, certFile, keyFile, serverName string
+	var charsets *string
 	for key, vals := range params {
 		v := vals[len(vals)-1]
 		var err error
@@ -467,7 +475,7 @@ func (cfg *Config) applyParams(params url.Values) error {
 		case "collation":
 			cfg.Collation = v
 		case "charset":
-			charsets = v
+			charsets = &v
 		case "loc":
 			if v == "Local" {
 				cfg.Location = time.Local
@@ -567,9 +575,9 @@ func (cfg *Config) applyParams(params url.Values) error {
 			return fmt.Errorf("parameter %s: %v", key, err)
 		}
 	}
-	if charsets != "" {
+	if charsets != nil {
 		_, collation := params["collation"]
-		if err := cfg.applyCharsets(charsets, collation); err != nil {
+		if err := cfg.applyCharsets(*charsets, collation); err != nil {
 			return fmt.Errorf("parameter charset: %v", err)
 		}
 	}
