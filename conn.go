@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/myxdb/myx/internal/auth"
@@ -51,6 +52,10 @@ type Conn struct {
 
 	cancel canceler
 	stale  staleChecker // see checkStale
+	// backstop is the socket deadline of the call under way, from its context (zero: none);
+	// ioForced is set by force (see deadline.go).
+	backstop time.Time
+	ioForced atomic.Bool
 
 	// scratch buffers reused across results
 	colCache map[string]*Column
@@ -146,6 +151,7 @@ func (c *Conn) connect(ctx context.Context) error {
 			c.poll = pr
 		}
 	}
+	c.installTimeouts()
 	return nil
 }
 
@@ -556,7 +562,7 @@ func (c *Conn) flushRaw() error {
 // flush writes the buffered command(s). A failure closes the connection; it is safe to retry
 // when nothing at all was written.
 func (c *Conn) flush() error {
-	n, err := c.nc.Write(c.wr.B)
+	n, err := c.write(c.wr.B)
 	c.wr.Reset()
 	if err != nil {
 		return c.fail("write", err, n == 0)
