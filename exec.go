@@ -22,6 +22,28 @@ type Result struct {
 	// Info is the server's human-readable summary ("Records: 3  Duplicates: 0  Warnings: 0"),
 	// if any.
 	Info string
+	// Statements holds each statement's own rows affected and last insert id, in order, when
+	// Exec ran several (MultiStatements); a statement that returned rows counts with zeros. It
+	// is nil for a single statement.
+	Statements []StatementResult
+}
+
+// StatementResult is the outcome of one statement of a multi-statement Exec.
+type StatementResult struct {
+	RowsAffected uint64
+	LastInsertID uint64 // the server's last insert id after that statement (0 if it inserted none)
+}
+
+// addStatement records one statement's result in r.Statements (n is how many results r held
+// before this one).
+func (r *Result) addStatement(n int, s StatementResult) {
+	if n == 1 && r.Statements == nil {
+		// The second statement: the first one's values are the totals so far.
+		r.Statements = append(make([]StatementResult, 0, 4), StatementResult{r.RowsAffected, r.LastInsertID})
+	}
+	if n > 0 {
+		r.Statements = append(r.Statements, s)
+	}
 }
 
 func (r *Result) add(ok *wire.OK) {
@@ -150,7 +172,7 @@ func (c *Conn) execStmt(st *stmt, args []any) (Result, error) {
 func (c *Conn) readExecResponse(binary bool, st *stmt, files []*LocalFile) (Result, error) {
 	var res Result
 	var firstErr error
-	for {
+	for n := 0; ; n++ {
 		rs, err := c.readHead(binary, st, files)
 		if err != nil {
 			if firstErr != nil {
@@ -159,8 +181,10 @@ func (c *Conn) readExecResponse(binary bool, st *stmt, files []*LocalFile) (Resu
 			return res, err
 		}
 		if rs.cols == nil {
+			res.addStatement(n, StatementResult{rs.ok.AffectedRows, rs.ok.LastInsertID})
 			res.add(&rs.ok)
 		} else {
+			res.addStatement(n, StatementResult{})
 			if err := c.skipRows(); err != nil {
 				return res, err
 			}
