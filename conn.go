@@ -597,7 +597,26 @@ func (c *Conn) serverError(p []byte) error {
 	if err != nil {
 		return c.fail("read", err, false)
 	}
+	if c.cfg.RejectReadOnly && readOnlyRefusal(e.Number) {
+		// Connected to a read-only node (a writer demoted in a failover): close, so that the
+		// pool replaces the connection instead of failing every write on it.
+		c.shutdown()
+	}
 	return &MySQLError{Number: e.Number, SQLState: e.SQLState, Message: e.Message}
+}
+
+// IsReadOnlyError reports whether err is a server's refusal of a write because it is read only
+// (errors 1290, 1792 and 1836), the errors Config.RejectReadOnly acts on.
+func IsReadOnlyError(err error) bool {
+	var me *MySQLError
+	return errors.As(err, &me) && readOnlyRefusal(me.Number)
+}
+
+// readOnlyRefusal reports the errors by which a read-only server refuses a write: 1290
+// (ER_OPTION_PREVENTS_STATEMENT: --read-only, and Aurora during a failover), 1792
+// (ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION) and 1836 (ER_READ_ONLY_MODE).
+func readOnlyRefusal(number uint16) bool {
+	return number == 1290 || number == 1792 || number == 1836
 }
 
 // noteOK records the server status and session changes carried by an OK packet.

@@ -72,25 +72,10 @@ func mapErr(cfg *myx.Config, err error) error {
 	if errors.As(err, &ie) && ie.Cause != nil {
 		return ie.Cause
 	}
-	if myx.SafeToRetry(err) || cfg.RejectReadOnly && readOnlyError(err) {
+	if myx.SafeToRetry(err) || cfg.RejectReadOnly && myx.IsReadOnlyError(err) {
 		return &badConnError{err: err}
 	}
 	return err
-}
-
-// readOnlyError reports the server errors by which a read-only server refuses a write: 1290
-// (ER_OPTION_PREVENTS_STATEMENT, --read-only, Aurora during failover), 1792
-// (ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION) and 1836 (ER_READ_ONLY_MODE).
-func readOnlyError(err error) bool {
-	var me *myx.MySQLError
-	if !errors.As(err, &me) {
-		return false
-	}
-	switch me.Number {
-	case 1290, 1792, 1836:
-		return true
-	}
-	return false
 }
 
 // argsOf converts database/sql's arguments into the reusable argument slice. The caller
