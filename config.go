@@ -262,15 +262,33 @@ func (e *ConfigError) Error() string {
 //	user:password@tcp(host:3306)/dbname?param=value
 //	user@unix(/run/mysqld/mysqld.sock)/dbname
 //
-// Parameters (both forms): tls (disabled, preferred, required, verify-ca, verify-full; also
-// go-sql-driver's true/false/skip-verify), tls-ca, tls-cert, tls-key (PEM file paths),
-// tls-server-name, connect_timeout or timeout (a Go duration or seconds), kill_timeout,
-// collation, charset, loc (time zone name, "Local" or "UTC"), interpolateParams,
-// statement_cache_size, multiStatements, clientFoundRows, allowCleartextPasswords,
-// allowPublicKeyRetrieval, serverPubKey (PEM file path), max_packet_size, socket, and
-// go-sql-driver's parseTime (always on in myx, accepted and ignored). Parameters starting with
-// "pool_" are kept in RuntimeParams for the pool. Any other parameter is a session variable
-// set at connect time (as in go-sql-driver).
+// Parameters (both forms), myx's own and every one go-sql-driver/mysql documents, with
+// go-sql-driver's meaning:
+//
+//   - TLS: tls (disabled, preferred, required, verify-ca, verify-full; also go-sql-driver's
+//     true, false, skip-verify), tls-ca, tls-cert, tls-key (PEM file paths), tls-server-name,
+//     allowFallbackToPlaintext.
+//   - Timeouts (Go durations such as 30s, or a number of seconds): connect_timeout or timeout,
+//     kill_timeout, readTimeout and writeTimeout (per read and per write, see
+//     Config.ReadTimeout).
+//   - Character set and time: collation, charset (one, or a fallback list "utf8mb4,utf8": the
+//     first the server knows is used), loc (a time zone name, "Local" or "UTC"), parseTime,
+//     timeTruncate.
+//   - Statements and results: interpolateParams, statement_cache_size, multiStatements,
+//     clientFoundRows, rejectReadOnly, columnsWithAlias (database/sql only).
+//   - Authentication: allowCleartextPasswords, allowPublicKeyRetrieval, allowNativePasswords,
+//     serverPubKey (a PEM file path). allowOldPasswords=true is refused: no current server
+//     offers pre-4.1 hashing.
+//   - Protocol: compress, max_packet_size, maxAllowedPacket, connectionAttributes
+//     ("name:value,name:value"), socket, runtime_poller. allowAllFiles=true is refused: myx
+//     only sends LOAD DATA LOCAL data the caller passes to the statement (*LocalFile). strict
+//     is refused as go-sql-driver refuses it (use sql_mode).
+//   - database/sql: checkConnLiveness, resetSession (see the stdlib package).
+//
+// Parameters starting with "pool_" are kept in RuntimeParams for the pool. Any other
+// parameter is a session variable set at connect time (as in go-sql-driver), unless it is one
+// edit away from a known name (conect_timeout, tsl, readTimout): that is a *ConfigError naming
+// the parameter meant, so that a misspelt setting is never sent to the server or ignored.
 func ParseConfig(dsn string) (*Config, error) {
 	cfg := &Config{
 		Network:            "tcp",
