@@ -167,10 +167,10 @@ var ErrNotMyx = errors.New("myx/stdlib: the connection does not belong to the my
 // Conn runs f with the *myx.Conn under c, for what database/sql cannot express (Batch,
 // ExecMany, CopyFrom, ConnID, ...). f must not keep the *myx.Conn after it returns, and must
 // close any myx.Rows it opens. What f does to the session (variables, an open transaction)
-// stays visible through c; after c is closed, the session is reset before database/sql hands
-// the connection out again (rolling back a transaction left open), as after any session
-// change. f may reset the session itself: statements prepared through c are prepared again
-// when next used. Conn returns f's error, or ErrNotMyx when c comes from another driver.
+// stays visible through c; after c is closed, a transaction left open is rolled back before
+// database/sql hands the connection out again, and the rest of the session stays (or is
+// reset, with resetSession=true; see Sessions in the package documentation). f may reset the
+// session itself: statements prepared through c are prepared again when next used. Conn returns f's error, or ErrNotMyx when c comes from another driver.
 func Conn(c *sql.Conn, f func(*myx.Conn) error) error {
 	return c.Raw(func(dc any) error {
 		d, ok := dc.(*DriverConn)
