@@ -62,14 +62,14 @@ func TestMultiStatementResultsNative(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []myx.StatementResult{{2, 1}, {0, 0}, {2, 0}}
-	if len(r.Statements) != 3 || r.Statements[0] != want[0] || r.Statements[1] != want[1] || r.Statements[2] != want[2] {
-		t.Errorf("Statements %v, want %v", r.Statements, want)
+	if got := r.Statements(); len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("Statements %v, want %v", got, want)
 	}
 	if r.RowsAffected != 4 || r.LastInsertID != 1 {
 		t.Errorf("totals %d, %d", r.RowsAffected, r.LastInsertID)
 	}
 	r, err = c.Exec(ctxT(t), "UPDATE "+tbl+" SET v = 4")
-	if err != nil || r.Statements != nil || r.RowsAffected != 2 {
+	if err != nil || r.Statements() != nil || r.RowsAffected != 2 {
 		t.Errorf("single statement: %+v, %v", r, err)
 	}
 }

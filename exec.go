@@ -22,10 +22,19 @@ type Result struct {
 	// Info is the server's human-readable summary ("Records: 3  Duplicates: 0  Warnings: 0"),
 	// if any.
 	Info string
-	// Statements holds each statement's own rows affected and last insert id, in order, when
-	// Exec ran several (MultiStatements); a statement that returned rows counts with zeros. It
-	// is nil for a single statement.
-	Statements []StatementResult
+	// stmts holds each statement's outcome when there were several (see Statements). A
+	// pointer, to keep Result (and the Rows that holds one) small.
+	stmts *[]StatementResult
+}
+
+// Statements gives each statement's own rows affected and last insert id, in order, when Exec
+// ran several (MultiStatements); a statement that returned rows counts with zeros. It is nil
+// for a single statement.
+func (r Result) Statements() []StatementResult {
+	if r.stmts == nil {
+		return nil
+	}
+	return *r.stmts
 }
 
 // StatementResult is the outcome of one statement of a multi-statement Exec.
@@ -37,12 +46,13 @@ type StatementResult struct {
 // addStatement records one statement's result in r.Statements (n is how many results r held
 // before this one).
 func (r *Result) addStatement(n int, s StatementResult) {
-	if n == 1 && r.Statements == nil {
+	if n == 1 && r.stmts == nil {
 		// The second statement: the first one's values are the totals so far.
-		r.Statements = append(make([]StatementResult, 0, 4), StatementResult{r.RowsAffected, r.LastInsertID})
+		all := append(make([]StatementResult, 0, 4), StatementResult{r.RowsAffected, r.LastInsertID})
+		r.stmts = &all
 	}
 	if n > 0 {
-		r.Statements = append(r.Statements, s)
+		*r.stmts = append(*r.stmts, s)
 	}
 }
 

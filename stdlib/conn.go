@@ -325,8 +325,8 @@ func toInt64(what string, v uint64) (int64, error) {
 // go-sql-driver reports it: the AUTO_INCREMENT value generated for its first inserted row, 0
 // if it generated none.
 func (r result) LastInsertId() (int64, error) {
-	if n := len(r.r.Statements); n > 0 {
-		return toInt64("last insert id", r.r.Statements[n-1].LastInsertID)
+	if all := r.r.Statements(); len(all) > 0 {
+		return toInt64("last insert id", all[len(all)-1].LastInsertID)
 	}
 	return toInt64("last insert id", r.r.LastInsertID)
 }
@@ -334,8 +334,8 @@ func (r result) LastInsertId() (int64, error) {
 // RowsAffected is the number of rows the last statement changed (matched, with
 // clientFoundRows).
 func (r result) RowsAffected() (int64, error) {
-	if n := len(r.r.Statements); n > 0 {
-		return toInt64("rows affected", r.r.Statements[n-1].RowsAffected)
+	if all := r.r.Statements(); len(all) > 0 {
+		return toInt64("rows affected", all[len(all)-1].RowsAffected)
 	}
 	return toInt64("rows affected", r.r.RowsAffected)
 }
@@ -343,11 +343,12 @@ func (r result) RowsAffected() (int64, error) {
 // AllRowsAffected gives each statement's rows affected (values beyond the int64 range wrap,
 // which no server produces).
 func (r result) AllRowsAffected() []int64 {
-	if len(r.r.Statements) == 0 {
+	all := r.r.Statements()
+	if len(all) == 0 {
 		return []int64{int64(r.r.RowsAffected)}
 	}
-	out := make([]int64, len(r.r.Statements))
-	for i, s := range r.r.Statements {
+	out := make([]int64, len(all))
+	for i, s := range all {
 		out[i] = int64(s.RowsAffected)
 	}
 	return out
@@ -355,11 +356,12 @@ func (r result) AllRowsAffected() []int64 {
 
 // AllLastInsertIds gives each statement's last insert id.
 func (r result) AllLastInsertIds() []int64 {
-	if len(r.r.Statements) == 0 {
+	all := r.r.Statements()
+	if len(all) == 0 {
 		return []int64{int64(r.r.LastInsertID)}
 	}
-	out := make([]int64, len(r.r.Statements))
-	for i, s := range r.r.Statements {
+	out := make([]int64, len(all))
+	for i, s := range all {
 		out[i] = int64(s.LastInsertID)
 	}
 	return out
