@@ -68,7 +68,9 @@ func ParseTLSMode(s string) (TLSMode, error) {
 	case "verify-full", "verify_identity", "verify-identity", "true", "1", "on":
 		return TLSVerifyFull, nil
 	}
-	return 0, fmt.Errorf("unknown TLS mode %q (want disabled, preferred, required, verify-ca or verify-full)", s)
+	return 0, fmt.Errorf("unknown TLS mode %q (want disabled, preferred, required, verify-ca or verify-full; "+
+		"for a custom TLS configuration, which go-sql-driver names after RegisterTLSConfig, set Config.TLSConfig "+
+		"and open the database with stdlib.OpenDB)", s)
 }
 
 // Config holds everything needed to open a connection. Build one with ParseConfig, adjust fields,
