@@ -47,6 +47,7 @@ func (k *canceler) arm(ctx context.Context) {
 		// Backstop: even if everything else failed, the socket gives up a little after the
 		// kill path would have.
 		backstop := dl.Add(2*k.c.cfg.killTimeout() + time.Second)
+		k.c.backstop = backstop
 		k.c.nc.SetDeadline(backstop)
 		if k.c.poll != nil {
 			k.c.poll.setDeadline(backstop)
@@ -65,6 +66,7 @@ func (k *canceler) disarm() (fired, killed, forced bool) {
 	stopped := k.stop()
 	k.ctx, k.stop = nil, nil
 	if k.timeout {
+		k.c.backstop = time.Time{}
 		k.c.nc.SetDeadline(time.Time{})
 		if k.c.poll != nil {
 			k.c.poll.setDeadline(time.Time{})
@@ -93,6 +95,7 @@ func (k *canceler) disarm() (fired, killed, forced bool) {
 	if forced || k.c.closed {
 		// The socket deadline was forced into the past; make sure it is cleared if the
 		// connection is still considered open (it will not be: the I/O failed).
+		k.c.ioForced.Store(false)
 		k.c.nc.SetDeadline(time.Time{})
 	}
 	return true, killed, forced
@@ -140,6 +143,7 @@ func (k *canceler) fire() {
 // force makes the I/O under way fail at once (the connection is then closed): the socket
 // deadline moves into the past, and a read waiting in poll(2) is woken.
 func (c *Conn) force() {
+	c.ioForced.Store(true)
 	c.nc.SetDeadline(time.Unix(1, 0))
 	if c.poll != nil {
 		c.poll.interrupt()

@@ -9,11 +9,13 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/myxdb/myx/internal/auth"
+	"github.com/myxdb/myx/internal/suggest"
 )
 
 // TLSMode says whether and how a connection uses TLS.
@@ -66,7 +68,9 @@ func ParseTLSMode(s string) (TLSMode, error) {
 	case "verify-full", "verify_identity", "verify-identity", "true", "1", "on":
 		return TLSVerifyFull, nil
 	}
-	return 0, fmt.Errorf("unknown TLS mode %q (want disabled, preferred, required, verify-ca or verify-full)", s)
+	return 0, fmt.Errorf("unknown TLS mode %q (want disabled, preferred, required, verify-ca or verify-full; "+
+		"for a custom TLS configuration, which go-sql-driver names after RegisterTLSConfig, set Config.TLSConfig "+
+		"and open the database with stdlib.OpenDB)", s)
 }
 
 // Config holds everything needed to open a connection. Build one with ParseConfig, adjust fields,
@@ -150,9 +154,100 @@ type Config struct {
 	// DialFunc, when set, opens the network connection instead of net.Dialer.
 	DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
+	// ReadTimeout, when positive, bounds each read from the server: a read that receives
+	// nothing for that long fails with a *TimeoutError and the connection is closed (the reply
+	// was cut off, so the connection cannot be used again). It is an idle timeout, not a bound
+	// on a whole call: a long result keeps arriving as long as each read receives something.
+	// A context deadline still bounds the call; the earlier of the two wins. Zero (the
+	// default) sets no per-read deadline. DSN: readTimeout (go-sql-driver's meaning).
+	ReadTimeout time.Duration
+	// WriteTimeout, when positive, bounds each write to the server in the same way (a
+	// *TimeoutError, and the connection is closed). DSN: writeTimeout.
+	WriteTimeout time.Duration
+
+	// AllowFallbackToPlaintext makes a TLS mode other than TLSPreferred fall back to an
+	// unencrypted connection when the server does not offer TLS (a server that offers TLS must
+	// still pass the mode's verification). DSN: allowFallbackToPlaintext.
+	AllowFallbackToPlaintext bool
+	// DisallowNativePasswords refuses the mysql_native_password authentication plugin (DSN:
+	// allowNativePasswords=false).
+	DisallowNativePasswords bool
+	// TimeTruncate, when positive, truncates time.Time arguments to a multiple of it before
+	// they are sent (DSN: timeTruncate, a Go duration such as 1s or 1ms).
+	TimeTruncate time.Duration
+	// RejectReadOnly closes the connection when a statement fails because the server is read
+	// only (errors 1290, 1792 and 1836, as a writer node demoted during a failover answers), so
+	// that a pool opens a new one instead of keeping a connection to the wrong node. The error
+	// is returned as usual; through database/sql it is driver.ErrBadConn, as with
+	// go-sql-driver, and database/sql retries on a new connection. DSN: rejectReadOnly.
+	RejectReadOnly bool
+
+	// Charsets, when it has more than one entry, is a preference list of character sets
+	// (go-sql-driver's charset=a,b): after connecting, SET NAMES tries them in order and the
+	// connection uses the first the server knows. ParseConfig sets it for a charset parameter
+	// that lists several; a single charset is set through Collation instead.
+	Charsets []string
+
+	// ColumnsWithAlias makes the database/sql face name result columns "table.column" (the
+	// table's alias in the query, when it has one), as go-sql-driver's columnsWithAlias.
+	// Columns without a table (expressions) keep their plain name. DSN: columnsWithAlias.
+	ColumnsWithAlias bool
+	// NoLivenessCheck turns off the database/sql face's check, before a connection is
+	// reused, that the server has not closed it (go-sql-driver's checkConnLiveness=false). The
+	// check costs no round trip.
+	NoLivenessCheck bool
+	// ResetSession makes the database/sql face reset the session (COM_RESET_CONNECTION, then
+	// the configured session settings again) whenever database/sql reuses a connection after
+	// the server flagged a session change. By default, as with go-sql-driver, the session
+	// persists from one use to the next: user variables, temporary tables and session settings
+	// a statement made stay (a transaction left open is still rolled back). The native pool
+	// always resets flagged sessions. DSN: resetSession.
+	ResetSession bool
+
 	// RuntimeParams holds DSN parameters meant for layers above the connection (for example the
 	// pool's pool_* settings); a Conn ignores them.
 	RuntimeParams map[string]string
+}
+
+// knownParams lists every DSN parameter name ParseConfig handles, with the helper-owned ones
+// included, so that a misspelt name is caught (see checkTypo) rather than sent to the server as
+// a session variable. Names starting with "pool_" are checked by the pool package.
+var knownParams = []string{
+	// TLS
+	"tls", "ssl-mode", "sslmode", "tls-ca", "ssl-ca", "tls-cert", "ssl-cert", "tls-key",
+	"ssl-key", "tls-server-name", "allowFallbackToPlaintext",
+	// timeouts
+	"connect_timeout", "timeout", "kill_timeout", "readTimeout", "writeTimeout",
+	// character set and time
+	"collation", "charset", "loc", "parseTime", "parse_time", "timeTruncate",
+	// statements and results
+	"interpolateParams", "interpolate_params", "statement_cache_size", "stmtCacheSize",
+	"multiStatements", "multi_statements", "clientFoundRows", "client_found_rows",
+	"columnsWithAlias", "rejectReadOnly",
+	// authentication
+	"allowCleartextPasswords", "allow_cleartext_passwords", "allowPublicKeyRetrieval",
+	"allow_public_key_retrieval", "allowNativePasswords", "allowOldPasswords", "serverPubKey",
+	"server_pub_key",
+	// protocol
+	"compress", "max_packet_size", "maxAllowedPacket", "runtime_poller", "socket",
+	"connectionAttributes", "allowAllFiles", "strict",
+	// database/sql face
+	"checkConnLiveness", "resetSession",
+}
+
+// notTypos are server session variables that are one edit away from a parameter name
+// (sql_mode and ssl-mode): they are set as session variables as usual.
+var notTypos = []string{"sql_mode"}
+
+// checkTypo reports an unknown parameter that is one edit away from a known one.
+func checkTypo(key string) error {
+	if slices.Contains(notTypos, key) {
+		return nil
+	}
+	if s, ok := suggest.Closest(key, knownParams); ok {
+		return fmt.Errorf("unknown parameter (did you mean %s?)", s)
+	}
+	return nil
 }
 
 // ConfigError reports a DSN that cannot be parsed. It never contains the password.
@@ -175,16 +270,33 @@ func (e *ConfigError) Error() string {
 //	user:password@tcp(host:3306)/dbname?param=value
 //	user@unix(/run/mysqld/mysqld.sock)/dbname
 //
-// Parameters (both forms): tls (disabled, preferred, required, verify-ca, verify-full; also
-// go-sql-driver's true/false/skip-verify), tls-ca, tls-cert, tls-key (PEM file paths),
-// tls-server-name, connect_timeout or timeout (a Go duration or seconds), kill_timeout,
-// collation, charset, loc (time zone name, "Local" or "UTC"), interpolateParams,
-// statement_cache_size, multiStatements, clientFoundRows, allowCleartextPasswords,
-// allowPublicKeyRetrieval, serverPubKey (PEM file path), max_packet_size, socket, and
-// parseTime (go-sql-driver's: DATE/DATETIME/TIMESTAMP reach database/sql as time.Time; see
-// Config.ParseTime). Parameters starting with
-// "pool_" are kept in RuntimeParams for the pool. Any other parameter is a session variable
-// set at connect time (as in go-sql-driver).
+// Parameters (both forms), myx's own and every one go-sql-driver/mysql documents, with
+// go-sql-driver's meaning:
+//
+//   - TLS: tls (disabled, preferred, required, verify-ca, verify-full; also go-sql-driver's
+//     true, false, skip-verify), tls-ca, tls-cert, tls-key (PEM file paths), tls-server-name,
+//     allowFallbackToPlaintext.
+//   - Timeouts (Go durations such as 30s, or a number of seconds): connect_timeout or timeout,
+//     kill_timeout, readTimeout and writeTimeout (per read and per write, see
+//     Config.ReadTimeout).
+//   - Character set and time: collation, charset (one, or a fallback list "utf8mb4,utf8": the
+//     first the server knows is used), loc (a time zone name, "Local" or "UTC"), parseTime,
+//     timeTruncate.
+//   - Statements and results: interpolateParams, statement_cache_size, multiStatements,
+//     clientFoundRows, rejectReadOnly, columnsWithAlias (database/sql only).
+//   - Authentication: allowCleartextPasswords, allowPublicKeyRetrieval, allowNativePasswords,
+//     serverPubKey (a PEM file path). allowOldPasswords=true is refused: no current server
+//     offers pre-4.1 hashing.
+//   - Protocol: compress, max_packet_size, maxAllowedPacket, connectionAttributes
+//     ("name:value,name:value"), socket, runtime_poller. allowAllFiles=true is refused: myx
+//     only sends LOAD DATA LOCAL data the caller passes to the statement (*LocalFile). strict
+//     is refused as go-sql-driver refuses it (use sql_mode).
+//   - database/sql: checkConnLiveness, resetSession (see the stdlib package).
+//
+// Parameters starting with "pool_" are kept in RuntimeParams for the pool. Any other
+// parameter is a session variable set at connect time (as in go-sql-driver), unless it is one
+// edit away from a known name (conect_timeout, tsl, readTimout): that is a *ConfigError naming
+// the parameter meant, so that a misspelt setting is never sent to the server or ignored.
 func ParseConfig(dsn string) (*Config, error) {
 	cfg := &Config{
 		Network:            "tcp",
@@ -367,6 +479,7 @@ func parseDuration(s string) (time.Duration, error) {
 
 func (cfg *Config) applyParams(params url.Values) error {
 	var caFile, certFile, keyFile, serverName string
+	var charsets *string
 	for key, vals := range params {
 		v := vals[len(vals)-1]
 		var err error
@@ -388,13 +501,7 @@ func (cfg *Config) applyParams(params url.Values) error {
 		case "collation":
 			cfg.Collation = v
 		case "charset":
-			// go-sql-driver allows a comma-separated preference list; the first wins.
-			cs := strings.TrimSpace(strings.Split(v, ",")[0])
-			if c, ok := defaultCollationOf[cs]; ok {
-				cfg.Collation = c
-			} else {
-				err = fmt.Errorf("unknown charset %q", cs)
-			}
+			charsets = &v
 		case "loc":
 			if v == "Local" {
 				cfg.Location = time.Local
@@ -432,8 +539,45 @@ func (cfg *Config) applyParams(params url.Values) error {
 			cfg.Network, cfg.Addr = "unix", v
 		case "parseTime", "parse_time":
 			cfg.ParseTime, err = parseBool(v)
-		case "columnsWithAlias", "rejectReadOnly", "checkConnLiveness", "allowNativePasswords":
-			// go-sql-driver options whose behaviour myx always has (or that do not apply).
+		case "readTimeout":
+			cfg.ReadTimeout, err = parseTimeout(v)
+		case "writeTimeout":
+			cfg.WriteTimeout, err = parseTimeout(v)
+		case "allowFallbackToPlaintext":
+			cfg.AllowFallbackToPlaintext, err = parseBool(v)
+		case "allowNativePasswords":
+			var allow bool
+			allow, err = parseBool(v)
+			cfg.DisallowNativePasswords = !allow
+		case "allowOldPasswords":
+			var old bool
+			if old, err = parseBool(v); err == nil && old {
+				err = fmt.Errorf("the pre-4.1 password hashing is not supported (no current MySQL or MariaDB server offers it)")
+			}
+		case "allowAllFiles":
+			var all bool
+			if all, err = parseBool(v); err == nil && all {
+				err = fmt.Errorf("myx never reads local files on the server's request; pass the data to the statement as a *myx.LocalFile argument")
+			}
+		case "strict":
+			err = fmt.Errorf("go-sql-driver removed strict mode; set sql_mode (for example sql_mode='STRICT_ALL_TABLES') instead")
+		case "timeTruncate":
+			cfg.TimeTruncate, err = time.ParseDuration(v)
+			if err == nil && cfg.TimeTruncate < 0 {
+				err = fmt.Errorf("negative")
+			}
+		case "rejectReadOnly":
+			cfg.RejectReadOnly, err = parseBool(v)
+		case "columnsWithAlias":
+			cfg.ColumnsWithAlias, err = parseBool(v)
+		case "checkConnLiveness":
+			var check bool
+			check, err = parseBool(v)
+			cfg.NoLivenessCheck = !check
+		case "resetSession":
+			cfg.ResetSession, err = parseBool(v)
+		case "connectionAttributes":
+			err = cfg.parseConnectionAttributes(v)
 		default:
 			if strings.HasPrefix(key, "pool_") {
 				cfg.RuntimeParams[key] = v
@@ -443,10 +587,24 @@ func (cfg *Config) applyParams(params url.Values) error {
 				err = fmt.Errorf("not a known parameter or a session variable name")
 				break
 			}
+			if err = checkTypo(key); err != nil {
+				break
+			}
+			if slices.Contains(knownParams, key) {
+				// A known name that this build does not handle yet.
+				err = fmt.Errorf("not supported")
+				break
+			}
 			cfg.SessionVars = append(cfg.SessionVars, [2]string{key, v})
 		}
 		if err != nil {
 			return fmt.Errorf("parameter %s: %v", key, err)
+		}
+	}
+	if charsets != nil {
+		_, collation := params["collation"]
+		if err := cfg.applyCharsets(*charsets, collation); err != nil {
+			return fmt.Errorf("parameter charset: %v", err)
 		}
 	}
 	if caFile != "" || certFile != "" || keyFile != "" || serverName != "" {
@@ -477,6 +635,72 @@ func (cfg *Config) applyParams(params url.Values) error {
 		if strings.IndexByte(cfg.Collation, '_') < 0 || !isIdentifier(cfg.Collation) {
 			return fmt.Errorf("unknown collation %q", cfg.Collation)
 		}
+	}
+	return nil
+}
+
+// parseTimeout reads readTimeout and writeTimeout: a Go duration or a number of seconds; 0
+// means none.
+func parseTimeout(s string) (time.Duration, error) {
+	d, err := parseDuration(s)
+	if err == nil && d < 0 {
+		err = fmt.Errorf("negative")
+	}
+	return d, err
+}
+
+// applyCharsets reads go-sql-driver's charset parameter, one character set or a
+// comma-separated preference list. A single charset myx knows becomes the connection's
+// collation (its default one, unless the collation parameter names one); a list, or a charset
+// myx has no collation for, is tried at connect time with SET NAMES (Config.Charsets).
+func (cfg *Config) applyCharsets(v string, collationGiven bool) error {
+	var list []string
+	for _, cs := range strings.Split(v, ",") {
+		cs = strings.TrimSpace(cs)
+		if cs == "" {
+			continue
+		}
+		for i := 0; i < len(cs); i++ {
+			if c := cs[i]; !(c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+				return fmt.Errorf("not a character set name: %q", cs)
+			}
+		}
+		list = append(list, strings.ToLower(cs))
+	}
+	if len(list) == 0 {
+		return fmt.Errorf("empty")
+	}
+	if len(list) == 1 {
+		if collationGiven {
+			if charsetOf(cfg.Collation) != list[0] {
+				return fmt.Errorf("collation %s does not belong to character set %s", cfg.Collation, list[0])
+			}
+			return nil
+		}
+		if c, ok := defaultCollationOf[list[0]]; ok {
+			cfg.Collation = c
+			return nil
+		}
+	}
+	cfg.Charsets = list
+	return nil
+}
+
+// parseConnectionAttributes reads go-sql-driver's connectionAttributes: comma-separated
+// name:value pairs sent in the handshake.
+func (cfg *Config) parseConnectionAttributes(v string) error {
+	for _, kv := range strings.Split(v, ",") {
+		if kv == "" {
+			continue
+		}
+		k, val, ok := strings.Cut(kv, ":")
+		if !ok || k == "" {
+			return fmt.Errorf("want name:value pairs separated by commas, got %q", kv)
+		}
+		if cfg.ConnectAttrs == nil {
+			cfg.ConnectAttrs = map[string]string{}
+		}
+		cfg.ConnectAttrs[k] = val
 	}
 	return nil
 }
@@ -541,6 +765,7 @@ func (cfg *Config) Copy() *Config {
 	c := *cfg
 	c.SessionVars = append([][2]string(nil), cfg.SessionVars...)
 	c.InitCommands = append([]string(nil), cfg.InitCommands...)
+	c.Charsets = append([]string(nil), cfg.Charsets...)
 	if cfg.ConnectAttrs != nil {
 		c.ConnectAttrs = make(map[string]string, len(cfg.ConnectAttrs))
 		for k, v := range cfg.ConnectAttrs {

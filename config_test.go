@@ -83,3 +83,28 @@ func TestParseConfigErrorsNeverShowPassword(t *testing.T) {
 		t.Errorf("Config.String shows the password: %s", cfg)
 	}
 }
+
+// TestNoServerVariableIsATypo: no session variable of the test server is taken for a misspelt
+// parameter, except read-only ones that could not be set anyway.
+func TestNoServerVariableIsATypo(t *testing.T) {
+	c := connect(t)
+	rows, err := c.Query(ctxT(t), "SELECT LOWER(VARIABLE_NAME) FROM information_schema.SESSION_VARIABLES")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readOnly := map[string]bool{"ssl_ca": true, "ssl_cert": true, "ssl_key": true, "max_allowed_packet": true}
+	n := 0
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if err := myx.CheckTypoForTest(name); err != nil && !readOnly[name] {
+			t.Errorf("session variable %s: %v", name, err)
+		}
+	}
+	if err := rows.Err(); err != nil || n < 100 {
+		t.Fatalf("%d variables, %v", n, err)
+	}
+}

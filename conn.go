@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/myxdb/myx/internal/auth"
@@ -51,6 +52,10 @@ type Conn struct {
 
 	cancel canceler
 	stale  staleChecker // see checkStale
+	// backstop is the socket deadline of the call under way, from its context (zero: none);
+	// ioForced is set by force (see deadline.go).
+	backstop time.Time
+	ioForced atomic.Bool
 
 	// scratch buffers reused across results
 	colCache map[string]*Column
@@ -146,6 +151,7 @@ func (c *Conn) connect(ctx context.Context) error {
 			c.poll = pr
 		}
 	}
+	c.installTimeouts()
 	return nil
 }
 
@@ -204,7 +210,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 	// TLS
 	if cfg.TLSMode != TLSDisabled && cfg.Network != "unix" {
 		if hs.Capabilities&wire.ClientSSL == 0 {
-			if cfg.TLSMode != TLSPreferred {
+			if cfg.TLSMode != TLSPreferred && !cfg.AllowFallbackToPlaintext {
 				return &ConnError{Op: "handshake", Err: fmt.Errorf("TLS mode %s but the server does not offer TLS", cfg.TLSMode), safe: true}
 			}
 		} else {
@@ -244,6 +250,9 @@ func (c *Conn) handshake(ctx context.Context) error {
 		// Answer with a plugin we know; the server switches to the account's plugin if needed.
 		pluginName = "mysql_native_password"
 		plugin, _ = auth.New(pluginName, opts)
+	}
+	if err := c.pluginAllowed(pluginName); err != nil {
+		return err
 	}
 	authResp, err := plugin.Start(hs.Scramble)
 	if err != nil {
@@ -309,6 +318,9 @@ func (c *Conn) authenticate(plugin auth.Plugin) error {
 			if err != nil {
 				return &ConnError{Op: "auth", Err: err, safe: true}
 			}
+			if err := c.pluginAllowed(sw.Plugin); err != nil {
+				return err
+			}
 			plugin, err = auth.New(sw.Plugin, auth.Options{
 				Password:                c.cfg.Password,
 				Secure:                  c.secure,
@@ -343,6 +355,14 @@ func (c *Conn) authenticate(plugin auth.Plugin) error {
 			c.rd.Seq = c.wr.Seq
 		}
 	}
+}
+
+// pluginAllowed refuses the authentication plugins the configuration rules out.
+func (c *Conn) pluginAllowed(name string) error {
+	if name == "mysql_native_password" && c.cfg.DisallowNativePasswords {
+		return &ConnError{Op: "auth", Err: errors.New("the server asks for mysql_native_password, which the configuration disallows (allowNativePasswords=false)"), safe: true}
+	}
+	return nil
 }
 
 func (c *Conn) tlsConfig() *tls.Config {
@@ -403,6 +423,9 @@ func (c *Conn) initSession(ctx context.Context) error {
 		if err != nil && !errors.As(err, &me) {
 			return err
 		}
+	}
+	if err := c.setCharsets(ctx); err != nil {
+		return err
 	}
 	if len(c.cfg.SessionVars) > 0 {
 		var b strings.Builder
@@ -539,7 +562,7 @@ func (c *Conn) flushRaw() error {
 // flush writes the buffered command(s). A failure closes the connection; it is safe to retry
 // when nothing at all was written.
 func (c *Conn) flush() error {
-	n, err := c.nc.Write(c.wr.B)
+	n, err := c.write(c.wr.B)
 	c.wr.Reset()
 	if err != nil {
 		return c.fail("write", err, n == 0)
@@ -574,7 +597,26 @@ func (c *Conn) serverError(p []byte) error {
 	if err != nil {
 		return c.fail("read", err, false)
 	}
+	if c.cfg.RejectReadOnly && readOnlyRefusal(e.Number) {
+		// Connected to a read-only node (a writer demoted in a failover): close, so that the
+		// pool replaces the connection instead of failing every write on it.
+		c.shutdown()
+	}
 	return &MySQLError{Number: e.Number, SQLState: e.SQLState, Message: e.Message}
+}
+
+// IsReadOnlyError reports whether err is a server's refusal of a write because it is read only
+// (errors 1290, 1792 and 1836), the errors Config.RejectReadOnly acts on.
+func IsReadOnlyError(err error) bool {
+	var me *MySQLError
+	return errors.As(err, &me) && readOnlyRefusal(me.Number)
+}
+
+// readOnlyRefusal reports the errors by which a read-only server refuses a write: 1290
+// (ER_OPTION_PREVENTS_STATEMENT: --read-only, and Aurora during a failover), 1792
+// (ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION) and 1836 (ER_READ_ONLY_MODE).
+func readOnlyRefusal(number uint16) bool {
+	return number == 1290 || number == 1792 || number == 1836
 }
 
 // noteOK records the server status and session changes carried by an OK packet.

@@ -22,6 +22,38 @@ type Result struct {
 	// Info is the server's human-readable summary ("Records: 3  Duplicates: 0  Warnings: 0"),
 	// if any.
 	Info string
+	// stmts holds each statement's outcome when there were several (see Statements). A
+	// pointer, to keep Result (and the Rows that holds one) small.
+	stmts *[]StatementResult
+}
+
+// Statements gives each statement's own rows affected and last insert id, in order, when Exec
+// ran several (MultiStatements); a statement that returned rows counts with zeros. It is nil
+// for a single statement.
+func (r Result) Statements() []StatementResult {
+	if r.stmts == nil {
+		return nil
+	}
+	return *r.stmts
+}
+
+// StatementResult is the outcome of one statement of a multi-statement Exec.
+type StatementResult struct {
+	RowsAffected uint64
+	LastInsertID uint64 // the server's last insert id after that statement (0 if it inserted none)
+}
+
+// addStatement records one statement's result in r.Statements (n is how many results r held
+// before this one).
+func (r *Result) addStatement(n int, s StatementResult) {
+	if n == 1 && r.stmts == nil {
+		// The second statement: the first one's values are the totals so far.
+		all := append(make([]StatementResult, 0, 4), StatementResult{r.RowsAffected, r.LastInsertID})
+		r.stmts = &all
+	}
+	if n > 0 {
+		*r.stmts = append(*r.stmts, s)
+	}
 }
 
 func (r *Result) add(ok *wire.OK) {
@@ -150,7 +182,7 @@ func (c *Conn) execStmt(st *stmt, args []any) (Result, error) {
 func (c *Conn) readExecResponse(binary bool, st *stmt, files []*LocalFile) (Result, error) {
 	var res Result
 	var firstErr error
-	for {
+	for n := 0; ; n++ {
 		rs, err := c.readHead(binary, st, files)
 		if err != nil {
 			if firstErr != nil {
@@ -159,8 +191,10 @@ func (c *Conn) readExecResponse(binary bool, st *stmt, files []*LocalFile) (Resu
 			return res, err
 		}
 		if rs.cols == nil {
+			res.addStatement(n, StatementResult{rs.ok.AffectedRows, rs.ok.LastInsertID})
 			res.add(&rs.ok)
 		} else {
+			res.addStatement(n, StatementResult{})
 			if err := c.skipRows(); err != nil {
 				return res, err
 			}

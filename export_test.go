@@ -10,3 +10,6 @@ func DisableBulkForTest(c *Conn) { c.noBulk = true }
 func NewSafeConnErrorForTest() error { return &ConnError{Op: "write", Err: errTest, safe: true} }
 
 var errTest = errors.New("test failure")
+
+// CheckTypoForTest exposes the DSN parameter typo check.
+func CheckTypoForTest(name string) error { return checkTypo(name) }

@@ -197,6 +197,9 @@ func canonicalArg(a any) (any, error) {
 
 // dateTimeOf converts t to the connection's location and splits it into fields.
 func (c *Conn) dateTimeOf(t time.Time) wire.DateTime {
+	if c.cfg.TimeTruncate > 0 {
+		t = t.Truncate(c.cfg.TimeTruncate)
+	}
 	t = t.In(c.cfg.location())
 	y, mo, d := t.Date()
 	h, mi, s := t.Clock()

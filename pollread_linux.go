@@ -25,9 +25,10 @@ import (
 type pollReader struct {
 	rc        syscall.RawConn
 	fd        int
-	waitFirst bool         // the next read follows a write: the reply cannot be there yet
-	deadline  atomic.Int64 // unix nanoseconds; 0 = none
-	stopped   atomic.Bool  // interrupt was called: reads fail at once
+	waitFirst bool          // the next read follows a write: the reply cannot be there yet
+	idle      time.Duration // Config.ReadTimeout: the longest one Read may wait (0 = no limit)
+	deadline  atomic.Int64  // unix nanoseconds; 0 = none
+	stopped   atomic.Bool   // interrupt was called: reads fail at once
 }
 
 func newPollReader(nc net.Conn) *pollReader {
@@ -76,15 +77,28 @@ const pollIn = 0x1
 func (p *pollReader) Read(b []byte) (int, error) {
 	wait := p.waitFirst
 	p.waitFirst = false
+	var idleUntil int64 // unix nanoseconds when ReadTimeout runs out, set at the first wait
 	for {
 		if p.stopped.Load() {
 			return 0, os.ErrDeadlineExceeded
 		}
 		if wait {
 			timeout := -1
-			if dl := p.deadline.Load(); dl != 0 {
+			dl, own := p.deadline.Load(), false
+			if p.idle > 0 {
+				if idleUntil == 0 {
+					idleUntil = time.Now().Add(p.idle).UnixNano()
+				}
+				if dl == 0 || idleUntil < dl {
+					dl, own = idleUntil, true
+				}
+			}
+			if dl != 0 {
 				left := time.Until(time.Unix(0, dl))
 				if left <= 0 {
+					if own {
+						return 0, idleTimeoutError(p.idle)
+					}
 					return 0, os.ErrDeadlineExceeded
 				}
 				timeout = int(left/time.Millisecond) + 1

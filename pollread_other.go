@@ -8,7 +8,10 @@ import (
 )
 
 // pollReader is Linux-only; elsewhere replies are awaited in the runtime's network poller.
-type pollReader struct{ waitFirst bool }
+type pollReader struct {
+	waitFirst bool
+	idle      time.Duration
+}
 
 func newPollReader(net.Conn) *pollReader { return nil }
 

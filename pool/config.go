@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/suggest"
 )
 
 // Config configures a Pool. Build one with ParseConfig (which reads the pool_* DSN parameters)
@@ -146,9 +147,12 @@ func ParseConfig(dsn string) (*Config, error) {
 		case paramAlwaysReset:
 			cfg.AlwaysReset, perr = strconv.ParseBool(v)
 		default:
-			return fail("unknown pool parameter %s (known: %s)", k, strings.Join([]string{
-				paramMaxConns, paramMinConns, paramMinIdleConns, paramMaxLifetime, paramLifetimeJitter,
-				paramMaxIdleTime, paramHealthPeriod, paramPingAfterIdle, paramAlwaysReset}, ", "))
+			known := []string{paramMaxConns, paramMinConns, paramMinIdleConns, paramMaxLifetime,
+				paramLifetimeJitter, paramMaxIdleTime, paramHealthPeriod, paramPingAfterIdle, paramAlwaysReset}
+			if s, ok := suggest.Closest(k, known); ok {
+				return fail("unknown pool parameter %s (did you mean %s?)", k, s)
+			}
+			return fail("unknown pool parameter %s (known: %s)", k, strings.Join(known, ", "))
 		}
 		if perr != nil {
 			return fail("%s=%q: %v", k, v, perr)

@@ -58,6 +58,16 @@ func TestParseConfig(t *testing.T) {
 		}
 	}
 
+	// A misspelt pool parameter names the one meant (the suggestion shared with myx's DSN).
+	if _, err := ParseConfig("mysql://root@127.0.0.1:3306/test?pool_max_cons=3"); err == nil ||
+		!strings.Contains(err.Error(), "did you mean pool_max_conns?") {
+		t.Errorf("pool_max_cons: %v", err)
+	}
+	if _, err := ParseConfig("mysql://root@127.0.0.1:3306/test?pool_nonsense=3"); err == nil ||
+		!strings.Contains(err.Error(), "known: pool_max_conns") {
+		t.Errorf("pool_nonsense: %v", err)
+	}
+
 	// Defaults
 	s, err := (&Config{ConnConfig: cfg.ConnConfig}).resolve()
 	if err != nil {

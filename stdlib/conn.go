@@ -56,11 +56,23 @@ func (e *badConnError) Unwrap() error { return e.err }
 // errClosed is returned for a call on a connection that was already closed: nothing was sent.
 var errClosed = &badConnError{err: myx.ErrConnClosed}
 
-// mapErr turns a myx error into what database/sql should see: driver.ErrBadConn (wrapping
-// err) only when nothing of the command reached the server, so that database/sql may run it
-// again on another connection; err itself otherwise.
-func mapErr(err error) error {
-	if err != nil && myx.SafeToRetry(err) {
+// mapErr turns a myx error into what database/sql should see, as go-sql-driver would
+// report it:
+//   - after an interruption by the context, the context's error itself (context.Canceled or
+//     context.DeadlineExceeded, so that err == ctx.Err() holds);
+//   - driver.ErrBadConn (wrapping err), so that database/sql runs the call again on another
+//     connection, when nothing of the command reached the server, or when the server refused
+//     a write as read only and Config.RejectReadOnly closed the connection;
+//   - err itself otherwise.
+func mapErr(cfg *myx.Config, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ie *myx.InterruptedError
+	if errors.As(err, &ie) && ie.Cause != nil {
+		return ie.Cause
+	}
+	if myx.SafeToRetry(err) || cfg.RejectReadOnly && myx.IsReadOnlyError(err) {
 		return &badConnError{err: err}
 	}
 	return err
@@ -100,7 +112,7 @@ func (c *DriverConn) PrepareContext(ctx context.Context, query string) (driver.S
 	}
 	ms, err := c.mc.Prepare(ctx, query)
 	if err != nil {
-		return nil, mapErr(err)
+		return nil, mapErr(c.mc.Config(), err)
 	}
 	return &stmt{c: c, query: query, ms: ms, gen: c.gen}, nil
 }
@@ -146,7 +158,7 @@ func (c *DriverConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 			// SET TRANSACTION may have applied to the next transaction; reset before reuse.
 			c.dirty = true
 		}
-		return nil, mapErr(err)
+		return nil, mapErr(c.mc.Config(), err)
 	}
 	return &tx{mt: mt, ctx: ctx}, nil
 }
@@ -161,7 +173,7 @@ func (c *DriverConn) ExecContext(ctx context.Context, query string, named []driv
 	res, err := c.mc.Exec(ctx, query, args...)
 	c.releaseArgs(args)
 	if err != nil {
-		return nil, mapErr(err)
+		return nil, mapErr(c.mc.Config(), err)
 	}
 	return result{res}, nil
 }
@@ -177,9 +189,9 @@ func (c *DriverConn) QueryContext(ctx context.Context, query string, named []dri
 	mr, err := c.mc.Query(ctx, query, args...)
 	c.releaseArgs(args)
 	if err != nil {
-		return nil, mapErr(err)
+		return nil, mapErr(c.mc.Config(), err)
 	}
-	return newRows(mr)
+	return newRows(mr, c.mc.Config())
 }
 
 // Ping checks the connection with COM_PING. A failure that lost the connection is reported
@@ -189,6 +201,10 @@ func (c *DriverConn) Ping(ctx context.Context) error {
 		return errClosed
 	}
 	err := c.mc.Ping(ctx)
+	var ie *myx.InterruptedError
+	if errors.As(err, &ie) && ie.Cause != nil {
+		return ie.Cause
+	}
 	if err != nil && (c.mc.IsClosed() || myx.IsConnLost(err)) {
 		return &badConnError{err: err}
 	}
@@ -197,27 +213,40 @@ func (c *DriverConn) Ping(ctx context.Context) error {
 
 // ResetSession is called by database/sql before it reuses the connection. It reports
 // driver.ErrBadConn, so that another connection is used, when the connection is closed or the
-// server closed it while idle (checked without a round trip). It resets the session
-// (COM_RESET_CONNECTION, then the configured session settings again) only when the server
-// flagged a session change, a transaction was left open, or a failed BeginTx may have left a
-// pending isolation level; a reset that fails also gives driver.ErrBadConn. Nothing of the
+// server closed it while idle (checked without a round trip, as go-sql-driver's
+// checkConnLiveness; Config.NoLivenessCheck turns the check off).
+//
+// The session persists from one use to the next, as with go-sql-driver: user variables,
+// temporary tables and session settings stay. A transaction left open (through Conn or
+// sql.Conn.Raw) is rolled back. With Config.ResetSession (DSN resetSession=true) the session
+// is reset (COM_RESET_CONNECTION, then the configured session settings again) when the server
+// flagged a change; it is also reset after a failed BeginTx that may have left a pending
+// isolation level. A rollback or reset that fails gives driver.ErrBadConn. Nothing of the
 // caller's statement has been sent at this point, so a retry is always safe.
 func (c *DriverConn) ResetSession(ctx context.Context) error {
 	mc := c.mc
 	if mc.IsClosed() {
 		return errClosed
 	}
-	if err := mc.CheckConn(); err != nil {
-		mc.Close(context.Background())
-		return &badConnError{err: err}
+	cfg := mc.Config()
+	if !cfg.NoLivenessCheck {
+		if err := mc.CheckConn(); err != nil {
+			mc.Close(context.Background())
+			return &badConnError{err: err}
+		}
 	}
-	if c.dirty || mc.InTransaction() || mc.SessionChanged() {
+	if c.dirty || cfg.ResetSession && (mc.InTransaction() || mc.SessionChanged()) {
 		if err := mc.ResetSession(ctx); err != nil {
 			mc.Close(context.Background())
 			return &badConnError{err: err}
 		}
 		c.gen++
 		c.dirty = false
+	} else if mc.InTransaction() {
+		if _, err := mc.Exec(ctx, "ROLLBACK"); err != nil {
+			mc.Close(context.Background())
+			return &badConnError{err: err}
+		}
 	}
 	return nil
 }
@@ -259,22 +288,81 @@ func checkNamedValue(nv *driver.NamedValue) error {
 	return driver.ErrSkip
 }
 
+// Result is the driver.Result of this driver's Exec calls, with what database/sql's Result
+// cannot say: the outcome of each statement of a multi-statement Exec. It has the methods of
+// go-sql-driver's mysql.Result. Reach it through sql.Conn.Raw:
+//
+//	err := conn.Raw(func(dc any) error {
+//		res, err := dc.(driver.ExecerContext).ExecContext(ctx, "UPDATE a ...; UPDATE b ...", nil)
+//		if err != nil {
+//			return err
+//		}
+//		affected := res.(stdlib.Result).AllRowsAffected()
+//		...
+//	})
+type Result interface {
+	driver.Result
+	// AllRowsAffected gives each statement's rows affected, in order (one entry for a single
+	// statement; zero for a statement that returned rows).
+	AllRowsAffected() []int64
+	// AllLastInsertIds gives each statement's last insert id, in order.
+	AllLastInsertIds() []int64
+}
+
 // result is the outcome of ExecContext.
 type result struct{ r myx.Result }
 
-// LastInsertId is the AUTO_INCREMENT value generated for the first row inserted by the last
-// statement that generated one (0 if none).
-func (r result) LastInsertId() (int64, error) {
-	if r.r.LastInsertID > 1<<63-1 {
-		return 0, fmt.Errorf("myx/stdlib: last insert id %d overflows int64", r.r.LastInsertID)
+var _ Result = result{}
+
+func toInt64(what string, v uint64) (int64, error) {
+	if v > 1<<63-1 {
+		return 0, fmt.Errorf("myx/stdlib: %s %d overflows int64", what, v)
 	}
-	return int64(r.r.LastInsertID), nil
+	return int64(v), nil
 }
 
-// RowsAffected is the number of rows changed (matched, with clientFoundRows).
-func (r result) RowsAffected() (int64, error) {
-	if r.r.RowsAffected > 1<<63-1 {
-		return 0, fmt.Errorf("myx/stdlib: rows affected %d overflows int64", r.r.RowsAffected)
+// LastInsertId is the last insert id the server reported for the last statement, as
+// go-sql-driver reports it: the AUTO_INCREMENT value generated for its first inserted row, 0
+// if it generated none.
+func (r result) LastInsertId() (int64, error) {
+	if all := r.r.Statements(); len(all) > 0 {
+		return toInt64("last insert id", all[len(all)-1].LastInsertID)
 	}
-	return int64(r.r.RowsAffected), nil
+	return toInt64("last insert id", r.r.LastInsertID)
+}
+
+// RowsAffected is the number of rows the last statement changed (matched, with
+// clientFoundRows).
+func (r result) RowsAffected() (int64, error) {
+	if all := r.r.Statements(); len(all) > 0 {
+		return toInt64("rows affected", all[len(all)-1].RowsAffected)
+	}
+	return toInt64("rows affected", r.r.RowsAffected)
+}
+
+// AllRowsAffected gives each statement's rows affected (values beyond the int64 range wrap,
+// which no server produces).
+func (r result) AllRowsAffected() []int64 {
+	all := r.r.Statements()
+	if len(all) == 0 {
+		return []int64{int64(r.r.RowsAffected)}
+	}
+	out := make([]int64, len(all))
+	for i, s := range all {
+		out[i] = int64(s.RowsAffected)
+	}
+	return out
+}
+
+// AllLastInsertIds gives each statement's last insert id.
+func (r result) AllLastInsertIds() []int64 {
+	all := r.r.Statements()
+	if len(all) == 0 {
+		return []int64{int64(r.r.LastInsertID)}
+	}
+	out := make([]int64, len(all))
+	for i, s := range all {
+		out[i] = int64(s.LastInsertID)
+	}
+	return out
 }

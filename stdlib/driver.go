@@ -41,31 +41,47 @@
 // NULL is nil. The []byte values are not copied for sql.RawBytes destinations (valid until the
 // next Next, as database/sql documents); database/sql copies them for every other destination.
 //
-// Column types (Rows.ColumnTypes) report database type names in go-sql-driver's style ("INT",
-// "UNSIGNED BIGINT", "VARCHAR", "DECIMAL", ...), with BLOB and TEXT columns by size
-// ("TINYTEXT", "LONGBLOB", ...), "JSON" where the server reports it, "ENUM", "SET", and
-// MariaDB's extended types such as "UUID" and "INET6"; nullability; scan types (sized
-// integers, float32/float64, string, []byte and time.Time for NOT NULL columns, sql.NullInt64,
-// sql.Null[uint64], sql.NullFloat64, sql.NullString and sql.NullTime for nullable ones); the
-// length of string and binary columns (in characters for text, in bytes for binary); and the
-// precision and scale of DECIMAL.
+// Column types (Rows.ColumnTypes) are reported as go-sql-driver/mysql reports them: database
+// type names ("INT", "UNSIGNED BIGINT", "VARCHAR", "DECIMAL", "DATETIME", "TEXT", "BLOB", ...;
+// servers send every TEXT and BLOB column as "TEXT" or "BLOB", whatever its size), scan
+// types, nullability, and DecimalSize for DECIMAL, DATETIME, TIMESTAMP, TIME (fractional
+// digits), FLOAT and DOUBLE. Length, which go-sql-driver does not report, gives the length of
+// string and binary columns (in characters for text). With columnsWithAlias=true, column
+// names are "table.column" (the table's alias in the query when it has one).
 //
 // # Errors, retries and cancellation
 //
 // Errors are myx's: *myx.MySQLError for server errors (errors.As works), *myx.ConnError for
-// a lost connection, *myx.InterruptedError after a cancellation (errors.Is(err,
-// context.Canceled) holds). driver.ErrBadConn, which makes database/sql run the call again on
-// another connection, is returned only when that is safe: nothing of the statement reached the
-// server (myx.SafeToRetry), for example when the server closed an idle connection. The error
-// then also unwraps to myx's. A statement that may have run is never retried.
+// a lost connection, *myx.TimeoutError inside it when readTimeout or writeTimeout ran out.
+// A statement stopped by its context returns the context's error itself (err ==
+// context.Canceled holds), as with go-sql-driver; the native API's *myx.InterruptedError,
+// with more detail, is what myx.Conn returns. driver.ErrBadConn, which makes database/sql
+// run the call again on another connection, is returned only when that is safe: nothing of
+// the statement reached the server (myx.SafeToRetry), for example when the server closed an
+// idle connection, or, with rejectReadOnly=true, the server refused a write as read only
+// (errors 1290, 1792, 1836: the connection is discarded, as go-sql-driver does for a writer
+// demoted in a failover). The error then also unwraps to myx's. A statement that may have
+// run is never retried.
 //
 // A context that ends during a call stops the statement on the server (KILL QUERY); the
 // connection goes back to the pool when it is usable and is discarded otherwise.
 //
-// When database/sql reuses a connection, the driver checks without a round trip that the
-// server has not closed it, and resets the session (COM_RESET_CONNECTION) only when it was
-// changed (session variables, user variables, temporary tables, USE...) or a transaction was
-// left open.
+// # Results
+//
+// A multi-statement Exec (multiStatements=true) reports the last statement's rows affected
+// and last insert id, as go-sql-driver does; the driver's Result (see Result) gives every
+// statement's.
+//
+// # Sessions
+//
+// As with go-sql-driver, the session belongs to the connection for its lifetime: user
+// variables, temporary tables and session settings (SET SESSION ..., SET FOREIGN_KEY_CHECKS,
+// USE) made through one use are still there when database/sql hands the connection out
+// again. Before reuse the driver checks without a round trip that the server has not closed
+// the connection (checkConnLiveness=false turns that off) and rolls back a transaction left
+// open (through Conn or sql.Conn.Raw). With resetSession=true (Config.ResetSession), a
+// session the server flagged as changed is reset (COM_RESET_CONNECTION, then the configured
+// session settings) before reuse instead, as the native pool always does.
 package stdlib
 
 import (
@@ -154,10 +170,10 @@ var ErrNotMyx = errors.New("myx/stdlib: the connection does not belong to the my
 // Conn runs f with the *myx.Conn under c, for what database/sql cannot express (Batch,
 // ExecMany, CopyFrom, ConnID, ...). f must not keep the *myx.Conn after it returns, and must
 // close any myx.Rows it opens. What f does to the session (variables, an open transaction)
-// stays visible through c; after c is closed, the session is reset before database/sql hands
-// the connection out again (rolling back a transaction left open), as after any session
-// change. f may reset the session itself: statements prepared through c are prepared again
-// when next used. Conn returns f's error, or ErrNotMyx when c comes from another driver.
+// stays visible through c; after c is closed, a transaction left open is rolled back before
+// database/sql hands the connection out again, and the rest of the session stays (or is
+// reset, with resetSession=true; see Sessions in the package documentation). f may reset the
+// session itself: statements prepared through c are prepared again when next used. Conn returns f's error, or ErrNotMyx when c comes from another driver.
 func Conn(c *sql.Conn, f func(*myx.Conn) error) error {
 	return c.Raw(func(dc any) error {
 		d, ok := dc.(*DriverConn)

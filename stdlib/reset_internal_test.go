@@ -3,9 +3,11 @@ package stdlib
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"testing"
 	"time"
 
+	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/mysqltest"
 )
 
@@ -20,13 +22,22 @@ func resets(t *testing.T, c *sql.Conn) uint64 {
 }
 
 // TestResetOnlyWhenNeeded checks that ordinary use (statements, prepared statements,
-// transactions with options) never costs a session reset, and that a session change does.
+// transactions with options) never costs a session reset, and that a session change does with
+// resetSession=true, and never without.
 func TestResetOnlyWhenNeeded(t *testing.T) {
 	t.Parallel()
-	db, err := sql.Open(DriverName, mysqltest.Require(t))
+	for _, reset := range []bool{false, true} {
+		t.Run(fmt.Sprint("resetSession=", reset), func(t *testing.T) { testResetOnlyWhenNeeded(t, reset) })
+	}
+}
+
+func testResetOnlyWhenNeeded(t *testing.T, reset bool) {
+	cfg, err := myx.ParseConfig(mysqltest.Require(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.ResetSession = reset
+	db := sql.OpenDB(NewConnector(cfg))
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -79,8 +90,12 @@ func TestResetOnlyWhenNeeded(t *testing.T) {
 	}
 	before := resets(t, c)
 	c.Close()
-	if before != 1 {
-		t.Errorf("%d resets after a session change and ordinary work, want 1", before)
+	want := uint64(0)
+	if reset {
+		want = 1
+	}
+	if before != want {
+		t.Errorf("%d resets after a session change and ordinary work, want %d", before, want)
 	}
 	for range 3 {
 		for _, w := range work {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/myxdb/myx"
@@ -15,8 +14,9 @@ import (
 // rows streams a result to database/sql.
 type rows struct {
 	mr      *myx.Rows
-	names   []string // column labels of the current result set, built on first use
-	scratch []byte   // formatted values of the current row (see myx.Rows.DriverValues)
+	cfg     *myx.Config // the connection's
+	names   []string    // column labels of the current result set, built on first use
+	scratch []byte      // formatted values of the current row (see myx.Rows.DriverValues)
 }
 
 var (
@@ -31,26 +31,32 @@ var (
 
 // newRows wraps mr, first moving past leading results without columns so that a
 // multi-statement query such as "UPDATE ...; SELECT ..." reads as the SELECT.
-func newRows(mr *myx.Rows) (driver.Rows, error) {
+func newRows(mr *myx.Rows, cfg *myx.Config) (driver.Rows, error) {
 	for len(mr.Columns()) == 0 && mr.HasNextResultSet() {
 		if !mr.NextResultSet() {
 			if err := mr.Err(); err != nil {
 				mr.Close()
-				return nil, err
+				return nil, mapErr(cfg, err)
 			}
 			break
 		}
 	}
-	return &rows{mr: mr}, nil
+	return &rows{mr: mr, cfg: cfg}, nil
 }
 
-// Columns gives the column labels of the current result set.
+// Columns gives the column labels of the current result set; with Config.ColumnsWithAlias
+// (DSN columnsWithAlias=true), "table.label" for columns of a table, the table named as in
+// the query (its alias, if it has one).
 func (r *rows) Columns() []string {
 	if r.names == nil {
 		cols := r.mr.Columns()
 		r.names = make([]string, len(cols))
 		for i := range cols {
-			r.names[i] = cols[i].Name
+			if r.cfg.ColumnsWithAlias && cols[i].Table != "" {
+				r.names[i] = cols[i].Table + "." + cols[i].Name
+			} else {
+				r.names[i] = cols[i].Name
+			}
 		}
 	}
 	return r.names
@@ -66,7 +72,7 @@ func (r *rows) Close() error {
 func (r *rows) Next(dest []driver.Value) error {
 	if !r.mr.Next() {
 		if err := r.mr.Err(); err != nil {
-			return err
+			return mapErr(r.cfg, err)
 		}
 		return io.EOF
 	}
@@ -89,42 +95,44 @@ func (r *rows) NextResultSet() error {
 		}
 	}
 	if err := r.mr.Err(); err != nil {
-		return err
+		return mapErr(r.cfg, err)
 	}
 	return io.EOF
 }
 
 func (r *rows) col(i int) *myx.Column { return &r.mr.Columns()[i] }
 
-// ColumnTypeDatabaseTypeName gives the column's type name in go-sql-driver/mysql's style
-// ("INT", "UNSIGNED INT", "VARCHAR", "DECIMAL", ...), with the size of BLOB and TEXT columns
-// ("TINYTEXT", "MEDIUMBLOB", ...), "JSON", "ENUM" and "SET" where the server says so, and
-// MariaDB's extended types ("UUID", "INET6", "POINT", ...).
+// ColumnTypeDatabaseTypeName gives the column's type name as go-sql-driver/mysql reports it:
+// "INT", "UNSIGNED INT", "VARCHAR", "VARBINARY", "DECIMAL", "DATETIME", ...; BLOB and TEXT
+// columns by the type the server sends (servers send every BLOB and TEXT column as "BLOB" or
+// "TEXT", whatever its size); "ENUM", "SET", "JSON" (MySQL's JSON type; MariaDB's JSON is a
+// TEXT); "" for a type it does not know.
 func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return databaseTypeName(r.col(i)) }
 
 // ColumnTypeNullable reports whether the column may hold NULL.
 func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) { return r.col(i).Nullable(), true }
 
-// ColumnTypeScanType gives a Go type that values of the column scan into: a sized integer,
-// float32/float64, string, []byte or time.Time for a NOT NULL column, sql.NullInt64,
-// sql.Null[uint64], sql.NullFloat64, sql.NullString or sql.NullTime for a nullable one
-// ([]byte, which holds NULL as nil, for binary columns either way).
+// ColumnTypeScanType gives a Go type that values of the column scan into, as go-sql-driver
+// reports it: a sized integer, float32/float64 or string for a NOT NULL column,
+// sql.NullInt64, sql.Null[uint64], sql.NullFloat64 or sql.NullString for a nullable one,
+// sql.NullTime for DATE, DATETIME and TIMESTAMP (nullable or not), []byte for binary
+// strings, BLOBs, BIT and GEOMETRY, and *any for the NULL type.
 func (r *rows) ColumnTypeScanType(i int) reflect.Type { return scanType(r.col(i)) }
 
 // ColumnTypeLength gives the maximum length of string and binary columns: in characters for
-// text, in bytes for binary data. Other columns have none (ok is false).
+// text, in bytes for binary data. Other columns have none (ok is false). (go-sql-driver
+// reports no lengths.)
 func (r *rows) ColumnTypeLength(i int) (length int64, ok bool) { return columnLength(r.col(i)) }
 
-// ColumnTypePrecisionScale gives the precision and scale of a DECIMAL column; other columns
-// have none (ok is false).
+// ColumnTypePrecisionScale gives what go-sql-driver reports: for DECIMAL its precision and
+// scale; for DATETIME, TIMESTAMP and TIME the fractional-second digits as both; for FLOAT
+// and DOUBLE math.MaxInt64 and the scale (math.MaxInt64 too when the column has none). Other
+// columns have none (ok is false).
 func (r *rows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
 	return precisionScale(r.col(i))
 }
 
 func databaseTypeName(c *myx.Column) string {
-	if c.ExtType != "" {
-		return strings.ToUpper(c.ExtType)
-	}
 	unsigned := func(name string) string {
 		if c.Unsigned() {
 			return "UNSIGNED " + name
@@ -143,19 +151,14 @@ func databaseTypeName(c *myx.Column) string {
 		return unsigned("INT")
 	case myx.TypeLongLong:
 		return unsigned("BIGINT")
-	case myx.TypeTinyBlob, myx.TypeBlob, myx.TypeMediumBlob, myx.TypeLongBlob:
-		// Servers send every BLOB and TEXT column as BLOB; the size tells which it is.
-		n, _ := columnLength(c)
-		size := "LONG"
-		switch {
-		case n <= 255:
-			size = "TINY"
-		case n <= 65535:
-			size = ""
-		case n <= 16777215:
-			size = "MEDIUM"
-		}
-		return size + pick(bin, "BLOB", "TEXT")
+	case myx.TypeTinyBlob:
+		return pick(bin, "TINYBLOB", "TINYTEXT")
+	case myx.TypeBlob:
+		return pick(bin, "BLOB", "TEXT")
+	case myx.TypeMediumBlob:
+		return pick(bin, "MEDIUMBLOB", "MEDIUMTEXT")
+	case myx.TypeLongBlob:
+		return pick(bin, "LONGBLOB", "LONGTEXT")
 	case myx.TypeVarChar, myx.TypeVarString:
 		return pick(bin, "VARBINARY", "VARCHAR")
 	case myx.TypeString:
@@ -166,11 +169,46 @@ func databaseTypeName(c *myx.Column) string {
 			return "SET"
 		}
 		return pick(bin, "BINARY", "CHAR")
-	case myx.ColumnType(14): // MYSQL_TYPE_NEWDATE, not sent to clients
+	case myx.TypeDecimal, myx.TypeNewDecimal:
+		return "DECIMAL"
+	case myx.TypeFloat:
+		return "FLOAT"
+	case myx.TypeDouble:
+		return "DOUBLE"
+	case myx.TypeNull:
+		return "NULL"
+	case myx.TypeTimestamp:
+		return "TIMESTAMP"
+	case myx.TypeDate, typeNewDate:
 		return "DATE"
+	case myx.TypeTime:
+		return "TIME"
+	case myx.TypeDateTime:
+		return "DATETIME"
+	case myx.TypeYear:
+		return "YEAR"
+	case myx.TypeBit:
+		return "BIT"
+	case myx.TypeJSON:
+		return "JSON"
+	case myx.TypeEnum:
+		return "ENUM"
+	case myx.TypeSet:
+		return "SET"
+	case myx.TypeGeometry:
+		return "GEOMETRY"
+	case typeVector:
+		return "VECTOR"
 	}
-	return c.Type.String() // DECIMAL, FLOAT, DOUBLE, DATE, TIME, DATETIME, ..., "UNKNOWN"
+	return ""
 }
+
+// Column types the myx package does not name: MYSQL_TYPE_NEWDATE (not sent to clients) and
+// MySQL 9's VECTOR.
+const (
+	typeNewDate = myx.ColumnType(14)
+	typeVector  = myx.ColumnType(242)
+)
 
 func pick(cond bool, yes, no string) string {
 	if cond {
@@ -193,7 +231,7 @@ var (
 	typeString     = reflect.TypeFor[string]()
 	typeBytes      = reflect.TypeFor[[]byte]()
 	typeTime       = reflect.TypeFor[time.Time]()
-	typeAny        = reflect.TypeFor[any]()
+	typeUnknown    = reflect.TypeFor[*any]()
 	typeNullInt64  = reflect.TypeFor[sql.NullInt64]()
 	typeNullUint64 = reflect.TypeFor[sql.Null[uint64]]()
 	typeNullFloat  = reflect.TypeFor[sql.NullFloat64]()
@@ -228,19 +266,21 @@ func scanType(c *myx.Column) reflect.Type {
 		return pickType(notNull, typeFloat32, typeNullFloat)
 	case myx.TypeDouble:
 		return pickType(notNull, typeFloat64, typeNullFloat)
-	case myx.TypeDate, myx.TypeDateTime, myx.TypeTimestamp, myx.ColumnType(14):
-		return pickType(notNull, typeTime, typeNullTime)
-	case myx.TypeNull:
-		return typeAny
-	case myx.TypeDecimal, myx.TypeNewDecimal, myx.TypeTime, myx.TypeJSON, myx.TypeEnum, myx.TypeSet:
+	case myx.TypeBit, myx.TypeTinyBlob, myx.TypeMediumBlob, myx.TypeLongBlob, myx.TypeBlob,
+		myx.TypeVarString, myx.TypeString, myx.TypeGeometry, typeVector:
+		if c.IsBinary() {
+			return typeBytes
+		}
 		return pickType(notNull, typeString, typeNullString)
-	case myx.TypeBit, myx.TypeGeometry:
-		return typeBytes
+	case myx.TypeDecimal, myx.TypeNewDecimal, myx.TypeVarChar, myx.TypeEnum, myx.TypeSet,
+		myx.TypeJSON, myx.TypeTime:
+		return pickType(notNull, typeString, typeNullString)
+	case myx.TypeDate, typeNewDate, myx.TypeTimestamp, myx.TypeDateTime:
+		// Whatever the nullability, as go-sql-driver: sql.NullTime takes both time.Time and
+		// the text of a date.
+		return typeNullTime
 	}
-	if c.IsBinary() {
-		return typeBytes
-	}
-	return pickType(notNull, typeString, typeNullString)
+	return typeUnknown
 }
 
 func pickType(cond bool, yes, no reflect.Type) reflect.Type {
@@ -279,17 +319,22 @@ func columnLength(c *myx.Column) (int64, bool) {
 }
 
 func precisionScale(c *myx.Column) (int64, int64, bool) {
-	if c.Type != myx.TypeNewDecimal && c.Type != myx.TypeDecimal {
-		return 0, 0, false
+	decimals := int64(c.Decimals)
+	switch c.Type {
+	case myx.TypeDecimal, myx.TypeNewDecimal:
+		// The display length counts the digits, a sign and a point when there are decimals
+		// (go-sql-driver's reading, which counts a sign for unsigned columns too).
+		if decimals > 0 {
+			return int64(c.Length) - 2, decimals, true
+		}
+		return int64(c.Length) - 1, decimals, true
+	case myx.TypeTimestamp, myx.TypeDateTime, myx.TypeTime:
+		return decimals, decimals, true
+	case myx.TypeFloat, myx.TypeDouble:
+		if c.Decimals == 0x1f {
+			return math.MaxInt64, math.MaxInt64, true
+		}
+		return math.MaxInt64, decimals, true
 	}
-	// The display length counts the digits, a sign unless unsigned, and a point when there
-	// are decimals.
-	p := int64(c.Length)
-	if !c.Unsigned() {
-		p--
-	}
-	if c.Decimals > 0 {
-		p--
-	}
-	return p, int64(c.Decimals), true
+	return 0, 0, false
 }

@@ -82,7 +82,7 @@ func (s *stmt) ready(ctx context.Context) error {
 func (s *stmt) reprepare(ctx context.Context) error {
 	ms, err := s.c.mc.Prepare(ctx, s.query)
 	if err != nil {
-		return mapErr(err)
+		return mapErr(s.c.mc.Config(), err)
 	}
 	s.ms, s.gen = ms, s.c.gen
 	return nil
@@ -110,7 +110,7 @@ func (s *stmt) ExecContext(ctx context.Context, named []driver.NamedValue) (driv
 		res, err = s.ms.Exec(ctx, args...)
 	}
 	if err != nil {
-		return nil, mapErr(err)
+		return nil, mapErr(s.c.mc.Config(), err)
 	}
 	return result{res}, nil
 }
@@ -130,7 +130,7 @@ func (s *stmt) QueryContext(ctx context.Context, named []driver.NamedValue) (dri
 		mr, err = s.ms.Query(ctx, args...)
 	}
 	if err != nil {
-		return nil, mapErr(err)
+		return nil, mapErr(s.c.mc.Config(), err)
 	}
-	return newRows(mr)
+	return newRows(mr, s.c.mc.Config())
 }
