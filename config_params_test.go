@@ -14,7 +14,7 @@ func TestEveryKnownParamHandled(t *testing.T) {
 		"tls": "false", "ssl-mode": "disabled", "sslmode": "disabled", "tls-server-name": "db",
 		"connect_timeout": "5s", "timeout": "5s", "kill_timeout": "1s", "readTimeout": "30s",
 		"writeTimeout": "30s", "collation": "utf8mb4_bin", "charset": "utf8mb4", "loc": "UTC",
-		"parseTime": "true", "timeTruncate": "1s", "interpolateParams": "true",
+		"parseTime": "true", "parse_time": "false", "timeTruncate": "1s", "interpolateParams": "true",
 		"interpolate_params": "true", "statement_cache_size": "8", "stmtCacheSize": "8",
 		"multiStatements": "true", "multi_statements": "true", "clientFoundRows": "true",
 		"client_found_rows": "true", "columnsWithAlias": "true", "rejectReadOnly": "true",
