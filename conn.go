@@ -69,6 +69,9 @@ func Connect(ctx context.Context, dsn string) (*Conn, error) {
 // ConnectConfig opens a connection with cfg, which must not be modified afterwards. The context
 // bounds dialing and the handshake only; Config.ConnectTimeout bounds them too.
 func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
+	if err := checkMaxPacketSize(cfg); err != nil {
+		return nil, err
+	}
 	if cfg.ConnectTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, cfg.ConnectTimeout)

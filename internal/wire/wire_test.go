@@ -139,3 +139,93 @@ func TestIsResultEnd(t *testing.T) {
 		t.Error("DEPRECATE_EOF detection")
 	}
 }
+
+// endless yields 16 MiB continuation packets forever, with correct sequence ids.
+type endless struct {
+	seq  byte
+	left int // payload bytes left in the current packet
+	hdr  []byte
+	read int64
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	if len(e.hdr) == 0 && e.left == 0 {
+		e.hdr = []byte{0xff, 0xff, 0xff, e.seq}
+		e.seq++
+		e.left = MaxPacketPayload
+	}
+	if len(e.hdr) > 0 {
+		n := copy(p, e.hdr)
+		e.hdr = e.hdr[n:]
+		return n, nil
+	}
+	n := min(len(p), e.left)
+	clear(p[:n])
+	e.left -= n
+	e.read += int64(n)
+	return n, nil
+}
+
+func TestReaderBoundsContinuations(t *testing.T) {
+	for _, limit := range []int{40 << 20, DefaultMaxPacket, 100 << 20} {
+		src := &endless{}
+		r := NewReader(src)
+		r.Max = limit
+		_, err := r.Next()
+		if !errors.Is(err, ErrPacketTooLarge) {
+			t.Fatalf("limit %d: %v", limit, err)
+		}
+		if src.read > int64(limit) {
+			t.Errorf("limit %d: read %d payload bytes", limit, src.read)
+		}
+		if r.big != nil {
+			t.Errorf("limit %d: large buffer kept after the error", limit)
+		}
+	}
+	// The growth rule: doubling for one packet, never past its announced length, and straight
+	// to the limit once doubling reaches a quarter of it.
+	r := NewReader(nil)
+	r.Max = 64 << 20
+	if c := cap(r.grow(make([]byte, 0, 1<<20), 3<<20, false)); c != 2<<20 {
+		t.Errorf("doubling: %d", c)
+	}
+	if c := cap(r.grow(make([]byte, 0, 2<<20), 3<<20, false)); c != 3<<20 {
+		t.Errorf("capped at the announced length: %d", c)
+	}
+	if c := cap(r.grow(make([]byte, 0, 8<<20), 9<<20, true)); c != 64<<20 {
+		t.Errorf("jump to the limit: %d", c)
+	}
+	if c := cap(r.grow(make([]byte, 0, 4<<20), 5<<20, true)); c != 8<<20 {
+		t.Errorf("continued doubling: %d", c)
+	}
+}
+
+func TestReaderSmallAndMediumPayloads(t *testing.T) {
+	var w Writer
+	sizes := []int{0, 10, smallPacket, smallPacket + 1, 3 << 20, 100}
+	for _, n := range sizes {
+		w.StartCommand()
+		w.B = append(w.B, bytes.Repeat([]byte{byte(n)}, n)...)
+		w.Finish()
+	}
+	var stream []byte
+	// Each command restarts at sequence 0; rewrite them to one continuous reply.
+	seq := byte(0)
+	for b := w.B; len(b) > 0; {
+		n := int(b[0]) | int(b[1])<<8 | int(b[2])<<16
+		b[3] = seq
+		seq++
+		stream = append(stream, b[:4+n]...)
+		b = b[4+n:]
+	}
+	r := NewReader(bytes.NewReader(stream))
+	for _, n := range sizes {
+		p, err := r.Next()
+		if err != nil || len(p) != n || (n > 0 && p[n-1] != byte(n)) {
+			t.Fatalf("size %d: %v, %d bytes", n, err, len(p))
+		}
+	}
+	if len(r.buf) > smallPacket+4 {
+		t.Errorf("reader buffer grew to %d", len(r.buf))
+	}
+}
