@@ -37,10 +37,25 @@ func FuzzParseHandshake(f *testing.F) {
 	f.Add([]byte("\x0a10.11.6-MariaDB\x00\x01\x00\x00\x00abcdefgh\x00\xfe\xf7\x2d\x02\x00\xff\x81\x15\x00\x00\x00\x00\x00\x00\x1d\x00\x00\x00ijklmnopqrst\x00mysql_native_password\x00"))
 	f.Add([]byte{10, 0})
 	f.Add([]byte{9})
+	caps := uint32(ClientMySQL | ClientProtocol41 | ClientSecureConnection | ClientPluginAuth)
+	f.Add(greeting([]byte("abcdefghijklmnopqrst"), 21, caps, "caching_sha2_password", true))
+	f.Add(greeting([]byte("abcdefgh"), 9, caps, "mysql_native_password", true))
 	f.Fuzz(func(t *testing.T, p []byte) {
 		h, err := ParseHandshake(p)
-		if err == nil && len(h.Scramble) > len(p) {
-			t.Fatal("scramble longer than the packet")
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error not wrapping ErrMalformed: %v", err)
+			}
+			return
+		}
+		if len(h.Scramble) != ScrambleLength {
+			t.Fatalf("scramble of %d bytes accepted", len(h.Scramble))
+		}
+		if h.Capabilities&ClientPluginAuth != 0 && checkPluginName([]byte(h.AuthPlugin)) != nil {
+			t.Fatalf("plugin name %q accepted", h.AuthPlugin)
+		}
+		if len(h.ServerVersion)+len(h.AuthPlugin)+len(h.Scramble) > len(p) {
+			t.Fatal("fields longer than the packet")
 		}
 	})
 }

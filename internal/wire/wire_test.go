@@ -229,3 +229,56 @@ func TestReaderSmallAndMediumPayloads(t *testing.T) {
 		t.Errorf("reader buffer grew to %d", len(r.buf))
 	}
 }
+
+// greeting builds a HandshakeV10 payload as MySQL 8 sends it; edit it to break it.
+func greeting(scramble []byte, authLen byte, caps uint32, plugin string, nul bool) []byte {
+	b := []byte{10}
+	b = append(b, "8.0.36"...)
+	b = append(b, 0, 7, 0, 0, 0)
+	b = append(b, scramble[:min(8, len(scramble))]...)
+	b = append(b, 0, byte(caps), byte(caps>>8), 255, 2, 0, byte(caps>>16), byte(caps>>24), authLen)
+	b = append(b, make([]byte, 10)...)
+	if len(scramble) > 8 {
+		b = append(b, scramble[8:]...)
+		b = append(b, 0)
+	}
+	b = append(b, plugin...)
+	if nul {
+		b = append(b, 0)
+	}
+	return b
+}
+
+func TestParseHandshakeValidates(t *testing.T) {
+	scr := []byte("abcdefghijklmnopqrst")
+	caps := uint32(ClientMySQL | ClientProtocol41 | ClientSecureConnection | ClientPluginAuth)
+	good := greeting(scr, 21, caps, "caching_sha2_password", true)
+	h, err := ParseHandshake(good)
+	if err != nil || string(h.Scramble) != string(scr) || h.AuthPlugin != "caching_sha2_password" || h.ConnID != 7 || h.Collation != 255 {
+		t.Fatalf("good greeting: %v %+v", err, h)
+	}
+	if h, err := ParseHandshake(good[:len(good)-1]); err != nil || h.AuthPlugin != "caching_sha2_password" {
+		t.Errorf("plugin name without NUL at the end of the packet: %v", err)
+	}
+	bad := map[string][]byte{
+		"8-byte scramble":           greeting(scr[:8], 9, caps, "mysql_native_password", true),
+		"no secure connection":      greeting(scr[:8], 0, caps&^uint32(ClientSecureConnection|ClientPluginAuth), "", false),
+		"scramble of 25 bytes":      greeting([]byte("abcdefghijklmnopqrstuvwxy"), 26, caps, "mysql_native_password", true),
+		"short part 2":              greeting(scr[:15], 21, caps, "", false),
+		"no plugin name":            greeting(scr, 21, caps, "", false),
+		"empty plugin name":         greeting(scr, 21, caps, "", true),
+		"plugin name with a space":  greeting(scr, 21, caps, "mysql native", true),
+		"cut in the fixed fields":   good[:20],
+		"cut after the lower caps":  good[:len("8.0.36")+2+4+8+1+2],
+		"version without NUL":       []byte{10, '8', '.', '0'},
+		"protocol 9":                {9, 0},
+		"empty":                     {},
+		"cut inside the reserved":   good[:len("8.0.36")+2+4+8+1+2+1+2+2+1+5],
+		"plugin name of 65 letters": greeting(scr, 21, caps, string(bytes.Repeat([]byte{'a'}, 65)), true),
+	}
+	for name, p := range bad {
+		if h, err := ParseHandshake(p); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: accepted (%v, %+v)", name, err, h)
+		}
+	}
+}
