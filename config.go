@@ -131,6 +131,12 @@ type Config struct {
 	// server accepts, are allowed, and a larger or negative value is a *ConfigError.
 	MaxPacketSize int
 
+	// Compress asks for protocol compression (see Compression): DSN compress=true or zlib
+	// (CompressZlib), zstd (CompressZstd), false (CompressNone, the default). When the server
+	// does not offer the algorithm asked for, the connection runs uncompressed;
+	// Conn.CompressionStats reports what is in use.
+	Compress Compression
+
 	// SessionVars are set with SET right after connecting, in order.
 	SessionVars [][2]string
 	// InitCommands run, in order, after SessionVars.
@@ -178,7 +184,7 @@ func (e *ConfigError) Error() string {
 // tls-server-name, connect_timeout or timeout (a Go duration or seconds), kill_timeout,
 // collation, charset, loc (time zone name, "Local" or "UTC"), interpolateParams,
 // statement_cache_size, multiStatements, clientFoundRows, allowCleartextPasswords,
-// allowPublicKeyRetrieval, serverPubKey (PEM file path), max_packet_size, socket, and
+// allowPublicKeyRetrieval, serverPubKey (PEM file path), max_packet_size, compress (true, false, zlib, zstd), socket, and
 // go-sql-driver's parseTime (always on in myx, accepted and ignored). Parameters starting with
 // "pool_" are kept in RuntimeParams for the pool. Any other parameter is a session variable
 // set at connect time (as in go-sql-driver).
@@ -418,6 +424,8 @@ func (cfg *Config) applyParams(params url.Values) error {
 			if pemBytes, err = os.ReadFile(v); err == nil {
 				cfg.ServerPubKey, err = auth.ParsePublicKey(pemBytes)
 			}
+		case "compress":
+			cfg.Compress, err = parseCompression(v)
 		case "max_packet_size":
 			cfg.MaxPacketSize, err = parseMaxPacketSize(v)
 		case "runtime_poller":

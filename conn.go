@@ -48,6 +48,7 @@ type Conn struct {
 	// sessionChanged records that it flagged one since the session was last set up.
 	tracking       bool
 	sessionChanged bool
+	compression    Compression // in use, after the handshake
 
 	cancel canceler
 	stale  staleChecker // see checkStale
@@ -196,6 +197,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 	if cfg.ClientFoundRows {
 		want |= wire.ClientFoundRows
 	}
+	want |= compressionCaps(cfg.Compress, hs.Capabilities)
 	c.caps = want & hs.Capabilities
 	if !isMariaDB {
 		c.caps |= wire.ClientMySQL
@@ -261,6 +263,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 		Database:     cfg.Database,
 		AuthPlugin:   pluginName,
 		Attributes:   c.connectAttrs(),
+		ZstdLevel:    zstdLevel,
 	}
 	if c.wr.Seq == 0 {
 		c.wr.Seq = 1
@@ -276,6 +279,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 	if err := c.authenticate(plugin); err != nil {
 		return err
 	}
+	c.startCompression()
 	if setNames != "" {
 		c.charset = charsetOf(setNames)
 		if _, err := c.execText(ctx, "SET NAMES "+c.charset+" COLLATE "+setNames); err != nil {

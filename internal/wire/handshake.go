@@ -130,6 +130,9 @@ type HandshakeResponse struct {
 	Database     string
 	AuthPlugin   string
 	Attributes   [][2]string
+	// ZstdLevel is the zstd compression level asked of the server, sent only with
+	// ClientZstdCompression.
+	ZstdLevel byte
 }
 
 // appendCapsHeader appends the 32 bytes shared by SSLRequest and HandshakeResponse41.
@@ -176,6 +179,9 @@ func AppendHandshakeResponse(dst []byte, r *HandshakeResponse) []byte {
 			attrs = AppendLenEncString(attrs, kv[1])
 		}
 		dst = AppendLenEncBytes(dst, attrs)
+	}
+	if r.Capabilities&ClientZstdCompression != 0 {
+		dst = append(dst, r.ZstdLevel)
 	}
 	return dst
 }

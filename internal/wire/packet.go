@@ -70,6 +70,8 @@ type Reader struct {
 	// Max bounds a logical payload; zero means DefaultMaxPacket. Values above MaxPacketLimit
 	// count as MaxPacketLimit.
 	Max int
+
+	cr *compressedReader // set by SetCompression
 }
 
 // NewReader returns a Reader over src.
@@ -82,11 +84,17 @@ func (r *Reader) Reset(src io.Reader) {
 	r.src = src
 	r.start, r.end = 0, 0
 	r.big = nil
+	r.cr = nil
 	r.Seq = 0
 }
 
 // Buffered reports how many bytes are buffered but not yet returned.
-func (r *Reader) Buffered() int { return r.end - r.start }
+func (r *Reader) Buffered() int {
+	if r.cr != nil {
+		return r.end - r.start + r.cr.buffered()
+	}
+	return r.end - r.start
+}
 
 func (r *Reader) limit() int {
 	if r.Max > 0 {
@@ -137,6 +145,9 @@ func readErr(err error) error {
 // header reads the next physical packet's header, checks its sequence id and advances Seq, and
 // returns the payload length it announces.
 func (r *Reader) header() (int, error) {
+	if r.cr != nil && r.start == r.end {
+		r.cr.newReply, r.cr.replySeq = true, r.Seq
+	}
 	if err := r.fill(4); err != nil {
 		return 0, err
 	}
@@ -241,6 +252,7 @@ type Writer struct {
 	// Seq is the sequence id the next packet started will carry.
 	Seq   byte
 	start int
+	comp  *compressedWriter // set by SetCompression
 }
 
 // Start begins a packet: it reserves the 4-byte header in B.
@@ -256,8 +268,16 @@ func (w *Writer) StartCommand() {
 }
 
 // Finish completes the packet begun by Start, splitting a payload of 16 MiB or more into several
-// physical packets as the protocol requires.
+// physical packets as the protocol requires, and with compression on, framing them.
 func (w *Writer) Finish() {
+	if w.comp != nil {
+		w.finishCompressed()
+		return
+	}
+	w.finishPlain()
+}
+
+func (w *Writer) finishPlain() {
 	n := len(w.B) - w.start - 4
 	if n < MaxPacketPayload {
 		putHeader(w.B[w.start:], n, w.Seq)
@@ -281,11 +301,19 @@ func (w *Writer) Finish() {
 	}
 }
 
-// Len reports the bytes buffered.
-func (w *Writer) Len() int { return len(w.B) }
+// Len reports the bytes buffered, counted before compression: what the server sees of them.
+func (w *Writer) Len() int {
+	if w.comp != nil {
+		return len(w.B) + w.comp.saved
+	}
+	return len(w.B)
+}
 
 // Reset drops everything buffered, keeping the memory unless it grew large.
 func (w *Writer) Reset() {
+	if w.comp != nil {
+		w.comp.saved = 0
+	}
 	if cap(w.B) > 1<<20 {
 		w.B = nil
 		return
@@ -301,4 +329,10 @@ func putHeader(b []byte, n int, seq byte) {
 }
 
 // SetSource changes where the reader reads from, keeping anything already buffered.
-func (r *Reader) SetSource(src io.Reader) { r.src = src }
+func (r *Reader) SetSource(src io.Reader) {
+	if r.cr != nil {
+		r.cr.src = src
+		return
+	}
+	r.src = src
+}
