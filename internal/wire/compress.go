@@ -141,6 +141,7 @@ type compressedReader struct {
 	stored bool      // the current frame is uncompressed
 	dec    io.Reader // the current frame's decompressor
 	srcErr error     // the error reading src failed with, if any
+	err    error     // the first error Read returned; every later Read returns it
 	CompressionCounters
 }
 
@@ -163,6 +164,20 @@ func (r *Reader) Compression() CompressionCounters {
 // Read delivers the packet stream: from the current frame, or, once it is used up, from the
 // next one.
 func (c *compressedReader) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.read1(p)
+	if err != nil {
+		// Deliver nothing with an error: the packet reader must not take bytes from a frame
+		// that turned out to be broken.
+		c.err = err
+		return 0, err
+	}
+	return n, nil
+}
+
+func (c *compressedReader) read1(p []byte) (int, error) {
 	for c.left == 0 {
 		if err := c.nextFrame(); err != nil {
 			return 0, err
@@ -176,10 +191,10 @@ func (c *compressedReader) Read(p []byte) (int, error) {
 	} else {
 		n, err = c.dec.Read(p)
 		if err == io.EOF {
-			err = nil
-			if n == 0 {
+			if n < c.left {
 				return 0, fmt.Errorf("%w: compressed frame decompresses to fewer bytes than its header announces", ErrMalformed)
 			}
+			err = nil
 		}
 	}
 	c.left -= n
@@ -187,11 +202,11 @@ func (c *compressedReader) Read(p []byte) (int, error) {
 		c.newReply = false
 	}
 	if err != nil {
-		return n, c.failure(err)
+		return 0, c.failure(err)
 	}
 	if c.left == 0 && !c.stored {
 		if err := c.endFrame(); err != nil {
-			return n, err
+			return 0, err
 		}
 	}
 	return n, nil

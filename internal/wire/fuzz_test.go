@@ -155,3 +155,28 @@ func FuzzMisc(f *testing.F) {
 		LocalInfileRequest(p)
 	})
 }
+
+func FuzzCompressedReader(f *testing.F) {
+	f.Add(frame(1, packet(1, bytes.Repeat([]byte("abc"), 40)), true))
+	f.Add(append(frame(1, packet(1, []byte("a")), false), frame(2, packet(2, []byte("b")), false)...))
+	f.Add([]byte{10, 0, 0, 1, 100, 0, 0, 1, 2, 3})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := NewReader(bytes.NewReader(data))
+		r.SetCompression(&testZlib{})
+		r.Max = 1 << 20
+		r.Seq = 1
+		for i := 0; i < 100; i++ {
+			p, err := r.Next()
+			if err != nil {
+				var se *SequenceError
+				if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.As(err, &se) && !errors.Is(err, ErrPacketTooLarge) && !errors.Is(err, ErrMalformed) {
+					t.Fatalf("unexpected error type: %v", err)
+				}
+				return
+			}
+			if len(p) > r.Max {
+				t.Fatalf("payload of %d bytes beyond the limit", len(p))
+			}
+		}
+	})
+}
