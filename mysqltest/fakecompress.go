@@ -36,6 +36,8 @@ type fakeCompression struct {
 	out  []byte // packets written but not yet sent in frames
 	err  error  // a frame from the client was out of sequence or broken
 	zr   io.ReadCloser
+	zw   *zlib.Writer
+	zbuf bytes.Buffer
 	zd   *zstd.Decoder
 	ze   *zstd.Encoder
 }
@@ -102,11 +104,15 @@ func (fc *fakeCompression) appendFrame(b, chunk []byte) []byte {
 		var z []byte
 		switch fc.alg {
 		case CompressZlib:
-			var zb bytes.Buffer
-			w := zlib.NewWriter(&zb)
-			w.Write(chunk)
-			w.Close()
-			z = zb.Bytes()
+			fc.zbuf.Reset()
+			if fc.zw == nil {
+				fc.zw = zlib.NewWriter(&fc.zbuf)
+			} else {
+				fc.zw.Reset(&fc.zbuf)
+			}
+			fc.zw.Write(chunk)
+			fc.zw.Close()
+			z = fc.zbuf.Bytes()
 		case CompressZstd:
 			if fc.ze == nil {
 				fc.ze, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
