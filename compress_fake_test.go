@@ -3,6 +3,7 @@ package myx_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -181,4 +182,46 @@ func TestCompressConfig(t *testing.T) {
 		t.Errorf("default: %v %v", cfg.Compress, cfg.SessionVars)
 	}
 	_ = context.Background
+}
+
+func TestFakeCompressedBrokenFrames(t *testing.T) {
+	t.Parallel()
+	for name, raw := range map[string][]byte{
+		"garbage instead of zlib":    {10, 0, 0, 1, 100, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
+		"frame out of sequence":      {5, 0, 0, 9, 0, 0, 0, 1, 0, 0, 1, 0},
+		"stored frame cut short":     {50, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1},
+		"frame announcing too much":  append([]byte{0xff, 0xff, 0xff, 1, 0, 0, 0}, []byte{0xff, 0xff, 0xff, 1}...),
+		"empty frame claiming bytes": {0, 0, 0, 1, 10, 0, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fs := mysqltest.NewFakeServer(t, serve(mysqltest.HandshakeOptions{Capabilities: mysqltest.DefaultCapabilities | mysqltest.ClientCompress}, mysqltest.Auth{},
+				func(q mysqltest.Query) []mysqltest.Result {
+					if q.SQL != "SELECT a" {
+						return nil
+					}
+					return []mysqltest.Result{{Custom: func(c *mysqltest.FakeConn) error {
+						c.WriteRaw(raw)
+						return c.Close() // a frame cut short ends with the connection
+					}}}
+				}, nil))
+			cfg := fakeConfig(t, fs, "u", "")
+			cfg.Compress = myx.CompressZlib
+			cfg.MaxPacketSize = 1 << 20
+			c, err := myx.ConnectConfig(ctxT(t), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Query(ctxT(t), "SELECT a")
+			if err == nil || !myx.IsConnLost(err) || !c.IsClosed() {
+				t.Fatalf("want a connection error and the connection closed: %v", err)
+			}
+			if name == "garbage instead of zlib" && !errors.Is(err, myx.ErrMalformed) {
+				t.Errorf("not ErrMalformed: %v", err)
+			}
+			if name == "frame announcing too much" && !errors.Is(err, myx.ErrPacketTooLarge) {
+				t.Errorf("not ErrPacketTooLarge: %v", err)
+			}
+		})
+	}
 }

@@ -148,6 +148,14 @@ type compressedReader struct {
 // SetCompression makes the Reader read the compressed protocol from its source, decompressing
 // with codec. Call it between packets, with nothing buffered (after the OK that ends
 // authentication); it cannot be undone.
+//
+// Sequence ids: every frame must carry the id following the previous frame's, except that a
+// frame beginning where a packet begins, with nothing buffered, may instead carry the packet
+// sequence id the caller set in Seq: that is how a reply starts (after a command, or for each
+// command of a pipeline). The packets inside the frames are checked against Seq as usual.
+// A frame that decompresses to more or fewer bytes than its header announces, or leaves bytes
+// over, is an error wrapping ErrMalformed; memory stays bounded (frames are decompressed as the
+// packet reader asks for bytes, never whole).
 func (r *Reader) SetCompression(codec Codec) {
 	r.cr = &compressedReader{src: r.src, codec: codec, buf: make([]byte, defaultReadBuffer)}
 	r.src = r.cr
