@@ -163,7 +163,7 @@ func TestFakeCompression(t *testing.T) {
 				}
 				return
 			}
-			if st.RawReceived < 1<<20 || st.WireReceived*4 > st.RawReceived || st.RawSent < 1<<20 || st.WireSent*4 > st.RawSent {
+			if st.RawReceived < 256<<10 || st.WireReceived*4 > st.RawReceived || st.RawSent < 256<<10 || st.WireSent*4 > st.RawSent {
 				t.Errorf("compression did not pay on repetitive data: %+v", st)
 			}
 		})
