@@ -133,9 +133,19 @@ type Config struct {
 	// ServerPubKey is the server's RSA public key for password encryption without TLS.
 	ServerPubKey *rsa.PublicKey
 
-	// MaxPacketSize bounds one packet read from the server (default and maximum 1 GiB); a
-	// larger packet is an error and the connection is closed.
+	// MaxPacketSize bounds one packet read from the server, after joining the 16 MiB pieces of
+	// a split one: a larger packet is an error wrapping ErrPacketTooLarge and the connection is
+	// closed. It also bounds the memory reading costs (at most this much plus a quarter, however
+	// the server splits its packets). 0 means the default, 64 MiB (DSN max_packet_size; the
+	// default is go-sql-driver's); explicit values up to 1 GiB, the largest max_allowed_packet a
+	// server accepts, are allowed, and a larger or negative value is a *ConfigError.
 	MaxPacketSize int
+
+	// Compress asks for protocol compression (see Compression): DSN compress=true or zlib
+	// (CompressZlib), zstd (CompressZstd), false (CompressNone, the default). When the server
+	// does not offer the algorithm asked for, the connection runs uncompressed;
+	// Conn.CompressionStats reports what is in use.
+	Compress Compression
 
 	// SessionVars are set with SET right after connecting, in order.
 	SessionVars [][2]string
@@ -306,7 +316,7 @@ func ParseConfig(dsn string) (*Config, error) {
 		Collation:          "utf8mb4_general_ci",
 		Location:           time.UTC,
 		StatementCacheSize: 256,
-		MaxPacketSize:      1 << 30,
+		MaxPacketSize:      defaultMaxPacketSize,
 		RuntimeParams:      map[string]string{},
 	}
 	fail := func(format string, args ...any) (*Config, error) {
@@ -528,11 +538,10 @@ func (cfg *Config) applyParams(params url.Values) error {
 			if pemBytes, err = os.ReadFile(v); err == nil {
 				cfg.ServerPubKey, err = auth.ParsePublicKey(pemBytes)
 			}
+		case "compress":
+			cfg.Compress, err = parseCompression(v)
 		case "max_packet_size":
-			cfg.MaxPacketSize, err = strconv.Atoi(v)
-			if err == nil && (cfg.MaxPacketSize <= 0 || cfg.MaxPacketSize > 1<<30) {
-				err = fmt.Errorf("must be between 1 and 1073741824")
-			}
+			cfg.MaxPacketSize, err = parseMaxPacketSize(v)
 		case "runtime_poller":
 			cfg.RuntimePoller, err = parseBool(v)
 		case "socket":

@@ -49,6 +49,7 @@ type Conn struct {
 	// sessionChanged records that it flagged one since the session was last set up.
 	tracking       bool
 	sessionChanged bool
+	compression    Compression // in use, after the handshake
 
 	cancel canceler
 	stale  staleChecker // see checkStale
@@ -74,6 +75,9 @@ func Connect(ctx context.Context, dsn string) (*Conn, error) {
 // ConnectConfig opens a connection with cfg, which must not be modified afterwards. The context
 // bounds dialing and the handshake only; Config.ConnectTimeout bounds them too.
 func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
+	if err := checkMaxPacketSize(cfg); err != nil {
+		return nil, err
+	}
 	if cfg.ConnectTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, cfg.ConnectTimeout)
@@ -199,6 +203,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 	if cfg.ClientFoundRows {
 		want |= wire.ClientFoundRows
 	}
+	want |= compressionCaps(cfg.Compress, hs.Capabilities)
 	c.caps = want & hs.Capabilities
 	if !isMariaDB {
 		c.caps |= wire.ClientMySQL
@@ -267,6 +272,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 		Database:     cfg.Database,
 		AuthPlugin:   pluginName,
 		Attributes:   c.connectAttrs(),
+		ZstdLevel:    zstdLevel,
 	}
 	if c.wr.Seq == 0 {
 		c.wr.Seq = 1
@@ -282,6 +288,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 	if err := c.authenticate(plugin); err != nil {
 		return err
 	}
+	c.startCompression()
 	if setNames != "" {
 		c.charset = charsetOf(setNames)
 		if _, err := c.execText(ctx, "SET NAMES "+c.charset+" COLLATE "+setNames); err != nil {

@@ -7,6 +7,9 @@ require (
 	github.com/myxdb/myx v0.0.0
 )
 
-require filippo.io/edwards25519 v1.2.0 // indirect
+require (
+	filippo.io/edwards25519 v1.2.0 // indirect
+	github.com/klauspost/compress v1.20.4 // indirect
+)
 
 replace github.com/myxdb/myx => ../

@@ -152,6 +152,7 @@ func (fs *FakeServer) run(c *FakeConn) {
 	}()
 	if fs.script != nil {
 		fs.script(c)
+		c.Flush()
 	}
 }
 
@@ -185,6 +186,7 @@ type FakeConn struct {
 	closeOnce  sync.Once
 	// handshakePlugin is the plugin WriteHandshake named.
 	handshakePlugin string
+	comp            *fakeCompression // set by StartCompression
 }
 
 func newFakeConn(t testing.TB, id int, nc net.Conn, done <-chan struct{}) *FakeConn {
@@ -282,11 +284,20 @@ func (c *FakeConn) IsTLS() bool { return c.tlsActive }
 func (c *FakeConn) Seq() byte { return c.seq }
 
 // SetSeq sets the sequence id of the next packet, for example to send a
-// packet out of sequence deliberately.
-func (c *FakeConn) SetSeq(seq byte) { c.seq = seq }
+// packet out of sequence deliberately. With compression on it first sends
+// the packets queued (numbered as they were), then sets the frame sequence id
+// too.
+func (c *FakeConn) SetSeq(seq byte) {
+	c.seq = seq
+	if c.comp != nil {
+		c.Flush()
+		c.comp.cseq = seq
+	}
+}
 
-// ResetSeq sets the sequence id to 0, as at the start of a command.
-func (c *FakeConn) ResetSeq() { c.seq = 0 }
+// ResetSeq sets the sequence id to 0, as at the start of a command (and the
+// frame sequence id, with compression on).
+func (c *FakeConn) ResetSeq() { c.SetSeq(0) }
 
 // Close closes the connection normally (the client reads EOF). It is
 // idempotent and safe from any goroutine.
@@ -325,18 +336,29 @@ func (c *FakeConn) ReadPacket() ([]byte, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
+	if err := c.Flush(); err != nil {
+		return nil, err
+	}
 	var out []byte
 	for {
 		p, seq, err := readPacket(c.r)
 		if err != nil {
+			if c.comp != nil && c.comp.err != nil {
+				err = c.comp.err
+			}
 			return nil, c.fail(err)
 		}
-		if seq != c.seq {
+		if c.comp != nil {
+			// Inside compressed frames a server does not check packet ids; it continues
+			// from the frame's.
+			c.seq = c.comp.cseq
+		} else if seq != c.seq {
 			want := c.seq
 			c.seq = seq + 1
 			return nil, fmt.Errorf("mysqltest: client packet has sequence id %d, want %d", seq, want)
+		} else {
+			c.seq++
 		}
-		c.seq++
 		if out == nil {
 			out = p
 		} else {
@@ -365,14 +387,23 @@ func (c *FakeConn) WritePacket(payload []byte) error {
 			break
 		}
 	}
+	if c.comp != nil {
+		return c.queue(buf)
+	}
 	return c.write(buf)
 }
 
 // WriteRaw writes b to the client exactly as given, with no header and no
 // change to the sequence id: for malformed, truncated or split packets.
+//
+// With compression on (StartCompression), the packets queued so far are sent first and b goes
+// out as it is, outside any frame: a script crafting frames writes them whole.
 func (c *FakeConn) WriteRaw(b []byte) error {
 	if c.err != nil {
 		return c.err
+	}
+	if err := c.Flush(); err != nil {
+		return err
 	}
 	return c.write(b)
 }

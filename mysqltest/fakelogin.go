@@ -55,7 +55,9 @@ func TestRSAKey() (*rsa.PrivateKey, error) {
 // Login plays the server side of connection setup: it sends the handshake
 // described by o, reads the client's response (starting TLS first if the
 // client sends an SSLRequest and o.TLS is set), runs the authentication
-// exchange a sends for, and sends an OK packet. It returns the client's
+// exchange a sends for, and sends an OK packet. If o.Capabilities offered
+// ClientCompress or ClientZstdCompression and the client asked for it, Login
+// then turns compression on (StartCompression). It returns the client's
 // handshake response (with Password filled in if the exchange revealed it).
 // If the credentials are rejected it sends ERR 1045 and returns that error as
 // a *ServerError; any other failure is returned as is.
@@ -154,7 +156,16 @@ func (c *FakeConn) Login(o HandshakeOptions, a Auth) (*HandshakeResponse, error)
 			return resp, fmt.Errorf("mysqltest: Login cannot verify plugin %q; script the exchange instead", plugin)
 		}
 	}
-	return resp, c.WriteOK(OKOptions{})
+	if err := c.WriteOK(OKOptions{}); err != nil {
+		return resp, err
+	}
+	switch caps := c.Capabilities(); {
+	case caps&ClientZstdCompression != 0:
+		return resp, c.StartCompression(CompressZstd)
+	case caps&ClientCompress != 0:
+		return resp, c.StartCompression(CompressZlib)
+	}
+	return resp, nil
 }
 
 // cachingSHA2FullAuth asks for full authentication and returns the password

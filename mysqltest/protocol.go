@@ -59,9 +59,12 @@ const (
 
 // DefaultCapabilities is the capability set a fake server announces in MySQL
 // mode when HandshakeOptions.Capabilities is zero. It resembles a MySQL 8
-// server without TLS, protocol compression or query attributes (all three
-// change the framing or the COM_QUERY layout, which the fake server does not
-// implement unless a script does so itself).
+// server without TLS, protocol compression or query attributes. TLS is added
+// when HandshakeOptions.TLS is set; compression is spoken when a script offers
+// ClientCompress or ClientZstdCompression in HandshakeOptions.Capabilities
+// (see FakeConn.StartCompression); query attributes change the COM_QUERY
+// layout, which the fake server does not implement unless a script does so
+// itself.
 const DefaultCapabilities = ClientLongPassword | ClientFoundRows | ClientLongFlag |
 	ClientConnectWithDB | ClientNoSchema | ClientODBC | ClientLocalFiles |
 	ClientIgnoreSpace | ClientProtocol41 | ClientInteractive | ClientIgnoreSigpipe |

@@ -36,6 +36,7 @@ const (
 	ClientSessionTrack               uint64 = 1 << 23
 	ClientDeprecateEOF               uint64 = 1 << 24
 	ClientOptionalResultsetMetadata  uint64 = 1 << 25
+	ClientZstdCompression            uint64 = 1 << 26 // CLIENT_ZSTD_COMPRESSION_ALGORITHM (MySQL 8.0.18+)
 	ClientQueryAttributes            uint64 = 1 << 27
 
 	MariaDBClientProgress           uint64 = 1 << 32

@@ -37,10 +37,25 @@ func FuzzParseHandshake(f *testing.F) {
 	f.Add([]byte("\x0a10.11.6-MariaDB\x00\x01\x00\x00\x00abcdefgh\x00\xfe\xf7\x2d\x02\x00\xff\x81\x15\x00\x00\x00\x00\x00\x00\x1d\x00\x00\x00ijklmnopqrst\x00mysql_native_password\x00"))
 	f.Add([]byte{10, 0})
 	f.Add([]byte{9})
+	caps := uint32(ClientMySQL | ClientProtocol41 | ClientSecureConnection | ClientPluginAuth)
+	f.Add(greeting([]byte("abcdefghijklmnopqrst"), 21, caps, "caching_sha2_password", true))
+	f.Add(greeting([]byte("abcdefgh"), 9, caps, "mysql_native_password", true))
 	f.Fuzz(func(t *testing.T, p []byte) {
 		h, err := ParseHandshake(p)
-		if err == nil && len(h.Scramble) > len(p) {
-			t.Fatal("scramble longer than the packet")
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error not wrapping ErrMalformed: %v", err)
+			}
+			return
+		}
+		if len(h.Scramble) != ScrambleLength {
+			t.Fatalf("scramble of %d bytes accepted", len(h.Scramble))
+		}
+		if h.Capabilities&ClientPluginAuth != 0 && checkPluginName([]byte(h.AuthPlugin)) != nil {
+			t.Fatalf("plugin name %q accepted", h.AuthPlugin)
+		}
+		if len(h.ServerVersion)+len(h.AuthPlugin)+len(h.Scramble) > len(p) {
+			t.Fatal("fields longer than the packet")
 		}
 	})
 }
@@ -138,5 +153,30 @@ func FuzzMisc(f *testing.F) {
 		ParseColumnCount(p, 0)
 		ParseEOF(p)
 		LocalInfileRequest(p)
+	})
+}
+
+func FuzzCompressedReader(f *testing.F) {
+	f.Add(frame(1, packet(1, bytes.Repeat([]byte("abc"), 40)), true))
+	f.Add(append(frame(1, packet(1, []byte("a")), false), frame(2, packet(2, []byte("b")), false)...))
+	f.Add([]byte{10, 0, 0, 1, 100, 0, 0, 1, 2, 3})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := NewReader(bytes.NewReader(data))
+		r.SetCompression(&testZlib{})
+		r.Max = 1 << 20
+		r.Seq = 1
+		for i := 0; i < 100; i++ {
+			p, err := r.Next()
+			if err != nil {
+				var se *SequenceError
+				if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.As(err, &se) && !errors.Is(err, ErrPacketTooLarge) && !errors.Is(err, ErrMalformed) {
+					t.Fatalf("unexpected error type: %v", err)
+				}
+				return
+			}
+			if len(p) > r.Max {
+				t.Fatalf("payload of %d bytes beyond the limit", len(p))
+			}
+		}
 	})
 }

@@ -28,16 +28,35 @@ func malformed(what string) error { return fmt.Errorf("%w: %s", ErrMalformed, wh
 
 const (
 	defaultReadBuffer = 32 << 10
-	// DefaultMaxPacket is the reader's default limit for one logical (joined) payload: the
-	// largest max_allowed_packet a server accepts.
-	DefaultMaxPacket = 1 << 30
+	// smallPacket is the largest payload read through the reader's own buffer; a larger one,
+	// and every payload split over several packets, is read into a buffer of its own that grows
+	// as its bytes arrive and is dropped after use.
+	smallPacket = 1<<20 - 4
+	// shrinkAbove is the size beyond which the reader's own buffer returns to
+	// defaultReadBuffer once it is empty, so that an idle connection keeps little memory.
+	shrinkAbove = 256 << 10
+	// minLarge is the first size of a large payload's buffer.
+	minLarge = 256 << 10
+
+	// DefaultMaxPacket is the reader's default limit for one logical (joined) payload, 64 MiB
+	// (go-sql-driver's default).
+	DefaultMaxPacket = 64 << 20
+	// MaxPacketLimit is the largest limit a Reader accepts: 1 GiB, the largest
+	// max_allowed_packet a server accepts.
+	MaxPacketLimit = 1 << 30
 )
 
 // Reader reads packets from a byte stream through its own buffer. A payload returned by Next is a
 // slice of that buffer, valid only until the next call to any Reader method.
 //
-// The buffer grows only as bytes actually arrive, so a packet header claiming a huge length costs
-// nothing until the data comes; a logical payload larger than Max is an error.
+// Memory: a payload of up to 1 MiB is read through the reader's buffer (at most 1 MiB, back to
+// 32 KiB once a large one is consumed). A larger payload, and any payload split over several
+// 16 MiB packets, goes into one buffer of its own that grows only as bytes arrive (doubling, never
+// past what the headers announced for a single packet, nor past Max), so a header claiming a
+// huge length costs nothing until the data comes. When doubling would reach a quarter of Max the
+// buffer goes straight to Max, so that growing it never holds two large copies: reading costs at
+// most Max plus one quarter of it (plus the 1 MiB buffer), however the server splits its packets.
+// A logical payload larger than Max is an error wrapping ErrPacketTooLarge.
 type Reader struct {
 	src   io.Reader
 	buf   []byte
@@ -48,8 +67,11 @@ type Reader struct {
 	// Seq is the sequence id the next packet must carry. The caller sets it when a new command
 	// starts (the server's first reply is 1); Next advances it.
 	Seq byte
-	// Max bounds a logical payload; zero means DefaultMaxPacket.
+	// Max bounds a logical payload; zero means DefaultMaxPacket. Values above MaxPacketLimit
+	// count as MaxPacketLimit.
 	Max int
+
+	cr *compressedReader // set by SetCompression
 }
 
 // NewReader returns a Reader over src.
@@ -62,41 +84,48 @@ func (r *Reader) Reset(src io.Reader) {
 	r.src = src
 	r.start, r.end = 0, 0
 	r.big = nil
+	r.cr = nil
 	r.Seq = 0
 }
 
 // Buffered reports how many bytes are buffered but not yet returned.
-func (r *Reader) Buffered() int { return r.end - r.start }
+func (r *Reader) Buffered() int {
+	if r.cr != nil {
+		return r.end - r.start + r.cr.buffered()
+	}
+	return r.end - r.start
+}
 
 func (r *Reader) limit() int {
 	if r.Max > 0 {
-		return r.Max
+		return min(r.Max, MaxPacketLimit)
 	}
 	return DefaultMaxPacket
 }
 
-// fill makes at least n unread bytes available in r.buf[r.start:r.end]. The buffer grows only
-// when it is full of bytes actually received, so memory stays within twice the data read.
+// fill makes at least n unread bytes (n <= smallPacket+4) available in r.buf[r.start:r.end].
 func (r *Reader) fill(n int) error {
 	if r.end-r.start >= n {
 		return nil
 	}
-	if r.start == r.end && len(r.buf) > 1<<20 {
-		// A large packet has been consumed: return to a normal-sized buffer.
-		r.buf = make([]byte, defaultReadBuffer)
+	if r.start == r.end {
 		r.start, r.end = 0, 0
+		if len(r.buf) > shrinkAbove && n <= defaultReadBuffer {
+			// A large payload has been consumed: return to a normal-sized buffer.
+			r.buf = make([]byte, defaultReadBuffer)
+		}
 	}
-	if r.start+n > len(r.buf) && r.start > 0 {
-		r.end = copy(r.buf, r.buf[r.start:r.end])
+	if r.start+n > len(r.buf) {
+		if n > len(r.buf) {
+			nb := make([]byte, max(n, min(2*len(r.buf), smallPacket+4)))
+			r.end = copy(nb, r.buf[r.start:r.end])
+			r.buf = nb
+		} else {
+			r.end = copy(r.buf, r.buf[r.start:r.end])
+		}
 		r.start = 0
 	}
 	for r.end-r.start < n {
-		if r.end == len(r.buf) {
-			nb := make([]byte, min(r.start+n, 2*len(r.buf)))
-			r.end = copy(nb, r.buf[r.start:r.end])
-			r.start = 0
-			r.buf = nb
-		}
 		m, err := r.src.Read(r.buf[r.end:])
 		r.end += m
 		if err != nil && r.end-r.start < n {
@@ -113,54 +142,105 @@ func readErr(err error) error {
 	return err
 }
 
-// next reads one physical packet and returns its payload.
-func (r *Reader) physical() ([]byte, error) {
+// header reads the next physical packet's header, checks its sequence id and advances Seq, and
+// returns the payload length it announces.
+func (r *Reader) header() (int, error) {
+	if r.cr != nil && r.start == r.end {
+		r.cr.newReply, r.cr.replySeq = true, r.Seq
+	}
 	if err := r.fill(4); err != nil {
-		return nil, err
+		return 0, err
 	}
 	h := r.buf[r.start : r.start+4]
 	n := int(h[0]) | int(h[1])<<8 | int(h[2])<<16
-	seq := h[3]
-	if seq != r.Seq {
-		return nil, &SequenceError{Got: seq, Want: r.Seq}
+	if seq := h[3]; seq != r.Seq {
+		return 0, &SequenceError{Got: seq, Want: r.Seq}
 	}
-	if n > r.limit() {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrPacketTooLarge, n, r.limit())
-	}
-	if err := r.fill(4 + n); err != nil {
-		return nil, err
-	}
+	r.start += 4
 	r.Seq++
-	p := r.buf[r.start+4 : r.start+4+n : r.start+4+n]
-	r.start += 4 + n
-	return p, nil
+	return n, nil
 }
 
 // Next returns the next logical packet's payload, joining packets split at 16 MiB. The slice is
 // valid until the next call to a Reader method.
 func (r *Reader) Next() ([]byte, error) {
-	p, err := r.physical()
-	if err != nil || len(p) < MaxPacketPayload {
-		return p, err
+	r.big = nil
+	n, err := r.header()
+	if err != nil {
+		return nil, err
 	}
-	r.big = append(r.big[:0], p...)
-	for {
-		p, err = r.physical()
-		if err != nil {
+	if n > r.limit() {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrPacketTooLarge, n, r.limit())
+	}
+	if n <= smallPacket {
+		if err := r.fill(n); err != nil {
 			return nil, err
 		}
-		if len(r.big)+len(p) > r.limit() {
+		p := r.buf[r.start : r.start+n : r.start+n]
+		r.start += n
+		return p, nil
+	}
+	var big []byte
+	for {
+		if big, err = r.appendPayload(big, n, n == MaxPacketPayload); err != nil {
+			return nil, err
+		}
+		if n < MaxPacketPayload {
+			r.big = big // dropped at the next call
+			return big, nil
+		}
+		if n, err = r.header(); err != nil {
+			return nil, err
+		}
+		if len(big)+n > r.limit() {
 			return nil, fmt.Errorf("%w: more than %d bytes", ErrPacketTooLarge, r.limit())
 		}
-		r.big = append(r.big, p...)
-		if len(p) < MaxPacketPayload {
-			b := r.big
-			if cap(r.big) > 4*defaultReadBuffer {
-				r.big = nil // do not keep a huge buffer alive past the next call
-			}
-			return b, nil
+	}
+}
+
+// appendPayload appends the next n payload bytes to big: first those already buffered, then
+// straight from the source, growing big as the bytes arrive. continued says that more packets
+// of the same payload follow, so big may grow past n.
+func (r *Reader) appendPayload(big []byte, n int, continued bool) ([]byte, error) {
+	end := len(big) + n // what the headers announced so far
+	for n > 0 {
+		if len(big) == cap(big) {
+			big = r.grow(big, end, continued)
+		}
+		room := big[len(big):min(cap(big), len(big)+n)]
+		var m int
+		var err error
+		if r.end > r.start {
+			m = copy(room, r.buf[r.start:r.end])
+			r.start += m
+		} else {
+			m, err = r.src.Read(room)
+		}
+		big = big[:len(big)+m]
+		n -= m
+		if err != nil && n > 0 {
+			return nil, readErr(err)
 		}
 	}
+	return big, nil
+}
+
+// grow returns big with more capacity: twice as much (at least minLarge), at most end for a
+// payload in one packet, and straight to the limit once doubling reaches a quarter of it.
+func (r *Reader) grow(big []byte, end int, continued bool) []byte {
+	limit := r.limit()
+	c := max(2*cap(big), minLarge)
+	if continued {
+		if 4*c >= limit {
+			c = limit
+		}
+		c = max(min(c, limit), end)
+	} else {
+		c = min(c, end)
+	}
+	nb := make([]byte, len(big), c)
+	copy(nb, big)
+	return nb
 }
 
 // Writer accumulates outgoing packets in one buffer so that a command, or several pipelined
@@ -172,6 +252,7 @@ type Writer struct {
 	// Seq is the sequence id the next packet started will carry.
 	Seq   byte
 	start int
+	comp  *compressedWriter // set by SetCompression
 }
 
 // Start begins a packet: it reserves the 4-byte header in B.
@@ -187,8 +268,16 @@ func (w *Writer) StartCommand() {
 }
 
 // Finish completes the packet begun by Start, splitting a payload of 16 MiB or more into several
-// physical packets as the protocol requires.
+// physical packets as the protocol requires, and with compression on, framing them.
 func (w *Writer) Finish() {
+	if w.comp != nil {
+		w.finishCompressed()
+		return
+	}
+	w.finishPlain()
+}
+
+func (w *Writer) finishPlain() {
 	n := len(w.B) - w.start - 4
 	if n < MaxPacketPayload {
 		putHeader(w.B[w.start:], n, w.Seq)
@@ -212,11 +301,19 @@ func (w *Writer) Finish() {
 	}
 }
 
-// Len reports the bytes buffered.
-func (w *Writer) Len() int { return len(w.B) }
+// Len reports the bytes buffered, counted before compression: what the server sees of them.
+func (w *Writer) Len() int {
+	if w.comp != nil {
+		return len(w.B) + w.comp.saved
+	}
+	return len(w.B)
+}
 
 // Reset drops everything buffered, keeping the memory unless it grew large.
 func (w *Writer) Reset() {
+	if w.comp != nil {
+		w.comp.saved = 0
+	}
 	if cap(w.B) > 1<<20 {
 		w.B = nil
 		return
@@ -232,4 +329,10 @@ func putHeader(b []byte, n int, seq byte) {
 }
 
 // SetSource changes where the reader reads from, keeping anything already buffered.
-func (r *Reader) SetSource(src io.Reader) { r.src = src }
+func (r *Reader) SetSource(src io.Reader) {
+	if r.cr != nil {
+		r.cr.src = src
+		return
+	}
+	r.src = src
+}

@@ -139,3 +139,146 @@ func TestIsResultEnd(t *testing.T) {
 		t.Error("DEPRECATE_EOF detection")
 	}
 }
+
+// endless yields 16 MiB continuation packets forever, with correct sequence ids.
+type endless struct {
+	seq  byte
+	left int // payload bytes left in the current packet
+	hdr  []byte
+	read int64
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	if len(e.hdr) == 0 && e.left == 0 {
+		e.hdr = []byte{0xff, 0xff, 0xff, e.seq}
+		e.seq++
+		e.left = MaxPacketPayload
+	}
+	if len(e.hdr) > 0 {
+		n := copy(p, e.hdr)
+		e.hdr = e.hdr[n:]
+		return n, nil
+	}
+	n := min(len(p), e.left)
+	clear(p[:n])
+	e.left -= n
+	e.read += int64(n)
+	return n, nil
+}
+
+func TestReaderBoundsContinuations(t *testing.T) {
+	for _, limit := range []int{40 << 20, DefaultMaxPacket, 100 << 20} {
+		src := &endless{}
+		r := NewReader(src)
+		r.Max = limit
+		_, err := r.Next()
+		if !errors.Is(err, ErrPacketTooLarge) {
+			t.Fatalf("limit %d: %v", limit, err)
+		}
+		if src.read > int64(limit) {
+			t.Errorf("limit %d: read %d payload bytes", limit, src.read)
+		}
+		if r.big != nil {
+			t.Errorf("limit %d: large buffer kept after the error", limit)
+		}
+	}
+	// The growth rule: doubling for one packet, never past its announced length, and straight
+	// to the limit once doubling reaches a quarter of it.
+	r := NewReader(nil)
+	r.Max = 64 << 20
+	if c := cap(r.grow(make([]byte, 0, 1<<20), 3<<20, false)); c != 2<<20 {
+		t.Errorf("doubling: %d", c)
+	}
+	if c := cap(r.grow(make([]byte, 0, 2<<20), 3<<20, false)); c != 3<<20 {
+		t.Errorf("capped at the announced length: %d", c)
+	}
+	if c := cap(r.grow(make([]byte, 0, 8<<20), 9<<20, true)); c != 64<<20 {
+		t.Errorf("jump to the limit: %d", c)
+	}
+	if c := cap(r.grow(make([]byte, 0, 4<<20), 5<<20, true)); c != 8<<20 {
+		t.Errorf("continued doubling: %d", c)
+	}
+}
+
+func TestReaderSmallAndMediumPayloads(t *testing.T) {
+	var w Writer
+	sizes := []int{0, 10, smallPacket, smallPacket + 1, 3 << 20, 100}
+	for _, n := range sizes {
+		w.StartCommand()
+		w.B = append(w.B, bytes.Repeat([]byte{byte(n)}, n)...)
+		w.Finish()
+	}
+	var stream []byte
+	// Each command restarts at sequence 0; rewrite them to one continuous reply.
+	seq := byte(0)
+	for b := w.B; len(b) > 0; {
+		n := int(b[0]) | int(b[1])<<8 | int(b[2])<<16
+		b[3] = seq
+		seq++
+		stream = append(stream, b[:4+n]...)
+		b = b[4+n:]
+	}
+	r := NewReader(bytes.NewReader(stream))
+	for _, n := range sizes {
+		p, err := r.Next()
+		if err != nil || len(p) != n || (n > 0 && p[n-1] != byte(n)) {
+			t.Fatalf("size %d: %v, %d bytes", n, err, len(p))
+		}
+	}
+	if len(r.buf) > smallPacket+4 {
+		t.Errorf("reader buffer grew to %d", len(r.buf))
+	}
+}
+
+// greeting builds a HandshakeV10 payload as MySQL 8 sends it; edit it to break it.
+func greeting(scramble []byte, authLen byte, caps uint32, plugin string, nul bool) []byte {
+	b := []byte{10}
+	b = append(b, "8.0.36"...)
+	b = append(b, 0, 7, 0, 0, 0)
+	b = append(b, scramble[:min(8, len(scramble))]...)
+	b = append(b, 0, byte(caps), byte(caps>>8), 255, 2, 0, byte(caps>>16), byte(caps>>24), authLen)
+	b = append(b, make([]byte, 10)...)
+	if len(scramble) > 8 {
+		b = append(b, scramble[8:]...)
+		b = append(b, 0)
+	}
+	b = append(b, plugin...)
+	if nul {
+		b = append(b, 0)
+	}
+	return b
+}
+
+func TestParseHandshakeValidates(t *testing.T) {
+	scr := []byte("abcdefghijklmnopqrst")
+	caps := uint32(ClientMySQL | ClientProtocol41 | ClientSecureConnection | ClientPluginAuth)
+	good := greeting(scr, 21, caps, "caching_sha2_password", true)
+	h, err := ParseHandshake(good)
+	if err != nil || string(h.Scramble) != string(scr) || h.AuthPlugin != "caching_sha2_password" || h.ConnID != 7 || h.Collation != 255 {
+		t.Fatalf("good greeting: %v %+v", err, h)
+	}
+	if h, err := ParseHandshake(good[:len(good)-1]); err != nil || h.AuthPlugin != "caching_sha2_password" {
+		t.Errorf("plugin name without NUL at the end of the packet: %v", err)
+	}
+	bad := map[string][]byte{
+		"8-byte scramble":           greeting(scr[:8], 9, caps, "mysql_native_password", true),
+		"no secure connection":      greeting(scr[:8], 0, caps&^uint32(ClientSecureConnection|ClientPluginAuth), "", false),
+		"scramble of 25 bytes":      greeting([]byte("abcdefghijklmnopqrstuvwxy"), 26, caps, "mysql_native_password", true),
+		"short part 2":              greeting(scr[:15], 21, caps, "", false),
+		"no plugin name":            greeting(scr, 21, caps, "", false),
+		"empty plugin name":         greeting(scr, 21, caps, "", true),
+		"plugin name with a space":  greeting(scr, 21, caps, "mysql native", true),
+		"cut in the fixed fields":   good[:20],
+		"cut after the lower caps":  good[:len("8.0.36")+2+4+8+1+2],
+		"version without NUL":       []byte{10, '8', '.', '0'},
+		"protocol 9":                {9, 0},
+		"empty":                     {},
+		"cut inside the reserved":   good[:len("8.0.36")+2+4+8+1+2+1+2+2+1+5],
+		"plugin name of 65 letters": greeting(scr, 21, caps, string(bytes.Repeat([]byte{'a'}, 65)), true),
+	}
+	for name, p := range bad {
+		if h, err := ParseHandshake(p); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: accepted (%v, %+v)", name, err, h)
+		}
+	}
+}
