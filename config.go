@@ -123,6 +123,15 @@ type Config struct {
 	// ServerPubKey is the server's RSA public key for password encryption without TLS.
 	ServerPubKey *rsa.PublicKey
 
+	// MaxAllowedPacket is the largest command the client sends, in bytes (go-sql-driver's
+	// maxAllowedPacket): a statement or argument that cannot fit is a *PacketTooLargeError
+	// before anything is sent. 0 means the server's max_allowed_packet. Either way, the first
+	// time a connection has a command of 256 KiB or more (or an io.Reader argument) it asks
+	// the server for max_allowed_packet, once, and keeps to the lower of the two. ParseConfig
+	// sets 64 MiB (go-sql-driver's default). Arguments larger than 1 MiB (or a share of this
+	// limit) are sent as long data, so a value may be as large as the limit.
+	MaxAllowedPacket int
+
 	// MaxPacketSize bounds one packet read from the server (default and maximum 1 GiB); a
 	// larger packet is an error and the connection is closed.
 	MaxPacketSize int
@@ -174,7 +183,8 @@ func (e *ConfigError) Error() string {
 // tls-server-name, connect_timeout or timeout (a Go duration or seconds), kill_timeout,
 // collation, charset, loc (time zone name, "Local" or "UTC"), interpolateParams,
 // statement_cache_size, multiStatements, clientFoundRows, allowCleartextPasswords,
-// allowPublicKeyRetrieval, serverPubKey (PEM file path), max_packet_size, socket, and
+// allowPublicKeyRetrieval, serverPubKey (PEM file path), maxAllowedPacket, max_packet_size,
+// socket, and
 // go-sql-driver's parseTime (always on in myx, accepted and ignored). Parameters starting with
 // "pool_" are kept in RuntimeParams for the pool. Any other parameter is a session variable
 // set at connect time (as in go-sql-driver).
@@ -188,6 +198,7 @@ func ParseConfig(dsn string) (*Config, error) {
 		Location:           time.UTC,
 		StatementCacheSize: 256,
 		MaxPacketSize:      1 << 30,
+		MaxAllowedPacket:   64 << 20,
 		RuntimeParams:      map[string]string{},
 	}
 	fail := func(format string, args ...any) (*Config, error) {
@@ -413,6 +424,11 @@ func (cfg *Config) applyParams(params url.Values) error {
 			var pemBytes []byte
 			if pemBytes, err = os.ReadFile(v); err == nil {
 				cfg.ServerPubKey, err = auth.ParsePublicKey(pemBytes)
+			}
+		case "maxAllowedPacket":
+			cfg.MaxAllowedPacket, err = strconv.Atoi(v)
+			if err == nil && (cfg.MaxAllowedPacket < 0 || cfg.MaxAllowedPacket > 1<<30) {
+				err = fmt.Errorf("must be between 0 (the server's max_allowed_packet) and 1073741824")
 			}
 		case "max_packet_size":
 			cfg.MaxPacketSize, err = strconv.Atoi(v)
