@@ -256,7 +256,7 @@ func TestLargePacketsSplitAndJoined(t *testing.T) {
 	t.Parallel()
 	cfg := throwawayConfig(t, "64M")
 	c := connectTo(t, cfg)
-	ctx := t.Context() // no deadline: 20 MiB under -race on a busy machine takes what it takes
+	ctx := t.Context()                                              // no deadline: 20 MiB under -race on a busy machine takes what it takes
 	big := strings.Repeat("0123456789abcdef", (20<<20)/16) + "tail" // 20 MiB + 4: spans two packets
 	for _, interpolate := range []bool{false, true} {
 		cc := c
