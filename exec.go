@@ -92,8 +92,11 @@ func (c *Conn) end(ctx context.Context, err error) error {
 // Exec runs a statement that returns no rows (rows it does return are read and discarded) and
 // reports rows affected and the last insert id. Arguments bind to '?' placeholders: by default
 // through a server-side prepared statement from the connection's cache; with
-// Config.InterpolateParams, escaped into the text on the client. The context covers the whole
-// call.
+// Config.InterpolateParams, escaped into the text on the client. An io.Reader argument is read
+// to its end and stored as a binary value (in the prepared path streamed as long data, never
+// held whole in memory). An argument that cannot be sent is an *ArgError, *ArgCountError or
+// *PacketTooLargeError before anything is sent, and the connection stays usable. The context
+// covers the whole call.
 func (c *Conn) Exec(ctx context.Context, query string, args ...any) (Result, error) {
 	if err := c.start(ctx); err != nil {
 		return Result{}, err
