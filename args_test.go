@@ -229,3 +229,45 @@ func TestArgErrorsInStmtBatchExecMany(t *testing.T) {
 		})
 	}
 }
+
+func TestMaxAllowedPacketParameter(t *testing.T) {
+	for dsn, want := range map[string]int{
+		"mysql://root@127.0.0.1:3306/test":                       64 << 20,
+		"mysql://root@127.0.0.1:3306/test?maxAllowedPacket=0":    0,
+		"root@tcp(127.0.0.1:3306)/test?maxAllowedPacket=1048576": 1 << 20,
+	} {
+		cfg, err := myx.ParseConfig(dsn)
+		if err != nil || cfg.MaxAllowedPacket != want {
+			t.Errorf("%s: %v %v, want %d", dsn, cfg, err, want)
+		}
+	}
+	for _, bad := range []string{"-1", "x", "1073741825"} {
+		if _, err := myx.ParseConfig("mysql://root@127.0.0.1:3306/test?maxAllowedPacket=" + bad); err == nil || !strings.Contains(err.Error(), "maxAllowedPacket") {
+			t.Errorf("maxAllowedPacket=%s: %v", bad, err)
+		}
+	}
+}
+
+// TestBatchLearnsLimit: a batch whose first large item makes the connection learn the server's
+// max_allowed_packet.
+func TestBatchLearnsLimit(t *testing.T) {
+	t.Parallel()
+	c := connect(t, func(cfg *myx.Config) { cfg.MaxAllowedPacket = 0 })
+	ctx := ctxT(t)
+	b := &myx.Batch{}
+	big := strings.Repeat("b", 2<<20)
+	b.Queue("SELECT ?", 1)
+	b.Queue("SELECT LENGTH(?)", big)
+	br := c.SendBatch(ctx, b)
+	var n int
+	if err := br.QueryRow().Scan(&n); err != nil || n != 1 {
+		t.Fatalf("first: %d %v", n, err)
+	}
+	if err := br.QueryRow().Scan(&n); err != nil || n != len(big) {
+		t.Fatalf("second: %d %v", n, err)
+	}
+	if err := br.Close(); err != nil {
+		t.Fatal(err)
+	}
+	usable(t, c, "the batch")
+}

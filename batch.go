@@ -64,14 +64,14 @@ func (c *Conn) SendBatch(ctx context.Context, b *Batch) *BatchResults {
 		br.err, br.closed = err, true
 		return br
 	}
-	c.batch = br
 	for i := range br.items {
 		it := &br.items[i]
 		if err := c.needLimitFor(it.query, it.args); err != nil {
-			br.fail(err)
+			br.err, br.closed = c.end(ctx, err), true
 			return br
 		}
 	}
+	c.batch = br
 	if err := br.prepare(); err != nil {
 		br.fail(err)
 		return br
