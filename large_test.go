@@ -88,6 +88,7 @@ func TestLargeArgumentsAtTheLimit(t *testing.T) {
 	ctx := t.Context()
 	for _, name := range []string{"default", "learn", "nocache"} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			c := connectTo(t, base, func(cfg *myx.Config) {
 				switch name {
 				case "learn":
