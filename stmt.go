@@ -176,10 +176,11 @@ func (c *Conn) sendPrepareExecute(query string, args []any) (*stmt, error) {
 		// or ran with the arguments it could use. Read and drop its reply (which may skip the
 		// column metadata the prepare just sent).
 		c.rd.Seq = executeSeq
-		if derr := c.dropResponse(st); c.closed {
+		derr := c.dropResponse(st)
+		if c.closed {
 			return nil, derr
 		}
-		return nil, &ArgCountError{Want: st.params, Got: len(args)}
+		return nil, &ArgCountError{Want: st.params, Got: len(args), Ran: derr == nil}
 	}
 	c.rd.Seq = executeSeq
 	return st, nil
@@ -392,11 +393,22 @@ func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) err
 	return nil
 }
 
-// ArgCountError reports a call whose argument count does not match the placeholders.
+// ArgCountError reports a call whose argument count does not match the placeholders. Nothing
+// ran, unless Ran is set.
 type ArgCountError struct {
 	Want, Got int
+	// Ran is set in the one case where the statement did run: on a statement's first use on
+	// MariaDB, whose prepare and execute leave together, when the client counted the
+	// placeholders as the arguments given but the server counted fewer (a placeholder inside a
+	// construct the client's lexer reads differently); the server then ran it with the
+	// arguments it takes.
+	Ran bool
 }
 
 func (e *ArgCountError) Error() string {
-	return fmt.Sprintf("myx: statement has %d placeholders but %d arguments were given", e.Want, e.Got)
+	msg := fmt.Sprintf("myx: statement has %d placeholders but %d arguments were given", e.Want, e.Got)
+	if e.Ran {
+		msg += " (the server ran it with the first arguments)"
+	}
+	return msg
 }
