@@ -64,6 +64,13 @@ func (c *Conn) SendBatch(ctx context.Context, b *Batch) *BatchResults {
 		br.err, br.closed = err, true
 		return br
 	}
+	for i := range br.items {
+		it := &br.items[i]
+		if err := c.needLimitFor(it.query, it.args); err != nil {
+			br.err, br.closed = c.end(ctx, err), true
+			return br
+		}
+	}
 	c.batch = br
 	if err := br.prepare(); err != nil {
 		br.fail(err)
@@ -94,6 +101,10 @@ func (br *BatchResults) prepare() error {
 	errs := map[string]error{}
 	if len(missing) > 0 {
 		for _, q := range missing {
+			if err := c.checkCommand(1 + len(q)); err != nil {
+				errs[q] = err
+				continue
+			}
 			c.wr.StartCommand()
 			c.wr.B = wire.AppendCommand(c.wr.B, wire.ComStmtPrepare, q)
 			c.wr.Finish()
@@ -102,6 +113,9 @@ func (br *BatchResults) prepare() error {
 			return err
 		}
 		for _, q := range missing {
+			if errs[q] != nil {
+				continue
+			}
 			c.rd.Seq = 1
 			st, err := c.readPrepare(q)
 			if err != nil {
@@ -133,10 +147,13 @@ func (br *BatchResults) prepare() error {
 	return nil
 }
 
-// sendWindow writes the next statements, up to batchWindow bytes.
+// sendWindow writes the next statements, up to batchWindow bytes. A statement with an argument
+// sent as long data opens a window (it is sent when every earlier reply has been read): while
+// its data streams the server must not be blocked writing replies the client is not reading.
 func (br *BatchResults) sendWindow() error {
 	c := br.c
 	start := len(c.wr.B)
+	first := true // nothing in this window yet
 	for br.sent < len(br.items) && len(c.wr.B)-start < batchWindow {
 		it := &br.items[br.sent]
 		br.sent++
@@ -150,22 +167,36 @@ func (br *BatchResults) sendWindow() error {
 			err = errors.New("myx: LOAD DATA LOCAL cannot be pipelined; run it with Exec")
 		case c.cfg.InterpolateParams:
 			var text string
-			if text, err = c.interpolate(it.query, args); err == nil {
+			if text, err = c.interpolateArgs(it.query, args); err == nil {
+				err = c.checkCommand(1 + len(text))
+			}
+			if err == nil {
 				c.wr.StartCommand()
 				c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, text)
 				c.wr.Finish()
 			}
 		default:
-			err = c.appendExecute(it.st, args)
+			err = c.appendExecuteOpt(it.st, args, first)
+			if err == errNeedsLong {
+				br.sent-- // first in the next window
+				break
+			}
+		}
+		if err == errNeedsLong {
+			break
+		}
+		if c.closed {
+			return err
 		}
 		if err != nil {
 			it.err = err
 			continue
 		}
 		it.sent, it.seq = true, c.wr.Seq
+		first = false
 	}
-	if len(c.wr.B) == start {
-		return nil
+	if first {
+		return nil // nothing to send (statement closes queued meanwhile leave with the next)
 	}
 	return c.flush()
 }

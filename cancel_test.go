@@ -59,7 +59,9 @@ func TestCancelStopsServerWorkAndKeepsConnection(t *testing.T) {
 
 func TestDeadlineExceeded(t *testing.T) {
 	t.Parallel()
-	c := connect(t)
+	// A generous kill timeout: under load the side connection may be slow, and this test is
+	// about the path where the kill succeeds.
+	c := connect(t, func(cfg *myx.Config) { cfg.KillTimeout = 15 * time.Second })
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	_, err := c.Exec(ctx, "DO SLEEP(20)")

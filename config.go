@@ -133,6 +133,15 @@ type Config struct {
 	// ServerPubKey is the server's RSA public key for password encryption without TLS.
 	ServerPubKey *rsa.PublicKey
 
+	// MaxAllowedPacket is the largest command the client sends, in bytes (go-sql-driver's
+	// maxAllowedPacket): a statement or argument that cannot fit is a *PacketTooLargeError
+	// before anything is sent. 0 means the server's max_allowed_packet. Either way, the first
+	// time a connection has a command of 256 KiB or more (or an io.Reader argument) it asks
+	// the server for max_allowed_packet, once, and keeps to the lower of the two. ParseConfig
+	// sets 64 MiB (go-sql-driver's default). Arguments larger than 1 MiB (or a share of this
+	// limit) are sent as long data, so a value may be as large as the limit.
+	MaxAllowedPacket int
+
 	// MaxPacketSize bounds one packet read from the server, after joining the 16 MiB pieces of
 	// a split one: a larger packet is an error wrapping ErrPacketTooLarge and the connection is
 	// closed. It also bounds the memory reading costs (at most this much plus a quarter, however
@@ -317,6 +326,7 @@ func ParseConfig(dsn string) (*Config, error) {
 		Location:           time.UTC,
 		StatementCacheSize: 256,
 		MaxPacketSize:      defaultMaxPacketSize,
+		MaxAllowedPacket:   64 << 20,
 		RuntimeParams:      map[string]string{},
 	}
 	fail := func(format string, args ...any) (*Config, error) {
@@ -542,6 +552,11 @@ func (cfg *Config) applyParams(params url.Values) error {
 			cfg.Compress, err = parseCompression(v)
 		case "max_packet_size":
 			cfg.MaxPacketSize, err = parseMaxPacketSize(v)
+		case "maxAllowedPacket":
+			cfg.MaxAllowedPacket, err = strconv.Atoi(v)
+			if err == nil && (cfg.MaxAllowedPacket < 0 || cfg.MaxAllowedPacket > 1<<30) {
+				err = fmt.Errorf("must be between 0 (the server's max_allowed_packet) and 1073741824")
+			}
 		case "runtime_poller":
 			cfg.RuntimePoller, err = parseBool(v)
 		case "socket":

@@ -30,7 +30,7 @@ func TestEveryKnownParamHandled(t *testing.T) {
 	skip := map[string]bool{"tls-ca": true, "ssl-ca": true, "tls-cert": true, "ssl-cert": true,
 		"tls-key": true, "ssl-key": true, "serverPubKey": true, "server_pub_key": true, "strict": true}
 	// Handled on other helpers' branches (wire: compress; args: maxAllowedPacket) until merged.
-	pending := map[string]bool{"compress": true, "maxAllowedPacket": true}
+	pending := map[string]bool{}
 	for _, name := range knownParams {
 		if skip[name] {
 			continue

@@ -124,8 +124,11 @@ func (c *Conn) end(ctx context.Context, err error) error {
 // Exec runs a statement that returns no rows (rows it does return are read and discarded) and
 // reports rows affected and the last insert id. Arguments bind to '?' placeholders: by default
 // through a server-side prepared statement from the connection's cache; with
-// Config.InterpolateParams, escaped into the text on the client. The context covers the whole
-// call.
+// Config.InterpolateParams, escaped into the text on the client. An io.Reader argument is read
+// to its end and stored as a binary value (in the prepared path streamed as long data, never
+// held whole in memory). An argument that cannot be sent is an *ArgError, *ArgCountError or
+// *PacketTooLargeError before anything is sent, and the connection stays usable. The context
+// covers the whole call.
 func (c *Conn) Exec(ctx context.Context, query string, args ...any) (Result, error) {
 	if err := c.start(ctx); err != nil {
 		return Result{}, err
@@ -136,11 +139,14 @@ func (c *Conn) Exec(ctx context.Context, query string, args ...any) (Result, err
 
 func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, error) {
 	files, args := splitLocalFiles(args)
+	if err := c.needLimitFor(query, args); err != nil {
+		return Result{}, err
+	}
 	if len(args) == 0 || c.cfg.InterpolateParams || files != nil {
 		text := query
 		if len(args) > 0 {
 			var err error
-			if text, err = c.interpolate(query, args); err != nil {
+			if text, err = c.interpolateArgs(query, args); err != nil {
 				return Result{}, err
 			}
 		}
@@ -153,12 +159,32 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 	return c.readExecResponse(true, st, nil)
 }
 
+// interpolateArgs builds the statement text for query with args on the client, reading any
+// io.Reader argument whole first (within the send limit).
+func (c *Conn) interpolateArgs(query string, args []any) (string, error) {
+	args, err := c.readReaders(args)
+	if err != nil {
+		return "", err
+	}
+	// A statement that cannot fit is refused before it is built (its literals are never
+	// shorter than the estimate).
+	if n, _ := argsSize(args); n > 0 {
+		if err := c.checkCommand(1 + len(query) + n); err != nil {
+			return "", err
+		}
+	}
+	return c.interpolate(query, args)
+}
+
 // execText runs a text statement with no arguments on an idle connection (used internally).
 func (c *Conn) execText(ctx context.Context, query string) (Result, error) {
 	return c.execTextFiles(query, nil)
 }
 
 func (c *Conn) execTextFiles(query string, files []*LocalFile) (Result, error) {
+	if err := c.checkCommand(1 + len(query)); err != nil {
+		return Result{}, err
+	}
 	c.wr.StartCommand()
 	c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, query)
 	c.wr.Finish()
@@ -384,6 +410,9 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	var st *stmt
 	var err error
 	files, args := splitLocalFiles(args)
+	if err := c.needLimitFor(query, args); err != nil {
+		return c.end(ctx, err)
+	}
 	text := files != nil || len(args) > 0 && c.cfg.InterpolateParams || len(args) == 0 && !c.binaryWithoutArgs(query)
 	if !text {
 		// Rows come back in the binary protocol, cheaper for the server to produce and for us
@@ -397,7 +426,10 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	if text && err == nil {
 		q := query
 		if len(args) > 0 {
-			q, err = c.interpolate(query, args)
+			q, err = c.interpolateArgs(query, args)
+		}
+		if err == nil {
+			err = c.checkCommand(1 + len(q))
 		}
 		if err == nil {
 			c.wr.StartCommand()

@@ -290,47 +290,6 @@ func TestStoredProcedureResults(t *testing.T) {
 	}
 }
 
-func TestLargePacketsSplitAndJoined(t *testing.T) {
-	t.Parallel()
-	c := connect(t)
-	ctx := ctxT(t)
-	var maxAllowed int
-	if err := c.QueryRow(ctx, "SELECT @@max_allowed_packet").Scan(&maxAllowed); err != nil {
-		t.Fatal(err)
-	}
-	if maxAllowed < 40<<20 {
-		if _, err := c.Exec(ctx, "SET GLOBAL max_allowed_packet = 67108864"); err != nil {
-			t.Skipf("max_allowed_packet %d and cannot raise it: %v", maxAllowed, err)
-		}
-		t.Cleanup(func() {
-			cc := connect(t)
-			cc.Exec(context.Background(), fmt.Sprintf("SET GLOBAL max_allowed_packet = %d", maxAllowed))
-		})
-		c = connect(t)
-	}
-	big := strings.Repeat("0123456789abcdef", (20<<20)/16) + "tail" // 20 MiB + 4: spans two packets
-	for _, interpolate := range []bool{false, true} {
-		cc := c
-		if interpolate {
-			cc = connect(t, func(cfg *myx.Config) { cfg.InterpolateParams = true })
-		}
-		var got string
-		var n int
-		if err := cc.QueryRow(ctx, "SELECT ?, LENGTH(?)", big, big).Scan(&got, &n); err != nil {
-			t.Fatal(err)
-		}
-		if got != big || n != len(big) {
-			t.Fatalf("interpolate=%v: round trip of %d bytes gave %d (server saw %d)", interpolate, len(big), len(got), n)
-		}
-	}
-	// Exactly 16 MiB - 1 needs an empty trailing packet.
-	exact := strings.Repeat("x", 1<<24-1-8)
-	var got string
-	if err := c.QueryRow(ctx, "SELECT ?", exact).Scan(&got); err != nil || len(got) != len(exact) {
-		t.Fatalf("boundary: %d %v", len(got), err)
-	}
-}
-
 func TestEarlyCloseLeavesConnectionUsable(t *testing.T) {
 	t.Parallel()
 	c := connect(t)

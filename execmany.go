@@ -2,7 +2,11 @@ package myx
 
 import (
 	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/myxdb/myx/internal/wire"
@@ -55,19 +59,76 @@ func (c *Conn) execMany(ctx context.Context, query string, argRows [][]any) (Res
 	if err := c.learnMaxAllowed(); err != nil {
 		return Result{}, err
 	}
-	if c.caps&wire.MariaDBClientStmtBulkOperations != 0 && !c.noBulk {
-		st, err := c.stmtFor(query)
-		if err != nil {
-			return Result{}, err
+	if c.rowsNeedLong(argRows) {
+		// Long data goes with one execute per row.
+		return c.execManyEach(ctx, query, argRows)
+	}
+	var res Result
+	var err error
+	switch prefix, tuple, suffix, ok := splitInsertValues(query); {
+	case c.caps&wire.MariaDBClientStmtBulkOperations != 0 && !c.noBulk:
+		st, serr := c.stmtFor(query)
+		if serr != nil {
+			return Result{}, serr
 		}
 		if len(st.cols) == 0 && st.params > 0 {
-			return c.execBulk(st, argRows)
+			res, err = c.execBulk(st, argRows)
+			break
+		}
+		if ok {
+			res, err = c.execMultiRow(prefix, tuple, suffix, countPlaceholders(tuple), argRows)
+			break
+		}
+		return c.execManyEach(ctx, query, argRows)
+	case ok:
+		res, err = c.execMultiRow(prefix, tuple, suffix, countPlaceholders(tuple), argRows)
+	default:
+		return c.execManyEach(ctx, query, argRows)
+	}
+	// A row that needs long data (from a driver.Valuer, or values too many to share one
+	// command) continues with one execute per row.
+	var me *ExecManyError
+	if errors.As(err, &me) && me.Err == errNeedsLong {
+		rest, err := c.execManyEach(ctx, query, argRows[me.Done:])
+		if me2, ok := err.(*ExecManyError); ok {
+			me2.Done += me.Done
+		}
+		res.RowsAffected += rest.RowsAffected
+		if rest.LastInsertID != 0 {
+			res.LastInsertID = rest.LastInsertID
+		}
+		res.Warnings += rest.Warnings
+		return res, err
+	}
+	return res, err
+}
+
+// rowsNeedLong reports whether a row of argRows has an argument to send as long data.
+func (c *Conn) rowsNeedLong(argRows [][]any) bool {
+	limit := c.sendLimit()
+	for _, args := range argRows {
+		t := longThreshold(limit, len(args))
+		for _, a := range args {
+			switch v := a.(type) {
+			case string:
+				if len(v) >= t {
+					return true
+				}
+			case []byte:
+				if len(v) >= t {
+					return true
+				}
+			case json.RawMessage:
+				if len(v) >= t {
+					return true
+				}
+			case driver.Valuer:
+			case io.Reader:
+				return true
+			}
 		}
 	}
-	if prefix, tuple, suffix, ok := splitInsertValues(query); ok {
-		return c.execMultiRow(prefix, tuple, suffix, countPlaceholders(tuple), argRows)
-	}
-	return c.execManyEach(ctx, query, argRows)
+	return false
 }
 
 // execManyEach runs the statement once per row.
@@ -87,16 +148,25 @@ func (c *Conn) execManyEach(ctx context.Context, query string, argRows [][]any) 
 	return total, nil
 }
 
-// learnMaxAllowed reads max_allowed_packet once per connection.
+// learnMaxAllowed reads max_allowed_packet once per connection. A server (or proxy) that will
+// not say is remembered as such (maxAllowed -1): the configured limit applies alone.
 func (c *Conn) learnMaxAllowed() error {
-	if c.maxAllowed > 0 {
+	if c.maxAllowed != 0 {
 		return nil
 	}
 	r := &Row{}
 	r.err = c.queryInternal(&r.rows, "SELECT @@max_allowed_packet")
 	var n int
 	if err := r.Scan(&n); err != nil {
+		var me *MySQLError
+		if errors.As(err, &me) && !c.closed {
+			c.maxAllowed = -1
+			return nil
+		}
 		return err
+	}
+	if n <= 0 {
+		n = -1
 	}
 	c.maxAllowed = n
 	return nil
@@ -124,11 +194,11 @@ func (c *Conn) queryInternal(r *Rows, query string) error {
 // packetBudget is the largest command ExecMany builds: within max_allowed_packet and one
 // physical packet.
 func (c *Conn) packetBudget() int {
-	limit := c.maxAllowed
+	limit := c.sendLimit()
 	if limit <= 0 || limit > wire.MaxPacketPayload {
 		limit = wire.MaxPacketPayload
 	}
-	return limit - 1024
+	return max(limit-1024, limit/2)
 }
 
 // execBulk sends rows with COM_STMT_BULK_EXECUTE, as many per command as fit.
@@ -183,7 +253,11 @@ func (c *Conn) execBulk(st *stmt, argRows [][]any) (Result, error) {
 			if !fits || len(w.B)-cmdStart > budget {
 				if rows == 0 {
 					w.B = w.B[:mark]
-					return total, &ExecManyError{Done: done, Err: fmt.Errorf("row %d does not fit in max_allowed_packet (%d bytes)", i, c.maxAllowed)}
+					if fits {
+						// Too large for one bulk command: it needs long data.
+						return total, &ExecManyError{Done: done, Err: errNeedsLong}
+					}
+					return total, &ExecManyError{Done: done, Err: fmt.Errorf("row %d does not fit in max_allowed_packet (%d bytes)", i, c.sendLimit())}
 				}
 				w.B = w.B[:rowMark]
 				break
@@ -242,7 +316,7 @@ func (c *Conn) execMultiRow(prefix, tuple, suffix string, perRow int, argRows []
 			if err != nil {
 				return total, &ExecManyError{Done: done, Err: err}
 			}
-			if err := c.appendExecute(st, flat); err != nil {
+			if err := c.appendExecuteOpt(st, flat, false); err != nil {
 				return total, &ExecManyError{Done: done, Err: err}
 			}
 			if c.wr.Len() > c.packetBudget() && k > 1 {

@@ -2,8 +2,11 @@ package myx
 
 import (
 	"database/sql/driver"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"time"
 
@@ -23,26 +26,57 @@ func (e *ArgError) Unwrap() error { return e.Err }
 // maxDuration bounds TIME arguments to what the protocol's encoding holds without overflow.
 const maxTimeArg = 100000 * 24 * time.Hour
 
-// appendExecute encodes COM_STMT_EXECUTE for st with args into the write buffer. On error the
-// buffer is left as it was.
+// appendExecute encodes COM_STMT_EXECUTE for st with args into the write buffer, sending large
+// arguments ahead of it as long data (see appendExecuteID). On error nothing was added to the
+// buffer.
 func (c *Conn) appendExecute(st *stmt, args []any) error {
+	return c.appendExecuteOpt(st, args, true)
+}
+
+// appendExecuteOpt is appendExecute; without allowLong a large argument is errNeedsLong instead
+// of being sent ahead.
+func (c *Conn) appendExecuteOpt(st *stmt, args []any, allowLong bool) error {
 	if len(args) != st.params {
 		return &ArgCountError{Want: st.params, Got: len(args)}
 	}
-	return c.appendExecuteID(st.id, args)
+	return c.appendExecuteID(st.id, args, allowLong)
 }
 
 // lastPrepared is the statement id MariaDB accepts for "the statement prepared just before",
 // which lets a prepare and its first execute travel together.
 const lastPrepared = 0xffffffff
 
-// appendExecuteID encodes COM_STMT_EXECUTE of statement id with args.
-func (c *Conn) appendExecuteID(id uint32, args []any) error {
+// errNeedsLong is returned by appendExecuteID when an argument must travel as long data but the
+// caller cannot send it ahead of the execute (a pipelined first use, a batch with replies still
+// to read). Nothing was encoded or sent; the caller takes a path that can.
+var errNeedsLong = errors.New("myx: argument needs COM_STMT_SEND_LONG_DATA")
+
+// longArg is an argument sent ahead of COM_STMT_EXECUTE in COM_STMT_SEND_LONG_DATA chunks.
+type longArg struct {
+	index int
+	s     string    // the value, for a string or json.RawMessage
+	b     []byte    // the value, for a []byte
+	r     io.Reader // the rest of the value, for an io.Reader
+	first []byte    // for an io.Reader: the bytes already read from it
+}
+
+// appendExecuteID encodes COM_STMT_EXECUTE of statement id with args. A string, []byte or
+// json.RawMessage above the long-data threshold, and an io.Reader with more than that to give,
+// travel ahead of the execute as COM_STMT_SEND_LONG_DATA (only with allowLong and a real
+// statement id; otherwise errNeedsLong): then whatever the write buffer held is written, the
+// long data is streamed, and the buffer is left holding the execute alone. A command or value
+// larger than the connection's send limit is a *PacketTooLargeError before anything is sent. On
+// any error the buffer is as it was (less what was written), and the connection is usable unless
+// the error is a *ConnError.
+func (c *Conn) appendExecuteID(id uint32, args []any, allowLong bool) error {
 	w := &c.wr
 	mark := len(w.B)
 	w.StartCommand()
 	w.B = wire.AppendExecuteHeader(w.B, id, wire.CursorNone)
+	limit := c.sendLimit()
+	var longs []longArg
 	if n := len(args); n > 0 {
+		threshold := longThreshold(limit, n)
 		nullPos := len(w.B)
 		for range (n + 7) / 8 {
 			w.B = append(w.B, 0)
@@ -55,9 +89,29 @@ func (c *Conn) appendExecuteID(id uint32, args []any) error {
 		for i, a := range args {
 			var typ, flags byte
 			var err error
-			w.B, typ, flags, err = c.appendParam(w.B, a)
+			a, err = encodableArg(a)
+			if err == nil {
+				var la longArg
+				var isLong bool
+				la, typ, isLong, err = c.longCandidate(a, threshold, limit, id != lastPrepared && allowLong)
+				if isLong {
+					la.index = i
+					longs = append(longs, la)
+					w.B[typePos+2*i] = typ
+					continue
+				}
+				if la.b != nil {
+					a = la.b // a short io.Reader, read whole
+				}
+			}
+			if err == nil {
+				w.B, typ, flags, err = c.appendParam(w.B, a)
+			}
 			if err != nil {
 				w.B = w.B[:mark]
+				if err == errNeedsLong {
+					return err
+				}
 				return &ArgError{Index: i, Err: err}
 			}
 			if typ == wire.TypeNull {
@@ -67,8 +121,210 @@ func (c *Conn) appendExecuteID(id uint32, args []any) error {
 			w.B[typePos+2*i+1] = flags
 		}
 	}
+	if size := len(w.B) - mark - 4; limit > 0 && size > limit {
+		w.B = w.B[:mark]
+		return &PacketTooLargeError{What: "command", Size: size, Limit: limit}
+	}
 	w.Finish()
+	if len(longs) > 0 {
+		return c.sendLongData(id, mark, longs, limit)
+	}
 	return nil
+}
+
+// encodableArg reduces a to a type appendParam encodes directly; the common types pass as they
+// are, an io.Reader (that is not a driver.Valuer) too.
+func encodableArg(a any) (any, error) {
+	switch a.(type) {
+	case nil, int, int64, int32, int16, int8, uint, uint64, uint32, uint16, uint8, float64, float32,
+		bool, string, []byte, json.RawMessage, time.Time, time.Duration, *LocalFile:
+		return a, nil
+	case driver.Valuer:
+	case io.Reader:
+		return a, nil
+	}
+	return canonicalArg(a)
+}
+
+// longCandidate decides whether a goes as long data. For an io.Reader it reads up to threshold
+// bytes: a reader that ends before is returned whole in la.b, to be sent inline.
+func (c *Conn) longCandidate(a any, threshold, limit int, allowLong bool) (la longArg, typ byte, isLong bool, err error) {
+	size := 0
+	switch v := a.(type) {
+	case string:
+		la.s, typ, size = v, wire.TypeVarString, len(v)
+	case json.RawMessage:
+		la.s, typ, size = unsafeString(v), wire.TypeVarString, len(v)
+	case []byte:
+		la.b, typ, size = v, wire.TypeBlob, len(v)
+	case io.Reader:
+		if !allowLong {
+			return la, 0, false, errNeedsLong
+		}
+		la.first, err = io.ReadAll(io.LimitReader(v, int64(threshold)))
+		if err != nil {
+			return la, 0, false, fmt.Errorf("reading the io.Reader: %w", err)
+		}
+		if len(la.first) < threshold {
+			la.b, la.first = la.first, nil
+			if la.b == nil {
+				la.b = []byte{}
+			}
+			return la, 0, false, nil
+		}
+		la.r = v
+		return la, wire.TypeBlob, true, nil
+	default:
+		return la, 0, false, nil
+	}
+	if size < threshold {
+		la = longArg{}
+		return la, 0, false, nil
+	}
+	if limit > 0 && size > limit {
+		return la, 0, false, &PacketTooLargeError{What: "value", Size: size, Limit: limit}
+	}
+	if !allowLong {
+		return la, 0, false, errNeedsLong
+	}
+	return la, typ, true, nil
+}
+
+// Long data: values from longDataMin bytes (or a share of the send limit, for statements with
+// many parameters) travel in chunks of at most longDataChunk.
+const (
+	longDataChunk = 1 << 20
+	longDataMin   = 256
+	// longHeader is a COM_STMT_SEND_LONG_DATA packet's size before its data: packet header,
+	// command, statement id, parameter number.
+	longHeader = 4 + 1 + 4 + 2
+)
+
+// longThreshold is the size from which a value of a statement with params parameters goes as
+// long data: longDataChunk, or less when the send limit would not hold params+1 of them.
+func longThreshold(limit, params int) int {
+	t := longDataChunk
+	if limit > 0 {
+		t = min(t, max(limit/(params+1), longDataMin))
+	}
+	return t
+}
+
+// sendLongData writes the buffer up to mark (commands without a reply), then streams each long
+// argument as COM_STMT_SEND_LONG_DATA packets, leaving the execute (encoded after mark) alone in
+// the buffer. COM_STMT_SEND_LONG_DATA has no reply; the server reports a problem with the data
+// at the execute. When an io.Reader fails or gives more than the send limit, what was sent is
+// discarded with COM_STMT_RESET and the error is an *ArgError.
+func (c *Conn) sendLongData(id uint32, mark int, longs []longArg, limit int) error {
+	if mark > 0 {
+		if err := c.writeRaw(c.wr.B[:mark]); err != nil {
+			return err
+		}
+		c.wr.B = c.wr.B[:copy(c.wr.B, c.wr.B[mark:])]
+	}
+	chunk := longDataChunk
+	if limit > 0 {
+		chunk = max(min(chunk, limit-longHeader), 64)
+	}
+	pkt := make([]byte, longHeader+chunk)
+	pkt[4] = wire.ComStmtSendLong
+	binary.LittleEndian.PutUint32(pkt[5:], id)
+	// sendPkt sends the n bytes of data at pkt[longHeader:] for parameter param.
+	sendPkt := func(param, n int) error {
+		m := 7 + n
+		pkt[0], pkt[1], pkt[2], pkt[3] = byte(m), byte(m>>8), byte(m>>16), 0
+		binary.LittleEndian.PutUint16(pkt[9:], uint16(param))
+		return c.writeRaw(pkt[:longHeader+n])
+	}
+	for _, la := range longs {
+		if la.r == nil {
+			// A string or []byte: copied through pkt chunk by chunk, never whole.
+			size := max(len(la.s), len(la.b))
+			for off := 0; off < size; {
+				var n int
+				if la.b != nil {
+					n = copy(pkt[longHeader:], la.b[off:])
+				} else {
+					n = copy(pkt[longHeader:], la.s[off:])
+				}
+				off += n
+				if err := sendPkt(la.index, n); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		// An io.Reader: what was read already, then chunk by chunk to its end.
+		total := 0
+		for off := 0; off < len(la.first); {
+			n := copy(pkt[longHeader:], la.first[off:])
+			off += n
+			total += n
+			if err := sendPkt(la.index, n); err != nil {
+				return err
+			}
+		}
+		for {
+			n, err := io.ReadFull(la.r, pkt[longHeader:])
+			if err == io.ErrUnexpectedEOF {
+				err = io.EOF
+			}
+			if err != nil && err != io.EOF {
+				return c.abandonLongData(id, &ArgError{Index: la.index, Err: fmt.Errorf("reading the io.Reader: %w", err)})
+			}
+			total += n
+			if limit > 0 && total > limit {
+				return c.abandonLongData(id, &ArgError{Index: la.index, Err: &PacketTooLargeError{What: "value", Size: total, Limit: limit, AtLeast: true}})
+			}
+			if n > 0 {
+				if err := sendPkt(la.index, n); err != nil {
+					return err
+				}
+			}
+			if err == io.EOF {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// writeRaw writes b to the server. A failure closes the connection; it is always safe to retry
+// (long data and statement closes change nothing on the server).
+func (c *Conn) writeRaw(b []byte) error {
+	if _, err := c.nc.Write(b); err != nil {
+		c.wr.Reset()
+		return c.fail("write", err, true)
+	}
+	return nil
+}
+
+// abandonLongData drops the execute waiting in the write buffer and discards the long data sent
+// for statement id with COM_STMT_RESET, then returns argErr (or the error that closed the
+// connection meanwhile).
+func (c *Conn) abandonLongData(id uint32, argErr error) error {
+	c.wr.B = c.wr.B[:0]
+	c.wr.StartCommand()
+	c.wr.B = wire.AppendStmtID(c.wr.B, wire.ComStmtReset, id)
+	c.wr.Finish()
+	if err := c.flush(); err != nil {
+		return err
+	}
+	p, err := c.readPacket()
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(p) > 0 && p[0] == wire.HeaderOK:
+		if ok, err := wire.ParseOK(p, c.caps); err == nil {
+			c.noteOK(&ok)
+		}
+	case len(p) > 0 && p[0] == wire.HeaderERR:
+		// The statement is gone on the server (it cannot be: it was just used); the data with it.
+	default:
+		return c.fail("read", errors.New("unexpected reply to COM_STMT_RESET"), false)
+	}
+	return argErr
 }
 
 const unsignedFlag = 0x80
@@ -149,21 +405,39 @@ func callValuer(v driver.Valuer) (driver.Value, error) {
 	return v.Value()
 }
 
+// maxArgDepth bounds how many pointers and driver.Valuer results canonicalArg follows: a
+// self-referencing pointer or a Valuer that returns itself is an error, not a crash.
+const maxArgDepth = 8
+
 // canonicalArg reduces an argument of any other type to one the encoders handle directly: the
 // value of a driver.Valuer (a nil pointer receiver is NULL, as in database/sql), the target of
 // a pointer (nil is NULL), and for named types their underlying int64, uint64, float32,
-// float64, bool, string or []byte. The three encoders (binary parameters, interpolated
-// literals, LOAD DATA text) share it, so an argument means the same in every mode.
+// float64, bool, string or []byte. Chains of pointers and Valuers are followed up to
+// maxArgDepth steps. The three encoders (binary parameters, interpolated literals, LOAD DATA
+// text) share it, so an argument means the same in every mode.
 func canonicalArg(a any) (any, error) {
-	if v, ok := a.(driver.Valuer); ok {
-		dv, err := callValuer(v)
+	orig := a
+	for depth := 0; ; depth++ {
+		switch a.(type) {
+		case nil, int, int64, int32, int16, int8, uint, uint64, uint32, uint16, uint8, float64, float32,
+			bool, string, []byte, json.RawMessage, time.Time, time.Duration, *LocalFile:
+			return a, nil
+		}
+		if depth == maxArgDepth {
+			return nil, fmt.Errorf("%T: pointers and driver.Valuer results nested more than %d deep", orig, maxArgDepth)
+		}
+		next, err := reduceArg(a)
 		if err != nil {
 			return nil, err
 		}
-		if _, again := dv.(driver.Valuer); again {
-			return nil, fmt.Errorf("%T.Value returned another driver.Valuer", v)
-		}
-		return dv, nil
+		a = next
+	}
+}
+
+// reduceArg is one step of canonicalArg.
+func reduceArg(a any) (any, error) {
+	if v, ok := a.(driver.Valuer); ok {
+		return callValuer(v)
 	}
 	rv := reflect.ValueOf(a)
 	switch rv.Kind() {
@@ -192,7 +466,121 @@ func canonicalArg(a any) (any, error) {
 			return rv.Bytes(), nil
 		}
 	}
-	return nil, fmt.Errorf("unsupported type %T (use a basic type, time.Time, time.Duration, []byte, or a driver.Valuer)", a)
+	return nil, fmt.Errorf("unsupported type %T (use a basic type, time.Time, time.Duration, []byte, an io.Reader, or a driver.Valuer)", a)
+}
+
+// PacketTooLargeError reports a command or a value larger than the connection's send limit:
+// max_allowed_packet as Config.MaxAllowedPacket sets it, lowered to the server's own value once
+// the connection has learned it. Found before anything is sent (for an io.Reader, when the
+// bytes read pass the limit, and what was streamed is discarded), so the connection stays
+// usable. An argument's is wrapped in an *ArgError.
+type PacketTooLargeError struct {
+	What    string // "command" (a statement with its inline arguments) or "value" (one argument)
+	Size    int    // its size in bytes
+	AtLeast bool   // Size is what was read from an io.Reader when it passed the limit
+	Limit   int    // the send limit, in bytes
+}
+
+func (e *PacketTooLargeError) Error() string {
+	more := ""
+	if e.AtLeast {
+		more = "more than "
+	}
+	return fmt.Sprintf("myx: %s of %s%d bytes is larger than max_allowed_packet (%d bytes; raise the server's max_allowed_packet, and Config.MaxAllowedPacket if it is lower)", e.What, more, e.Size, e.Limit)
+}
+
+// learnLimitAt is the size of a command (its text and direct string and []byte arguments) from
+// which the connection first asks the server for its max_allowed_packet, once: smaller commands
+// fit any server's limit, and for larger ones one round trip more is small.
+const learnLimitAt = 256 << 10
+
+// sendLimit is the largest command payload the server accepts as far as the connection knows:
+// Config.MaxAllowedPacket, lowered to the server's max_allowed_packet once learned; 0 when
+// neither is known.
+func (c *Conn) sendLimit() int {
+	limit := c.cfg.MaxAllowedPacket
+	if c.maxAllowed > 0 && (limit <= 0 || c.maxAllowed < limit) {
+		limit = c.maxAllowed
+	}
+	return max(limit, 0)
+}
+
+// needLimit learns the server's max_allowed_packet before a command of about size bytes, or one
+// that streams an io.Reader, unless the connection already knows it.
+func (c *Conn) needLimit(size int, reader bool) error {
+	if c.maxAllowed != 0 || size < learnLimitAt && !reader {
+		return nil
+	}
+	return c.learnMaxAllowed()
+}
+
+// needLimitFor is needLimit for query with args.
+func (c *Conn) needLimitFor(query string, args []any) error {
+	n, reader := argsSize(args)
+	return c.needLimit(len(query)+n, reader)
+}
+
+// checkCommand reports a command of size payload bytes (command byte included) that the server
+// would refuse.
+func (c *Conn) checkCommand(size int) error {
+	if limit := c.sendLimit(); limit > 0 && size > limit {
+		return &PacketTooLargeError{What: "command", Size: size, Limit: limit}
+	}
+	return nil
+}
+
+// argsSize estimates what args add to a command (strings and byte slices; other values are
+// small or, for a driver.Valuer, not known before it is called) and reports whether one is an
+// io.Reader.
+func argsSize(args []any) (n int, reader bool) {
+	for _, a := range args {
+		switch v := a.(type) {
+		case string:
+			n += len(v)
+		case []byte:
+			n += 2 * len(v) // interpolated as hex
+		case json.RawMessage:
+			n += len(v)
+		case int, int64, driver.Valuer, *LocalFile:
+		case io.Reader:
+			reader = true
+		}
+	}
+	return n, reader
+}
+
+// readReaders replaces each io.Reader in args by its contents, for the paths that build the
+// statement text on the client. It reads no more than the send limit allows.
+func (c *Conn) readReaders(args []any) ([]any, error) {
+	var out []any
+	for i, a := range args {
+		r, ok := a.(io.Reader)
+		if !ok {
+			continue
+		}
+		if _, ok := a.(driver.Valuer); ok {
+			continue
+		}
+		if out == nil {
+			out = append([]any(nil), args...)
+		}
+		limit := c.sendLimit()
+		if limit <= 0 {
+			limit = wire.DefaultMaxPacket
+		}
+		b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+		if err != nil {
+			return nil, &ArgError{Index: i, Err: fmt.Errorf("reading the io.Reader: %w", err)}
+		}
+		if len(b) > limit {
+			return nil, &ArgError{Index: i, Err: &PacketTooLargeError{What: "value", Size: len(b), AtLeast: true, Limit: limit}}
+		}
+		out[i] = b
+	}
+	if out == nil {
+		return args, nil
+	}
+	return out, nil
 }
 
 // dateTimeOf converts t to the connection's location and splits it into fields.

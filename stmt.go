@@ -111,8 +111,12 @@ func (c *Conn) stmtFor(query string) (*stmt, error) {
 
 // sendExecute writes COM_STMT_EXECUTE for query with args, preparing the statement first if
 // the cache does not have it. On MariaDB the prepare and the execute leave together (the execute
-// names "the last prepared statement"), so a statement's first use costs one round trip too.
-// When it returns nil the execute's response is next on the wire.
+// names "the last prepared statement"), so a statement's first use costs one round trip too;
+// not when the arguments do not match the placeholders the client counts (the execute would run
+// with the wrong arguments, or fail) or one must travel as long data: then the statement is
+// prepared first and the arguments are checked against it before anything else is sent.
+// When it returns nil the execute's response is next on the wire. An argument error leaves the
+// connection usable and the cache consistent.
 func (c *Conn) sendExecute(query string, args []any) (*stmt, error) {
 	if st := c.stmts.get(query); st != nil {
 		if err := c.appendExecute(st, args); err != nil {
@@ -120,22 +124,35 @@ func (c *Conn) sendExecute(query string, args []any) (*stmt, error) {
 		}
 		return st, c.flush()
 	}
-	if c.server.Flavor != MariaDB || !c.server.AtLeast(10, 2, 0) {
-		st, err := c.stmtFor(query)
-		if err != nil {
-			return nil, err
+	if c.server.Flavor == MariaDB && c.server.AtLeast(10, 2, 0) && countPlaceholders(query) == len(args) {
+		st, err := c.sendPrepareExecute(query, args)
+		if err != errNeedsLong {
+			return st, err
 		}
-		if err := c.appendExecute(st, args); err != nil {
-			return nil, err
-		}
-		return st, c.flush()
+	}
+	st, err := c.stmtFor(query)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.appendExecute(st, args); err != nil {
+		return nil, err
+	}
+	return st, c.flush()
+}
+
+// sendPrepareExecute sends COM_STMT_PREPARE and COM_STMT_EXECUTE of the statement just
+// prepared together, and reads the prepare's reply. errNeedsLong (nothing sent) asks for the
+// path that prepares first.
+func (c *Conn) sendPrepareExecute(query string, args []any) (*stmt, error) {
+	if err := c.checkCommand(1 + len(query)); err != nil {
+		return nil, err
 	}
 	mark := len(c.wr.B)
 	c.wr.StartCommand()
 	c.wr.B = wire.AppendCommand(c.wr.B, wire.ComStmtPrepare, query)
 	c.wr.Finish()
 	prepareSeq := c.wr.Seq
-	if err := c.appendExecuteID(lastPrepared, args); err != nil {
+	if err := c.appendExecuteID(lastPrepared, args, false); err != nil {
 		c.wr.B = c.wr.B[:mark]
 		return nil, err
 	}
@@ -145,28 +162,46 @@ func (c *Conn) sendExecute(query string, args []any) (*stmt, error) {
 	}
 	c.rd.Seq = prepareSeq
 	st, err := c.readPrepare(query)
-	if err == nil && st.params != len(args) {
-		err = &ArgCountError{Want: st.params, Got: len(args)}
-		c.keep(st)
-		st = nil
-	}
-	if st == nil {
-		// The execute fails too (or ran with the wrong arguments); read and drop its reply.
+	if err != nil {
+		// The execute fails too ("unknown statement"), or the connection is gone.
 		if !c.closed {
 			c.rd.Seq = executeSeq
-			c.status = 0
-			if h, herr := c.readHead(true, nil, nil); herr == nil && h.cols != nil {
-				c.skipRows()
-				c.discardResponse()
-			} else if herr == nil {
-				c.discardResponse()
-			}
+			c.dropResponse(nil)
 		}
 		return nil, err
 	}
 	c.keep(st)
+	if st.params != len(args) {
+		// The server counted the placeholders differently from the client: the execute failed,
+		// or ran with the arguments it could use. Read and drop its reply (which may skip the
+		// column metadata the prepare just sent).
+		c.rd.Seq = executeSeq
+		derr := c.dropResponse(st)
+		if c.closed {
+			return nil, derr
+		}
+		return nil, &ArgCountError{Want: st.params, Got: len(args), Ran: derr == nil}
+	}
 	c.rd.Seq = executeSeq
 	return st, nil
+}
+
+// dropResponse reads and discards a whole response to a statement (prepared st, or nil for
+// text), errors included; the error returned is the server's or the one that closed the
+// connection.
+func (c *Conn) dropResponse(st *stmt) error {
+	c.status = 0
+	h, err := c.readHead(true, st, nil)
+	if err != nil {
+		return err
+	}
+	if h.cols != nil {
+		if err := c.skipRows(); err != nil {
+			return err
+		}
+	}
+	c.discardResponse()
+	return nil
 }
 
 // keep puts a newly prepared statement in the cache, evicting the least recently used, or, with
@@ -199,6 +234,9 @@ func (c *Conn) queueCloseAfter(st *stmt) {
 
 // prepare sends COM_STMT_PREPARE and reads the statement's metadata.
 func (c *Conn) prepare(query string) (*stmt, error) {
+	if err := c.checkCommand(1 + len(query)); err != nil {
+		return nil, err
+	}
 	c.wr.StartCommand()
 	c.wr.B = wire.AppendCommand(c.wr.B, wire.ComStmtPrepare, query)
 	c.wr.Finish()
@@ -279,6 +317,9 @@ func (s *Stmt) Exec(ctx context.Context, args ...any) (Result, error) {
 	if err := c.start(ctx); err != nil {
 		return Result{}, err
 	}
+	if err := c.needLimit(argsSize(args)); err != nil {
+		return Result{}, c.end(ctx, err)
+	}
 	res, err := c.execStmt(s.st, args)
 	return res, c.end(ctx, err)
 }
@@ -334,7 +375,10 @@ func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) err
 	if err := c.start(ctx); err != nil {
 		return err
 	}
-	err := c.appendExecute(st, args)
+	err := c.needLimit(argsSize(args))
+	if err == nil {
+		err = c.appendExecute(st, args)
+	}
 	if err == nil {
 		err = c.flush()
 	}
@@ -349,11 +393,22 @@ func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) err
 	return nil
 }
 
-// ArgCountError reports a call whose argument count does not match the placeholders.
+// ArgCountError reports a call whose argument count does not match the placeholders. Nothing
+// ran, unless Ran is set.
 type ArgCountError struct {
 	Want, Got int
+	// Ran is set in the one case where the statement did run: on a statement's first use on
+	// MariaDB, whose prepare and execute leave together, when the client counted the
+	// placeholders as the arguments given but the server counted fewer (a placeholder inside a
+	// construct the client's lexer reads differently); the server then ran it with the
+	// arguments it takes.
+	Ran bool
 }
 
 func (e *ArgCountError) Error() string {
-	return fmt.Sprintf("myx: statement has %d placeholders but %d arguments were given", e.Want, e.Got)
+	msg := fmt.Sprintf("myx: statement has %d placeholders but %d arguments were given", e.Want, e.Got)
+	if e.Ran {
+		msg += " (the server ran it with the first arguments)"
+	}
+	return msg
 }

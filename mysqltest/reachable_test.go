@@ -233,7 +233,7 @@ func TestProbeNotAServer(t *testing.T) {
 		if err == nil {
 			t.Fatal("Reachable = nil for a silent listener")
 		}
-		if d := time.Since(t0); d > 2*time.Second {
+		if d := time.Since(t0); d > 15*time.Second { // far beyond the context, whatever the load
 			t.Errorf("Reachable took %v despite a 200ms context", d)
 		}
 	})

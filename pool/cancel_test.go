@@ -28,7 +28,7 @@ func TestCancelledQueryLeavesConnectionUsable(t *testing.T) {
 	if !errors.As(err, &ie) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v", err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(start); d > 8*time.Second { // before the SLEEP(10) would end, whatever the load
 		t.Fatalf("the cancel took %v", d)
 	}
 	var v string

@@ -104,10 +104,12 @@ func newTable(t testing.TB, cc *myx.Config, columns string) string {
 	return name
 }
 
+// ctxT is the context for a test's calls expected to take about d on a quiet machine. It has
+// no deadline: on a busy one they take what the machine gives them, and a hang is go test's
+// -timeout to catch. (Tests of deadlines make their own contexts.)
 func ctxT(t testing.TB, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
+	_ = d
+	return context.Background()
 }
 
 // eventually polls cond every 10ms until it holds or d passes.

@@ -88,7 +88,11 @@ func TestNothingRetriedThatMayHaveRun(t *testing.T) {
 	if execOutcome(err) != unknown {
 		t.Fatalf("outcome %v for %v", execOutcome(err), err)
 	}
-	time.Sleep(100 * time.Millisecond)
+	// The server finishes the insert in its own time: wait for it, then check once more.
+	eventually(30*time.Second, func() bool {
+		var n int
+		return p.QueryRow(ctx, "SELECT COUNT(*) FROM "+table).Scan(&n) == nil && n >= 1
+	})
 	var n int
 	if err := p.QueryRow(ctx, "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("the insert ran %d times (%v), want once: it reached the server and was not retried", n, err)
@@ -188,8 +192,16 @@ func TestServerRestart(t *testing.T) {
 
 	// Restart with a statement in flight: that caller gets one error, the next ones none.
 	errc := make(chan error, 1)
+	watcher := direct(t, cc)
 	go func() { errc <- p.QueryRow(ctx, "SELECT SLEEP(20)").Scan(new(int)) }()
-	time.Sleep(200 * time.Millisecond)
+	// Restart once the statement runs on the server (not before it was sent).
+	if !eventually(60*time.Second, func() bool {
+		var n int
+		err := watcher.QueryRow(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(20)%'").Scan(&n)
+		return err == nil && n > 0
+	}) {
+		t.Fatal("the statement never started")
+	}
 	if err := srv.Restart(ctx); err != nil {
 		t.Fatal(err)
 	}

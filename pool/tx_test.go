@@ -285,7 +285,9 @@ func TestBeginFuncRetriesLockWaitTimeout(t *testing.T) {
 		_, err := tx.Exec(ctx, "UPDATE "+table+" SET v = v + 1 WHERE id = 1")
 		return err
 	})
-	if err != nil || runs != 2 {
+	// At least one lock wait timeout, then success (more attempts when the holder's release
+	// comes late on a busy machine).
+	if err != nil || runs < 2 {
 		t.Fatalf("runs %d, err %v", runs, err)
 	}
 	if count(t, p, table, "v = 1") != 1 {
@@ -342,7 +344,8 @@ func TestBeginFuncDoesNotRetryAfterCommitSent(t *testing.T) {
 	if RetryableTx(err) {
 		t.Fatal("a lost COMMIT must not be retryable")
 	}
-	time.Sleep(100 * time.Millisecond)
+	// The server finishes the COMMIT in its own time: wait for it, then check once more.
+	eventually(30*time.Second, func() bool { return count(t, p, table, "k = 8") >= 1 })
 	if n := count(t, p, table, "k = 8"); n != 1 {
 		t.Fatalf("%d rows: the COMMIT reached the server, the row must be there once", n)
 	}
