@@ -160,10 +160,15 @@ func TestWriteTimeoutFires(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close(context.Background())
+	// A command this large first makes the connection learn the server's max_allowed_packet
+	// (a read, which a black hole would stall with no read timeout set): learn it now.
+	if _, err := c.Exec(ctxT(t), "SELECT '"+strings.Repeat("x", 300<<10)+"'"); err != nil {
+		t.Fatal(err)
+	}
 	proxy.BlackHole(true)
 	defer proxy.BlackHole(false)
 	// Far more than the kernel buffers between the client and the stalled proxy hold.
-	big := "SELECT '" + strings.Repeat("x", 32<<20) + "'"
+	big := "SELECT '" + strings.Repeat("x", 15<<20) + "'" // under the default max_allowed_packet
 	_, err = c.Exec(ctxT(t), big)
 	wantTimeout(t, c, err, "write", cfg.WriteTimeout)
 }
