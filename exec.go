@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/myxdb/myx/internal/sqltext"
 	"github.com/myxdb/myx/internal/wire"
 )
 
@@ -106,12 +107,16 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 	files, args := splitLocalFiles(args)
 	if len(args) == 0 || c.cfg.InterpolateParams || files != nil {
 		text := query
+		var flags sqltext.Flags
 		if len(args) > 0 {
 			var err error
-			if text, err = c.interpolate(query, args); err != nil {
+			if text, flags, err = c.interpolate(query, args, true); err != nil {
 				return Result{}, err
 			}
+		} else {
+			flags = c.classify(query)
 		}
+		c.noteStatement(flags)
 		return c.execTextFiles(text, files)
 	}
 	st, err := c.sendExecute(query, args)
@@ -123,6 +128,7 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 
 // execText runs a text statement with no arguments on an idle connection (used internally).
 func (c *Conn) execText(ctx context.Context, query string) (Result, error) {
+	c.noteStatement(c.classify(query))
 	return c.execTextFiles(query, nil)
 }
 
@@ -362,10 +368,14 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	}
 	if text && err == nil {
 		q := query
+		var flags sqltext.Flags
 		if len(args) > 0 {
-			q, err = c.interpolate(query, args)
+			q, flags, err = c.interpolate(query, args, true)
+		} else {
+			flags = c.classify(query)
 		}
 		if err == nil {
+			c.noteStatement(flags)
 			c.wr.StartCommand()
 			c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, q)
 			c.wr.Finish()
@@ -390,25 +400,10 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	return nil
 }
 
-// isPlainSelect reports whether query is a single SELECT (or WITH ... SELECT): stopping it
-// early changes nothing but the rows it would have sent.
+// isPlainSelect reports whether query is a single SELECT (or WITH ... SELECT) that locks and
+// writes nothing: stopping it early changes nothing but the rows it would have sent.
 func isPlainSelect(query string) bool {
-	q := strings.TrimLeft(query, " \t\r\n(")
-	if len(q) < 6 {
-		return false
-	}
-	if !strings.EqualFold(q[:6], "SELECT") && !strings.EqualFold(q[:4], "WITH") {
-		return false
-	}
-	if strings.Contains(query, ";") {
-		return false
-	}
-	for i := 0; i+10 <= len(query); i++ {
-		if strings.EqualFold(query[i:i+10], "FOR UPDATE") {
-			return false
-		}
-	}
-	return true
+	return sqltext.Scan(query, 0, nil).PlainSelect()
 }
 
 // binaryWithoutArgs reports whether a query without arguments should still go through a
@@ -487,8 +482,12 @@ func (c *Conn) ResetSession(ctx context.Context) error {
 	if err == nil {
 		c.stmts.forget()
 		c.charset = charsetOf(c.cfg.Collation)
+		c.charsetKnown, c.learned = true, -1
+		c.hexCharsetOK = defaultCollationOf[c.charset] == c.cfg.Collation
 		if _, setNames := handshakeCollation(c.cfg.Collation); setNames != "" {
 			_, err = c.execText(ctx, "SET NAMES "+charsetOf(setNames)+" COLLATE "+setNames)
+			c.charsetKnown, c.learned = true, -1
+			c.hexCharsetOK = defaultCollationOf[c.charset] == setNames
 		}
 		if err == nil {
 			err = c.initSession(ctx)

@@ -29,6 +29,7 @@ func (c *Conn) appendExecute(st *stmt, args []any) error {
 	if len(args) != st.params {
 		return &ArgCountError{Want: st.params, Got: len(args)}
 	}
+	c.noteStatement(st.flags)
 	return c.appendExecuteID(st.id, args)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/myxdb/myx/internal/sqltext"
 	"github.com/myxdb/myx/internal/wire"
 )
 
@@ -15,7 +16,8 @@ type stmt struct {
 	params int
 	cols   []Column
 	types  []byte
-	values [][]byte // reusable row scratch
+	values [][]byte      // reusable row scratch
+	flags  sqltext.Flags // what the lexer says the statement may do (see noteStatement)
 	// LRU links (cache-owned statements only)
 	prev, next *stmt
 	cached     bool
@@ -221,7 +223,8 @@ func (c *Conn) readPrepare(query string) (*stmt, error) {
 	if err != nil {
 		return nil, c.fail("read", err, false)
 	}
-	st := &stmt{id: pok.StmtID, query: query, params: int(pok.Params)}
+	st := &stmt{id: pok.StmtID, query: query, params: int(pok.Params), flags: c.classify(query)}
+	c.noteStatement(st.flags)
 	if pok.Params > 0 {
 		// Parameter definitions carry nothing the client needs.
 		for range pok.Params {
