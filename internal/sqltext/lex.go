@@ -103,9 +103,6 @@ func Scan(query string, mode Mode, marks *[]int) Info {
 			if marks != nil {
 				*marks = append(*marks, t.start)
 			}
-			if s.inExec {
-				info.Flags |= Ambiguous
-			}
 		case tokWord:
 			w := query[t.start:t.end]
 			if stmtStart {
@@ -167,6 +164,9 @@ func harmlessVerb(verb string) bool {
 
 // wordFlags gives the flags a word adds to a statement that started with verb.
 func wordFlags(verb, w string) Flags {
+	if len(w) >= 13 && upper(w[:13]) == "SESSION_TRACK" {
+		return SessionTracking | MayChangeSession
+	}
 	if len(w) < 4 || len(w) > 17 {
 		return 0
 	}
@@ -187,9 +187,6 @@ func wordFlags(verb, w string) Flags {
 		}
 	case "GET_LOCK", "RELEASE_LOCK", "RELEASE_ALL_LOCKS", "NEXTVAL", "SETVAL", "LASTVAL":
 		return MayChangeSession
-	}
-	if len(u) >= 13 && string(u[:13]) == "SESSION_TRACK" {
-		return SessionTracking | MayChangeSession
 	}
 	return 0
 }
@@ -282,6 +279,9 @@ func (s *scanner) next() token {
 		return token{kind: tokQuoted, start: start, end: s.i}
 	case c == '?':
 		s.i++
+		if s.inExec {
+			s.flags |= Ambiguous
+		}
 		return token{kind: tokPlaceholder, start: start, end: s.i}
 	case c == '#':
 		s.skipLine()
