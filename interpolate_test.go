@@ -205,3 +205,27 @@ func TestInterpolationInBatchAfterSetNames(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestQuoteIsNeverHidden checks the fact the string encoder rests on: in every multibyte
+// character set a client may use, no lead byte joins with a following quote, so a doubled
+// quote after any byte still reads as a quote.
+func TestQuoteIsNeverHidden(t *testing.T) {
+	t.Parallel()
+	c := connect(t)
+	ctx := ctxT(t)
+	for _, cs := range []string{"big5", "cp932", "eucjpms", "euckr", "gb2312", "gbk", "sjis", "ujis", "utf8mb3", "utf8mb4"} {
+		if _, err := c.Exec(ctx, "SET NAMES "+cs); err != nil {
+			t.Fatal(err)
+		}
+		for b := 0x80; b <= 0xff; b++ {
+			q := "SELECT HEX(CAST('" + string([]byte{byte(b)}) + "''x' AS BINARY))"
+			var got string
+			if err := c.QueryRow(ctx, q).Scan(&got); err != nil {
+				t.Fatalf("%s lead %#x: %v", cs, b, err)
+			}
+			if want := fmt.Sprintf("%02X2778", b); got != want {
+				t.Errorf("%s: byte %#x followed by '' read as %s, want %s", cs, b, got, want)
+			}
+		}
+	}
+}
