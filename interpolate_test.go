@@ -229,3 +229,29 @@ func TestQuoteIsNeverHidden(t *testing.T) {
 		}
 	}
 }
+
+// TestInterpolationHexNeedsDefaultCollation: the hexadecimal form _gbk X'...' has the
+// character set's default collation (MariaDB: _gbk X'41' = 'a' is false under gbk_bin, and
+// _utf8mb4 X'41' = 'a' is an illegal mix under utf8mb4_unicode_ci), so it stands in for a
+// quoted literal only under that collation; otherwise a string that needs it is refused.
+func TestInterpolationHexNeedsDefaultCollation(t *testing.T) {
+	t.Parallel()
+	c := connect(t, func(cfg *myx.Config) { cfg.InterpolateParams = true })
+	ctx := ctxT(t)
+	if _, err := c.Exec(ctx, "SET NAMES gbk COLLATE gbk_bin"); err != nil {
+		t.Fatal(err)
+	}
+	var eq int
+	if err := c.QueryRow(ctx, "SELECT ? = 'A'", "a").Scan(&eq); err != nil || eq != 0 {
+		t.Fatalf("plain string under gbk_bin: %d %v", eq, err)
+	}
+	if err := c.QueryRow(ctx, "SELECT ? = 'a\\\\'", "a\\").Scan(&eq); !errors.Is(err, myx.ErrUnsafeCharset) {
+		t.Fatalf("backslash under gbk_bin: %d %v, want ErrUnsafeCharset", eq, err)
+	}
+	if _, err := c.Exec(ctx, "SET NAMES gbk"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.QueryRow(ctx, "SELECT ? = 'a\\\\'", "a\\").Scan(&eq); err != nil || eq != 1 {
+		t.Fatalf("backslash under gbk_chinese_ci: %d %v", eq, err)
+	}
+}
