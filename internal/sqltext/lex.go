@@ -84,15 +84,13 @@ func Scan(query string, mode Mode, marks *[]int) Info {
 	var info Info
 	s := scanner{q: query, mode: mode}
 	stmtStart := true // the next word is a statement's first word
-	var verb string   // the current statement's first word, upper-cased
+	var vb [20]byte   // the current statement's first word, upper-cased
+	verb := vb[:0]
 	for {
 		t := s.next()
 		if t.kind == tokEOF {
 			info.Flags |= s.flags
 			return info
-		}
-		if t.kind == tokSpace || t.kind == tokComment {
-			continue
 		}
 		if s.sawSemicolon && t.kind != tokSemicolon {
 			info.Flags |= MultiStatement
@@ -106,7 +104,7 @@ func Scan(query string, mode Mode, marks *[]int) Info {
 		case tokWord:
 			w := query[t.start:t.end]
 			if stmtStart {
-				verb = upper(w)
+				verb = upperInto(vb[:0], w[:min(len(w), len(vb))])
 				if info.Flags&MultiStatement == 0 {
 					info.Kind = kindOf(verb)
 				}
@@ -121,8 +119,8 @@ func Scan(query string, mode Mode, marks *[]int) Info {
 		}
 		switch {
 		case t.kind == tokSemicolon:
-			stmtStart, verb = true, ""
-		case stmtStart && t.kind == tokOpenParen && verb == "":
+			stmtStart, verb = true, vb[:0]
+		case stmtStart && t.kind == tokOpenParen && len(verb) == 0:
 			// "(SELECT ...)": the first word is still to come.
 		case stmtStart && t.kind != tokWord:
 			// A statement that starts with something other than a word.
@@ -135,8 +133,8 @@ func Scan(query string, mode Mode, marks *[]int) Info {
 }
 
 // kindOf classifies a statement by its first word.
-func kindOf(verb string) Kind {
-	switch verb {
+func kindOf(verb []byte) Kind {
+	switch string(verb) {
 	case "SELECT", "WITH", "TABLE", "VALUES":
 		return KindSelect
 	case "INSERT", "REPLACE":
@@ -148,8 +146,8 @@ func kindOf(verb string) Kind {
 // harmlessVerb reports whether a statement starting with verb leaves the session as it was
 // (apart from the transaction status, which the server reports in every reply). Anything not
 // listed may change it.
-func harmlessVerb(verb string) bool {
-	switch verb {
+func harmlessVerb(verb []byte) bool {
+	switch string(verb) {
 	case "SELECT", "WITH", "TABLE", "VALUES",
 		"INSERT", "REPLACE", "UPDATE", "DELETE", "LOAD", "TRUNCATE",
 		"CREATE", "ALTER", "DROP", "RENAME",
@@ -163,13 +161,19 @@ func harmlessVerb(verb string) bool {
 }
 
 // wordFlags gives the flags a word adds to a statement that started with verb.
-func wordFlags(verb, w string) Flags {
-	if len(w) >= 13 && upper(w[:13]) == "SESSION_TRACK" {
+func wordFlags(verbBytes []byte, w string) Flags {
+	switch w[0] | 0x20 { // the first letters of the words below, lower-cased
+	case 't', 'i', 'u', 's', 'l', 'g', 'r', 'n':
+	default:
+		return 0
+	}
+	if len(w) >= 13 && equalFold(w[:13], "SESSION_TRACK") {
 		return SessionTracking | MayChangeSession
 	}
 	if len(w) < 4 || len(w) > 17 {
 		return 0
 	}
+	verb := string(verbBytes) // compared only: no allocation
 	var buf [17]byte
 	u := upperInto(buf[:0], w)
 	switch string(u) {
@@ -204,6 +208,23 @@ func upper(w string) string {
 	return w
 }
 
+// equalFold reports whether w equals the upper-case ASCII word u, ignoring case.
+func equalFold(w, u string) bool {
+	if len(w) != len(u) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c != u[i] {
+			return false
+		}
+	}
+	return true
+}
+
 func upperInto(b []byte, w string) []byte {
 	for i := 0; i < len(w); i++ {
 		c := w[i]
@@ -219,7 +240,6 @@ type tokKind uint8
 
 const (
 	tokEOF tokKind = iota
-	tokSpace
 	tokComment
 	tokWord
 	tokQuoted // '...', "..." or `...`
@@ -249,11 +269,39 @@ type scanner struct {
 	sawSemicolon bool
 }
 
-func isWordByte(c byte) bool {
-	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+// byteClass sorts bytes for the scanner's fast paths.
+var byteClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80:
+			t[c] = classWord
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			t[c] = classSpace
+		}
+	}
+	return t
+}()
+
+const (
+	classOther = iota
+	classWord
+	classSpace
+)
+
+// next returns the next token that is not space or a comment (comments are still read:
+// executable ones are entered).
+func (s *scanner) next() token {
+	for {
+		for s.i < len(s.q) && byteClass[s.q[s.i]] == classSpace {
+			s.i++
+		}
+		if t := s.token(); t.kind != tokComment {
+			return t
+		}
+	}
 }
 
-func (s *scanner) next() token {
+func (s *scanner) token() token {
 	q := s.q
 	start := s.i
 	if s.i >= len(q) {
@@ -261,13 +309,9 @@ func (s *scanner) next() token {
 	}
 	c := q[s.i]
 	switch {
-	case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-		for s.i < len(q) && (q[s.i] == ' ' || q[s.i] == '\t' || q[s.i] == '\n' || q[s.i] == '\r' || q[s.i] == '\f' || q[s.i] == '\v') {
-			s.i++
-		}
-		return token{kind: tokSpace, start: start, end: s.i}
-	case isWordByte(c):
-		for s.i < len(q) && isWordByte(q[s.i]) {
+	case byteClass[c] == classWord:
+		s.i++
+		for s.i < len(q) && byteClass[q[s.i]] == classWord {
 			s.i++
 		}
 		return token{kind: tokWord, start: start, end: s.i}

@@ -243,3 +243,12 @@ func FuzzSplitInsert(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkScan(b *testing.B) {
+	var marks []int
+	b.ReportAllocs()
+	for b.Loop() {
+		marks = marks[:0]
+		Scan("select id, name, created from bench_point where id = ? and name = 'x' -- hi\n", 0, &marks)
+	}
+}

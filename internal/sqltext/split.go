@@ -10,7 +10,7 @@ package sqltext
 // requires). ok is false for any other statement.
 func SplitInsert(query string, mode Mode) (prefix, tuple, suffix string, ok bool) {
 	s := scanner{q: query, mode: mode}
-	t := s.nextCode()
+	t := s.next()
 	if t.kind != tokWord {
 		return "", "", "", false
 	}
@@ -22,7 +22,7 @@ func SplitInsert(query string, mode Mode) (prefix, tuple, suffix string, ok bool
 	// Find VALUES at depth 0, with no placeholder before it.
 	depth := 0
 	for {
-		t = s.nextCode()
+		t = s.next()
 		switch t.kind {
 		case tokEOF, tokPlaceholder, tokSemicolon:
 			return "", "", "", false
@@ -42,14 +42,14 @@ func SplitInsert(query string, mode Mode) (prefix, tuple, suffix string, ok bool
 		}
 	}
 values:
-	t = s.nextCode()
+	t = s.next()
 	if t.kind != tokOpenParen {
 		return "", "", "", false
 	}
 	open := t.start
 	depth = 1
 	for depth > 0 {
-		t = s.nextCode()
+		t = s.next()
 		switch t.kind {
 		case tokEOF, tokSemicolon:
 			return "", "", "", false
@@ -61,29 +61,29 @@ values:
 	}
 	closeEnd := t.end
 	// What may follow: [AS alias [(columns)]] [ON DUPLICATE KEY UPDATE ...].
-	t = s.nextCode()
+	t = s.next()
 	if t.kind == tokWord && upper(query[t.start:t.end]) == "AS" {
-		if t = s.nextCode(); t.kind != tokWord && t.kind != tokQuoted {
+		if t = s.next(); t.kind != tokWord && t.kind != tokQuoted {
 			return "", "", "", false
 		}
-		t = s.nextCode()
+		t = s.next()
 		if t.kind == tokOpenParen {
 			for t.kind != tokCloseParen {
-				if t = s.nextCode(); t.kind == tokEOF || t.kind == tokPlaceholder || t.kind == tokSemicolon {
+				if t = s.next(); t.kind == tokEOF || t.kind == tokPlaceholder || t.kind == tokSemicolon {
 					return "", "", "", false
 				}
 			}
-			t = s.nextCode()
+			t = s.next()
 		}
 	}
 	if t.kind == tokWord && upper(query[t.start:t.end]) == "ON" {
 		for _, w := range [...]string{"DUPLICATE", "KEY", "UPDATE"} {
-			if t = s.nextCode(); t.kind != tokWord || upper(query[t.start:t.end]) != w {
+			if t = s.next(); t.kind != tokWord || upper(query[t.start:t.end]) != w {
 				return "", "", "", false
 			}
 		}
 		for t.kind != tokEOF {
-			if t = s.nextCode(); t.kind == tokPlaceholder || t.kind == tokSemicolon {
+			if t = s.next(); t.kind == tokPlaceholder || t.kind == tokSemicolon {
 				return "", "", "", false
 			}
 		}
@@ -92,14 +92,4 @@ values:
 		return "", "", "", false
 	}
 	return query[:open], query[open:closeEnd], query[closeEnd:], true
-}
-
-// nextCode returns the next token that is not space or a comment.
-func (s *scanner) nextCode() token {
-	for {
-		t := s.next()
-		if t.kind != tokSpace && t.kind != tokComment {
-			return t
-		}
-	}
 }
