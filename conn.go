@@ -52,9 +52,10 @@ type Conn struct {
 	sessionChanged bool
 	clientChanged  bool
 
-	// What interpolation knows of the session (see interpolate): charsetKnown is set while
-	// charset is certain (set by the client and no statement since may have changed it, or
-	// learned); learned is the lexing mode read by learnSession, -1 when not known;
+	// What interpolation knows of the session (see interpolate), all from learnSession and
+	// forgotten at connect, reset and after any statement that may change the session:
+	// charsetKnown says charset is certain (the client's own choice is not trusted: the
+	// server's init_connect may override it); learned is the lexing mode, -1 when not known;
 	// hexCharsetOK says a hexadecimal string literal in charset equals a quoted one.
 	charsetKnown bool
 	learned      int8
@@ -212,7 +213,6 @@ func (c *Conn) handshake(ctx context.Context) error {
 
 	collation, setNames := handshakeCollation(cfg.Collation)
 	c.charset = charsetOf(cfg.Collation)
-	c.charsetKnown, c.hexCharsetOK = true, defaultCollationOf[c.charset] == cfg.Collation
 
 	// TLS
 	if cfg.TLSMode != TLSDisabled && cfg.Network != "unix" {
@@ -291,8 +291,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 		if _, err := c.execText(ctx, "SET NAMES "+c.charset+" COLLATE "+setNames); err != nil {
 			return err
 		}
-		c.charsetKnown, c.learned = true, -1
-		c.hexCharsetOK = defaultCollationOf[c.charset] == setNames
+
 	}
 	return nil
 }

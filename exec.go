@@ -482,12 +482,9 @@ func (c *Conn) ResetSession(ctx context.Context) error {
 	if err == nil {
 		c.stmts.forget()
 		c.charset = charsetOf(c.cfg.Collation)
-		c.charsetKnown, c.learned = true, -1
-		c.hexCharsetOK = defaultCollationOf[c.charset] == c.cfg.Collation
+		c.charsetKnown, c.learned = false, -1
 		if _, setNames := handshakeCollation(c.cfg.Collation); setNames != "" {
 			_, err = c.execText(ctx, "SET NAMES "+charsetOf(setNames)+" COLLATE "+setNames)
-			c.charsetKnown, c.learned = true, -1
-			c.hexCharsetOK = defaultCollationOf[c.charset] == setNames
 		}
 		if err == nil {
 			err = c.initSession(ctx)
