@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/myxdb/myx/internal/sqltext"
 	"github.com/myxdb/myx/internal/wire"
 )
 
@@ -167,10 +168,19 @@ func (br *BatchResults) sendWindow() error {
 			err = errors.New("myx: LOAD DATA LOCAL cannot be pipelined; run it with Exec")
 		case c.cfg.InterpolateParams:
 			var text string
-			if text, err = c.interpolateArgs(it.query, args); err == nil {
+			var flags sqltext.Flags
+			// The session's character set and SQL mode can be learned only while no reply
+			// is outstanding: at the start of a window, or else in the next one.
+			text, flags, err = c.interpolateArgs(it.query, args, len(c.wr.B) == start && br.next == br.sent-1)
+			if err == errLearnFirst {
+				br.sent--
+				return c.flush()
+			}
+			if err == nil {
 				err = c.checkCommand(1 + len(text))
 			}
 			if err == nil {
+				c.noteStatement(flags)
 				c.wr.StartCommand()
 				c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, text)
 				c.wr.Finish()

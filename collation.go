@@ -328,8 +328,11 @@ func handshakeCollation(name string) (id uint16, setNames string) {
 	return collationIDs["utf8mb4_general_ci"], name
 }
 
-// unsafeInterpolationCharsets are the character sets in which the second byte of a multibyte
-// character can be 0x5c (backslash) or 0x27 (quote), so client-side escaping cannot be trusted.
+// unsafeInterpolationCharsets are the character sets in which a later byte of a multibyte
+// character can be 0x5c (backslash), so a backslash escape cannot be trusted: interpolation
+// writes strings holding a backslash as hexadecimal literals there (no character set has a
+// quote as a later byte, so doubled quotes are safe everywhere). The UCS and UTF-16/32 sets
+// cannot be client character sets at all.
 var unsafeInterpolationCharsets = map[string]bool{
 	"big5": true, "cp932": true, "gbk": true, "sjis": true, "gb18030": true,
 	"ucs2": true, "utf16": true, "utf16le": true, "utf32": true,

@@ -35,7 +35,7 @@ type Conn struct {
 	secure bool // TLS or unix socket
 
 	status     uint16 // server status flags from the last OK/EOF
-	charset    string // connection character set, kept current through session tracking
+	charset    string // character_set_client, as last set, reported or learned
 	closed     bool
 	busy       *Rows // the result being streamed, if any
 	lastUsed   time.Time
@@ -46,10 +46,23 @@ type Conn struct {
 	batch      *BatchResults // the batch whose results are being read, if any
 	poll       *pollReader   // waits for replies in poll(2); nil when the runtime's poller is used
 	// tracking is set when the server flags session state changes (session_track_state_change);
-	// sessionChanged records that it flagged one since the session was last set up.
+	// sessionChanged records that it flagged one since the session was last set up, and
+	// clientChanged that the client sent a statement that may change session state (what
+	// SessionChanged relies on where the server cannot flag).
 	tracking       bool
 	sessionChanged bool
+	clientChanged  bool
 	compression    Compression // in use, after the handshake
+
+	// What interpolation knows of the session (see interpolate), all from learnSession and
+	// forgotten at connect, reset and after any statement that may change the session:
+	// charsetKnown says charset is certain (the client's own choice is not trusted: the
+	// server's init_connect may override it); learned is the lexing mode, -1 when not known;
+	// hexCharsetOK says a hexadecimal string literal in charset equals a quoted one.
+	charsetKnown bool
+	learned      int8
+	hexCharsetOK bool
+	marks        []int // placeholder offsets, reused
 
 	cancel canceler
 	stale  staleChecker // see checkStale
@@ -83,7 +96,7 @@ func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
 		ctx, cancel = context.WithTimeout(ctx, cfg.ConnectTimeout)
 		defer cancel()
 	}
-	c := &Conn{cfg: cfg}
+	c := &Conn{cfg: cfg, learned: -1}
 	c.cancel.init(c)
 	if err := c.connect(ctx); err != nil {
 		if c.nc != nil {
@@ -294,6 +307,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 		if _, err := c.execText(ctx, "SET NAMES "+c.charset+" COLLATE "+setNames); err != nil {
 			return err
 		}
+
 	}
 	return nil
 }
@@ -454,16 +468,24 @@ func (c *Conn) initSession(ctx context.Context) error {
 			return fmt.Errorf("myx: init command: %w", err)
 		}
 	}
-	c.sessionChanged = false
+	c.sessionChanged, c.clientChanged = false, false
 	return nil
 }
 
 // SessionChanged reports whether the session may differ from the state the connection was set
 // up with (user variables, session variables, temporary tables, current database, SQL-level
-// prepared statements...): the server flagged a change since connect or the last
-// ResetSession, or the server cannot flag changes. An open transaction is reported by
-// InTransaction, not here. A pool uses this to reset only sessions that need it.
-func (c *Conn) SessionChanged() bool { return !c.tracking || c.sessionChanged }
+// prepared statements, locks...) since connect or the last ResetSession: the server flagged a
+// change, or, on a server that cannot flag changes (no session tracking, or tracking switched
+// off by a statement naming a session_track_* variable), the client sent a statement that may
+// change session state (SET, USE, CREATE TEMPORARY TABLE, LOCK TABLES, PREPARE, CALL, DO,
+// GET_LOCK, a user variable assignment, any statement it does not know, on every path: Exec,
+// Query, Batch, ExecMany, prepared statements). Side effects hidden in stored functions and
+// triggers are not seen by the client; pools where those matter should reset always. An open
+// transaction is reported by InTransaction, not here. A pool uses this to reset only sessions
+// that need it.
+func (c *Conn) SessionChanged() bool {
+	return c.sessionChanged || !c.tracking && c.clientChanged
+}
 
 // CheckConn reports, without a round trip and without blocking, whether an idle connection has
 // been closed by the server (or received bytes nobody asked for, such as the error a server

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/myxdb/myx/internal/sqltext"
 )
 
 // CopyFromSource supplies rows to CopyFrom, one at a time.
@@ -64,13 +66,13 @@ func (c *Conn) CopyFrom(ctx context.Context, table string, columns []string, src
 	}
 	var q strings.Builder
 	q.WriteString("LOAD DATA LOCAL INFILE 'myx-copy-from' INTO TABLE ")
-	q.WriteString(quoteQualified(table))
+	q.Write(sqltext.AppendQualifiedIdent(nil, table))
 	q.WriteString(" CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (")
 	for i, col := range columns {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString(quoteIdent(col))
+		q.Write(sqltext.AppendIdent(nil, col))
 	}
 	q.WriteString(")")
 	enc := &copyEncoder{c: c, src: src, ncols: len(columns)}
@@ -79,19 +81,6 @@ func (c *Conn) CopyFrom(ctx context.Context, table string, columns []string, src
 		err = enc.err
 	}
 	return int64(res.RowsAffected), err
-}
-
-// quoteIdent quotes a name with backticks.
-func quoteIdent(name string) string {
-	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
-}
-
-// quoteQualified quotes "db.table" as `db`.`table`.
-func quoteQualified(name string) string {
-	if db, tbl, ok := strings.Cut(name, "."); ok {
-		return quoteIdent(db) + "." + quoteIdent(tbl)
-	}
-	return quoteIdent(name)
 }
 
 // copyEncoder turns rows into LOAD DATA's text format as the connection reads it.
@@ -151,40 +140,22 @@ func (e *copyEncoder) appendRow(b []byte, vals []any) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-func appendEscaped(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		switch ch := s[i]; ch {
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case 0:
-			b = append(b, '\\', '0')
-		default:
-			b = append(b, ch)
-		}
-	}
-	return b
-}
-
 func (e *copyEncoder) appendField(b []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:
-		return append(b, '\\', 'N'), nil
+		return append(b, sqltext.LoadDataNull...), nil
 	case string:
-		return appendEscaped(b, v), nil
+		return sqltext.AppendLoadDataField(b, v), nil
 	case []byte:
 		if v == nil {
-			return append(b, '\\', 'N'), nil
+			return append(b, sqltext.LoadDataNull...), nil
 		}
-		return appendEscaped(b, unsafeString(v)), nil
+		return sqltext.AppendLoadDataField(b, unsafeString(v)), nil
 	case json.RawMessage:
 		if v == nil {
-			return append(b, '\\', 'N'), nil
+			return append(b, sqltext.LoadDataNull...), nil
 		}
-		return appendEscaped(b, unsafeString(v)), nil
+		return sqltext.AppendLoadDataField(b, unsafeString(v)), nil
 	case *LocalFile:
 		return b, fmt.Errorf("a LocalFile is not a value")
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/myxdb/myx/internal/sqltext"
 	"github.com/myxdb/myx/internal/wire"
 )
 
@@ -144,12 +145,16 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 	}
 	if len(args) == 0 || c.cfg.InterpolateParams || files != nil {
 		text := query
+		var flags sqltext.Flags
 		if len(args) > 0 {
 			var err error
-			if text, err = c.interpolateArgs(query, args); err != nil {
+			if text, flags, err = c.interpolateArgs(query, args, true); err != nil {
 				return Result{}, err
 			}
+		} else {
+			flags = c.classify(query)
 		}
+		c.noteStatement(flags)
 		return c.execTextFiles(text, files)
 	}
 	st, err := c.sendExecute(query, args)
@@ -159,25 +164,27 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 	return c.readExecResponse(true, st, nil)
 }
 
-// interpolateArgs builds the statement text for query with args on the client, reading any
-// io.Reader argument whole first (within the send limit).
-func (c *Conn) interpolateArgs(query string, args []any) (string, error) {
+// interpolateArgs builds the statement text for query with args on the client (see
+// interpolate, which canLearn is passed to), reading any io.Reader argument whole first
+// (within the send limit).
+func (c *Conn) interpolateArgs(query string, args []any, canLearn bool) (string, sqltext.Flags, error) {
 	args, err := c.readReaders(args)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	// A statement that cannot fit is refused before it is built (its literals are never
 	// shorter than the estimate).
 	if n, _ := argsSize(args); n > 0 {
 		if err := c.checkCommand(1 + len(query) + n); err != nil {
-			return "", err
+			return "", 0, err
 		}
 	}
-	return c.interpolate(query, args)
+	return c.interpolate(query, args, canLearn)
 }
 
 // execText runs a text statement with no arguments on an idle connection (used internally).
 func (c *Conn) execText(ctx context.Context, query string) (Result, error) {
+	c.noteStatement(c.classify(query))
 	return c.execTextFiles(query, nil)
 }
 
@@ -425,13 +432,17 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	}
 	if text && err == nil {
 		q := query
+		var flags sqltext.Flags
 		if len(args) > 0 {
-			q, err = c.interpolateArgs(query, args)
+			q, flags, err = c.interpolateArgs(query, args, true)
+		} else {
+			flags = c.classify(query)
 		}
 		if err == nil {
 			err = c.checkCommand(1 + len(q))
 		}
 		if err == nil {
+			c.noteStatement(flags)
 			c.wr.StartCommand()
 			c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, q)
 			c.wr.Finish()
@@ -456,25 +467,10 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	return nil
 }
 
-// isPlainSelect reports whether query is a single SELECT (or WITH ... SELECT): stopping it
-// early changes nothing but the rows it would have sent.
+// isPlainSelect reports whether query is a single SELECT (or WITH ... SELECT) that locks and
+// writes nothing: stopping it early changes nothing but the rows it would have sent.
 func isPlainSelect(query string) bool {
-	q := strings.TrimLeft(query, " \t\r\n(")
-	if len(q) < 6 {
-		return false
-	}
-	if !strings.EqualFold(q[:6], "SELECT") && !strings.EqualFold(q[:4], "WITH") {
-		return false
-	}
-	if strings.Contains(query, ";") {
-		return false
-	}
-	for i := 0; i+10 <= len(query); i++ {
-		if strings.EqualFold(query[i:i+10], "FOR UPDATE") {
-			return false
-		}
-	}
-	return true
+	return sqltext.Scan(query, 0, nil).PlainSelect()
 }
 
 // binaryWithoutArgs reports whether a query without arguments should still go through a
@@ -553,6 +549,7 @@ func (c *Conn) ResetSession(ctx context.Context) error {
 	if err == nil {
 		c.stmts.forget()
 		c.charset = charsetOf(c.cfg.Collation)
+		c.charsetKnown, c.learned = false, -1
 		if _, setNames := handshakeCollation(c.cfg.Collation); setNames != "" {
 			_, err = c.execText(ctx, "SET NAMES "+charsetOf(setNames)+" COLLATE "+setNames)
 		}

@@ -187,25 +187,6 @@ func TestInterpolationHonoursNoBackslashEscapes(t *testing.T) {
 	}
 }
 
-func TestInterpolationRefusesUnsafeCharset(t *testing.T) {
-	t.Parallel()
-	c := connect(t, func(cfg *myx.Config) { cfg.InterpolateParams = true })
-	ctx := ctxT(t)
-	if _, err := c.Exec(ctx, "SET NAMES gbk"); err != nil {
-		t.Fatal(err)
-	}
-	_, err := c.Exec(ctx, "SELECT ?", "\xbf' OR 1=1 -- ")
-	if !errors.Is(err, myx.ErrUnsafeCharset) {
-		t.Fatalf("got %v, want ErrUnsafeCharset (the SET NAMES must be tracked)", err)
-	}
-	if _, err := c.Exec(ctx, "SET NAMES utf8mb4"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Exec(ctx, "SELECT ?", "ok"); err != nil {
-		t.Fatalf("after SET NAMES utf8mb4: %v", err)
-	}
-}
-
 func TestMultipleResultSets(t *testing.T) {
 	t.Parallel()
 	c := connect(t, func(cfg *myx.Config) { cfg.MultiStatements = true })

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/myxdb/myx/internal/sqltext"
 	"github.com/myxdb/myx/internal/wire"
 )
 
@@ -65,7 +66,8 @@ func (c *Conn) execMany(ctx context.Context, query string, argRows [][]any) (Res
 	}
 	var res Result
 	var err error
-	switch prefix, tuple, suffix, ok := splitInsertValues(query); {
+	mode, _ := c.textMode()
+	switch prefix, tuple, suffix, ok := sqltext.SplitInsert(query, mode); {
 	case c.caps&wire.MariaDBClientStmtBulkOperations != 0 && !c.noBulk:
 		st, serr := c.stmtFor(query)
 		if serr != nil {
@@ -76,12 +78,12 @@ func (c *Conn) execMany(ctx context.Context, query string, argRows [][]any) (Res
 			break
 		}
 		if ok {
-			res, err = c.execMultiRow(prefix, tuple, suffix, countPlaceholders(tuple), argRows)
+			res, err = c.execMultiRow(prefix, tuple, suffix, sqltext.Scan(tuple, mode, nil).Placeholders, argRows)
 			break
 		}
 		return c.execManyEach(ctx, query, argRows)
 	case ok:
-		res, err = c.execMultiRow(prefix, tuple, suffix, countPlaceholders(tuple), argRows)
+		res, err = c.execMultiRow(prefix, tuple, suffix, sqltext.Scan(tuple, mode, nil).Placeholders, argRows)
 	default:
 		return c.execManyEach(ctx, query, argRows)
 	}
@@ -209,6 +211,7 @@ func (c *Conn) execBulk(st *stmt, argRows [][]any) (Result, error) {
 	allNull := make([]bool, n)
 	budget := c.packetBudget()
 	done := 0
+	c.noteStatement(st.flags)
 	for done < len(argRows) {
 		w := &c.wr
 		mark := len(w.B)
@@ -339,107 +342,4 @@ func (c *Conn) execMultiRow(prefix, tuple, suffix string, perRow int, argRows []
 		done += k
 	}
 	return total, nil
-}
-
-// splitInsertValues recognises INSERT/REPLACE ... VALUES (tuple) [ON DUPLICATE KEY UPDATE ...]
-// where every placeholder is inside the tuple, and returns the text before the tuple, the
-// tuple, and the text after it.
-func splitInsertValues(query string) (prefix, tuple, suffix string, ok bool) {
-	q := strings.TrimSpace(query)
-	upper := strings.ToUpper(q)
-	if !strings.HasPrefix(upper, "INSERT") && !strings.HasPrefix(upper, "REPLACE") {
-		return "", "", "", false
-	}
-	// Find the VALUES keyword outside quotes.
-	pos := -1
-	scanTokens(q, func(i int, word string) bool {
-		if word == "VALUES" || word == "VALUE" {
-			pos = i + len(word)
-			return false
-		}
-		return true
-	})
-	if pos < 0 {
-		return "", "", "", false
-	}
-	j := pos
-	for j < len(q) && (q[j] == ' ' || q[j] == '\n' || q[j] == '\t' || q[j] == '\r') {
-		j++
-	}
-	if j >= len(q) || q[j] != '(' {
-		return "", "", "", false
-	}
-	end := matchParen(q, j)
-	if end < 0 {
-		return "", "", "", false
-	}
-	prefix, tuple, suffix = q[:j], q[j:end+1], q[end+1:]
-	rest := strings.TrimSpace(suffix)
-	if rest != "" && !strings.HasPrefix(strings.ToUpper(rest), "ON DUPLICATE KEY UPDATE") {
-		return "", "", "", false
-	}
-	if countPlaceholders(rest) > 0 || countPlaceholders(prefix) > 0 {
-		return "", "", "", false
-	}
-	return prefix, tuple, suffix, true
-}
-
-// scanTokens calls fn with the position and upper-cased text of each bare word outside quotes
-// and comments, until fn returns false.
-func scanTokens(q string, fn func(i int, word string) bool) {
-	i := 0
-	for i < len(q) {
-		ch := q[i]
-		switch {
-		case ch == '\'' || ch == '"' || ch == '`':
-			i++
-			for i < len(q) && q[i] != ch {
-				if q[i] == '\\' && ch != '`' {
-					i++
-				}
-				i++
-			}
-			i++
-		case isWordByte(ch):
-			j := i
-			for j < len(q) && isWordByte(q[j]) {
-				j++
-			}
-			if !fn(i, strings.ToUpper(q[i:j])) {
-				return
-			}
-			i = j
-		default:
-			i++
-		}
-	}
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '$'
-}
-
-// matchParen returns the index of the parenthesis closing the one at open, skipping quotes.
-func matchParen(q string, open int) int {
-	depth := 0
-	for i := open; i < len(q); i++ {
-		switch ch := q[i]; ch {
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				return i
-			}
-		case '\'', '"', '`':
-			i++
-			for i < len(q) && q[i] != ch {
-				if q[i] == '\\' && ch != '`' {
-					i++
-				}
-				i++
-			}
-		}
-	}
-	return -1
 }

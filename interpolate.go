@@ -1,146 +1,220 @@
 package myx
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/myxdb/myx/internal/sqltext"
 	"github.com/myxdb/myx/internal/wire"
 )
 
-// ErrUnsafeCharset is returned when client-side interpolation is asked for on a connection
-// whose character set lets a multibyte character hide a quote or backslash (big5, cp932, gbk,
-// sjis, gb18030, and the UCS/UTF-16/32 sets). Use prepared statements (the default) instead.
+// ErrUnsafeCharset is returned when client-side interpolation would have to escape a backslash
+// in a character set where a multibyte character can hide one (big5, cp932, gbk, sjis,
+// gb18030) and no equivalent hexadecimal literal exists (the connection's collation is not the
+// character set's default), or when the statement text itself holds such a character before a
+// backslash inside a string. Use prepared statements (the default) instead.
 var ErrUnsafeCharset = errors.New("myx: refusing to interpolate arguments: the connection character set is not safe for client-side escaping")
 
+// ErrAmbiguousSQL is returned when client-side interpolation is asked for on a statement
+// whose reading may differ between servers: a placeholder, quote or comment inside an
+// executable comment (/*! */, /*M! */, /*T! */), or "--" followed by a control or non-ASCII
+// byte; or a statement text that changes the session and then uses it again, with a string
+// whose literal depends on it. Use prepared statements (the default) instead.
+var ErrAmbiguousSQL = errors.New("myx: refusing to interpolate arguments: the statement text could be read differently by the server")
+
+// errLearnFirst tells a caller that cannot run a query now (a batch window already under way)
+// that interpolation needs the session's character set and SQL mode first.
+var errLearnFirst = errors.New("myx: the session's character set and SQL mode must be learned first")
+
 // interpolate replaces each '?' placeholder outside string literals, quoted identifiers and
-// comments with the escaped literal of the matching argument.
-func (c *Conn) interpolate(query string, args []any) (string, error) {
-	if unsafeInterpolationCharsets[c.charset] {
-		return "", ErrUnsafeCharset
+// comments with the literal of the matching argument, and returns the lexer's flags for the
+// statement.
+//
+// A string without a backslash is written with its quotes doubled, which reads the same in
+// every client character set and either backslash mode. Only text that holds a backslash (in
+// an argument, or inside a literal of the statement) depends on the session; for it the
+// character set and SQL mode must be certain: seen by the server's status flags, or learned
+// with a query since the last statement that may have changed them. When learn is false and
+// they are not certain, interpolate returns errLearnFirst.
+func (c *Conn) interpolate(query string, args []any, learn bool) (string, sqltext.Flags, error) {
+	text, flags, err := c.interpolateOnce(query, args)
+	if err == errLearnFirst && learn {
+		if err = c.learnSession(); err == nil {
+			text, flags, err = c.interpolateOnce(query, args)
+		}
 	}
-	noBackslash := c.status&wire.StatusNoBackslashEscapes != 0
+	return text, flags, err
+}
+
+func (c *Conn) interpolateOnce(query string, args []any) (string, sqltext.Flags, error) {
+	mode, known := c.textMode()
+	marks := c.marks[:0]
+	info := sqltext.Scan(query, mode, &marks)
+	c.marks = marks[:0]
+	f := info.Flags
+	if f&sqltext.Ambiguous != 0 {
+		return "", f, ErrAmbiguousSQL
+	}
+	if info.Placeholders != len(args) {
+		return "", f, &ArgCountError{Want: info.Placeholders, Got: len(args)}
+	}
+	if f&sqltext.BackslashInString != 0 && !known ||
+		f&sqltext.BackslashInDoubleQuote != 0 && c.learned < 0 ||
+		f&sqltext.HighBackslash != 0 && !c.charsetKnown {
+		return "", f, errLearnFirst
+	}
+	if f&sqltext.HighBackslash != 0 && unsafeInterpolationCharsets[c.charset] {
+		return "", f, ErrUnsafeCharset
+	}
+	changes := f&(sqltext.MultiStatement|sqltext.MayChangeSession) == sqltext.MultiStatement|sqltext.MayChangeSession
+	if changes && f&sqltext.BackslashInString != 0 {
+		// A later statement of the text may run under another SQL mode.
+		return "", f, ErrAmbiguousSQL
+	}
+	lit := literalSession{c: c, mode: mode, known: known, changes: changes}
 	buf := make([]byte, 0, len(query)+16*len(args))
-	n := 0
-	err := scanPlaceholders(query, noBackslash, func(seg string, placeholder bool) error {
-		buf = append(buf, seg...)
-		if !placeholder {
-			return nil
-		}
-		if n >= len(args) {
-			n++
-			return nil
-		}
+	last := 0
+	for i, pos := range marks {
+		buf = append(buf, query[last:pos]...)
+		last = pos + 1
 		var err error
-		buf, err = c.appendLiteral(buf, args[n], noBackslash)
+		buf, err = c.appendLiteral(buf, args[i], &lit)
+		if err == errLearnFirst || err == ErrAmbiguousSQL {
+			return "", f, err
+		}
 		if err != nil {
-			return &ArgError{Index: n, Err: err}
+			return "", f, &ArgError{Index: i, Err: err}
 		}
-		n++
-		return nil
-	})
-	if err != nil {
-		return "", err
 	}
-	if n != len(args) {
-		return "", &ArgCountError{Want: n, Got: len(args)}
-	}
-	return string(buf), nil
+	buf = append(buf, query[last:]...)
+	return string(buf), f, nil
 }
 
-// scanPlaceholders walks query, calling fn with each stretch of text and whether a '?'
-// placeholder follows it. Quotes ('...', "...", `...`) and comments (-- , #, /* */) are
-// skipped whole, so a '?' inside them is not a placeholder.
-func scanPlaceholders(query string, noBackslash bool, fn func(seg string, placeholder bool) error) error {
-	start := 0
-	for i := 0; i < len(query); i++ {
-		switch ch := query[i]; ch {
-		case '?':
-			if err := fn(query[start:i], true); err != nil {
-				return err
-			}
-			start = i + 1
-		case '\'', '"', '`':
-			i++
-			for i < len(query) {
-				if query[i] == '\\' && !noBackslash && ch != '`' {
-					i += 2
-					continue
-				}
-				if query[i] == ch {
-					if i+1 < len(query) && query[i+1] == ch { // doubled quote
-						i += 2
-						continue
-					}
-					break
-				}
-				i++
-			}
-		case '#':
-			for i < len(query) && query[i] != '\n' {
-				i++
-			}
-		case '-':
-			if i+2 < len(query) && query[i+1] == '-' && (query[i+2] == ' ' || query[i+2] == '\t' || query[i+2] == '\n') {
-				for i < len(query) && query[i] != '\n' {
-					i++
-				}
-			}
-		case '/':
-			if i+1 < len(query) && query[i+1] == '*' {
-				end := -1
-				for j := i + 2; j+1 < len(query); j++ {
-					if query[j] == '*' && query[j+1] == '/' {
-						end = j + 1
-						break
-					}
-				}
-				if end < 0 {
-					i = len(query)
-				} else {
-					i = end
-				}
-			}
-		}
-	}
-	return fn(query[min(start, len(query)):], false)
+// literalSession is what appendLiteral knows about the session.
+type literalSession struct {
+	c       *Conn
+	mode    sqltext.Mode
+	known   bool // mode's NO_BACKSLASH_ESCAPES is certain
+	changes bool // the text changes the session before its last statement
 }
 
-// countPlaceholders returns the number of '?' placeholders in query.
-func countPlaceholders(query string) int {
-	n := 0
-	scanPlaceholders(query, false, func(_ string, p bool) error {
-		if p {
-			n++
+// textMode is the session's lexing mode as far as it is known: NO_BACKSLASH_ESCAPES from the
+// status flags (MariaDB reports it in every reply) or from the last learnSession, ANSI_QUOTES
+// only from learnSession. known is false when NO_BACKSLASH_ESCAPES is not certain.
+func (c *Conn) textMode() (mode sqltext.Mode, known bool) {
+	if c.learned >= 0 {
+		mode, known = sqltext.Mode(c.learned), true
+	}
+	if c.status&wire.StatusNoBackslashEscapes != 0 {
+		mode |= sqltext.NoBackslashEscapes
+		known = true
+	}
+	if c.server.Flavor == MariaDB {
+		known = true
+	}
+	return mode, known
+}
+
+// classify lexes a statement the client sends without interpolating it.
+func (c *Conn) classify(query string) sqltext.Flags {
+	mode, _ := c.textMode()
+	return sqltext.Scan(query, mode, nil).Flags
+}
+
+// noteStatement records what a statement about to be sent may do to the session: on servers
+// that cannot flag session changes it makes SessionChanged true, and it makes the session's
+// character set and SQL mode uncertain until they are learned again.
+func (c *Conn) noteStatement(f sqltext.Flags) {
+	if f&sqltext.MayChangeSession == 0 {
+		return
+	}
+	c.clientChanged = true
+	c.charsetKnown = false
+	c.learned = -1
+	if f&sqltext.SessionTracking != 0 {
+		// The statement may switch the server's change reporting off: stop relying on it.
+		c.tracking = false
+	}
+}
+
+// learnSession reads the session's character sets and SQL mode, on a connection already
+// inside start/end with nothing pending.
+func (c *Conn) learnSession() error {
+	r := &Row{}
+	r.err = c.queryInternal(&r.rows, "SELECT @@character_set_client, @@character_set_connection, @@collation_connection, @@sql_mode")
+	var client, conn, coll, sqlMode string
+	if err := r.Scan(&client, &conn, &coll, &sqlMode); err != nil {
+		return err
+	}
+	var m sqltext.Mode
+	for _, part := range strings.Split(strings.ToUpper(sqlMode), ",") {
+		switch strings.TrimSpace(part) {
+		case "NO_BACKSLASH_ESCAPES":
+			m |= sqltext.NoBackslashEscapes
+		case "ANSI_QUOTES", "ANSI":
+			m |= sqltext.ANSIQuotes
 		}
-		return nil
-	})
-	return n
+	}
+	c.charset = strings.ToLower(client)
+	c.charsetKnown = true
+	// The hexadecimal form of a string in an unsafe character set has the character set's
+	// default collation; it equals a quoted literal only when the connection uses that.
+	c.hexCharsetOK = strings.EqualFold(client, conn) && strings.EqualFold(defaultCollationOf[c.charset], coll)
+	c.learned = int8(m)
+	return nil
+}
+
+// appendString appends s as a string literal for the session. A string without a backslash
+// needs nothing from the session; one with a backslash needs the SQL mode and, without
+// NO_BACKSLASH_ESCAPES, a character set that cannot hide a backslash in a multibyte character
+// (or else the hexadecimal form).
+func (l *literalSession) appendString(b []byte, s string) ([]byte, error) {
+	if !sqltext.NeedsMode(s) {
+		return sqltext.AppendString(b, s, sqltext.NoBackslashEscapes), nil
+	}
+	if l.changes {
+		return b, ErrAmbiguousSQL
+	}
+	if !l.known {
+		return b, errLearnFirst
+	}
+	if l.mode&sqltext.NoBackslashEscapes != 0 {
+		return sqltext.AppendString(b, s, l.mode), nil
+	}
+	c := l.c
+	if !c.charsetKnown {
+		return b, errLearnFirst
+	}
+	if !unsafeInterpolationCharsets[c.charset] {
+		return sqltext.AppendString(b, s, l.mode), nil
+	}
+	if c.hexCharsetOK {
+		return sqltext.AppendHexString(b, s, c.charset), nil
+	}
+	return b, ErrUnsafeCharset
 }
 
 // appendLiteral appends a as an SQL literal.
-func (c *Conn) appendLiteral(b []byte, a any, noBackslash bool) ([]byte, error) {
+func (c *Conn) appendLiteral(b []byte, a any, l *literalSession) ([]byte, error) {
 	switch v := a.(type) {
 	case nil:
 		return append(b, "NULL"...), nil
 	case string:
-		return appendQuoted(b, v, noBackslash), nil
+		return l.appendString(b, v)
 	case []byte:
 		if v == nil {
 			return append(b, "NULL"...), nil
 		}
-		b = append(b, "X'"...)
-		b = hex.AppendEncode(b, v)
-		return append(b, '\''), nil
+		return sqltext.AppendBytes(b, v), nil
 	case json.RawMessage:
 		if v == nil {
 			return append(b, "NULL"...), nil
 		}
-		return appendQuoted(b, string(v), noBackslash), nil
+		return l.appendString(b, string(v))
 	case time.Time, time.Duration:
 		// Temporal values are quoted strings in SQL.
 		b = append(b, '\'')
@@ -159,7 +233,7 @@ func (c *Conn) appendLiteral(b []byte, a any, noBackslash bool) ([]byte, error) 
 	if err != nil {
 		return b, err
 	}
-	return c.appendLiteral(b, v, noBackslash)
+	return c.appendLiteral(b, v, l)
 }
 
 // appendScalarText appends the text form of a number, boolean, time.Time or time.Duration, as
@@ -189,145 +263,44 @@ func (c *Conn) appendScalarText(b []byte, a any) (out []byte, ok bool, err error
 	case uint8:
 		return strconv.AppendUint(b, uint64(v), 10), true, nil
 	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		out, ok := sqltext.AppendFloat(b, v, 64)
+		if !ok {
 			return b, true, fmt.Errorf("%v cannot be stored", v)
 		}
-		return strconv.AppendFloat(b, v, 'e', -1, 64), true, nil
+		return out, true, nil
 	case float32:
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+		out, ok := sqltext.AppendFloat(b, float64(v), 32)
+		if !ok {
 			return b, true, fmt.Errorf("%v cannot be stored", v)
 		}
-		return strconv.AppendFloat(b, float64(v), 'e', -1, 32), true, nil
+		return out, true, nil
 	case bool:
-		if v {
-			return append(b, '1'), true, nil
-		}
-		return append(b, '0'), true, nil
+		return sqltext.AppendBool(b, v), true, nil
 	case time.Time:
-		dt := c.dateTimeOf(v)
-		if dt.Year < 0 || dt.Year > 9999 {
+		out, ok := sqltext.AppendTime(b, v.In(c.cfg.location()))
+		if !ok {
 			return b, true, fmt.Errorf("time %v outside the DATETIME range (years 0 to 9999)", v)
 		}
-		return appendDateTime(b, dt, literalFsp(dt.Micros)), true, nil
+		return out, true, nil
 	case time.Duration:
 		if v > maxTimeArg || v < -maxTimeArg {
 			return b, true, fmt.Errorf("duration %v out of TIME range", v)
 		}
-		return appendDuration(b, v, literalFsp(int(v%time.Second))), true, nil
+		return sqltext.AppendDuration(b, v, sqltext.LiteralFsp(int(v%time.Second))), true, nil
 	}
 	return b, false, nil
 }
 
-// appendQuoted appends s as a single-quoted string literal. With backslash escapes (the
-// default SQL mode) the special bytes are backslash-escaped; under NO_BACKSLASH_ESCAPES only
-// the quote is doubled, since a backslash is then an ordinary character.
-func appendQuoted(b []byte, s string, noBackslash bool) []byte {
-	b = append(b, '\'')
-	if noBackslash {
-		for i := 0; i < len(s); i++ {
-			if s[i] == '\'' {
-				b = append(b, '\'', '\'')
-			} else {
-				b = append(b, s[i])
-			}
-		}
-		return append(b, '\'')
-	}
-	for i := 0; i < len(s); i++ {
-		switch ch := s[i]; ch {
-		case 0:
-			b = append(b, '\\', '0')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '\'':
-			b = append(b, '\\', '\'')
-		case '"':
-			b = append(b, '\\', '"')
-		case 0x1a:
-			b = append(b, '\\', 'Z')
-		default:
-			b = append(b, ch)
-		}
-	}
-	return append(b, '\'')
-}
-
-// literalFsp is the number of fractional digits a literal needs: 6, or none without a fraction.
-func literalFsp(frac int) int {
-	if frac != 0 {
-		return 6
-	}
-	return 0
-}
-
 // appendDateTime formats d as "YYYY-MM-DD HH:MM:SS[.ffffff]" with fsp fractional digits.
 func appendDateTime(b []byte, d wire.DateTime, fsp int) []byte {
-	b = append4(b, d.Year)
-	b = append(b, '-')
-	b = append2(b, d.Month)
-	b = append(b, '-')
-	b = append2(b, d.Day)
-	b = append(b, ' ')
-	b = append2(b, d.Hour)
-	b = append(b, ':')
-	b = append2(b, d.Minute)
-	b = append(b, ':')
-	b = append2(b, d.Second)
-	return appendFraction(b, d.Micros, fsp)
+	return sqltext.AppendDateTime(b, d.Year, d.Month, d.Day, d.Hour, d.Minute, d.Second, d.Micros, fsp)
 }
 
 func appendDate(b []byte, d wire.DateTime) []byte {
-	b = append4(b, d.Year)
-	b = append(b, '-')
-	b = append2(b, d.Month)
-	b = append(b, '-')
-	return append2(b, d.Day)
-}
-
-// appendFraction appends ".ffffff" truncated to fsp digits; nothing when fsp is 0.
-func appendFraction(b []byte, micros, fsp int) []byte {
-	if fsp <= 0 {
-		return b
-	}
-	var digits [6]byte
-	m := micros
-	for i := 5; i >= 0; i-- {
-		digits[i] = byte('0' + m%10)
-		m /= 10
-	}
-	b = append(b, '.')
-	return append(b, digits[:min(fsp, 6)]...)
+	return sqltext.AppendDate(b, d.Year, d.Month, d.Day)
 }
 
 // appendDuration formats d as "[-]HH:MM:SS[.ffffff]".
 func appendDuration(b []byte, d time.Duration, fsp int) []byte {
-	if d < 0 {
-		b = append(b, '-')
-		d = -d
-	}
-	h := int64(d / time.Hour)
-	d -= time.Duration(h) * time.Hour
-	m := int(d / time.Minute)
-	d -= time.Duration(m) * time.Minute
-	s := int(d / time.Second)
-	d -= time.Duration(s) * time.Second
-	if h < 10 {
-		b = append(b, '0')
-	}
-	b = strconv.AppendInt(b, h, 10)
-	b = append(b, ':')
-	b = append2(b, m)
-	b = append(b, ':')
-	b = append2(b, s)
-	return appendFraction(b, int(d/time.Microsecond), fsp)
-}
-
-func append2(b []byte, v int) []byte { return append(b, byte('0'+v/10%10), byte('0'+v%10)) }
-
-func append4(b []byte, v int) []byte {
-	return append(b, byte('0'+v/1000%10), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
+	return sqltext.AppendDuration(b, d, fsp)
 }

@@ -39,6 +39,7 @@ func (c *Conn) appendExecuteOpt(st *stmt, args []any, allowLong bool) error {
 	if len(args) != st.params {
 		return &ArgCountError{Want: st.params, Got: len(args)}
 	}
+	c.noteStatement(st.flags)
 	return c.appendExecuteID(st.id, args, allowLong)
 }
 

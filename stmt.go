@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/myxdb/myx/internal/sqltext"
 	"github.com/myxdb/myx/internal/wire"
 )
 
@@ -15,7 +16,8 @@ type stmt struct {
 	params int
 	cols   []Column
 	types  []byte
-	values [][]byte // reusable row scratch
+	values [][]byte      // reusable row scratch
+	flags  sqltext.Flags // what the lexer says the statement may do (see noteStatement)
 	// LRU links (cache-owned statements only)
 	prev, next *stmt
 	cached     bool
@@ -117,6 +119,12 @@ func (c *Conn) stmtFor(query string) (*stmt, error) {
 // prepared first and the arguments are checked against it before anything else is sent.
 // When it returns nil the execute's response is next on the wire. An argument error leaves the
 // connection usable and the cache consistent.
+// placeholders counts the placeholders of query as the connection's lexing mode reads them.
+func (c *Conn) placeholders(query string) int {
+	mode, _ := c.textMode()
+	return sqltext.Scan(query, mode, nil).Placeholders
+}
+
 func (c *Conn) sendExecute(query string, args []any) (*stmt, error) {
 	if st := c.stmts.get(query); st != nil {
 		if err := c.appendExecute(st, args); err != nil {
@@ -124,7 +132,7 @@ func (c *Conn) sendExecute(query string, args []any) (*stmt, error) {
 		}
 		return st, c.flush()
 	}
-	if c.server.Flavor == MariaDB && c.server.AtLeast(10, 2, 0) && countPlaceholders(query) == len(args) {
+	if c.server.Flavor == MariaDB && c.server.AtLeast(10, 2, 0) && c.placeholders(query) == len(args) {
 		st, err := c.sendPrepareExecute(query, args)
 		if err != errNeedsLong {
 			return st, err
@@ -259,7 +267,8 @@ func (c *Conn) readPrepare(query string) (*stmt, error) {
 	if err != nil {
 		return nil, c.fail("read", err, false)
 	}
-	st := &stmt{id: pok.StmtID, query: query, params: int(pok.Params)}
+	st := &stmt{id: pok.StmtID, query: query, params: int(pok.Params), flags: c.classify(query)}
+	c.noteStatement(st.flags)
 	if pok.Params > 0 {
 		// Parameter definitions carry nothing the client needs.
 		for range pok.Params {

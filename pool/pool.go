@@ -26,7 +26,9 @@
 // when the server flagged a change to it: user variables, session variables, temporary tables,
 // the current database, SQL prepared statements. A session the server reports unchanged is
 // handed on as is, because a reset costs a round trip and drops the connection's cached
-// prepared statements. State the server does not flag (named locks from GET_LOCK, LOCK
+// prepared statements. On servers that cannot flag changes (TiDB, proxies), the connection's
+// own classification of the statements it sent decides instead (see myx.Conn.SessionChanged).
+// State the server does not flag (named locks from GET_LOCK, LOCK
 // TABLES, SET TRANSACTION for the next transaction) survives a release; set
 // Config.AlwaysReset if code takes such state, or release it before releasing the connection.
 // A connection that is closed, still busy with an unread result, past its lifetime, or that

@@ -473,7 +473,7 @@ func expressionSQL(t *Table, e Expression) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if n := len(placeholderPositions(out.SQL)); n > 0 {
+	if n := len(placeholderPositions(out.SQL, DefaultDialect.NoBackslashEscapes)); n > 0 {
 		return "", fmt.Errorf("expression %q has a ? that Text would take for a placeholder", out.SQL)
 	}
 	return out.SQL, nil

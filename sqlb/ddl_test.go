@@ -55,7 +55,7 @@ const allTypesDDL = "CREATE TABLE `all_types` (" +
 	"`flag` BOOLEAN NOT NULL DEFAULT TRUE, " +
 	"`amount` DECIMAL(12,4) NOT NULL DEFAULT '0.0000', " +
 	"`ratio` FLOAT NOT NULL, " +
-	"`score` DOUBLE NOT NULL DEFAULT 1.5, " +
+	"`score` DOUBLE NOT NULL DEFAULT 1.5e+00, " +
 	"`code` CHAR(2) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, " +
 	"`name` VARCHAR(100) NOT NULL DEFAULT 'it''s \"quoted\" \\\\ here', " +
 	"`tiny_text` TINYTEXT NULL, " +

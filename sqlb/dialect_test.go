@@ -89,7 +89,7 @@ func TestDebugSQL(t *testing.T) {
 		Where(Text("? ? ? ? ? ? ? ? ? ? ? ? ? ? ? ?", nil, true, false, int8(-8), uint16(16), 1.5, float32(0.25), []byte("\x01\xff"), testTime,
 			90*time.Minute+1500*time.Microsecond, -time.Hour, status("named"), &n, nilPtr, sql.NullString{String: "v", Valid: true}, valuer{int64(3)}))
 	c := mustCompile(t, stmt, mysql80)
-	want := "SELECT `user`.`id` FROM `user` WHERE `user`.`username` IN ('it''s', 'back\\\\slash', 'line\\nbreak\\0\\r\\Z') AND (NULL TRUE FALSE -8 16 1.5 0.25 X'01ff' '2024-05-06 07:08:09' '01:30:00.001500' '-01:00:00' 'named' 7 NULL 'v' 3)"
+	want := "SELECT `user`.`id` FROM `user` WHERE `user`.`username` IN ('it''s', 'back\\\\slash', 'line\\nbreak\\0\\r\\Z') AND (NULL TRUE FALSE -8 16 1.5e+00 2.5e-01 X'01ff' '2024-05-06 07:08:09' '01:30:00.001500' '-01:00:00' 'named' 7 NULL 'v' 3)"
 	if got := c.DebugSQL(); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

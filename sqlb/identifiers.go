@@ -1,6 +1,8 @@
 package sqlb
 
 import (
+	"github.com/myxdb/myx/internal/sqltext"
+
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -20,16 +22,7 @@ const MaxIdentifierLength = 64
 const maxAliasLength = 256
 
 // quoteIdent appends name quoted with backticks, doubling any backtick inside.
-func quoteIdent(buf []byte, name string) []byte {
-	buf = append(buf, '`')
-	for i := 0; i < len(name); i++ {
-		if name[i] == '`' {
-			buf = append(buf, '`')
-		}
-		buf = append(buf, name[i])
-	}
-	return append(buf, '`')
-}
+func quoteIdent(buf []byte, name string) []byte { return sqltext.AppendIdent(buf, name) }
 
 // checkIdent reports why name cannot be a MySQL identifier of the given kind, or nil.
 func checkIdent(kind, name string, max int) error {

@@ -2,13 +2,12 @@ package sqlb
 
 import (
 	"database/sql/driver"
-	"encoding/hex"
 	"fmt"
-	"math"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/myxdb/myx/internal/sqltext"
 )
 
 // appendLiteral appends v as a SQL literal. It is used for DebugSQL and for the few
@@ -53,13 +52,18 @@ func appendLiteral(buf []byte, v any, noBackslashEscapes bool) ([]byte, error) {
 		if x == nil {
 			return append(buf, "NULL"...), nil
 		}
-		buf = append(buf, "X'"...)
-		buf = hex.AppendEncode(buf, x)
-		return append(buf, '\''), nil
+		return sqltext.AppendBytes(buf, x), nil
 	case time.Time:
-		return appendStringLiteral(buf, formatDateTime(x), noBackslashEscapes), nil
+		buf = append(buf, '\'')
+		buf, ok := sqltext.AppendTime(buf, x)
+		if !ok {
+			return buf, fmt.Errorf("sqlb: time %v outside the DATETIME range (years 0 to 9999)", x)
+		}
+		return append(buf, '\''), nil
 	case time.Duration:
-		return appendStringLiteral(buf, formatDuration(x), noBackslashEscapes), nil
+		buf = append(buf, '\'')
+		buf = sqltext.AppendDuration(buf, x, sqltext.LiteralFsp(int(x%time.Second)))
+		return append(buf, '\''), nil
 	case driver.Valuer:
 		if rv := reflect.ValueOf(x); rv.Kind() == reflect.Pointer && rv.IsNil() {
 			return append(buf, "NULL"...), nil
@@ -100,65 +104,34 @@ func appendLiteral(buf []byte, v any, noBackslashEscapes bool) ([]byte, error) {
 }
 
 func appendFloat(buf []byte, f float64, bits int) ([]byte, error) {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
+	out, ok := sqltext.AppendFloat(buf, f, bits)
+	if !ok {
 		return buf, fmt.Errorf("sqlb: %v has no SQL literal", f)
 	}
-	s := strconv.FormatFloat(f, 'g', -1, bits)
-	return append(buf, s...), nil
+	return out, nil
 }
 
-// appendStringLiteral appends s as a quoted string literal. Quotes are doubled, which
-// works in every SQL mode; in the default mode backslashes and the characters that
-// disturb logs and terminals are escaped with a backslash too.
+// appendStringLiteral appends s as a quoted string literal (myx's one literal encoder): quotes
+// doubled; unless noBackslashEscapes, backslashes doubled and control characters that disturb
+// logs written as escapes.
 func appendStringLiteral(buf []byte, s string, noBackslashEscapes bool) []byte {
-	buf = append(buf, '\'')
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch {
-		case ch == '\'':
-			buf = append(buf, '\'', '\'')
-		case noBackslashEscapes:
-			buf = append(buf, ch)
-		case ch == '\\':
-			buf = append(buf, '\\', '\\')
-		case ch == 0:
-			buf = append(buf, '\\', '0')
-		case ch == '\n':
-			buf = append(buf, '\\', 'n')
-		case ch == '\r':
-			buf = append(buf, '\\', 'r')
-		case ch == 0x1a:
-			buf = append(buf, '\\', 'Z')
-		default:
-			buf = append(buf, ch)
-		}
+	mode := sqltext.Readable
+	if noBackslashEscapes {
+		mode = sqltext.NoBackslashEscapes
 	}
-	return append(buf, '\'')
+	return sqltext.AppendString(buf, s, mode)
 }
 
 // formatDateTime writes a time as the server's DATETIME text, in the time's own
 // location, with microseconds when there are any.
 func formatDateTime(t time.Time) string {
-	if t.Nanosecond() == 0 {
-		return t.Format("2006-01-02 15:04:05")
-	}
-	return t.Format("2006-01-02 15:04:05.000000")
+	b, _ := sqltext.AppendTime(nil, t)
+	return string(b)
 }
 
-// formatDuration writes a duration as TIME text: [-]HHH:MM:SS[.ffffff].
+// formatDuration writes a duration as TIME text: [-]HH:MM:SS[.ffffff].
 func formatDuration(d time.Duration) string {
-	sign := ""
-	if d < 0 {
-		sign = "-"
-		d = -d
-	}
-	micros := (d % time.Second) / time.Microsecond
-	secs := int64(d / time.Second)
-	s := fmt.Sprintf("%s%02d:%02d:%02d", sign, secs/3600, secs/60%60, secs%60)
-	if micros != 0 {
-		s += fmt.Sprintf(".%06d", int64(micros))
-	}
-	return s
+	return string(sqltext.AppendDuration(nil, d, sqltext.LiteralFsp(int(d%time.Second))))
 }
 
 // stringLiteral writes a string literal into the SQL text.
@@ -190,5 +163,5 @@ func (c *compiler) literal(v any) {
 // modeDependent reports whether a string literal of s is written differently with and
 // without the NO_BACKSLASH_ESCAPES SQL mode.
 func modeDependent(s string) bool {
-	return strings.ContainsAny(s, "\\\x00\n\r\x1a")
+	return string(appendStringLiteral(nil, s, false)) != string(appendStringLiteral(nil, s, true))
 }

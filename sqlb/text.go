@@ -1,6 +1,10 @@
 package sqlb
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/myxdb/myx/internal/sqltext"
+)
 
 // Text is raw SQL, the escape hatch for what the builders cannot express. Each ? in sql
 // (outside quoted strings, quoted identifiers and comments) is a placeholder for the next
@@ -22,7 +26,7 @@ type textNode struct {
 }
 
 func (n *textNode) writeSQL(c *compiler) {
-	positions := placeholderPositions(n.sql)
+	positions := placeholderPositions(n.sql, c.d.NoBackslashEscapes)
 	if len(positions) != len(n.args) {
 		c.fail(fmt.Errorf("sqlb: Text has %d placeholders but %d arguments: %q", len(positions), len(n.args), n.sql))
 		return
@@ -51,68 +55,15 @@ func (n *textNode) collectFroms(add func(FromItem)) {
 	}
 }
 
-// placeholderPositions returns the byte offsets of the ? placeholders in sql, skipping
-// quoted strings ('...', "..."), quoted identifiers (`...`) and comments (-- , #, /* */).
-func placeholderPositions(sql string) []int {
+// placeholderPositions returns the byte offsets of the ? placeholders in sql, found by
+// myx's one SQL lexer: quoted strings, quoted identifiers and comments are skipped as the
+// server skips them under the dialect's backslash mode.
+func placeholderPositions(sql string, noBackslashEscapes bool) []int {
+	var mode sqltext.Mode
+	if noBackslashEscapes {
+		mode = sqltext.NoBackslashEscapes
+	}
 	var out []int
-	for i := 0; i < len(sql); i++ {
-		switch ch := sql[i]; ch {
-		case '?':
-			out = append(out, i)
-		case '\'', '"', '`':
-			i = skipQuoted(sql, i, ch)
-		case '#':
-			i = skipToLineEnd(sql, i)
-		case '-':
-			if i+2 < len(sql) && sql[i+1] == '-' && (sql[i+2] == ' ' || sql[i+2] == '\t' || sql[i+2] == '\n' || sql[i+2] == '\r') {
-				i = skipToLineEnd(sql, i)
-			}
-		case '/':
-			if i+1 < len(sql) && sql[i+1] == '*' {
-				end := indexFrom(sql, "*/", i+2)
-				if end < 0 {
-					return out
-				}
-				i = end + 1
-			}
-		}
-	}
+	sqltext.Scan(sql, mode, &out)
 	return out
-}
-
-// skipQuoted returns the index of the quote that closes the quoted text starting at
-// start (or the last index when it is not closed). A doubled quote stays inside; in
-// strings a backslash escapes the next byte.
-func skipQuoted(sql string, start int, quote byte) int {
-	for i := start + 1; i < len(sql); i++ {
-		switch sql[i] {
-		case '\\':
-			if quote != '`' {
-				i++
-			}
-		case quote:
-			if i+1 < len(sql) && sql[i+1] == quote {
-				i++
-				continue
-			}
-			return i
-		}
-	}
-	return len(sql) - 1
-}
-
-func skipToLineEnd(sql string, i int) int {
-	for i < len(sql) && sql[i] != '\n' {
-		i++
-	}
-	return i
-}
-
-func indexFrom(s, sub string, from int) int {
-	for i := from; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
