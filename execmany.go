@@ -160,8 +160,9 @@ func (c *Conn) learnMaxAllowed() error {
 	r.err = c.queryInternal(&r.rows, "SELECT @@max_allowed_packet")
 	var n int
 	if err := r.Scan(&n); err != nil {
-		var me *MySQLError
-		if errors.As(err, &me) && !c.closed {
+		if !c.closed {
+			// Refused, or answered with something other than one number (a proxy, a fake):
+			// the limit is not known, and the configured one applies.
 			c.maxAllowed = -1
 			return nil
 		}

@@ -277,7 +277,7 @@ func (c *Conn) appendScalarText(b []byte, a any) (out []byte, ok bool, err error
 	case bool:
 		return sqltext.AppendBool(b, v), true, nil
 	case time.Time:
-		out, ok := sqltext.AppendTime(b, v.In(c.cfg.location()))
+		out, ok := sqltext.AppendTime(b, c.argTime(v))
 		if !ok {
 			return b, true, fmt.Errorf("time %v outside the DATETIME range (years 0 to 9999)", v)
 		}

@@ -217,39 +217,47 @@ func longThreshold(limit, params int) int {
 // at the execute. When an io.Reader fails or gives more than the send limit, what was sent is
 // discarded with COM_STMT_RESET and the error is an *ArgError.
 func (c *Conn) sendLongData(id uint32, mark int, longs []longArg, limit int) error {
+	// The execute (already framed at mark) waits aside while the long data goes out through the
+	// same writer, so that every packet is framed alike (compression) and written alike
+	// (writeTimeout).
+	execute := append([]byte(nil), c.wr.B[mark:]...)
+	seq := c.wr.Seq
+	c.wr.B = c.wr.B[:mark]
 	if mark > 0 {
-		if err := c.writeRaw(c.wr.B[:mark]); err != nil {
+		if err := c.writeLong(); err != nil {
 			return err
 		}
-		c.wr.B = c.wr.B[:copy(c.wr.B, c.wr.B[mark:])]
 	}
 	chunk := longDataChunk
 	if limit > 0 {
 		chunk = max(min(chunk, limit-longHeader), 64)
 	}
-	pkt := make([]byte, longHeader+chunk)
-	pkt[4] = wire.ComStmtSendLong
-	binary.LittleEndian.PutUint32(pkt[5:], id)
-	// sendPkt sends the n bytes of data at pkt[longHeader:] for parameter param.
-	sendPkt := func(param, n int) error {
-		m := 7 + n
-		pkt[0], pkt[1], pkt[2], pkt[3] = byte(m), byte(m>>8), byte(m>>16), 0
-		binary.LittleEndian.PutUint16(pkt[9:], uint16(param))
-		return c.writeRaw(pkt[:longHeader+n])
+	// sendPkt sends one COM_STMT_SEND_LONG_DATA packet of data for parameter param.
+	sendPkt := func(param int, data []byte, str string) error {
+		w := &c.wr
+		w.StartCommand()
+		w.B = append(w.B, wire.ComStmtSendLong)
+		w.B = binary.LittleEndian.AppendUint32(w.B, id)
+		w.B = binary.LittleEndian.AppendUint16(w.B, uint16(param))
+		w.B = append(w.B, data...)
+		w.B = append(w.B, str...)
+		w.Finish()
+		return c.writeLong()
 	}
+	var buf []byte
 	for _, la := range longs {
 		if la.r == nil {
-			// A string or []byte: copied through pkt chunk by chunk, never whole.
+			// A string or []byte: sent chunk by chunk, never copied whole.
 			size := max(len(la.s), len(la.b))
-			for off := 0; off < size; {
-				var n int
+			for off := 0; off < size; off += chunk {
+				end := min(off+chunk, size)
+				var err error
 				if la.b != nil {
-					n = copy(pkt[longHeader:], la.b[off:])
+					err = sendPkt(la.index, la.b[off:end], "")
 				} else {
-					n = copy(pkt[longHeader:], la.s[off:])
+					err = sendPkt(la.index, nil, la.s[off:end])
 				}
-				off += n
-				if err := sendPkt(la.index, n); err != nil {
+				if err != nil {
 					return err
 				}
 			}
@@ -257,16 +265,18 @@ func (c *Conn) sendLongData(id uint32, mark int, longs []longArg, limit int) err
 		}
 		// An io.Reader: what was read already, then chunk by chunk to its end.
 		total := 0
-		for off := 0; off < len(la.first); {
-			n := copy(pkt[longHeader:], la.first[off:])
-			off += n
-			total += n
-			if err := sendPkt(la.index, n); err != nil {
+		for off := 0; off < len(la.first); off += chunk {
+			end := min(off+chunk, len(la.first))
+			total += end - off
+			if err := sendPkt(la.index, la.first[off:end], ""); err != nil {
 				return err
 			}
 		}
+		if buf == nil {
+			buf = make([]byte, chunk)
+		}
 		for {
-			n, err := io.ReadFull(la.r, pkt[longHeader:])
+			n, err := io.ReadFull(la.r, buf)
 			if err == io.ErrUnexpectedEOF {
 				err = io.EOF
 			}
@@ -278,7 +288,7 @@ func (c *Conn) sendLongData(id uint32, mark int, longs []longArg, limit int) err
 				return c.abandonLongData(id, &ArgError{Index: la.index, Err: &PacketTooLargeError{What: "value", Size: total, Limit: limit, AtLeast: true}})
 			}
 			if n > 0 {
-				if err := sendPkt(la.index, n); err != nil {
+				if err := sendPkt(la.index, buf[:n], ""); err != nil {
 					return err
 				}
 			}
@@ -287,16 +297,21 @@ func (c *Conn) sendLongData(id uint32, mark int, longs []longArg, limit int) err
 			}
 		}
 	}
+	c.wr.B = append(c.wr.B[:0], execute...)
+	c.wr.Seq = seq
 	return nil
 }
 
-// writeRaw writes b to the server. A failure closes the connection; it is always safe to retry
-// (long data and statement closes change nothing on the server).
-func (c *Conn) writeRaw(b []byte) error {
-	if _, err := c.nc.Write(b); err != nil {
+// writeLong writes what the write buffer holds (packets that get no reply: long data) and
+// empties it. A failure closes the connection; it is always safe to retry (long data changes
+// nothing on the server).
+func (c *Conn) writeLong() error {
+	_, err := c.write(c.wr.B)
+	if err != nil {
 		c.wr.Reset()
 		return c.fail("write", err, true)
 	}
+	c.wr.Empty()
 	return nil
 }
 
@@ -586,13 +601,19 @@ func (c *Conn) readReaders(args []any) ([]any, error) {
 
 // dateTimeOf converts t to the connection's location and splits it into fields.
 func (c *Conn) dateTimeOf(t time.Time) wire.DateTime {
-	if c.cfg.TimeTruncate > 0 {
-		t = t.Truncate(c.cfg.TimeTruncate)
-	}
-	t = t.In(c.cfg.location())
+	t = c.argTime(t)
 	y, mo, d := t.Date()
 	h, mi, s := t.Clock()
 	return wire.DateTime{Year: y, Month: int(mo), Day: d, Hour: h, Minute: mi, Second: s, Micros: t.Nanosecond() / 1000}
+}
+
+// argTime is a time.Time argument as the server gets it, in every encoding: truncated to
+// Config.TimeTruncate, in the connection's location.
+func (c *Conn) argTime(t time.Time) time.Time {
+	if c.cfg.TimeTruncate > 0 {
+		t = t.Truncate(c.cfg.TimeTruncate)
+	}
+	return t.In(c.cfg.location())
 }
 
 func (cfg *Config) location() *time.Location {

@@ -311,12 +311,17 @@ func (w *Writer) Len() int {
 
 // Reset drops everything buffered, keeping the memory unless it grew large.
 func (w *Writer) Reset() {
-	if w.comp != nil {
-		w.comp.saved = 0
-	}
+	w.Empty()
 	if cap(w.B) > 1<<20 {
 		w.B = nil
-		return
+	}
+}
+
+// Empty drops everything buffered and keeps the memory, for a caller writing a run of large
+// packets one at a time (Reset afterwards gives large memory back).
+func (w *Writer) Empty() {
+	if w.comp != nil {
+		w.comp.saved = 0
 	}
 	w.B = w.B[:0]
 }
