@@ -93,7 +93,7 @@ type Pool struct {
 	closed   bool
 	drained  chan struct{} // closed once closed and total == 0
 	stat     counters
-	acquires atomic.Int64 // successful acquires (outside mu: counted after the checks)
+	acquires atomic.Int64                   // successful acquires (outside mu: counted after the checks)
 	server   atomic.Pointer[myx.ServerInfo] // learned from the first connection (see ServerInfo)
 	waitPool sync.Pool
 }
