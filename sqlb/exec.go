@@ -108,8 +108,9 @@ type dialectExecutor struct {
 func (e dialectExecutor) SQLDialect() Dialect { return e.dialect }
 
 // Detect asks the server behind ex for its version and SQL mode (one query) and returns
-// WithDialect(ex, that dialect). Use it once for an executor that cannot tell its server,
-// such as a pool, and keep the result.
+// WithDialect(ex, that dialect). Use it once for an executor that cannot tell its server
+// (a wrapper of your own, say), or to fix the session's SQL mode along with the version,
+// and keep the result.
 func Detect(ctx context.Context, ex Executor) (Executor, error) {
 	if isNilExecutor(ex) {
 		return nil, errors.New("sqlb: Detect with a nil Executor")
