@@ -26,7 +26,7 @@ type Executor interface {
 //   - a ServerInfo(context.Context) (myx.ServerInfo, error) method, as *pool.Pool has:
 //     the pool's server, which the pool may have to connect to learn (bounded by ctx);
 //     when it cannot, DialectOf returns that error, never a guess;
-//   - a Conn() *myx.Conn method, as myx.Tx and *pool.Conn have (the connection's server).
+//   - a Conn() *myx.Conn method, as myx.Tx has (the connection's server).
 //
 // When ex tells nothing it returns DefaultDialect and false; wrap such executors with
 // WithDialect or Detect.
