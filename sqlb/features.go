@@ -75,6 +75,7 @@ var (
 	featureAlterIfExists    = feature{name: "ALTER TABLE IF EXISTS", mariadb: since(10, 5, 2)}
 	featureJSONType         = feature{name: "the JSON column type", mysql: since(5, 7, 8), mariadb: since(10, 2, 7), tidb: since(2, 1, 0)}
 	featureGenerated        = feature{name: "generated columns (GENERATED ALWAYS AS)", mysql: since(5, 7, 6), mariadb: since(10, 2, 1), tidb: since(2, 1, 0)}
+	featureMultibyteEscape  = feature{name: "a LIKE escape character outside ASCII", mysql: always, mariadb: always, note: "TiDB takes a single byte"}
 	featureGeneratedNotNull = feature{name: "NOT NULL on a generated column (make it Nullable)", mysql: since(5, 7, 6), tidb: since(2, 1, 0)}
 )
 

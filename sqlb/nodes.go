@@ -206,6 +206,9 @@ func (n *likeNode) writeSQL(c *compiler) {
 	}
 	c.bind(n.pattern)
 	if n.escape != 0 {
+		if n.escape >= 0x80 && !c.require(featureMultibyteEscape) {
+			return
+		}
 		c.write(" ESCAPE ")
 		c.stringLiteral(string(n.escape))
 	}

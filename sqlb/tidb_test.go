@@ -132,6 +132,10 @@ func TestLikeEscapeLiteral(t *testing.T) {
 			sql: "SELECT `user`.`id` FROM `user` WHERE `user`.`username` LIKE ? ESCAPE '\\'", args: args(`a\%`)},
 		{name: "quote", stmt: Select(userID).Where(userUsername.LikeEscape(`a'%`, '\'')), dialects: []Dialect{mysql80, nbe},
 			sql: "SELECT `user`.`id` FROM `user` WHERE `user`.`username` LIKE ? ESCAPE ''''", args: args(`a'%`)},
+		{name: "multibyte", stmt: Select(userID).Where(userUsername.LikeEscape("a§%", '§')), dialects: []Dialect{mysql80, maria1011},
+			sql: "SELECT `user`.`id` FROM `user` WHERE `user`.`username` LIKE ? ESCAPE '§'", args: args("a§%")},
+		{name: "multibyte on tidb", stmt: Select(userID).Where(userUsername.LikeEscape("a§%", '§')), dialects: []Dialect{tidb85},
+			err: "a LIKE escape character outside ASCII is not supported by TiDB 8.5.0 (MySQL, MariaDB; TiDB takes a single byte)"},
 		{name: "not like", stmt: Select(userID).Where(userUsername.NotLike("x%")), sql: "SELECT `user`.`id` FROM `user` WHERE `user`.`username` NOT LIKE ?", args: args("x%")},
 	})
 	// Only the backslash makes the statement depend on the session's mode.
