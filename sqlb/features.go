@@ -49,7 +49,8 @@ func since(major, minor, patch int) *Version {
 var always = since(0, 0, 0)
 
 // The feature table. TiDB's entries come from its documentation and its parser and
-// planner (pingcap/tidb, late 2025): the SQL TiDB runs, not only parses. SKIP LOCKED,
+// planner (pingcap/tidb, late 2025), checked against a tidb-server of that source: the
+// SQL TiDB runs, not only parses. SKIP LOCKED,
 // FOR SHARE, INTERSECT ALL and EXCEPT ALL are parsed by TiDB but refused or ignored, so
 // they are absent here; an expression DEFAULT is there from 8.0.0 for the expressions
 // TiDB lists (others the server refuses).
