@@ -172,7 +172,7 @@ func killQuery(cfg *Config, id uint32, timeout time.Duration) error {
 	}
 	defer kc.Close(ctx)
 	_, err = kc.Exec(ctx, "KILL QUERY "+strconv.FormatUint(uint64(id), 10))
-	if me, ok := err.(*MySQLError); ok && me.Number == 1094 {
+	if n, ok := serverErrorNumber(err); ok && n == erNoSuchThread {
 		// Unknown thread id: the connection is gone already.
 		return nil
 	}

@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // MySQLError is an error reported by the server in an ERR packet. The connection that received
@@ -21,11 +23,113 @@ func (e *MySQLError) Error() string {
 	return fmt.Sprintf("Error %d: %s", e.Number, e.Message)
 }
 
-// Is reports whether target is a *MySQLError with the same Number, so that
-// errors.Is(err, &myx.MySQLError{Number: 1062}) matches any duplicate-key error.
+// Is reports whether target is a *MySQLError with the same Number or EffectiveNumber, so
+// that errors.Is(err, &myx.MySQLError{Number: 1062}) matches any duplicate-key error,
+// including one a server passed on wrapped in ER_UNKNOWN_ERROR (see EffectiveNumber).
 func (e *MySQLError) Is(target error) bool {
 	t, ok := target.(*MySQLError)
-	return ok && t.Number == e.Number
+	return ok && (t.Number == e.Number || t.Number == e.EffectiveNumber())
+}
+
+// EffectiveNumber is the number of the error the server means. It is Number, except when
+// the server wrapped another error in ER_UNKNOWN_ERROR (1105), as TiDB does for errors
+// raised outside its error registry: the message then starts with the wrapped error, in
+// one of the two forms TiDB writes, "ERROR 1243 (HY000): Unknown prepared statement
+// handler (5) given to mysqld_stmt_execute" or "[planner:1243]Unknown prepared statement
+// handler ...", and EffectiveNumber is the wrapped number (1243), through up to 8 levels
+// of wrapping.
+// myx decides by this number wherever it acts on a server error: re-preparing a statement
+// the server forgot, retrying a transaction after a deadlock or lock wait timeout,
+// treating a connection as lost.
+func (e *MySQLError) EffectiveNumber() uint16 {
+	n, _ := unwrapServerError(e.Number, e.Message)
+	return n
+}
+
+// erUnknownError is ER_UNKNOWN_ERROR, the number under which TiDB passes on errors it
+// has no number of its own for, the wrapped error's text as the message.
+const erUnknownError = 1105
+
+// erNoSuchThread is ER_NO_SUCH_THREAD, the answer to KILL QUERY for a connection that is
+// gone.
+const erNoSuchThread = 1094
+
+// unwrapServerError peels the errors wrapped in ER_UNKNOWN_ERROR off number and message:
+// it returns the innermost number and the message after its prefix.
+func unwrapServerError(number uint16, message string) (uint16, string) {
+	for range 8 { // bounded: a message cannot make the loop run long
+		if number != erUnknownError {
+			break
+		}
+		n, rest, ok := cutWrappedError(message)
+		if !ok {
+			break
+		}
+		number, message = n, rest
+	}
+	return number, message
+}
+
+// cutWrappedError recognises the start of a wrapped error's text: "ERROR n (SQLSTATE): "
+// (the form of TiDB's mysql.SQLError) or "[class:n]" (its terror.Error, class a lowercase
+// word such as planner, executor, kv, tikv, ddl).
+func cutWrappedError(m string) (uint16, string, bool) {
+	if rest, ok := strings.CutPrefix(m, "ERROR "); ok {
+		n, rest, ok := cutErrorNumber(rest)
+		if !ok || len(rest) < 10 || rest[0] != ' ' || rest[1] != '(' || rest[7] != ')' || rest[8] != ':' || rest[9] != ' ' {
+			return 0, "", false
+		}
+		for i := 2; i < 7; i++ {
+			if c := rest[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+				return 0, "", false
+			}
+		}
+		return n, rest[10:], true
+	}
+	if len(m) > 0 && m[0] == '[' {
+		colon := strings.IndexByte(m, ':')
+		if colon < 2 || colon > 32 {
+			return 0, "", false
+		}
+		for i := 1; i < colon; i++ {
+			if c := m[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= '0' && c <= '9') {
+				return 0, "", false
+			}
+		}
+		n, rest, ok := cutErrorNumber(m[colon+1:])
+		if !ok || len(rest) == 0 || rest[0] != ']' {
+			return 0, "", false
+		}
+		return n, rest[1:], true
+	}
+	return 0, "", false
+}
+
+// cutErrorNumber reads the decimal error number s starts with (1 to 5 digits, at most
+// 65535, not zero).
+func cutErrorNumber(s string) (uint16, string, bool) {
+	j := 0
+	for j < len(s) && j < 6 && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if j == 0 || j > 5 {
+		return 0, "", false
+	}
+	n, err := strconv.ParseUint(s[:j], 10, 16)
+	if err != nil || n == 0 {
+		return 0, "", false
+	}
+	return uint16(n), s[j:], true
+}
+
+// serverErrorNumber returns the EffectiveNumber of the *MySQLError in err's chain, and
+// whether there is one.
+func serverErrorNumber(err error) (uint16, bool) {
+	var me *MySQLError
+	if !errors.As(err, &me) {
+		return 0, false
+	}
+	return me.EffectiveNumber(), true
 }
 
 // Server error numbers myx itself acts on.
@@ -162,9 +266,6 @@ func IsConnLost(err error) bool {
 
 // isRetryableTxError reports server errors after which the whole transaction may be retried.
 func isRetryableTxError(err error) bool {
-	var me *MySQLError
-	if errors.As(err, &me) {
-		return me.Number == ErLockDeadlock || me.Number == ErLockWaitTimeout
-	}
-	return false
+	n, ok := serverErrorNumber(err)
+	return ok && (n == ErLockDeadlock || n == ErLockWaitTimeout)
 }

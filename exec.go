@@ -425,8 +425,7 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 		// Rows come back in the binary protocol, cheaper for the server to produce and for us
 		// to decode than text; statements that cannot be prepared fall back to text.
 		st, err = c.sendExecute(query, args)
-		var me *MySQLError
-		if len(args) == 0 && errors.As(err, &me) && (me.Number == ErUnsupportedPS || me.Number == ErUnknownCommand) {
+		if n, ok := serverErrorNumber(err); ok && len(args) == 0 && (n == ErUnsupportedPS || n == ErUnknownCommand) {
 			text, err = true, nil
 		}
 	}

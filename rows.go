@@ -292,8 +292,7 @@ func (r *Rows) closeEarly() {
 		if len(p) > 0 && p[0] == wire.HeaderERR {
 			c.status &^= wire.StatusMoreResultsExists
 			serr := c.serverError(p)
-			var me *MySQLError
-			if killed && errors.As(serr, &me) && me.Number == ErQueryInterrupted {
+			if n, ok := serverErrorNumber(serr); killed && ok && n == ErQueryInterrupted {
 				// The interruption we asked for: the caller closed the rows, nothing failed.
 				r.state = rowsDone
 				r.release()

@@ -134,7 +134,7 @@ func connGone(err error) bool {
 	}
 	var me *myx.MySQLError
 	if errors.As(err, &me) {
-		switch me.Number {
+		switch me.EffectiveNumber() {
 		case myx.ErConnectionKilled, myx.ErServerShutdown, myx.ErClientInteractionTO:
 			return true
 		}

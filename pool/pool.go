@@ -95,7 +95,8 @@ type Pool struct {
 	closed   bool
 	drained  chan struct{} // closed once closed and total == 0
 	stat     counters
-	acquires atomic.Int64 // successful acquires (outside mu: counted after the checks)
+	acquires atomic.Int64                   // successful acquires (outside mu: counted after the checks)
+	server   atomic.Pointer[myx.ServerInfo] // learned from the first connection (see ServerInfo)
 	waitPool sync.Pool
 }
 
@@ -196,6 +197,7 @@ func (p *Pool) connect(ctx context.Context) (*entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.noteServer(c)
 	if hook := p.cfg.AfterConnect; hook != nil {
 		if err := hook(ctx, c); err != nil {
 			c.Close(context.Background())

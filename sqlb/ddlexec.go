@@ -31,7 +31,10 @@ func (m *MetaData) CreateAll(ctx context.Context, ex Executor, opts ...CreateOpt
 			opt(&o)
 		}
 	}
-	d, _ := DialectOf(ex)
+	d, _, err := DialectOf(ctx, ex)
+	if err != nil {
+		return err
+	}
 	order, deferred := m.dependencyOrder()
 	var tables []Statement
 	for _, t := range order {
@@ -102,7 +105,10 @@ func (m *MetaData) DropAll(ctx context.Context, ex Executor, opts ...DropOption)
 			opt(&o)
 		}
 	}
-	d, _ := DialectOf(ex)
+	d, _, err := DialectOf(ctx, ex)
+	if err != nil {
+		return err
+	}
 	order, deferred := m.dependencyOrder()
 	lookUp := o.conditional && !(d.supports(featureFKIfExists) && d.supports(featureAlterIfExists))
 	var fks []Statement

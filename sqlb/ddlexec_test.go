@@ -197,7 +197,7 @@ func TestNoBackslashEscapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := DialectOf(ex); !d.NoBackslashEscapes || !d.IsMariaDB() {
+	if d, _, err := DialectOf(ctx, ex); err != nil || !d.NoBackslashEscapes || d.Flavor != DialectForServer(conn.ServerInfo()).Flavor {
 		t.Fatalf("Detect: %+v", d)
 	}
 }

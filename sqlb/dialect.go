@@ -2,12 +2,13 @@ package sqlb
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
+
+	"github.com/myxdb/myx"
 )
 
-// Flavor is the family of the target server: MySQL or MariaDB. The two share most of
-// their SQL but differ in locking clauses, RETURNING, upsert syntax and version numbers.
+// Flavor is the family of the target server: MySQL, MariaDB or TiDB. They share most of
+// their SQL but differ in locking clauses, RETURNING, upsert syntax, set operations and
+// version numbers.
 type Flavor int
 
 const (
@@ -17,39 +18,27 @@ const (
 	FlavorMySQL
 	// FlavorMariaDB is MariaDB.
 	FlavorMariaDB
+	// FlavorTiDB is TiDB, versioned by its own releases (8.5.0 for a server reporting
+	// "8.0.11-TiDB-v8.5.0"), with a feature table of its own.
+	FlavorTiDB
 )
 
-// String returns "MySQL", "MariaDB" or "unspecified".
+// String returns "MySQL", "MariaDB", "TiDB" or "unspecified".
 func (f Flavor) String() string {
 	switch f {
 	case FlavorMySQL:
 		return "MySQL"
 	case FlavorMariaDB:
 		return "MariaDB"
+	case FlavorTiDB:
+		return "TiDB"
 	}
 	return "unspecified"
 }
 
-// Version is a server version, major.minor.patch.
-type Version struct {
-	Major, Minor, Patch int
-}
-
-// String formats the version as major.minor.patch.
-func (v Version) String() string {
-	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
-}
-
-// AtLeast reports whether v is major.minor.patch or newer.
-func (v Version) AtLeast(major, minor, patch int) bool {
-	if v.Major != major {
-		return v.Major > major
-	}
-	if v.Minor != minor {
-		return v.Minor > minor
-	}
-	return v.Patch >= patch
-}
+// Version is a server version, major.minor.patch: the root package's myx.Version, so
+// that a server's version reads the same everywhere.
+type Version = myx.Version
 
 // Dialect is the target of compilation: a server flavour and version. Statements compile
 // to the SQL that server accepts, and a feature it lacks is a compile-time error
@@ -70,12 +59,18 @@ var DefaultDialect = MySQL(8, 0, 0)
 
 // MySQL returns the Dialect of a MySQL server of the given version.
 func MySQL(major, minor, patch int) Dialect {
-	return Dialect{Flavor: FlavorMySQL, Version: Version{major, minor, patch}}
+	return Dialect{Flavor: FlavorMySQL, Version: Version{Major: major, Minor: minor, Patch: patch}}
 }
 
 // MariaDB returns the Dialect of a MariaDB server of the given version.
 func MariaDB(major, minor, patch int) Dialect {
-	return Dialect{Flavor: FlavorMariaDB, Version: Version{major, minor, patch}}
+	return Dialect{Flavor: FlavorMariaDB, Version: Version{Major: major, Minor: minor, Patch: patch}}
+}
+
+// TiDB returns the Dialect of a TiDB server of the given release (TiDB's own version,
+// not the MySQL version it reports first).
+func TiDB(major, minor, patch int) Dialect {
+	return Dialect{Flavor: FlavorTiDB, Version: Version{Major: major, Minor: minor, Patch: patch}}
 }
 
 // String describes the dialect, for example "MariaDB 10.11.0".
@@ -90,6 +85,9 @@ func (d Dialect) IsMariaDB() bool { return d.resolved().Flavor == FlavorMariaDB 
 // IsMySQL reports whether the dialect targets MySQL.
 func (d Dialect) IsMySQL() bool { return d.resolved().Flavor == FlavorMySQL }
 
+// IsTiDB reports whether the dialect targets TiDB.
+func (d Dialect) IsTiDB() bool { return d.resolved().Flavor == FlavorTiDB }
+
 // resolved replaces an unspecified flavour by DefaultDialect.
 func (d Dialect) resolved() Dialect {
 	if d.Flavor == FlavorUnspecified {
@@ -102,30 +100,13 @@ func (d Dialect) resolved() Dialect {
 
 // ParseServerVersion builds a Dialect from the version string a server reports in its
 // handshake or from SELECT VERSION(), for example "8.0.36", "8.4.0-commercial",
-// "10.11.6-MariaDB-0+deb12u1" or "5.5.5-10.11.6-MariaDB" (the prefix MariaDB sent to old
-// replication clients).
+// "10.11.6-MariaDB-0+deb12u1", "5.5.5-10.11.6-MariaDB" (the prefix MariaDB sent to old
+// replication clients) or "8.0.11-TiDB-v8.5.0" (TiDB 8.5.0). It reads the version as
+// myx.ParseServerVersion does.
 func ParseServerVersion(s string) (Dialect, error) {
-	orig := s
-	flavor := FlavorMySQL
-	if strings.Contains(strings.ToLower(s), "mariadb") {
-		flavor = FlavorMariaDB
-		s = strings.TrimPrefix(s, "5.5.5-")
+	info, err := myx.ParseServerVersion(s)
+	if err != nil {
+		return Dialect{}, fmt.Errorf("sqlb: cannot parse server version %q", s)
 	}
-	end := 0
-	for end < len(s) && (s[end] == '.' || (s[end] >= '0' && s[end] <= '9')) {
-		end++
-	}
-	parts := strings.Split(s[:end], ".")
-	if end == 0 || len(parts) < 2 || len(parts) > 3 {
-		return Dialect{}, fmt.Errorf("sqlb: cannot parse server version %q", orig)
-	}
-	var nums [3]int
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return Dialect{}, fmt.Errorf("sqlb: cannot parse server version %q", orig)
-		}
-		nums[i] = n
-	}
-	return Dialect{Flavor: flavor, Version: Version{nums[0], nums[1], nums[2]}}, nil
+	return DialectForServer(info), nil
 }

@@ -27,7 +27,10 @@ func TestParseServerVersion(t *testing.T) {
 		{in: "", err: true},
 		{in: "MariaDB", err: true},
 		{in: "8", err: true},
-		{in: "1.2.3.4", err: true},
+		{in: "x.1", err: true},
+		{in: "5.7.25-TiDB-v6.5.0", want: TiDB(6, 5, 0)},
+		{in: "8.0.11-TiDB-v8.5.0", want: TiDB(8, 5, 0)},
+		{in: "8.0.11-TiDB-v8.4.0-this-is-a-placeholder", want: TiDB(8, 4, 0)},
 	} {
 		got, err := ParseServerVersion(tc.in)
 		if tc.err {
@@ -52,7 +55,7 @@ func TestDialectDefaults(t *testing.T) {
 	if Flavor(9).String() != "unspecified" {
 		t.Error("unknown flavour")
 	}
-	v := Version{10, 6, 0}
+	v := Version{Major: 10, Minor: 6}
 	for _, tc := range []struct {
 		a, b, c int
 		want    bool

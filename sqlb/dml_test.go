@@ -142,7 +142,7 @@ func TestDelete(t *testing.T) {
 			sql: "DELETE `j` FROM `jobs` AS `j` WHERE `j`.`id` = ?", args: args(int64(3))},
 		{name: "where if", stmt: DeleteFrom(jobs).WhereIf(false, jobsID.Eq(1)).WhereIf(true, jobsID.Eq(2)), sql: "DELETE FROM `jobs` WHERE `jobs`.`id` = ?", args: args(int64(2))},
 		{name: "in subquery", stmt: DeleteFrom(jobs).Where(jobsUserID.InSelect(Select(userID).Where(userUsername.HasPrefix("tmp")))),
-			sql: "DELETE FROM `jobs` WHERE `jobs`.`user_id` IN (SELECT `user`.`id` FROM `user` WHERE `user`.`username` LIKE ? ESCAPE ?)", args: args("tmp%", "!")},
+			sql: "DELETE FROM `jobs` WHERE `jobs`.`user_id` IN (SELECT `user`.`id` FROM `user` WHERE `user`.`username` LIKE ? ESCAPE '!')", args: args("tmp%")},
 		{name: "multi-table limit", stmt: DeleteFrom(jobs).Join(user).Limit(1), err: "ORDER BY and LIMIT in a multiple-table DELETE"},
 		{name: "alias limit", stmt: DeleteFrom(jobs.As("j")).Limit(1), err: "ORDER BY and LIMIT in a multiple-table DELETE (joins or an aliased table) is not supported"},
 	})

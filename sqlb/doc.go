@@ -82,21 +82,23 @@
 //
 // # Dialects
 //
-// A Dialect is a flavour (MySQL or MariaDB) and a server version; the zero Dialect is
-// DefaultDialect (MySQL 8.0). ParseServerVersion reads the version a server reports.
-// The output follows the target: FOR SHARE or LOCK IN SHARE MODE, the upsert syntax,
-// and features a server lacks (RETURNING on MySQL, SKIP LOCKED before MariaDB 10.6,
-// window functions before MySQL 8.0.2...) are errors matching ErrUnsupported, reported
-// by Compile before anything is sent.
+// A Dialect is a flavour (MySQL, MariaDB or TiDB) and a server version (TiDB's own
+// release for TiDB); the zero Dialect is DefaultDialect (MySQL 8.0). ParseServerVersion
+// reads the version a server reports. The output follows the target: FOR SHARE or LOCK
+// IN SHARE MODE, the upsert syntax, and features a server lacks (RETURNING on MySQL and
+// TiDB, SKIP LOCKED before MariaDB 10.6 and on TiDB, window functions before MySQL
+// 8.0.2...) are errors matching ErrUnsupported, reported by Compile before anything is
+// sent.
 //
 // # Executing
 //
 // Exec, Query, All and One take an Executor, the small interface that *myx.Conn,
 // myx.Tx and *pool.Pool share, and compile the statement for the server behind it:
 // DialectOf asks the executor (a connection reports its server, a transaction its
-// connection's), WithDialect and Detect supply it for those that cannot tell. A feature
-// that server lacks is an error before anything is sent. Literals that DDL must write
-// into the text follow the session's NO_BACKSLASH_ESCAPES mode (CompileFor).
+// connection's, a pool the server its connections found), WithDialect and Detect supply
+// it for those that cannot tell. A feature that server lacks is an error before
+// anything is sent. Literals that DDL must write into the text follow the session's
+// NO_BACKSLASH_ESCAPES mode (CompileFor).
 //
 //	res, err := sqlb.Exec(ctx, conn, sqlb.InsertInto(users).Values(userUsername.Set("ann")))
 //	rows, err := sqlb.Query(ctx, tx, q)

@@ -95,8 +95,8 @@ func ExampleSelectStmt_WhereIf() {
 	printCompiled(search("ann", 10), sqlb.Dialect{})
 	// Output:
 	// SELECT `user`.`id`, `user`.`username` FROM `user` ORDER BY `user`.`username`
-	// SELECT `user`.`id`, `user`.`username` FROM `user` WHERE `user`.`username` LIKE ? ESCAPE ? AND `user`.`id` >= ? ORDER BY `user`.`username`
-	// [ann% ! 10]
+	// SELECT `user`.`id`, `user`.`username` FROM `user` WHERE `user`.`username` LIKE ? ESCAPE '!' AND `user`.`id` >= ? ORDER BY `user`.`username`
+	// [ann% 10]
 }
 
 // An upsert that adds to a counter. Inserted refers to the value the statement tried to

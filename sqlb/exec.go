@@ -23,36 +23,51 @@ type Executor interface {
 //
 //   - a SQLDialect() Dialect method (see WithDialect and Detect);
 //   - a ServerInfo() myx.ServerInfo method, as *myx.Conn has;
+//   - a ServerInfo(context.Context) (myx.ServerInfo, error) method, as *pool.Pool has:
+//     the pool's server, which the pool may have to connect to learn (bounded by ctx);
+//     when it cannot, DialectOf returns that error, never a guess;
 //   - a Conn() *myx.Conn method, as myx.Tx has (the connection's server).
 //
 // When ex tells nothing it returns DefaultDialect and false; wrap such executors with
-// WithDialect or Detect (a pool, for instance, when it does not report its server).
-func DialectOf(ex Executor) (Dialect, bool) {
+// WithDialect or Detect.
+func DialectOf(ctx context.Context, ex Executor) (d Dialect, known bool, err error) {
 	if isNilExecutor(ex) {
-		return DefaultDialect, false
+		return DefaultDialect, false, nil
 	}
 	switch e := ex.(type) {
 	case interface{ SQLDialect() Dialect }:
-		return e.SQLDialect(), true
+		return e.SQLDialect(), true, nil
 	case interface{ ServerInfo() myx.ServerInfo }:
-		if info := e.ServerInfo(); info.Major != 0 {
-			return DialectForServer(info), true
+		if info := e.ServerInfo(); info.Version != "" {
+			return DialectForServer(info), true, nil
 		}
+	case interface {
+		ServerInfo(context.Context) (myx.ServerInfo, error)
+	}:
+		info, err := e.ServerInfo(ctx)
+		if err != nil {
+			return Dialect{}, false, fmt.Errorf("sqlb: learning the server's version: %w", err)
+		}
+		return DialectForServer(info), true, nil
 	case interface{ Conn() *myx.Conn }:
 		if c := e.Conn(); c != nil {
-			return DialectForServer(c.ServerInfo()), true
+			return DialectForServer(c.ServerInfo()), true, nil
 		}
 	}
-	return DefaultDialect, false
+	return DefaultDialect, false, nil
 }
 
-// DialectForServer returns the dialect of the server a connection reports.
-// NoBackslashEscapes is false: the SQL mode is checked when a statement needs it (see
-// Compiled.DependsOnSQLMode).
+// DialectForServer returns the dialect of the server a connection reports: its flavour
+// and that flavour's version (for TiDB its own release, not the MySQL version it reports
+// first). NoBackslashEscapes is false: the SQL mode is checked when a statement needs it
+// (see Compiled.DependsOnSQLMode).
 func DialectForServer(info myx.ServerInfo) Dialect {
-	v := Version{info.Major, info.Minor, info.Patch}
-	if info.Flavor == myx.MariaDB {
+	v := info.Number()
+	switch info.Flavor {
+	case myx.MariaDB:
 		return Dialect{Flavor: FlavorMariaDB, Version: v}
+	case myx.TiDB:
+		return Dialect{Flavor: FlavorTiDB, Version: v}
 	}
 	return Dialect{Flavor: FlavorMySQL, Version: v}
 }
@@ -93,8 +108,9 @@ type dialectExecutor struct {
 func (e dialectExecutor) SQLDialect() Dialect { return e.dialect }
 
 // Detect asks the server behind ex for its version and SQL mode (one query) and returns
-// WithDialect(ex, that dialect). Use it once for an executor that cannot tell its server,
-// such as a pool, and keep the result.
+// WithDialect(ex, that dialect). Use it once for an executor that cannot tell its server
+// (a wrapper of your own, say), or to fix the session's SQL mode along with the version,
+// and keep the result.
 func Detect(ctx context.Context, ex Executor) (Executor, error) {
 	if isNilExecutor(ex) {
 		return nil, errors.New("sqlb: Detect with a nil Executor")
@@ -156,9 +172,10 @@ func hasSQLMode(sqlMode, mode string) bool {
 }
 
 // CompileFor compiles stmt for the server behind ex, as Exec and Query do: for the
-// dialect DialectOf reports, and, when the statement writes a literal that depends on the
-// NO_BACKSLASH_ESCAPES SQL mode (DDL defaults and comments with backslashes or control
-// characters), for the session's actual mode, which it then asks the server for. A
+// dialect DialectOf reports (an error when a pool cannot reach its server to learn it),
+// and, when the statement writes a literal that depends on the NO_BACKSLASH_ESCAPES SQL
+// mode (DDL defaults and comments with backslashes or control characters, an ESCAPE
+// backslash), for the session's actual mode, which it then asks the server for. A
 // feature the server lacks is an error matching ErrUnsupported, returned before anything
 // is sent. Through a pool the SQL mode read is that of the connection that answers,
 // which is right when, as usual, every connection of the pool runs the same mode.
@@ -169,7 +186,10 @@ func CompileFor(ctx context.Context, ex Executor, stmt Statement) (Compiled, err
 	case stmt == nil:
 		return Compiled{}, errors.New("sqlb: nil Statement")
 	}
-	d, _ := DialectOf(ex)
+	d, _, err := DialectOf(ctx, ex)
+	if err != nil {
+		return Compiled{}, err
+	}
 	c, err := stmt.Compile(d)
 	if err != nil || !c.modeSensitive {
 		return c, err

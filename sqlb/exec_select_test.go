@@ -265,8 +265,8 @@ func TestExecLocking(t *testing.T) {
 	}
 	defer tx.Rollback(ctx)
 	// The transaction's dialect comes from its connection.
-	if d, ok := DialectOf(tx); !ok || !d.IsMariaDB() {
-		t.Fatalf("DialectOf(tx) = %v, %v", d, ok)
+	if d, ok, err := DialectOf(ctx, tx); err != nil || !ok || d != DialectForServer(conn.ServerInfo()) {
+		t.Fatalf("DialectOf(tx) = %v, %v, %v", d, ok, err)
 	}
 	check(t, "for update", column[string](t, ctx, tx, Select(userUsername).Where(userID.Eq(1)).ForUpdate()), []string{"ann"})
 	tx2, err := other.Begin(ctx)

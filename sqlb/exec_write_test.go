@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/pool"
 )
 
 // Execution tests of INSERT, REPLACE, UPDATE and DELETE, each checked against the rows
@@ -153,4 +154,42 @@ func TestExecUpdateDelete(t *testing.T) {
 	if _, err := Exec(ctx, conn, DeleteFrom(jobs).Join(user).OrderBy(jobsID).Limit(1)); !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("delete join with limit: %v", err)
 	}
+}
+
+// Through a pool, statements compile for the pool's server: RETURNING runs where the
+// server has it (MariaDB 10.5+), and is refused before anything is sent where it has not.
+func TestExecReturningThroughPool(t *testing.T) {
+	t.Parallel()
+	conn, ctx := testDB(t)
+	mustCreate(t, ctx, conn, testMeta)
+	p, err := pool.NewWithConfig(ctx, &pool.Config{ConnConfig: conn.Config(), MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	d := DialectForServer(conn.ServerInfo())
+	ins := InsertInto(user).Values(userUsername.Set("ann")).Values(userUsername.Set("bob")).Returning(userID, userUsername)
+	type row struct {
+		ID       int64
+		Username string
+	}
+	if !d.supports(featureInsertReturning) {
+		if _, err := Query(ctx, p, ins); !errors.Is(err, ErrUnsupported) {
+			t.Fatalf("RETURNING through a pool on %s: %v", d, err)
+		}
+		check(t, "nothing sent", column[int64](t, ctx, conn, Select(CountAll()).From(user)), []int64{0})
+		return
+	}
+	check(t, "insert returning through the pool", mustAll[row](t, ctx, p, ins), []row{{1, "ann"}, {2, "bob"}})
+	// And in a pooled transaction.
+	tx, err := p.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	check(t, "delete returning in a pooled transaction", column[string](t, ctx, tx, DeleteFrom(user).Where(userID.Eq(2)).Returning(userUsername)), []string{"bob"})
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check(t, "left", column[string](t, ctx, conn, Select(userUsername)), []string{"ann"})
 }

@@ -16,9 +16,9 @@ func TestExecutors(t *testing.T) {
 	t.Parallel()
 	conn, ctx := seedShop(t)
 	info := conn.ServerInfo()
-	d, ok := DialectOf(conn)
-	if !ok || !d.IsMariaDB() || d.Version != (Version{info.Major, info.Minor, info.Patch}) {
-		t.Fatalf("DialectOf(conn) = %v, %v for %s", d, ok, info)
+	d, ok, err := DialectOf(ctx, conn)
+	if err != nil || !ok || d != DialectForServer(info) || d.Version != info.Number() || d.String() != info.String() {
+		t.Fatalf("DialectOf(conn) = %v, %v, %v for %s", d, ok, err, info)
 	}
 	tx, err := conn.Begin(ctx)
 	if err != nil {
@@ -30,8 +30,8 @@ func TestExecutors(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, ex := range map[string]Executor{"tx": tx, "savepoint": nested} {
-		if got, ok := DialectOf(ex); !ok || got != d {
-			t.Fatalf("DialectOf(%s) = %v, %v", name, got, ok)
+		if got, ok, err := DialectOf(ctx, ex); err != nil || !ok || got != d {
+			t.Fatalf("DialectOf(%s) = %v, %v, %v", name, got, ok, err)
 		}
 	}
 	mustExec(t, ctx, nested, InsertInto(user).Values(userUsername.Set("eve")))
@@ -44,32 +44,51 @@ func TestExecutors(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A pool does not report its server: statements compile for DefaultDialect unless
-	// it is wrapped, by WithDialect or Detect.
+	// A pool reports its server, as its connections found it: statements compile for it.
 	pcfg := &pool.Config{ConnConfig: conn.Config(), MaxConns: 2}
 	p, err := pool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	if got, ok := DialectOf(p); ok || got != DefaultDialect {
-		t.Fatalf("DialectOf(pool) = %v, %v", got, ok)
+	if got, ok, err := DialectOf(ctx, p); err != nil || !ok || got != d {
+		t.Fatalf("DialectOf(pool) = %v, %v, %v; want %v", got, ok, err, d)
 	}
 	check(t, "through the pool", column[string](t, ctx, p, Select(userUsername).Where(userID.Eq(1))), []string{"ann"})
-	// DefaultDialect is MySQL 8.0.0, without INTERSECT: the pool needs its real dialect.
 	both := Intersect(Select(jobsJobs).Where(jobsUserID.Eq(1)), Select(jobsJobs).Where(jobsUserID.Eq(3)))
-	if _, err := All[string](ctx, p, both); !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("INTERSECT for DefaultDialect: %v", err)
+	if d.supports(featureIntersectExcept) {
+		check(t, "intersect through the pool", column[string](t, ctx, p, both), []string{"dev"})
 	}
+	// A pooled transaction tells it too.
+	ptx, err := p.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := DialectOf(ctx, ptx); err != nil || !ok || got != d {
+		t.Fatalf("DialectOf(pool tx) = %v, %v, %v", got, ok, err)
+	}
+	if err := ptx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Detect asks the server itself, and agrees.
 	detected, err := Detect(ctx, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := DialectOf(detected); got != d {
+	if got, _, _ := DialectOf(ctx, detected); got != d {
 		t.Fatalf("Detect(pool) = %v, want %v", got, d)
 	}
-	check(t, "detected", column[string](t, ctx, detected, both), []string{"dev"})
-	check(t, "for share", column[string](t, ctx, detected, Select(userUsername).Where(userID.Eq(2)).ForShare()), []string{"bob"})
+	if d.supports(featureShareLock) {
+		check(t, "for share", column[string](t, ctx, detected, Select(userUsername).Where(userID.Eq(2)).ForShare()), []string{"bob"})
+	}
+	// An executor that cannot tell compiles for DefaultDialect (MySQL 8.0.0, without
+	// INTERSECT) unless it is wrapped.
+	if got, ok, err := DialectOf(ctx, silent{p}); err != nil || ok || got != DefaultDialect {
+		t.Fatalf("DialectOf(silent) = %v, %v, %v", got, ok, err)
+	}
+	if _, err := All[string](ctx, silent{p}, both); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("INTERSECT for DefaultDialect: %v", err)
+	}
 	// WithDialect targets an older server on purpose: its limits apply before sending.
 	old := WithDialect(p, MariaDB(10, 4, 0))
 	if _, err := All[string](ctx, old, Select(userUsername).ForUpdate(SkipLocked())); !errors.Is(err, ErrUnsupported) {
@@ -119,3 +138,6 @@ func TestExecutors(t *testing.T) {
 	var _ Executor = myx.Tx(nil)
 	var _ Executor = (*pool.Pool)(nil)
 }
+
+// silent is an Executor that tells nothing of its server.
+type silent struct{ Executor }

@@ -244,7 +244,8 @@ func (e typed[T]) NotLike(pattern string) Condition {
 	return wrap[bool](&likeNode{x: e.n, pattern: pattern, negate: true})
 }
 
-// LikeEscape is "LIKE pattern ESCAPE escape".
+// LikeEscape is "LIKE pattern ESCAPE 'escape'": the pattern is bound, the escape
+// character written into the SQL as a literal (0 means no ESCAPE clause).
 func (e typed[T]) LikeEscape(pattern string, escape rune) Condition {
 	return wrap[bool](&likeNode{x: e.n, pattern: pattern, escape: escape})
 }

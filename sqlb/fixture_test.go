@@ -77,7 +77,10 @@ var (
 	maria104  = MariaDB(10, 4, 0)
 	maria1011 = MariaDB(10, 11, 0)
 	maria105  = MariaDB(10, 5, 0)
-	both      = []Dialect{mysql80, maria1011}
+	tidb85    = TiDB(8, 5, 0)
+	tidb65    = TiDB(6, 5, 0)
+	// everyFlavor is the dialects a golden without its own list is checked for.
+	everyFlavor = []Dialect{mysql80, maria1011, tidb85}
 )
 
 func runGolden(t *testing.T, cases []golden) {
@@ -85,7 +88,7 @@ func runGolden(t *testing.T, cases []golden) {
 	for _, tc := range cases {
 		dialects := tc.dialects
 		if len(dialects) == 0 {
-			dialects = both
+			dialects = everyFlavor
 		}
 		for _, d := range dialects {
 			t.Run(tc.name+"/"+strings.ReplaceAll(d.String(), " ", "_"), func(t *testing.T) {

@@ -290,8 +290,8 @@ type CastType struct {
 	err     string
 }
 
-var featureCastDouble = feature{"CAST(... AS DOUBLE)", since(8, 0, 17), since(10, 4, 5)}
-var featureCastJSON = feature{"CAST(... AS JSON)", since(5, 7, 8), nil}
+var featureCastDouble = feature{name: "CAST(... AS DOUBLE)", mysql: since(8, 0, 17), mariadb: since(10, 4, 5), tidb: since(5, 0, 0)}
+var featureCastJSON = feature{name: "CAST(... AS JSON)", mysql: since(5, 7, 8), tidb: since(2, 1, 0)}
 
 // AsSigned is CAST(... AS SIGNED), a signed 64-bit integer.
 func AsSigned() CastType { return CastType{sql: "SIGNED"} }

@@ -186,7 +186,10 @@ func (n *betweenNode) collectFroms(add func(FromItem)) {
 	n.high.collectFroms(add)
 }
 
-// likeNode is "x [NOT] LIKE pattern [ESCAPE e]"; the pattern and escape are bound.
+// likeNode is "x [NOT] LIKE pattern [ESCAPE 'e']": the pattern is bound, the escape
+// character written as a literal, the only form every server accepts (TiDB takes no
+// placeholder after ESCAPE). A backslash escape is written for the session's
+// NO_BACKSLASH_ESCAPES mode.
 type likeNode struct {
 	x       node
 	pattern string
@@ -203,8 +206,11 @@ func (n *likeNode) writeSQL(c *compiler) {
 	}
 	c.bind(n.pattern)
 	if n.escape != 0 {
+		if n.escape >= 0x80 && !c.require(featureMultibyteEscape) {
+			return
+		}
 		c.write(" ESCAPE ")
-		c.bind(string(n.escape))
+		c.stringLiteral(string(n.escape))
 	}
 }
 func (n *likeNode) precedence() int                 { return precCompare }

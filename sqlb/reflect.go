@@ -67,15 +67,19 @@ func Reflect(ctx context.Context, ex Executor, opts ...ReflectOption) (*MetaData
 			o(&cfg)
 		}
 	}
-	d, known := DialectOf(ex)
+	d, known, err := DialectOf(ctx, ex)
+	if err != nil {
+		return nil, err
+	}
 	if !known {
-		var err error
 		if ex, err = Detect(ctx, ex); err != nil {
 			return nil, err
 		}
-		d, _ = DialectOf(ex)
+		if d, _, err = DialectOf(ctx, ex); err != nil {
+			return nil, err
+		}
 	}
-	cat, err := loadCatalog(ctx, ex, cfg.database)
+	cat, err := loadCatalog(ctx, ex, d, cfg.database)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +148,7 @@ type catCheck struct {
 }
 
 // loadCatalog reads the database's description in a fixed number of queries.
-func loadCatalog(ctx context.Context, ex Executor, database string) (*catalog, error) {
+func loadCatalog(ctx context.Context, ex Executor, d Dialect, database string) (*catalog, error) {
 	current, err := currentDatabase(ctx, ex)
 	if err != nil {
 		return nil, err
@@ -195,7 +199,7 @@ func loadCatalog(ctx context.Context, ex Executor, database string) (*catalog, e
 		return nil, fmt.Errorf("sqlb: Reflect: reading information_schema foreign keys: %w", err)
 	}
 	// information_schema.CHECK_CONSTRAINTS exists from MariaDB 10.2.22 and 10.3.10.
-	if d, _ := DialectOf(ex); d.IsMariaDB() && (d.Version.AtLeast(10, 3, 10) || d.Version.Major == 10 && d.Version.Minor == 2 && d.Version.Patch >= 22) {
+	if d.IsMariaDB() && (d.Version.AtLeast(10, 3, 10) || d.Version.Major == 10 && d.Version.Minor == 2 && d.Version.Patch >= 22) {
 		if cat.checks, err = All[catCheck](ctx, ex, Select(isChecksTable, isChecksName, isChecksClause).
 			Where(isChecksSchema.Eq(db), isChecksClause.Like("json\\_valid(%"))); err != nil {
 			return nil, fmt.Errorf("sqlb: Reflect: reading information_schema.CHECK_CONSTRAINTS: %w", err)

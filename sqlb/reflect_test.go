@@ -86,7 +86,7 @@ func TestReflectRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _ := DialectOf(conn)
+	d := DialectForServer(conn.ServerInfo())
 	compareSchemas(t, d, orig, got)
 	// The reflected metadata drops and creates the same schema.
 	if err := got.DropAll(ctx, conn); err != nil {

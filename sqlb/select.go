@@ -408,6 +408,8 @@ func (l *lockClause) write(c *compiler) {
 	switch {
 	case !l.share:
 		c.write(" FOR UPDATE")
+	case !c.require(featureShareLock):
+		return
 	case c.d.supports(featureForShare):
 		c.write(" FOR SHARE")
 	default:

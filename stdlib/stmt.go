@@ -92,7 +92,7 @@ func (s *stmt) reprepare(ctx context.Context) error {
 // was not run, because the session was reset outside this driver (through Conn or Raw).
 func unknownStmt(err error) bool {
 	var me *myx.MySQLError
-	return errors.As(err, &me) && me.Number == myx.ErUnknownStmtHandler
+	return errors.As(err, &me) && me.EffectiveNumber() == myx.ErUnknownStmtHandler
 }
 
 // ExecContext runs the prepared statement.

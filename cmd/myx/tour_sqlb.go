@@ -45,7 +45,7 @@ func (t *tour) sqlbSteps() []func() error {
 
 func (t *tour) sqlbCreate() error {
 	t.section("SQL expressions: the tables as metadata, created with CreateAll")
-	d, _ := sqlb.DialectOf(t.conn)
+	d, _, _ := sqlb.DialectOf(t.ctx, t.conn)
 	say("statements compile for %s, the connected server", d)
 	// The earlier chapters made user and jobs by hand; the metadata replaces them.
 	if err := tourSchema.DropAll(t.ctx, t.conn, sqlb.IfExists()); err != nil {
