@@ -626,19 +626,20 @@ func (c *Conn) serverError(p []byte) error {
 	if err != nil {
 		return c.fail("read", err, false)
 	}
-	if c.cfg.RejectReadOnly && readOnlyRefusal(e.Number) {
+	me := &MySQLError{Number: e.Number, SQLState: e.SQLState, Message: e.Message}
+	if c.cfg.RejectReadOnly && readOnlyRefusal(me.EffectiveNumber()) {
 		// Connected to a read-only node (a writer demoted in a failover): close, so that the
 		// pool replaces the connection instead of failing every write on it.
 		c.shutdown()
 	}
-	return &MySQLError{Number: e.Number, SQLState: e.SQLState, Message: e.Message}
+	return me
 }
 
 // IsReadOnlyError reports whether err is a server's refusal of a write because it is read only
 // (errors 1290, 1792 and 1836), the errors Config.RejectReadOnly acts on.
 func IsReadOnlyError(err error) bool {
 	var me *MySQLError
-	return errors.As(err, &me) && readOnlyRefusal(me.Number)
+	return errors.As(err, &me) && readOnlyRefusal(me.EffectiveNumber())
 }
 
 // readOnlyRefusal reports the errors by which a read-only server refuses a write: 1290
