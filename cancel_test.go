@@ -3,6 +3,7 @@ package myx_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,7 +117,8 @@ func TestKilledConnectionIsDetectedBeforeSending(t *testing.T) {
 	c := connect(t)
 	killer := connect(t)
 	ctx := ctxT(t)
-	if _, err := killer.Exec(ctx, "KILL CONNECTION ?", c.ConnID()); err != nil {
+	// KILL takes no placeholder on TiDB (it cannot be prepared there): the id goes in the text.
+	if _, err := killer.Exec(ctx, "KILL CONNECTION "+strconv.FormatUint(uint64(c.ConnID()), 10)); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(1100 * time.Millisecond) // idle long enough for the stale check to run

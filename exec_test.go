@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 func TestExecResultAndPreparedCache(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.StatementCounters)
 	c := connect(t)
 	ctx := ctxT(t)
 	tbl := newTable(t, c, "id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20)")
@@ -41,6 +43,7 @@ func TestExecResultAndPreparedCache(t *testing.T) {
 
 func TestStatementCacheEviction(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.StatementCounters)
 	c := connect(t, func(cfg *myx.Config) { cfg.StatementCacheSize = 2 })
 	ctx := ctxT(t)
 	for i := range 10 {
@@ -62,6 +65,7 @@ func TestStatementCacheEviction(t *testing.T) {
 
 func TestNoStatementCache(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.StatementCounters)
 	c := connect(t, func(cfg *myx.Config) { cfg.StatementCacheSize = 0 })
 	ctx := ctxT(t)
 	for i := range 5 {
@@ -258,6 +262,7 @@ func TestMultipleResultSets(t *testing.T) {
 
 func TestStoredProcedureResults(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.StoredProcedures)
 	c := connect(t)
 	ctx := ctxT(t)
 	name := uniqueName(t)

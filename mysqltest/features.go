@@ -111,6 +111,22 @@ var (
 	SequenceEngine = mariaDBFeature("the SEQUENCE engine (seq_1_to_N tables)", 10, 0)
 	// Returning is INSERT/REPLACE/DELETE ... RETURNING (MariaDB 10.5+).
 	Returning = mariaDBFeature("RETURNING", 10, 5)
+	// UUIDType is MariaDB's UUID column type (10.7+).
+	UUIDType = mariaDBFeature("the UUID column type", 10, 7)
+	// StoredProcedures is CREATE PROCEDURE and CALL.
+	StoredProcedures = notTiDB("stored procedures", "TiDB has no stored procedures")
+	// AllIsolationLevels is SET TRANSACTION ISOLATION LEVEL with each of
+	// the four levels.
+	AllIsolationLevels = notTiDB("all four isolation levels",
+		"TiDB refuses READ UNCOMMITTED and SERIALIZABLE (error 8048) unless tidb_skip_isolation_level_check=1")
+	// ReadOnlyTransactions is START TRANSACTION READ ONLY and SET
+	// TRANSACTION READ ONLY.
+	ReadOnlyTransactions = notTiDB("READ ONLY transactions",
+		"TiDB implements READ ONLY only as a no-op it refuses (error 1235) unless tidb_enable_noop_functions=1")
+	// StatementCounters is information_schema.SESSION_STATUS with the
+	// Com_stmt_* counters of the session.
+	StatementCounters = notTiDB("Com_stmt_* counters in information_schema.SESSION_STATUS",
+		"TiDB keeps no per-session Com_* counters")
 )
 
 // probeCache holds the handshakes SkipUnless has read, per DSN.

@@ -142,6 +142,7 @@ func TestReleaseInsideTransactionRollsBack(t *testing.T) {
 
 func TestReleaseWithUnreadResultClosesConnection(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.SequenceEngine)
 	p := newPool(t, nil, func(c *Config) { c.MaxConns = 1 })
 	ctx := ctxT(t, 20*time.Second)
 	c, err := p.Acquire(ctx)
