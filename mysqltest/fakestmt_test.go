@@ -2,6 +2,7 @@ package mysqltest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -247,6 +248,11 @@ func TestCountPlaceholders(t *testing.T) {
 // server did.
 func TestCrossCheckBinaryProtocol(t *testing.T) {
 	dsn, target := requireTCP(t)
+	info, err := ServerInfoFor(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tidb := info.TiDB()
 	admin := sharedClient(t, dsn)
 	table := scratchTable(t, admin)
 	for _, q := range []string{
@@ -306,7 +312,11 @@ func TestCrossCheckBinaryProtocol(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if !reflect.DeepEqual(params[0], ParamDef()) {
+			if tidb {
+				// ParamDef models MySQL and MariaDB; TiDB describes a parameter as a
+				// nameless type 252 (BLOB) column in collation 46.
+				t.Logf("TiDB parameter definition %+v, not compared with ParamDef()", params[0])
+			} else if !reflect.DeepEqual(params[0], ParamDef()) {
 				t.Errorf("real parameter definition %+v, ParamDef() %+v", params[0], ParamDef())
 			}
 			fc, buf := recordingFakeConn(t, c)

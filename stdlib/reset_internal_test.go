@@ -23,7 +23,8 @@ func resets(t *testing.T, c *sql.Conn) uint64 {
 // transactions with options) never costs a session reset, and that a session change does.
 func TestResetOnlyWhenNeeded(t *testing.T) {
 	t.Parallel()
-	db, err := sql.Open(DriverName, mysqltest.Require(t))
+	dsn := mysqltest.Require(t)
+	db, err := sql.Open(DriverName, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,6 +32,16 @@ func TestResetOnlyWhenNeeded(t *testing.T) {
 	db.SetMaxOpenConns(1)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	// TiDB refuses READ ONLY and SERIALIZABLE transactions: use the options the server has.
+	info, err := mysqltest.ServerInfoFor(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readOnly, _ := mysqltest.ReadOnlyTransactions.Has(info)
+	level := sql.LevelSerializable
+	if ok, _ := mysqltest.AllIsolationLevels.Has(info); !ok {
+		level = sql.LevelRepeatableRead
+	}
 	if _, err := db.ExecContext(ctx, "CREATE TEMPORARY TABLE ignored (a INT)"); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +60,7 @@ func TestResetOnlyWhenNeeded(t *testing.T) {
 			return st.QueryRowContext(ctx, 5).Scan(&v)
 		},
 		func() error {
-			tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted, ReadOnly: true})
+			tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted, ReadOnly: readOnly})
 			if err != nil {
 				return err
 			}
@@ -60,7 +71,7 @@ func TestResetOnlyWhenNeeded(t *testing.T) {
 			return tx.Commit()
 		},
 		func() error {
-			tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+			tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: level})
 			if err != nil {
 				return err
 			}
