@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 func TestExecResultAndPreparedCache(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.StatementCounters)
 	c := connect(t)
 	ctx := ctxT(t)
 	tbl := newTable(t, c, "id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20)")
@@ -41,6 +43,7 @@ func TestExecResultAndPreparedCache(t *testing.T) {
 
 func TestStatementCacheEviction(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.StatementCounters)
 	c := connect(t, func(cfg *myx.Config) { cfg.StatementCacheSize = 2 })
 	ctx := ctxT(t)
 	for i := range 10 {
@@ -62,6 +65,7 @@ func TestStatementCacheEviction(t *testing.T) {
 
 func TestNoStatementCache(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.StatementCounters)
 	c := connect(t, func(cfg *myx.Config) { cfg.StatementCacheSize = 0 })
 	ctx := ctxT(t)
 	for i := range 5 {
@@ -239,6 +243,7 @@ func TestMultipleResultSets(t *testing.T) {
 
 func TestStoredProcedureResults(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.StoredProcedures)
 	c := connect(t)
 	ctx := ctxT(t)
 	name := uniqueName(t)
@@ -275,9 +280,10 @@ func TestEarlyCloseLeavesConnectionUsable(t *testing.T) {
 	t.Parallel()
 	c := connect(t)
 	ctx := ctxT(t)
+	skipUnless(t, mysqltest.SequenceEngine)
 	rows, err := c.Query(ctx, "SELECT seq, REPEAT('x', 100) FROM seq_1_to_200000")
 	if err != nil {
-		t.Skipf("sequence engine: %v", err)
+		t.Fatal(err)
 	}
 	for i := 0; i < 3 && rows.Next(); i++ {
 	}

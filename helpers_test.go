@@ -96,5 +96,14 @@ func proxiedConfig(t testing.TB) (*myx.Config, *mysqltest.Proxy) {
 	}
 	t.Cleanup(func() { proxy.Close() })
 	cfg.Addr = proxy.Addr()
+	// Tests may match statements in the bytes the proxy forwards: no TLS (the TiDB test server
+	// offers it and myx's default, preferred, would take it).
+	cfg.TLSMode = myx.TLSDisabled
 	return cfg, proxy
+}
+
+// skipUnless skips the test unless the test server has every feature (see mysqltest.SkipUnless).
+func skipUnless(t testing.TB, fs ...mysqltest.Feature) {
+	t.Helper()
+	mysqltest.SkipUnless(t, mysqltest.DSN(), fs...)
 }

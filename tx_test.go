@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 func count(t *testing.T, c *myx.Conn, tbl string) int {
@@ -77,6 +78,7 @@ func TestCommitRollbackAndSavepoints(t *testing.T) {
 
 func TestBeginTxOptions(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.AllIsolationLevels, mysqltest.ReadOnlyTransactions)
 	c := connect(t)
 	ctx := ctxT(t)
 	tbl := newTable(t, c, "id INT")

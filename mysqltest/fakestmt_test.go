@@ -2,6 +2,7 @@ package mysqltest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -247,9 +248,16 @@ func TestCountPlaceholders(t *testing.T) {
 // server did.
 func TestCrossCheckBinaryProtocol(t *testing.T) {
 	dsn, target := requireTCP(t)
+	info, err := ServerInfoFor(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tidb := info.TiDB()
 	admin := sharedClient(t, dsn)
 	table := scratchTable(t, admin)
 	for _, q := range []string{
+		// A zero date is inserted below; TiDB's default sql_mode refuses it.
+		"SET SESSION sql_mode = REPLACE(REPLACE(@@SESSION.sql_mode, 'NO_ZERO_IN_DATE', ''), 'NO_ZERO_DATE', '')",
 		"ALTER TABLE " + table + " ADD COLUMN u BIGINT UNSIGNED, ADD COLUMN tn TINYINT, ADD COLUMN v VARCHAR(20), " +
 			"ADD COLUMN f FLOAT, ADD COLUMN d DOUBLE, ADD COLUMN dt DATETIME(6), ADD COLUMN dy DATE, ADD COLUMN tm TIME(6), " +
 			"ADD COLUMN dc DECIMAL(8,3), ADD COLUMN ts TIMESTAMP NULL, ADD COLUMN yr YEAR",
@@ -304,7 +312,11 @@ func TestCrossCheckBinaryProtocol(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if !reflect.DeepEqual(params[0], ParamDef()) {
+			if tidb {
+				// ParamDef models MySQL and MariaDB; TiDB describes a parameter as a
+				// nameless type 252 (BLOB) column in collation 46.
+				t.Logf("TiDB parameter definition %+v, not compared with ParamDef()", params[0])
+			} else if !reflect.DeepEqual(params[0], ParamDef()) {
 				t.Errorf("real parameter definition %+v, ParamDef() %+v", params[0], ParamDef())
 			}
 			fc, buf := recordingFakeConn(t, c)

@@ -229,6 +229,9 @@ func newProxy(t testing.TB, cc *myx.Config) (*mysqltest.Proxy, *myx.Config) {
 	t.Cleanup(func() { px.Close() })
 	pc := cc.Copy()
 	pc.Addr = px.Addr()
+	// The tests match statements in the bytes the proxy forwards, so no TLS (the TiDB test
+	// server offers it and myx's default, preferred, would take it).
+	pc.TLSMode = myx.TLSDisabled
 	return px, pc
 }
 
@@ -303,4 +306,10 @@ func execOutcome(err error) outcome {
 		return notApplied
 	}
 	return unknown
+}
+
+// skipUnless skips the test unless the test server has every feature (see mysqltest.SkipUnless).
+func skipUnless(t testing.TB, fs ...mysqltest.Feature) {
+	t.Helper()
+	mysqltest.SkipUnless(t, mysqltest.DSN(), fs...)
 }

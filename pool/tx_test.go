@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 func count(t testing.TB, p *Pool, table, where string) int {
@@ -152,6 +153,7 @@ func TestPoolTxReleasesOnceAndRefusesUseAfterEnd(t *testing.T) {
 		t.Fatalf("stat: %+v", s)
 	}
 	// An isolation level applies to that transaction only.
+	skipUnless(t, mysqltest.AllIsolationLevels, mysqltest.ReadOnlyTransactions)
 	tx, err = p.BeginTx(ctx, myx.TxOptions{IsoLevel: myx.Serializable, ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)

@@ -112,3 +112,9 @@ func mustAll[T any](t testing.TB, ctx context.Context, ex Executor, q Statement,
 	}
 	return out
 }
+
+// skipUnless skips the test unless the test server has every feature (see mysqltest.SkipUnless).
+func skipUnless(t testing.TB, fs ...mysqltest.Feature) {
+	t.Helper()
+	mysqltest.SkipUnless(t, mysqltest.DSN(), fs...)
+}

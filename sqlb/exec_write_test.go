@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 	"github.com/myxdb/myx/pool"
 )
 
@@ -80,6 +81,7 @@ func TestExecInsert(t *testing.T) {
 
 func TestExecReturning(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.Returning)
 	conn, ctx := testDB(t)
 	mustCreate(t, ctx, conn, testMeta)
 	// INSERT ... RETURNING (MariaDB 10.5+): the generated ids with the names.

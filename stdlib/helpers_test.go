@@ -169,3 +169,9 @@ func killAndWait(t testing.TB, id int64) {
 	// Let the FIN reach the client's socket.
 	time.Sleep(20 * time.Millisecond)
 }
+
+// skipUnless skips the test unless the test server has every feature (see mysqltest.SkipUnless).
+func skipUnless(t testing.TB, fs ...mysqltest.Feature) {
+	t.Helper()
+	mysqltest.SkipUnless(t, mysqltest.DSN(), fs...)
+}

@@ -32,7 +32,8 @@ func TestResetOnlyWhenNeeded(t *testing.T) {
 }
 
 func testResetOnlyWhenNeeded(t *testing.T, reset bool) {
-	cfg, err := myx.ParseConfig(mysqltest.Require(t))
+	dsn := mysqltest.Require(t)
+	cfg, err := myx.ParseConfig(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,6 +43,16 @@ func testResetOnlyWhenNeeded(t *testing.T, reset bool) {
 	db.SetMaxOpenConns(1)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	// TiDB refuses READ ONLY and SERIALIZABLE transactions: use the options the server has.
+	info, err := mysqltest.ServerInfoFor(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readOnly, _ := mysqltest.ReadOnlyTransactions.Has(info)
+	level := sql.LevelSerializable
+	if ok, _ := mysqltest.AllIsolationLevels.Has(info); !ok {
+		level = sql.LevelRepeatableRead
+	}
 	if _, err := db.ExecContext(ctx, "CREATE TEMPORARY TABLE ignored (a INT)"); err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +71,7 @@ func testResetOnlyWhenNeeded(t *testing.T, reset bool) {
 			return st.QueryRowContext(ctx, 5).Scan(&v)
 		},
 		func() error {
-			tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted, ReadOnly: true})
+			tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted, ReadOnly: readOnly})
 			if err != nil {
 				return err
 			}
@@ -71,7 +82,7 @@ func testResetOnlyWhenNeeded(t *testing.T, reset bool) {
 			return tx.Commit()
 		},
 		func() error {
-			tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+			tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: level})
 			if err != nil {
 				return err
 			}
