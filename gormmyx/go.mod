@@ -15,5 +15,6 @@ require (
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/jinzhu/inflection v1.0.0 // indirect
 	github.com/jinzhu/now v1.1.5 // indirect
+	github.com/klauspost/compress v1.20.4 // indirect
 	golang.org/x/text v0.20.0 // indirect
 )
