@@ -45,9 +45,11 @@
 // type names ("INT", "UNSIGNED BIGINT", "VARCHAR", "DECIMAL", "DATETIME", "TEXT", "BLOB", ...;
 // servers send every TEXT and BLOB column as "TEXT" or "BLOB", whatever its size), scan
 // types, nullability, and DecimalSize for DECIMAL, DATETIME, TIMESTAMP, TIME (fractional
-// digits), FLOAT and DOUBLE. Length, which go-sql-driver does not report, gives the length of
-// string and binary columns (in characters for text). With columnsWithAlias=true, column
-// names are "table.column" (the table's alias in the query when it has one).
+// digits), FLOAT and DOUBLE. Like go-sql-driver, no column reports a Length (ok is false):
+// a length where go-sql-driver has none would change what code reading it does (GORM's
+// migrator falls back to it); myx.Column.Length has the server's figure. With
+// columnsWithAlias=true, column names are "table.column" (the table's alias in the query when
+// it has one).
 //
 // # Errors, retries and cancellation
 //

@@ -25,7 +25,6 @@ var (
 	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
 	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
 	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
-	_ driver.RowsColumnTypeLength           = (*rows)(nil)
 	_ driver.RowsColumnTypePrecisionScale   = (*rows)(nil)
 )
 
@@ -118,11 +117,6 @@ func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) { return r.col(i).N
 // sql.NullTime for DATE, DATETIME and TIMESTAMP (nullable or not), []byte for binary
 // strings, BLOBs, BIT and GEOMETRY, and *any for the NULL type.
 func (r *rows) ColumnTypeScanType(i int) reflect.Type { return scanType(r.col(i)) }
-
-// ColumnTypeLength gives the maximum length of string and binary columns: in characters for
-// text, in bytes for binary data. Other columns have none (ok is false). (go-sql-driver
-// reports no lengths.)
-func (r *rows) ColumnTypeLength(i int) (length int64, ok bool) { return columnLength(r.col(i)) }
 
 // ColumnTypePrecisionScale gives what go-sql-driver reports: for DECIMAL its precision and
 // scale; for DATETIME, TIMESTAMP and TIME the fractional-second digits as both; for FLOAT
@@ -288,34 +282,6 @@ func pickType(cond bool, yes, no reflect.Type) reflect.Type {
 		return yes
 	}
 	return no
-}
-
-// maxBytesPerChar is the longest character of each multibyte character set, in bytes; the
-// others have one byte per character.
-var maxBytesPerChar = map[string]uint32{
-	"utf8mb4": 4, "utf8mb3": 3, "utf8": 3, "utf16": 4, "utf16le": 4, "utf32": 4, "ucs2": 2,
-	"big5": 2, "cp932": 2, "eucjpms": 3, "euckr": 2, "gb18030": 4, "gb2312": 2, "gbk": 2,
-	"sjis": 2, "ujis": 3,
-}
-
-func columnLength(c *myx.Column) (int64, bool) {
-	switch c.Type {
-	case myx.TypeVarChar, myx.TypeVarString, myx.TypeString, myx.TypeTinyBlob, myx.TypeBlob,
-		myx.TypeMediumBlob, myx.TypeLongBlob, myx.TypeEnum, myx.TypeSet, myx.TypeJSON,
-		myx.TypeGeometry:
-	default:
-		return 0, false
-	}
-	n := c.Length
-	if n == math.MaxUint32 {
-		return math.MaxInt64, true // LONGTEXT, LONGBLOB: limited by the server only
-	}
-	if !c.IsBinary() {
-		if per := maxBytesPerChar[c.Charset()]; per > 1 {
-			n /= per
-		}
-	}
-	return int64(n), true
 }
 
 func precisionScale(c *myx.Column) (int64, int64, bool) {
