@@ -518,6 +518,12 @@ func (c *Conn) simpleCommand(cmd byte) error {
 	if err := c.flush(); err != nil {
 		return err
 	}
+	return c.readOK()
+}
+
+// readOK reads a command's reply that is an OK or an ERR (a *MySQLError); anything else closes
+// the connection.
+func (c *Conn) readOK() error {
 	p, err := c.readPacket()
 	if err != nil {
 		return err
