@@ -134,12 +134,15 @@ type Config struct {
 	ServerPubKey *rsa.PublicKey
 
 	// MaxAllowedPacket is the largest command the client sends, in bytes (go-sql-driver's
-	// maxAllowedPacket): a statement or argument that cannot fit is a *PacketTooLargeError
-	// before anything is sent. 0 means the server's max_allowed_packet. Either way, the first
-	// time a connection has a command of 256 KiB or more (or an io.Reader argument) it asks
-	// the server for max_allowed_packet, once, and keeps to the lower of the two. ParseConfig
-	// sets 64 MiB (go-sql-driver's default). Arguments larger than 1 MiB (or a share of this
-	// limit) are sent as long data, so a value may be as large as the limit.
+	// maxAllowedPacket): a statement that cannot fit is a *PacketTooLargeError before anything
+	// is sent. 0 means the server's max_allowed_packet. Either way, the first time a
+	// connection has a command of 256 KiB or more (or an io.Reader argument) it asks the
+	// server for max_allowed_packet, once, and keeps to the lower of the two. ParseConfig sets
+	// 64 MiB (go-sql-driver's default). Arguments larger than 1 MiB (or a share of this limit)
+	// are sent as long data, in pieces within this limit, so a value may be as large as the
+	// server's max_allowed_packet (a larger one, once the server's value is known, is a
+	// *PacketTooLargeError). With InterpolateParams, a statement whose text would not fit goes
+	// through a prepared statement instead, as in go-sql-driver.
 	MaxAllowedPacket int
 
 	// MaxPacketSize bounds one packet read from the server, after joining the 16 MiB pieces of

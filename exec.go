@@ -143,7 +143,7 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 	if err := c.needLimitFor(query, args); err != nil {
 		return Result{}, err
 	}
-	if len(args) == 0 || c.cfg.InterpolateParams || files != nil {
+	if len(args) == 0 || c.interpolates(query, args) || files != nil {
 		text := query
 		var flags sqltext.Flags
 		if len(args) > 0 {
@@ -162,6 +162,18 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 		return Result{}, err
 	}
 	return c.readExecResponse(true, st, nil)
+}
+
+// interpolates reports whether query with args is built on the client: with
+// Config.InterpolateParams, unless the statement would not fit in the send limit, in which case
+// it goes through a prepared statement, where large values travel as long data (as in
+// go-sql-driver).
+func (c *Conn) interpolates(query string, args []any) bool {
+	if !c.cfg.InterpolateParams {
+		return false
+	}
+	n, _ := argsSize(args)
+	return c.checkCommand(1+len(query)+n) == nil
 }
 
 // interpolateArgs builds the statement text for query with args on the client (see
@@ -420,7 +432,7 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	if err := c.needLimitFor(query, args); err != nil {
 		return c.end(ctx, err)
 	}
-	text := files != nil || len(args) > 0 && c.cfg.InterpolateParams || len(args) == 0 && !c.binaryWithoutArgs(query)
+	text := files != nil || len(args) > 0 && c.interpolates(query, args) || len(args) == 0 && !c.binaryWithoutArgs(query)
 	if !text {
 		// Rows come back in the binary protocol, cheaper for the server to produce and for us
 		// to decode than text; statements that cannot be prepared fall back to text.

@@ -182,11 +182,11 @@ func (c *Conn) longCandidate(a any, threshold, limit int, allowLong bool) (la lo
 		la = longArg{}
 		return la, 0, false, nil
 	}
-	if limit > 0 && size > limit {
-		return la, 0, false, &PacketTooLargeError{What: "value", Size: size, Limit: limit}
-	}
 	if !allowLong {
 		return la, 0, false, errNeedsLong
+	}
+	if vl := c.valueLimit(); vl > 0 && size > vl {
+		return la, 0, false, &PacketTooLargeError{What: "value", Size: size, Limit: vl}
 	}
 	return la, typ, true, nil
 }
@@ -284,8 +284,8 @@ func (c *Conn) sendLongData(id uint32, mark int, longs []longArg, limit int) err
 				return c.abandonLongData(id, &ArgError{Index: la.index, Err: fmt.Errorf("reading the io.Reader: %w", err)})
 			}
 			total += n
-			if limit > 0 && total > limit {
-				return c.abandonLongData(id, &ArgError{Index: la.index, Err: &PacketTooLargeError{What: "value", Size: total, Limit: limit, AtLeast: true}})
+			if vl := c.valueLimit(); vl > 0 && total > vl {
+				return c.abandonLongData(id, &ArgError{Index: la.index, Err: &PacketTooLargeError{What: "value", Size: total, Limit: vl, AtLeast: true}})
 			}
 			if n > 0 {
 				if err := sendPkt(la.index, buf[:n], ""); err != nil {
@@ -511,6 +511,14 @@ func (c *Conn) sendLimit() int {
 		limit = c.maxAllowed
 	}
 	return max(limit, 0)
+}
+
+// valueLimit is the largest value sent as long data: the server's max_allowed_packet (which
+// bounds the data it gathers for one parameter) once the connection knows it, 0 before. The
+// configured send limit bounds each packet, not the value, as in go-sql-driver: long data
+// travels in chunks that fit it.
+func (c *Conn) valueLimit() int {
+	return max(c.maxAllowed, 0)
 }
 
 // needLimit learns the server's max_allowed_packet before a command of about size bytes, or one

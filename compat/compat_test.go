@@ -49,6 +49,18 @@ var deliberate = map[string]difference{
 			"(go-sql-driver sends it as a session variable and the server refuses it at connect)",
 		myx: `^client error$|^\(not observed\)$`,
 	},
+	"dsn/allowAllFiles=true/*": {
+		reason: "myx never reads a file the server names (LOAD DATA LOCAL INFILE lets a server " +
+			"ask for any file the client can read): it refuses the parameter with a ConfigError, " +
+			"and a program passes the data as a *myx.LocalFile argument instead",
+		myx: `^client error$|^\(not observed\)$`,
+	},
+	"dsn/charset=latin1&collation=utf8mb4_bin/*": {
+		reason: "a collation that does not belong to the character set is a ConfigError when the " +
+			"DSN is parsed (go-sql-driver opens, and every connection then fails with the " +
+			"server's error 1253)",
+		myx: `^client error$|^\(not observed\)$`,
+	},
 	"types/*/text/BIGINT UNSIGNED*/any@*":                          bigintText,
 	"types/*/interpolate/BIGINT UNSIGNED*/any@*":                   bigintText,
 	"expr/*/text/CAST(* AS UNSIGNED)/any@*":                        bigintText,

@@ -60,9 +60,11 @@ var errClosed = &badConnError{err: myx.ErrConnClosed}
 // report it:
 //   - after an interruption by the context, the context's error itself (context.Canceled or
 //     context.DeadlineExceeded, so that err == ctx.Err() holds);
-//   - driver.ErrBadConn (wrapping err), so that database/sql runs the call again on another
-//     connection, when nothing of the command reached the server, or when the server refused
-//     a write as read only and Config.RejectReadOnly closed the connection;
+//   - driver.ErrBadConn itself (err == driver.ErrBadConn holds, as with go-sql-driver) when
+//     the server refused a write as read only and Config.RejectReadOnly closed the
+//     connection, so that database/sql runs the call again on another connection;
+//   - driver.ErrBadConn wrapping err, for the same retry, when nothing of the command reached
+//     the server;
 //   - err itself otherwise.
 func mapErr(cfg *myx.Config, err error) error {
 	if err == nil {
@@ -72,7 +74,10 @@ func mapErr(cfg *myx.Config, err error) error {
 	if errors.As(err, &ie) && ie.Cause != nil {
 		return ie.Cause
 	}
-	if myx.SafeToRetry(err) || cfg.RejectReadOnly && myx.IsReadOnlyError(err) {
+	if cfg.RejectReadOnly && myx.IsReadOnlyError(err) {
+		return driver.ErrBadConn
+	}
+	if myx.SafeToRetry(err) {
 		return &badConnError{err: err}
 	}
 	return err
@@ -160,7 +165,7 @@ func (c *DriverConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 		}
 		return nil, mapErr(c.mc.Config(), err)
 	}
-	return &tx{mt: mt, ctx: ctx}, nil
+	return &tx{mt: mt, mc: c.mc, ctx: ctx}, nil
 }
 
 // ExecContext runs a statement through the connection's statement cache (or interpolation),

@@ -62,8 +62,10 @@
 // the statement reached the server (myx.SafeToRetry), for example when the server closed an
 // idle connection, or, with rejectReadOnly=true, the server refused a write as read only
 // (errors 1290, 1792, 1836: the connection is discarded, as go-sql-driver does for a writer
-// demoted in a failover). The error then also unwraps to myx's. A statement that may have
-// run is never retried.
+// demoted in a failover). For a read-only refusal the error is driver.ErrBadConn itself
+// (err == driver.ErrBadConn holds, as with go-sql-driver; the native API keeps the server's
+// *myx.MySQLError); otherwise it also unwraps to myx's. A statement that may have run is
+// never retried.
 //
 // A context that ends during a call stops the statement on the server (KILL QUERY); the
 // connection goes back to the pool when it is usable and is discarded otherwise.

@@ -10,6 +10,7 @@ import (
 // tx is a transaction started by BeginTx.
 type tx struct {
 	mt  myx.Tx
+	mc  *myx.Conn
 	ctx context.Context // BeginTx's context
 }
 
@@ -22,7 +23,13 @@ func (t *tx) Commit() error {
 }
 
 // Rollback rolls back. It ignores the cancellation of BeginTx's context, since database/sql
-// calls it precisely when that context ends; a connection lost meanwhile needs no rollback.
+// calls it precisely when that context ends. On a connection already closed (lost, or
+// discarded by rejectReadOnly) the server has rolled the transaction back, and Rollback
+// reports myx.ErrConnClosed, as go-sql-driver reports its ErrInvalidConn.
 func (t *tx) Rollback() error {
+	if t.mc.IsClosed() {
+		t.mt.Rollback(context.WithoutCancel(t.ctx)) // marks the transaction done
+		return myx.ErrConnClosed
+	}
 	return t.mt.Rollback(context.WithoutCancel(t.ctx))
 }
