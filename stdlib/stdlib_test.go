@@ -185,6 +185,14 @@ func TestArguments(t *testing.T) {
 	if err == nil {
 		t.Error("a struct argument was accepted")
 	}
+	var ae *myx.ArgError
+	_, err = db.ExecContext(ctx, "SELECT ?, ?", 1, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
+	if !errors.As(err, &ae) || ae.Index != 1 || !strings.Contains(err.Error(), "outside the DATETIME range") {
+		t.Errorf("a time after year 9999: %v, want an *myx.ArgError for argument 1", err)
+	}
+	if err := db.QueryRowContext(ctx, "SELECT 1").Scan(new(int)); err != nil {
+		t.Errorf("after a refused argument: %v", err)
+	}
 }
 
 // TestInterpolatedArguments checks that with interpolateParams the literals are go-sql-driver's:
