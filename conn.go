@@ -53,6 +53,8 @@ type Conn struct {
 	sessionChanged bool
 	clientChanged  bool
 	compression    Compression // in use, after the handshake
+	// goArgs: arguments are encoded as go-sql-driver/mysql encodes them (driverargs.go).
+	goArgs bool
 
 	// What interpolation knows of the session (see interpolate), all from learnSession and
 	// forgotten at connect, reset and after any statement that may change the session:

@@ -200,6 +200,11 @@ func (l *literalSession) appendString(b []byte, s string) ([]byte, error) {
 
 // appendLiteral appends a as an SQL literal.
 func (c *Conn) appendLiteral(b []byte, a any, l *literalSession) ([]byte, error) {
+	if c.goArgs {
+		if out, ok, err := c.appendGoLiteral(b, a); ok {
+			return out, err
+		}
+	}
 	switch v := a.(type) {
 	case nil:
 		return append(b, "NULL"...), nil

@@ -98,6 +98,9 @@ func (c *Conn) appendExecuteID(id uint32, args []any, allowLong bool) error {
 				if isLong {
 					la.index = i
 					longs = append(longs, la)
+					if c.goArgs {
+						typ = wire.TypeString
+					}
 					w.B[typePos+2*i] = typ
 					continue
 				}
@@ -339,6 +342,11 @@ const unsignedFlag = 0x80
 
 // appendParam appends the binary encoding of a and reports its type. NULL appends nothing.
 func (c *Conn) appendParam(b []byte, a any) ([]byte, byte, byte, error) {
+	if c.goArgs {
+		if out, typ, ok, err := c.appendGoParam(b, a); ok {
+			return out, typ, 0, err
+		}
+	}
 	switch v := a.(type) {
 	case nil:
 		return b, wire.TypeNull, 0, nil

@@ -96,3 +96,13 @@ func (c *Column) Charset() string {
 	})
 	return charsetByID[c.Collation]
 }
+
+// SetGoSQLDriverArguments makes the connection encode statement arguments as
+// go-sql-driver/mysql does, in prepared statements and in interpolated text alike (the
+// database/sql face sets it on every connection it opens): float32 as a DOUBLE,
+// time.Duration as its int64 nanoseconds, string, []byte and json.RawMessage as text
+// parameters in the connection's character set, time.Time as text ("0000-00-00" for the zero
+// time, "YYYY-MM-DD" at midnight, else with up to nine fractional digits) in Config.Location,
+// and interpolated floats in their shortest plain form ("0.1", a DECIMAL literal). Other
+// arguments are sent as the native API sends them. Call it before the connection is shared.
+func (c *Conn) SetGoSQLDriverArguments(on bool) { c.goArgs = on }

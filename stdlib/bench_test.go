@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"testing"
+	"time"
 )
 
 // BenchmarkScanRows reads 1000 rows of (INT, VARCHAR, DOUBLE) through database/sql, into
@@ -34,6 +35,28 @@ func BenchmarkScanRows(b *testing.B) {
 					b.Fatal(err)
 				}
 				rows.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkPointArgs runs a point query with arguments of the types the database/sql face
+// encodes as go-sql-driver does (a string, a time.Time, a float32) beside an int.
+func BenchmarkPointArgs(b *testing.B) {
+	for name, params := range map[string]string{"binary": "", "interpolate": "interpolateParams=true"} {
+		b.Run(name, func(b *testing.B) {
+			db := openDB(b, urlDSN(b, params))
+			db.SetMaxOpenConns(1)
+			ctx := context.Background()
+			at := time.Date(2011, 11, 20, 21, 27, 37, 123456789, time.UTC)
+			var n int64
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				err := db.QueryRowContext(ctx, "SELECT ? + LENGTH(?) + (? IS NULL) + (? > 1)", 1, "name", at, float32(1.5)).Scan(&n)
+				if err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -40,7 +40,8 @@ var (
 )
 
 // Conn returns the underlying *myx.Conn. It is only for use inside sql.Conn.Raw, and must not
-// be kept afterwards.
+// be kept afterwards. It encodes arguments as go-sql-driver does, as the database/sql face
+// does (myx.Conn.SetGoSQLDriverArguments).
 func (c *DriverConn) Conn() *myx.Conn { return c.mc }
 
 // badConnError is driver.ErrBadConn carrying the myx error that made the call safe to retry:

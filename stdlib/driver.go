@@ -159,6 +159,7 @@ func (c *Connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	mc.SetGoSQLDriverArguments(true)
 	return &DriverConn{mc: mc}, nil
 }
 

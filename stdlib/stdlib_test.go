@@ -147,7 +147,15 @@ func TestArguments(t *testing.T) {
 	}{
 		{"SELECT CAST(? AS CHAR)", uint64(math.MaxUint64), "18446744073709551615"},
 		{"SELECT CAST(? AS CHAR)", int8(-3), "-3"},
-		{"SELECT CAST(? AS TIME)", 90*time.Minute + 5*time.Second, "01:30:05"},
+		// Arguments go as go-sql-driver sends them: a Duration is its nanoseconds, a float32 a
+		// DOUBLE, a []byte text (so a JSON column takes it), a time.Time text.
+		{"SELECT CAST(? AS CHAR)", 90*time.Minute + 5*time.Second, "5405000000000"},
+		{"SELECT CAST(? AS CHAR)", float32(0.1), "0.10000000149011612"},
+		{"SELECT JSON_EXTRACT(?, '$.a')", []byte(`{"a": [1, 2]}`), "[1, 2]"},
+		{"SELECT CONCAT(?)", time.Time{}, "0000-00-00"},
+		{"SELECT CONCAT(?)", time.Date(2012, 6, 14, 0, 0, 0, 0, time.UTC), "2012-06-14"},
+		{"SELECT CONCAT(?)", time.Date(2011, 11, 20, 21, 27, 37, 123456789, time.UTC), "2011-11-20 21:27:37.123456789"},
+		{"SELECT CONCAT(?)", time.Date(2011, 11, 20, 21, 27, 37, 500000000, time.UTC), "2011-11-20 21:27:37.5"},
 		{"SELECT JSON_EXTRACT(?, '$.a')", json.RawMessage(`{"a": [1, 2]}`), "[1, 2]"},
 		{"SELECT CONCAT(?, '!')", label("named"), "named!"},
 		{"SELECT ? + 1", &n, "8"},
@@ -176,6 +184,60 @@ func TestArguments(t *testing.T) {
 	_, err = db.ExecContext(ctx, "SELECT ?", struct{ A int }{1})
 	if err == nil {
 		t.Error("a struct argument was accepted")
+	}
+	var ae *myx.ArgError
+	_, err = db.ExecContext(ctx, "SELECT ?, ?", 1, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
+	if !errors.As(err, &ae) || ae.Index != 1 || !strings.Contains(err.Error(), "outside the DATETIME range") {
+		t.Errorf("a time after year 9999: %v, want an *myx.ArgError for argument 1", err)
+	}
+	if err := db.QueryRowContext(ctx, "SELECT 1").Scan(new(int)); err != nil {
+		t.Errorf("after a refused argument: %v", err)
+	}
+}
+
+// TestInterpolatedArguments checks that with interpolateParams the literals are go-sql-driver's:
+// a float in its shortest plain form is a DECIMAL literal (one with an exponent a DOUBLE), a
+// Duration its nanoseconds, a time.Time the same text as in prepared statements.
+func TestInterpolatedArguments(t *testing.T) {
+	t.Parallel()
+	db := openDB(t, urlDSN(t, "interpolateParams=true"))
+	ctx := ctxT(t)
+	cases := []struct {
+		arg      any
+		want     any
+		typeName string
+	}{
+		{0.1, []byte("0.1"), "DECIMAL"},
+		{float32(1.5), []byte("1.5"), "DECIMAL"},
+		{1e21, 1e21, "DOUBLE"},
+		{90 * time.Second, int64(90000000000), "BIGINT"},
+		{time.Time{}, []byte("0000-00-00"), "VARCHAR"},
+		{time.Date(2011, 11, 20, 21, 27, 37, 123456789, time.UTC), []byte("2011-11-20 21:27:37.123456789"), "VARCHAR"},
+	}
+	for _, c := range cases {
+		rows, err := db.QueryContext(ctx, "SELECT ?", c.arg)
+		if err != nil {
+			t.Fatalf("%T %v: %v", c.arg, c.arg, err)
+		}
+		cts, err := rows.ColumnTypes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got any
+		if !rows.Next() {
+			t.Fatalf("%T %v: no row: %v", c.arg, c.arg, rows.Err())
+		}
+		if err := rows.Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		if !reflect.DeepEqual(got, c.want) || cts[0].DatabaseTypeName() != c.typeName {
+			t.Errorf("SELECT ? with %T %v: %T %v (%s), want %T %v (%s)", c.arg, c.arg, got, got,
+				cts[0].DatabaseTypeName(), c.want, c.want, c.typeName)
+		}
+	}
+	if _, err := db.ExecContext(ctx, "SELECT ?", math.Inf(1)); err == nil {
+		t.Error("an infinite float was interpolated")
 	}
 }
 
@@ -432,7 +494,7 @@ func testRoundTrip(t *testing.T, db *sql.DB) {
 	dt := time.Date(2024, 2, 29, 23, 59, 58, 123456000, time.UTC)
 	ts := time.Date(2023, 7, 1, 12, 0, 0, 5000000, time.UTC)
 	da := time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC)
-	tm := 30*time.Hour + 5*time.Minute + time.Second + 250*time.Millisecond
+	tm := "30:05:01.25" // a time.Duration is sent as its nanoseconds, as by go-sql-driver
 	long := strings.Repeat("wörd ", 100)
 	_, err := db.ExecContext(ctx, "INSERT INTO "+tbl+" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		int8(-7), uint16(65000), int32(-123456), int64(math.MinInt64+1), uint64(math.MaxUint64),

@@ -97,6 +97,16 @@ func AppendFloat(b []byte, f float64, bits int) (out []byte, ok bool) {
 	return strconv.AppendFloat(b, f, 'e', -1, bits), true
 }
 
+// AppendShortestFloat appends f as strconv's shortest 'g' form of a float64 ("0.1", "1.5",
+// "1e+21"), as go-sql-driver/mysql writes an interpolated float: a plain number is a DECIMAL
+// literal, one with an exponent a DOUBLE. NaN and infinities have no literal: ok is false.
+func AppendShortestFloat(b []byte, f float64) (out []byte, ok bool) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return b, false
+	}
+	return strconv.AppendFloat(b, f, 'g', -1, 64), true
+}
+
 // LiteralFsp is the number of fractional digits a temporal literal needs: 6, or none when the
 // fraction is zero.
 func LiteralFsp(micros int) int {
@@ -137,6 +147,44 @@ func AppendTime(b []byte, t time.Time) (out []byte, ok bool) {
 	h, mi, s := t.Clock()
 	us := t.Nanosecond() / 1000
 	return AppendDateTime(b, y, int(mo), d, h, mi, s, us, LiteralFsp(us)), true
+}
+
+// AppendTimeText formats t's own date and clock (no conversion of location) as
+// go-sql-driver/mysql sends a time.Time: "YYYY-MM-DD" when the clock is all zero, else
+// "YYYY-MM-DD HH:MM:SS" with the nanoseconds after a point, trailing zeros trimmed (up to nine
+// digits; the server rounds or truncates them to the column's precision). ok is false outside
+// years 1 to 9999 (the zero time.Time is the caller's to spell "0000-00-00").
+func AppendTimeText(b []byte, t time.Time) (out []byte, ok bool) {
+	y, mo, d := t.Date()
+	if y < 1 || y > 9999 {
+		return b, false
+	}
+	h, mi, s := t.Clock()
+	ns := t.Nanosecond()
+	b = AppendDate(b, y, int(mo), d)
+	if h == 0 && mi == 0 && s == 0 && ns == 0 {
+		return b, true
+	}
+	b = append(b, ' ')
+	b = append2(b, h)
+	b = append(b, ':')
+	b = append2(b, mi)
+	b = append(b, ':')
+	b = append2(b, s)
+	if ns == 0 {
+		return b, true
+	}
+	var digits [9]byte
+	for i := 8; i >= 0; i-- {
+		digits[i] = byte('0' + ns%10)
+		ns /= 10
+	}
+	n := len(digits)
+	for digits[n-1] == '0' {
+		n--
+	}
+	b = append(b, '.')
+	return append(b, digits[:n]...), true
 }
 
 // AppendFraction appends ".ffffff" truncated to fsp digits; nothing when fsp is 0.
