@@ -31,13 +31,11 @@ type process struct {
 	binary   string
 	dir      string
 	socket   string
-	outPath  string // receives the process's standard output and error
-	logPath  string // the server's own log, quoted when it died on its own
-	// excerpt returns the interesting part of a log of this server after
-	// byte offset off.
-	excerpt func(path string, off int64) string
-	timeout time.Duration // bounds a start
-	ready   readiness
+	outPath  string        // receives the process's standard output and error
+	logPath  string        // the server's own log, quoted when it died on its own
+	style    logStyle      // of the log at logPath
+	timeout  time.Duration // bounds a start
+	ready    readiness
 	// args returns the command line of a start; called with mu held.
 	args func() []string
 	// failure is called with mu held before each launch (so that it can note
@@ -74,6 +72,60 @@ func (p *serverProc) exited() bool {
 	default:
 		return false
 	}
+}
+
+// logStyle says which lines of a server's log explain a failure.
+type logStyle struct {
+	markers    []string // a line holding any of these reports an error
+	lastErrors bool     // keep the last error lines rather than the first
+	absentOK   bool     // a log not written yet is empty, not an error
+}
+
+// serverLog is the style of MariaDB's and MySQL's error log, tidbLog that of
+// TiDB's log and of its standard error.
+var (
+	serverLog = logStyle{markers: []string{"ERROR", "[Error]"}}
+	tidbLog   = logStyle{markers: []string{"[FATAL]", "[ERROR]"}, lastErrors: true, absentOK: true}
+)
+
+// excerpt returns the interesting part of the log at path after byte offset
+// off: its error lines if it has any (at most 10), else its last 15 lines.
+func (st logStyle) excerpt(path string, off int64) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if st.absentOK && errors.Is(err, os.ErrNotExist) {
+			return ""
+		}
+		return fmt.Sprintf("(cannot read %s: %v)", path, err)
+	}
+	if off > 0 && off <= int64(len(b)) {
+		b = b[off:]
+	}
+	text := strings.TrimRight(string(b), "\n")
+	if text == "" {
+		return ""
+	}
+	lines := strings.Split(text, "\n")
+	var errs []string
+	for _, l := range lines {
+		for _, m := range st.markers {
+			if strings.Contains(l, m) {
+				errs = append(errs, l)
+				break
+			}
+		}
+	}
+	switch {
+	case len(errs) > 10 && st.lastErrors:
+		return strings.Join(errs[len(errs)-10:], "\n")
+	case len(errs) > 10:
+		return strings.Join(errs[:10], "\n")
+	case len(errs) > 0:
+		return strings.Join(errs, "\n")
+	case len(lines) > 15:
+		return strings.Join(lines[len(lines)-15:], "\n")
+	}
+	return text
 }
 
 // errPortInUse marks a start that failed because the TCP port was taken.
@@ -218,7 +270,7 @@ func (s *process) stopLocked(ctx context.Context) error {
 		if sp.killed {
 			return nil
 		}
-		return fmt.Errorf("mysqltest: %s on port %d had already exited: %v\nfrom %s:\n%s", s.what, s.port, sp.err, s.logPath, s.excerpt(s.logPath, 0))
+		return fmt.Errorf("mysqltest: %s on port %d had already exited: %v\nfrom %s:\n%s", s.what, s.port, sp.err, s.logPath, s.style.excerpt(s.logPath, 0))
 	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc

@@ -235,7 +235,7 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 		socket:   socket,
 		outPath:  filepath.Join(dir, "mysqld.out"),
 		logPath:  s.errLog,
-		excerpt:  logExcerpt,
+		style:    serverLog,
 		timeout:  opts.StartTimeout,
 		ready:    readiness{probe: 2 * time.Second, first: 5 * time.Millisecond, max: 100 * time.Millisecond},
 		args:     s.startArgs,
@@ -351,7 +351,7 @@ func initDataDir(ctx context.Context, bins *ServerBinaries, flags []string, data
 	cmd.Dir = workDir
 	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("mysqltest: initializing data directory with %s failed: %v\n%s", filepath.Base(prog), err, logExcerpt(logPath, 0))
+		return fmt.Errorf("mysqltest: initializing data directory with %s failed: %v\n%s", filepath.Base(prog), err, serverLog.excerpt(logPath, 0))
 	}
 	return nil
 }
@@ -405,7 +405,7 @@ func (s *Server) startArgs() []string {
 func (s *Server) startFailure() func(error) error {
 	logStart := fileSize(s.errLog)
 	return func(err error) error {
-		log := logExcerpt(s.errLog, logStart)
+		log := serverLog.excerpt(s.errLog, logStart)
 		if strings.Contains(log, "Address already in use") || strings.Contains(log, "Bind on TCP/IP port") {
 			err = fmt.Errorf("%w (%v)", errPortInUse, err)
 		}
@@ -439,31 +439,3 @@ func (s *Server) ErrorLogPath() string { return s.errLog }
 
 // Binaries returns the programs the server runs.
 func (s *Server) Binaries() ServerBinaries { return *s.bins }
-
-// logExcerpt returns the interesting part of a server log after byte offset
-// off: its error lines if it has any (at most 10), else its last 15 lines.
-func logExcerpt(path string, off int64) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Sprintf("(cannot read %s: %v)", path, err)
-	}
-	if off > 0 && off <= int64(len(b)) {
-		b = b[off:]
-	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	var errs []string
-	for _, l := range lines {
-		if strings.Contains(l, "ERROR") || strings.Contains(l, "[Error]") {
-			errs = append(errs, l)
-		}
-	}
-	if len(errs) > 0 {
-		lines = errs
-		if len(lines) > 10 {
-			lines = lines[:10]
-		}
-	} else if len(lines) > 15 {
-		lines = lines[len(lines)-15:]
-	}
-	return strings.Join(lines, "\n")
-}

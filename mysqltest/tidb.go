@@ -2,7 +2,6 @@ package mysqltest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -144,7 +143,7 @@ func StartTiDB(ctx context.Context, opts TiDBOptions) (*TiDBServer, error) {
 		socket:   socket,
 		outPath:  filepath.Join(dir, "tidb.out"),
 		logPath:  s.log,
-		excerpt:  tidbLogExcerpt,
+		style:    tidbLog,
 		timeout:  opts.StartTimeout,
 		ready:    readiness{probe: 5 * time.Second, first: 20 * time.Millisecond, max: 200 * time.Millisecond},
 		args:     s.startArgs,
@@ -246,7 +245,7 @@ func (s *TiDBServer) startArgs() []string {
 func (s *TiDBServer) startFailure() func(error) error {
 	logStart, outStart := fileSize(s.log), fileSize(s.outPath)
 	return func(err error) error {
-		log := tidbLogExcerpt(s.log, logStart) + "\n" + tidbLogExcerpt(s.outPath, outStart)
+		log := tidbLog.excerpt(s.log, logStart) + "\n" + tidbLog.excerpt(s.outPath, outStart)
 		if strings.Contains(log, "address already in use") {
 			err = fmt.Errorf("%w (%v)", errPortInUse, err)
 		}
@@ -282,39 +281,3 @@ func (s *TiDBServer) LogPath() string { return s.log }
 
 // Binary returns the path of the tidb-server being run.
 func (s *TiDBServer) Binary() string { return s.binary }
-
-// tidbLogExcerpt returns the interesting part of a TiDB log after byte
-// offset off: its [FATAL] and [ERROR] lines if it has any (at most 10), else
-// its last 15 lines.
-func tidbLogExcerpt(path string, off int64) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return ""
-		}
-		return fmt.Sprintf("(cannot read %s: %v)", path, err)
-	}
-	if off > 0 && off <= int64(len(b)) {
-		b = b[off:]
-	}
-	text := strings.TrimRight(string(b), "\n")
-	if text == "" {
-		return ""
-	}
-	lines := strings.Split(text, "\n")
-	var errs []string
-	for _, l := range lines {
-		if strings.Contains(l, "[FATAL]") || strings.Contains(l, "[ERROR]") {
-			errs = append(errs, l)
-		}
-	}
-	if len(errs) > 0 {
-		lines = errs
-		if len(lines) > 10 {
-			lines = lines[len(lines)-10:]
-		}
-	} else if len(lines) > 15 {
-		lines = lines[len(lines)-15:]
-	}
-	return strings.Join(lines, "\n")
-}
