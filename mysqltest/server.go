@@ -3,17 +3,13 @@ package mysqltest
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -192,36 +188,13 @@ type ServerOptions struct {
 // Its lifecycle methods (Start, Stop, Restart, Kill, Close) may be called from
 // any goroutine; they are serialized. The address accessors never change.
 type Server struct {
+	process
 	bins    *ServerBinaries
 	opts    ServerOptions
-	dir     string
 	dataDir string
-	socket  string
 	pidFile string
 	errLog  string
 	tmpDir  string
-
-	mu     sync.Mutex
-	port   int
-	proc   *serverProc
-	closed bool
-}
-
-// serverProc is one run of the server process.
-type serverProc struct {
-	cmd    *exec.Cmd
-	done   chan struct{} // closed when the process has exited and been reaped
-	err    error         // exit error; valid after done is closed
-	killed bool          // set when we sent SIGKILL or SIGTERM on purpose
-}
-
-func (p *serverProc) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
 }
 
 // StartServer initializes a data directory in a new temporary directory and
@@ -242,27 +215,34 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	if bins.MariaDB && bins.InstallDB == "" {
 		return nil, fmt.Errorf("mysqltest: ServerBinaries for MariaDB server %s lacks InstallDB (mariadb-install-db)", bins.Server)
 	}
-	if opts.Dir == "" {
-		opts.Dir = os.Getenv(EnvServerDir)
-	}
-	removeStaleServerDirs(opts.Dir)
-	dir, err := os.MkdirTemp(opts.Dir, "myx-mysqltest-")
+	dir, socket, err := newServerDir(opts.Dir, "mysqld.sock", "ServerOptions")
 	if err != nil {
-		return nil, fmt.Errorf("mysqltest: creating server directory: %w", err)
+		return nil, err
 	}
 	s := &Server{
 		bins:    bins,
 		opts:    opts,
-		dir:     dir,
 		dataDir: filepath.Join(dir, "data"),
-		socket:  filepath.Join(dir, "mysqld.sock"),
 		pidFile: filepath.Join(dir, "mysqld.pid"),
 		errLog:  filepath.Join(dir, "error.log"),
 		tmpDir:  filepath.Join(dir, "tmp"),
 	}
-	if len(s.socket) > maxSocketPath {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("mysqltest: socket path %s is longer than %d bytes: set ServerOptions.Dir to a shorter directory (or TMPDIR)", s.socket, maxSocketPath)
+	s.process = process{
+		what:     "server",
+		typeName: "Server",
+		binary:   bins.Server,
+		dir:      dir,
+		socket:   socket,
+		outPath:  filepath.Join(dir, "mysqld.out"),
+		logPath:  s.errLog,
+		style:    serverLog,
+		timeout:  opts.StartTimeout,
+		ready:    readiness{probe: 2 * time.Second, first: 5 * time.Millisecond, max: 100 * time.Millisecond},
+		args:     s.startArgs,
+		failure:  s.startFailure,
+	}
+	if s.timeout <= 0 {
+		s.timeout = DefaultStartTimeout
 	}
 	if err := os.Mkdir(s.tmpDir, 0o700); err != nil {
 		os.RemoveAll(dir)
@@ -272,22 +252,15 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	// Another process may take the port between our choosing it and the
-	// server binding it; try a few ports.
-	for attempt := 0; ; attempt++ {
-		if s.port, err = freePort(); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		err = s.Start(ctx)
-		if err == nil {
-			return s, nil
-		}
-		if !errors.Is(err, errPortInUse) || attempt == 4 {
-			os.RemoveAll(dir)
-			return nil, err
-		}
+	err = s.startOnFreePorts(ctx, func() (err error) {
+		s.port, err = freePort()
+		return err
+	})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
 	}
+	return s, nil
 }
 
 // StartServerT is StartServer for tests: it starts a server with a timeout of
@@ -309,19 +282,9 @@ func StartServerT(t testing.TB, opts ServerOptions) *Server {
 		}
 		opts.Binaries = bins
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	s, err := StartServer(ctx, opts)
-	if err != nil {
-		t.Fatalf("mysqltest: starting a throwaway server: %v", err)
-		return nil
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("mysqltest: closing throwaway server: %v", err)
-		}
+	return startT(t, "server", 2*time.Minute, func(ctx context.Context) (*Server, error) {
+		return StartServer(ctx, opts)
 	})
-	return s
 }
 
 // initDataDir creates a data directory at dataDir with root@127.0.0.1 and
@@ -388,7 +351,7 @@ func initDataDir(ctx context.Context, bins *ServerBinaries, flags []string, data
 	cmd.Dir = workDir
 	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("mysqltest: initializing data directory with %s failed: %v\n%s", filepath.Base(prog), err, logExcerpt(logPath, 0))
+		return fmt.Errorf("mysqltest: initializing data directory with %s failed: %v\n%s", filepath.Base(prog), err, serverLog.excerpt(logPath, 0))
 	}
 	return nil
 }
@@ -437,252 +400,31 @@ func (s *Server) startArgs() []string {
 	return append(a, s.opts.Flags...)
 }
 
-// errPortInUse marks a start that failed because the TCP port was taken.
-var errPortInUse = errors.New("TCP port already in use")
+// startFailure notes where the error log ends before a start and returns
+// what explains the start's failure from what the server logged after that.
+func (s *Server) startFailure() func(error) error {
+	logStart := fileSize(s.errLog)
+	return func(err error) error {
+		log := serverLog.excerpt(s.errLog, logStart)
+		if strings.Contains(log, "Address already in use") || strings.Contains(log, "Bind on TCP/IP port") {
+			err = fmt.Errorf("%w (%v)", errPortInUse, err)
+		}
+		return fmt.Errorf("mysqltest: server %s on port %d did not start: %w\nfrom %s:\n%s", filepath.Base(s.bins.Server), s.port, err, s.errLog, log)
+	}
+}
 
 // Start starts the server process on the existing data directory and port and
 // waits until it accepts connections, for at most ServerOptions.StartTimeout
 // or until ctx is done. It fails if the server is already running or Close
 // has been called. If the process exits during startup, the error includes
 // the end of the server's error log.
-func (s *Server) Start(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return errors.New("mysqltest: Start on a closed Server")
-	}
-	if s.proc != nil && !s.proc.exited() {
-		return fmt.Errorf("mysqltest: server on port %d is already running", s.port)
-	}
-	s.proc = nil
-	timeout := s.opts.StartTimeout
-	if timeout <= 0 {
-		timeout = DefaultStartTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	// A stale socket file from a killed server would make the readiness
-	// check below talk to nothing; the server removes it too, but only once
-	// it gets that far.
-	os.Remove(s.socket)
-	out, err := os.OpenFile(filepath.Join(s.dir, "mysqld.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return fmt.Errorf("mysqltest: %w", err)
-	}
-	logStart := fileSize(s.errLog)
-	cmd := exec.Command(s.bins.Server, s.startArgs()...)
-	cmd.Stdout = out
-	cmd.Stderr = out
-	cmd.Dir = s.dir
-	cmd.SysProcAttr = sysProcAttr()
-	err = cmd.Start()
-	out.Close() // the child has its own copy
-	if err != nil {
-		return fmt.Errorf("mysqltest: starting %s: %w", s.bins.Server, err)
-	}
-	p := &serverProc{cmd: cmd, done: make(chan struct{})}
-	go func() {
-		p.err = cmd.Wait()
-		close(p.done)
-	}()
-	s.proc = p
-
-	if err := s.waitReady(ctx, p); err != nil {
-		if !p.exited() {
-			p.killed = true
-			p.cmd.Process.Kill()
-			<-p.done
-		}
-		log := logExcerpt(s.errLog, logStart)
-		if strings.Contains(log, "Address already in use") || strings.Contains(log, "Bind on TCP/IP port") {
-			err = fmt.Errorf("%w (%v)", errPortInUse, err)
-		}
-		return fmt.Errorf("mysqltest: server %s on port %d did not start: %w\nfrom %s:\n%s", filepath.Base(s.bins.Server), s.port, err, s.errLog, log)
-	}
-	return nil
-}
-
-// waitReady polls until the server answers a handshake on its unix socket
-// (which only this server can have created) and then on its TCP port.
-func (s *Server) waitReady(ctx context.Context, p *serverProc) error {
-	delay := 5 * time.Millisecond
-	var lastErr error
-	for {
-		if p.exited() {
-			return fmt.Errorf("process exited: %v", p.err)
-		}
-		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		_, err := probeAddr(pctx, "unix", s.socket)
-		if err == nil {
-			_, err = probeAddr(pctx, "tcp", s.addrLocked())
-		}
-		cancel()
-		if err == nil {
-			return nil
-		}
-		lastErr = err
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%w; last attempt: %v", ctx.Err(), lastErr)
-		case <-p.done:
-		case <-time.After(delay):
-		}
-		delay = min(delay*2, 100*time.Millisecond)
-	}
-}
-
-// Stop shuts the server down cleanly (SIGTERM) and waits for the process to
-// exit. If ctx ends first, the process is killed and Stop reports that. If no
-// deadline is set, Stop waits at most two minutes. Stopping a server that is
-// not running returns nil, except that if the process had exited on its own
-// (crashed) since it was started, Stop returns an error describing that.
-func (s *Server) Stop(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.stopLocked(ctx)
-}
-
-func (s *Server) stopLocked(ctx context.Context) error {
-	p := s.proc
-	if p == nil {
-		return nil
-	}
-	s.proc = nil
-	if p.exited() {
-		if p.killed {
-			return nil
-		}
-		return fmt.Errorf("mysqltest: server on port %d had already exited: %v\nfrom %s:\n%s", s.port, p.err, s.errLog, logExcerpt(s.errLog, 0))
-	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
-		defer cancel()
-	}
-	p.killed = true
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		p.cmd.Process.Kill()
-	}
-	select {
-	case <-p.done:
-		return nil
-	case <-ctx.Done():
-		p.cmd.Process.Kill()
-		<-p.done
-		return fmt.Errorf("mysqltest: server on port %d did not shut down in time (%v); killed it", s.port, ctx.Err())
-	}
-}
-
-// Restart stops the server cleanly and starts it again on the same port and
-// data directory, so committed data survives and clients can reconnect to the
-// same address.
-func (s *Server) Restart(ctx context.Context) error {
-	if err := s.Stop(ctx); err != nil {
-		return err
-	}
-	return s.Start(ctx)
-}
+func (s *Server) Start(ctx context.Context) error { return s.start(ctx) }
 
 // Kill kills the server process with SIGKILL, simulating a crash, and waits
 // for it to exit. Connections to it are reset. Start brings it back (InnoDB
 // recovers committed transactions). Killing a server that is not running
 // returns nil.
-func (s *Server) Kill() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.proc
-	if p == nil || p.exited() {
-		return nil
-	}
-	p.killed = true
-	if err := p.cmd.Process.Kill(); err != nil && !p.exited() {
-		return fmt.Errorf("mysqltest: killing server: %w", err)
-	}
-	<-p.done
-	return nil
-}
-
-// Close stops the server (killing it if a clean shutdown takes over a
-// minute) and removes its directory. It returns the first error met; the
-// directory is removed regardless. Close is idempotent; after it, Start fails.
-func (s *Server) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil
-	}
-	s.closed = true
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	err := s.stopLocked(ctx)
-	if rerr := os.RemoveAll(s.dir); rerr != nil && err == nil {
-		err = fmt.Errorf("mysqltest: removing server directory: %w", rerr)
-	}
-	return err
-}
-
-// Running reports whether the server process is running.
-func (s *Server) Running() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.proc != nil && !s.proc.exited()
-}
-
-// PID returns the process id of the running server, or 0 if it is not
-// running.
-func (s *Server) PID() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.proc == nil || s.proc.exited() {
-		return 0
-	}
-	return s.proc.cmd.Process.Pid
-}
-
-// DSN returns the URL-form DSN for user root without a password over TCP:
-// mysql://root@127.0.0.1:PORT/test.
-func (s *Server) DSN() string {
-	return "mysql://root@" + s.Addr() + "/test"
-}
-
-// SocketDSN returns the DSN for user root over the unix socket:
-// mysql://root@unix(/path/to/mysqld.sock)/test.
-func (s *Server) SocketDSN() string {
-	return "mysql://root@unix(" + s.socket + ")/test"
-}
-
-// DSNFor returns a URL-form TCP DSN for the given user, password and database
-// (the password and user are escaped as URL userinfo).
-func (s *Server) DSNFor(user, password, database string) string {
-	u := url.URL{Scheme: "mysql", User: url.UserPassword(user, password), Host: s.Addr(), Path: "/" + database}
-	if password == "" {
-		u.User = url.User(user)
-	}
-	return u.String()
-}
-
-// Addr returns the server's TCP address, 127.0.0.1:PORT. The port stays the
-// same across restarts.
-func (s *Server) Addr() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.addrLocked()
-}
-
-func (s *Server) addrLocked() string {
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))
-}
-
-// Port returns the server's TCP port.
-func (s *Server) Port() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.port
-}
-
-// SocketPath returns the path of the server's unix socket.
-func (s *Server) SocketPath() string { return s.socket }
+func (s *Server) Kill() error { return s.kill() }
 
 // Dir returns the server's temporary directory, which holds the data
 // directory ("data"), the socket, the error log and the pid file. Close
@@ -697,77 +439,3 @@ func (s *Server) ErrorLogPath() string { return s.errLog }
 
 // Binaries returns the programs the server runs.
 func (s *Server) Binaries() ServerBinaries { return *s.bins }
-
-// staleAge is how old a server directory must be before it may be removed as
-// stale.
-const staleAge = time.Hour
-
-// removeStaleServerDirs removes server directories left behind by test
-// processes that died without calling Close (a timed-out test run, for
-// example): directories over an hour old whose server is not running. The
-// server process itself died with its parent (see sysProcAttr).
-func removeStaleServerDirs(parent string) {
-	if parent == "" {
-		parent = os.TempDir()
-	}
-	matches, _ := filepath.Glob(filepath.Join(parent, "myx-mysqltest-*"))
-	for _, m := range matches {
-		fi, err := os.Stat(m)
-		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < staleAge {
-			continue
-		}
-		if b, err := os.ReadFile(filepath.Join(m, "mysqld.pid")); err == nil {
-			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && processAlive(pid) {
-				continue
-			}
-		}
-		os.RemoveAll(m)
-	}
-}
-
-// freePort asks the kernel for a free TCP port on 127.0.0.1.
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("mysqltest: finding a free port: %w", err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	return port, nil
-}
-
-func fileSize(path string) int64 {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return 0
-	}
-	return fi.Size()
-}
-
-// logExcerpt returns the interesting part of a server log after byte offset
-// off: its error lines if it has any (at most 10), else its last 15 lines.
-func logExcerpt(path string, off int64) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Sprintf("(cannot read %s: %v)", path, err)
-	}
-	if off > 0 && off <= int64(len(b)) {
-		b = b[off:]
-	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	var errs []string
-	for _, l := range lines {
-		if strings.Contains(l, "ERROR") || strings.Contains(l, "[Error]") {
-			errs = append(errs, l)
-		}
-	}
-	if len(errs) > 0 {
-		lines = errs
-		if len(lines) > 10 {
-			lines = lines[:10]
-		}
-	} else if len(lines) > 15 {
-		lines = lines[len(lines)-15:]
-	}
-	return strings.Join(lines, "\n")
-}

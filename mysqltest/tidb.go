@@ -2,17 +2,12 @@ package mysqltest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -104,18 +99,12 @@ type TiDBOptions struct {
 // Its lifecycle methods (Start, Stop, Restart, Kill, Close) may be called from
 // any goroutine; they are serialized. The address accessors never change.
 type TiDBServer struct {
-	binary string
+	process
 	opts   TiDBOptions
-	dir    string
-	socket string
 	log    string
 	config string
 
-	mu         sync.Mutex
-	port       int
-	statusPort int
-	proc       *serverProc
-	closed     bool
+	statusPort int // guarded by mu
 }
 
 // StartTiDB starts a tidb-server with the unistore engine on a new temporary
@@ -137,25 +126,31 @@ func StartTiDB(ctx context.Context, opts TiDBOptions) (*TiDBServer, error) {
 			return nil, err
 		}
 	}
-	if opts.Dir == "" {
-		opts.Dir = os.Getenv(EnvServerDir)
-	}
-	removeStaleServerDirs(opts.Dir)
-	dir, err := os.MkdirTemp(opts.Dir, "myx-mysqltest-")
+	dir, socket, err := newServerDir(opts.Dir, "tidb.sock", "TiDBOptions")
 	if err != nil {
-		return nil, fmt.Errorf("mysqltest: creating server directory: %w", err)
+		return nil, err
 	}
 	s := &TiDBServer{
-		binary: bin,
 		opts:   opts,
-		dir:    dir,
-		socket: filepath.Join(dir, "tidb.sock"),
 		log:    filepath.Join(dir, "tidb.log"),
 		config: filepath.Join(dir, "tidb.toml"),
 	}
-	if len(s.socket) > maxSocketPath {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("mysqltest: socket path %s is longer than %d bytes: set TiDBOptions.Dir to a shorter directory (or TMPDIR)", s.socket, maxSocketPath)
+	s.process = process{
+		what:     "TiDB",
+		typeName: "TiDBServer",
+		binary:   bin,
+		dir:      dir,
+		socket:   socket,
+		outPath:  filepath.Join(dir, "tidb.out"),
+		logPath:  s.log,
+		style:    tidbLog,
+		timeout:  opts.StartTimeout,
+		ready:    readiness{probe: 5 * time.Second, first: 20 * time.Millisecond, max: 200 * time.Millisecond},
+		args:     s.startArgs,
+		failure:  s.startFailure,
+	}
+	if s.timeout <= 0 {
+		s.timeout = DefaultTiDBStartTimeout
 	}
 	for _, d := range []string{"store", "tmp"} {
 		if err := os.Mkdir(filepath.Join(dir, d), 0o700); err != nil {
@@ -167,28 +162,22 @@ func StartTiDB(ctx context.Context, opts TiDBOptions) (*TiDBServer, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("mysqltest: %w", err)
 	}
-	// Another process may take a port between our choosing it and the
-	// server binding it; try a few pairs.
-	for attempt := 0; ; attempt++ {
-		if s.port, err = freePort(); err == nil {
-			s.statusPort, err = freePort()
+	// The MySQL and status ports must differ.
+	err = s.startOnFreePorts(ctx, func() (err error) {
+		for {
+			if s.port, err = freePort(); err != nil {
+				return err
+			}
+			if s.statusPort, err = freePort(); err != nil || s.statusPort != s.port {
+				return err
+			}
 		}
-		if err == nil && s.port == s.statusPort {
-			continue
-		}
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		err = s.Start(ctx)
-		if err == nil {
-			return s, nil
-		}
-		if !errors.Is(err, errPortInUse) || attempt == 4 {
-			os.RemoveAll(dir)
-			return nil, err
-		}
+	})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
 	}
+	return s, nil
 }
 
 // configText is the TOML configuration file of the server.
@@ -229,19 +218,9 @@ func StartTiDBT(t testing.TB, opts TiDBOptions) *TiDBServer {
 	if timeout <= 0 {
 		timeout = DefaultTiDBStartTimeout
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	s, err := StartTiDB(ctx, opts)
-	if err != nil {
-		t.Fatalf("mysqltest: starting a throwaway TiDB: %v", err)
-		return nil
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Errorf("mysqltest: closing throwaway TiDB: %v", err)
-		}
+	return startT(t, "TiDB", timeout, func(ctx context.Context) (*TiDBServer, error) {
+		return StartTiDB(ctx, opts)
 	})
-	return s
 }
 
 // startArgs are the command-line arguments of a start.
@@ -261,240 +240,29 @@ func (s *TiDBServer) startArgs() []string {
 	return append(a, s.opts.Flags...)
 }
 
-// Start starts the server process on the existing storage and ports and
-// waits until it accepts connections, for at most TiDBOptions.StartTimeout
-// or until ctx is done. It fails if the server is already running or Close
-// has been called. If the process exits during startup, the error includes
-// the end of its log.
-func (s *TiDBServer) Start(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return errors.New("mysqltest: Start on a closed TiDBServer")
-	}
-	if s.proc != nil && !s.proc.exited() {
-		return fmt.Errorf("mysqltest: TiDB on port %d is already running", s.port)
-	}
-	s.proc = nil
-	timeout := s.opts.StartTimeout
-	if timeout <= 0 {
-		timeout = DefaultTiDBStartTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	os.Remove(s.socket)
-	outPath := filepath.Join(s.dir, "tidb.out")
-	out, err := os.OpenFile(outPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return fmt.Errorf("mysqltest: %w", err)
-	}
-	logStart, outStart := fileSize(s.log), fileSize(outPath)
-	cmd := exec.Command(s.binary, s.startArgs()...)
-	cmd.Stdout = out
-	cmd.Stderr = out
-	cmd.Dir = s.dir
-	cmd.SysProcAttr = sysProcAttr()
-	err = cmd.Start()
-	out.Close()
-	if err != nil {
-		return fmt.Errorf("mysqltest: starting %s: %w", s.binary, err)
-	}
-	p := &serverProc{cmd: cmd, done: make(chan struct{})}
-	go func() {
-		p.err = cmd.Wait()
-		close(p.done)
-	}()
-	s.proc = p
-
-	if err := s.waitReady(ctx, p); err != nil {
-		if !p.exited() {
-			p.killed = true
-			p.cmd.Process.Kill()
-			<-p.done
-		}
-		log := tidbLogExcerpt(s.log, logStart) + "\n" + tidbLogExcerpt(outPath, outStart)
+// startFailure notes where the logs end before a start and returns what
+// explains the start's failure from what the server wrote after that.
+func (s *TiDBServer) startFailure() func(error) error {
+	logStart, outStart := fileSize(s.log), fileSize(s.outPath)
+	return func(err error) error {
+		log := tidbLog.excerpt(s.log, logStart) + "\n" + tidbLog.excerpt(s.outPath, outStart)
 		if strings.Contains(log, "address already in use") {
 			err = fmt.Errorf("%w (%v)", errPortInUse, err)
 		}
 		return fmt.Errorf("mysqltest: tidb-server on port %d did not start: %w\nfrom %s and tidb.out:\n%s", s.port, err, s.log, strings.TrimSpace(log))
 	}
-	return nil
 }
 
-// waitReady polls until the server answers a handshake on its unix socket
-// (which only this server can have created) and then on its TCP port. TiDB
-// opens both only once bootstrapping is done.
-func (s *TiDBServer) waitReady(ctx context.Context, p *serverProc) error {
-	delay := 20 * time.Millisecond
-	var lastErr error
-	for {
-		if p.exited() {
-			return fmt.Errorf("process exited: %v", p.err)
-		}
-		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		_, err := probeAddr(pctx, "unix", s.socket)
-		if err == nil {
-			_, err = probeAddr(pctx, "tcp", s.addrLocked())
-		}
-		cancel()
-		if err == nil {
-			return nil
-		}
-		lastErr = err
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%w; last attempt: %v", ctx.Err(), lastErr)
-		case <-p.done:
-		case <-time.After(delay):
-		}
-		delay = min(delay*2, 200*time.Millisecond)
-	}
-}
-
-// Stop shuts the server down cleanly (SIGTERM) and waits for it to exit. If
-// ctx ends first, or after two minutes when ctx has no deadline, the process
-// is killed and Stop reports that. Stopping a server that is not running
-// returns nil, except that if it had exited on its own since it was started,
-// Stop returns an error describing that.
-func (s *TiDBServer) Stop(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.stopLocked(ctx)
-}
-
-func (s *TiDBServer) stopLocked(ctx context.Context) error {
-	p := s.proc
-	if p == nil {
-		return nil
-	}
-	s.proc = nil
-	if p.exited() {
-		if p.killed {
-			return nil
-		}
-		return fmt.Errorf("mysqltest: TiDB on port %d had already exited: %v\nfrom %s:\n%s", s.port, p.err, s.log, tidbLogExcerpt(s.log, 0))
-	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
-		defer cancel()
-	}
-	p.killed = true
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		p.cmd.Process.Kill()
-	}
-	select {
-	case <-p.done:
-		return nil
-	case <-ctx.Done():
-		p.cmd.Process.Kill()
-		<-p.done
-		return fmt.Errorf("mysqltest: TiDB on port %d did not shut down in time (%v); killed it", s.port, ctx.Err())
-	}
-}
-
-// Restart stops the server cleanly and starts it again on the same ports and
-// storage, so committed data survives.
-func (s *TiDBServer) Restart(ctx context.Context) error {
-	if err := s.Stop(ctx); err != nil {
-		return err
-	}
-	return s.Start(ctx)
-}
+// Start starts the server process on the existing storage and ports and
+// waits until it accepts connections, for at most TiDBOptions.StartTimeout
+// or until ctx is done. It fails if the server is already running or Close
+// has been called. If the process exits during startup, the error includes
+// the end of its log.
+func (s *TiDBServer) Start(ctx context.Context) error { return s.start(ctx) }
 
 // Kill kills the server process with SIGKILL and waits for it to exit.
 // Killing a server that is not running returns nil.
-func (s *TiDBServer) Kill() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.proc
-	if p == nil || p.exited() {
-		return nil
-	}
-	p.killed = true
-	if err := p.cmd.Process.Kill(); err != nil && !p.exited() {
-		return fmt.Errorf("mysqltest: killing TiDB: %w", err)
-	}
-	<-p.done
-	return nil
-}
-
-// Close stops the server (killing it if a clean shutdown takes over a
-// minute) and removes its directory. It returns the first error met; the
-// directory is removed regardless. Close is idempotent; after it, Start fails.
-func (s *TiDBServer) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil
-	}
-	s.closed = true
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	err := s.stopLocked(ctx)
-	if rerr := os.RemoveAll(s.dir); rerr != nil && err == nil {
-		err = fmt.Errorf("mysqltest: removing TiDB directory: %w", rerr)
-	}
-	return err
-}
-
-// Running reports whether the server process is running.
-func (s *TiDBServer) Running() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.proc != nil && !s.proc.exited()
-}
-
-// PID returns the process id of the running server, or 0 if it is not
-// running.
-func (s *TiDBServer) PID() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.proc == nil || s.proc.exited() {
-		return 0
-	}
-	return s.proc.cmd.Process.Pid
-}
-
-// DSN returns the URL-form DSN for user root without a password over TCP:
-// mysql://root@127.0.0.1:PORT/test.
-func (s *TiDBServer) DSN() string {
-	return "mysql://root@" + s.Addr() + "/test"
-}
-
-// SocketDSN returns the DSN for user root over the unix socket.
-func (s *TiDBServer) SocketDSN() string {
-	return "mysql://root@unix(" + s.socket + ")/test"
-}
-
-// DSNFor returns a URL-form TCP DSN for the given user, password and
-// database.
-func (s *TiDBServer) DSNFor(user, password, database string) string {
-	u := url.URL{Scheme: "mysql", User: url.UserPassword(user, password), Host: s.Addr(), Path: "/" + database}
-	if password == "" {
-		u.User = url.User(user)
-	}
-	return u.String()
-}
-
-// Addr returns the server's MySQL protocol address, 127.0.0.1:PORT.
-func (s *TiDBServer) Addr() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.addrLocked()
-}
-
-func (s *TiDBServer) addrLocked() string {
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))
-}
-
-// Port returns the server's MySQL protocol port.
-func (s *TiDBServer) Port() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.port
-}
+func (s *TiDBServer) Kill() error { return s.kill() }
 
 // StatusAddr returns the address of TiDB's HTTP status service
 // (127.0.0.1:PORT; GET /status answers once the server is up).
@@ -503,9 +271,6 @@ func (s *TiDBServer) StatusAddr() string {
 	defer s.mu.Unlock()
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.statusPort))
 }
-
-// SocketPath returns the path of the server's unix socket.
-func (s *TiDBServer) SocketPath() string { return s.socket }
 
 // Dir returns the server's temporary directory: its storage ("store"), its
 // configuration file, logs and socket. Close removes it.
@@ -516,39 +281,3 @@ func (s *TiDBServer) LogPath() string { return s.log }
 
 // Binary returns the path of the tidb-server being run.
 func (s *TiDBServer) Binary() string { return s.binary }
-
-// tidbLogExcerpt returns the interesting part of a TiDB log after byte
-// offset off: its [FATAL] and [ERROR] lines if it has any (at most 10), else
-// its last 15 lines.
-func tidbLogExcerpt(path string, off int64) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return ""
-		}
-		return fmt.Sprintf("(cannot read %s: %v)", path, err)
-	}
-	if off > 0 && off <= int64(len(b)) {
-		b = b[off:]
-	}
-	text := strings.TrimRight(string(b), "\n")
-	if text == "" {
-		return ""
-	}
-	lines := strings.Split(text, "\n")
-	var errs []string
-	for _, l := range lines {
-		if strings.Contains(l, "[FATAL]") || strings.Contains(l, "[ERROR]") {
-			errs = append(errs, l)
-		}
-	}
-	if len(errs) > 0 {
-		lines = errs
-		if len(lines) > 10 {
-			lines = lines[len(lines)-10:]
-		}
-	} else if len(lines) > 15 {
-		lines = lines[len(lines)-15:]
-	}
-	return strings.Join(lines, "\n")
-}
