@@ -134,7 +134,10 @@ func TestArgErrorsLeaveConnectionUsable(t *testing.T) {
 			pp := new(*int)
 			*pp = new(int)
 			**pp = 13
-			if err := c.QueryRow(ctx, "SELECT ?", pp).Scan(&n); err != nil || n != 13 {
+			// Not "SELECT ?" again: TiDB keeps the result type of a prepared statement's first
+			// execution and fails (error 1105, index out of range) or drops the connection when
+			// a later one has a parameter of another type (go-sql-driver meets the same).
+			if err := c.QueryRow(ctx, "SELECT ? + 0", pp).Scan(&n); err != nil || n != 13 {
 				t.Errorf("pointer to pointer: %d %v", n, err)
 			}
 		})

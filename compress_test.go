@@ -14,9 +14,11 @@ import (
 )
 
 // TestCompressedMariaDB runs the usual operations over zlib compression (compress=true)
-// against the real server.
+// against the real server, with a SEQUENCE-engine result and KILL QUERY cancellation
+// (TestCompressedServer covers zlib and zstd on any server).
 func TestCompressedMariaDB(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.SequenceEngine, mysqltest.ZlibCompression)
 	c := connect(t, func(cfg *myx.Config) {
 		cfg.Compress = myx.CompressZlib
 		cfg.KillTimeout = 15 * time.Second
@@ -194,4 +196,118 @@ func TestCompressedLargePackets(t *testing.T) {
 		t.Fatalf("interpolated 17 MiB statement: %v %d", err, n)
 	}
 	t.Logf("%+v", c.CompressionStats())
+}
+
+// TestCompressedServer runs ordinary work over each compression algorithm the server offers
+// (zlib: CLIENT_COMPRESS; zstd: CLIENT_ZSTD_COMPRESSION_ALGORITHM, MySQL 8.0.18+ and TiDB, not
+// MariaDB), with nothing server-specific: point queries, a result of many frames, a value of
+// several MiB both ways, ExecMany, CopyFrom and a pipelined batch, then checks that the
+// connection really compressed.
+func TestCompressedServer(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		alg     myx.Compression
+		feature mysqltest.Feature
+	}{
+		{"zlib", myx.CompressZlib, mysqltest.ZlibCompression},
+		{"zstd", myx.CompressZstd, mysqltest.ZstdCompression},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			skipUnless(t, tc.feature)
+			c := connect(t, func(cfg *myx.Config) { cfg.Compress = tc.alg })
+			ctx := ctxT(t)
+			if got := c.CompressionStats().Algorithm; got != tc.alg {
+				t.Fatalf("algorithm %v, want %v: the server announced it", got, tc.alg)
+			}
+			for i := 0; i < 20; i++ {
+				var n int
+				if err := c.QueryRow(ctx, "SELECT ? + 1", i).Scan(&n); err != nil || n != i+1 {
+					t.Fatalf("prepared point query: %v %d", err, n)
+				}
+				var s string
+				if err := c.QueryRow(ctx, "SELECT CONCAT('v', '"+strings.Repeat("p", i*10)+"')").Scan(&s); err != nil || s != "v"+strings.Repeat("p", i*10) {
+					t.Fatalf("text: %v %q", err, s)
+				}
+			}
+
+			tbl := newTable(t, c, "id INT PRIMARY KEY, name VARCHAR(300)")
+			nameOf := func(i int) string { return strings.Repeat(string(rune('A'+i%26)), i%300) }
+			var many [][]any
+			for i := 0; i < 5000; i++ {
+				many = append(many, []any{i, nameOf(i)})
+			}
+			if res, err := c.ExecMany(ctx, "INSERT INTO "+tbl+" (id, name) VALUES (?, ?)", many); err != nil || res.RowsAffected != 5000 {
+				t.Fatalf("ExecMany: %v %+v", err, res)
+			}
+			var copied [][]any
+			for i := 5000; i < 20000; i++ {
+				copied = append(copied, []any{i, nameOf(i)})
+			}
+			if k, err := c.CopyFrom(ctx, tbl, []string{"id", "name"}, myx.CopyFromRows(copied)); err != nil || k != 15000 {
+				t.Fatalf("CopyFrom: %v %d", err, k)
+			}
+			// A result of some 3 MB: many compressed frames, the sequence id wrapping.
+			for _, prepared := range []bool{false, true} {
+				var rows *myx.Rows
+				var err error
+				if prepared {
+					rows, err = c.Query(ctx, "SELECT id, name FROM "+tbl+" WHERE id >= ? ORDER BY id", 0)
+				} else {
+					rows, err = c.Query(ctx, "SELECT id, name FROM "+tbl+" ORDER BY id")
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for rows.Next() {
+					var id int
+					var s string
+					if err := rows.Scan(&id, &s); err != nil {
+						t.Fatal(err)
+					}
+					if id != n || s != nameOf(id) {
+						t.Fatalf("prepared=%v row %d: %d %q", prepared, n, id, s)
+					}
+					n++
+				}
+				if err := rows.Close(); err != nil || n != 20000 {
+					t.Fatalf("prepared=%v large result: %v after %d rows", prepared, err, n)
+				}
+			}
+
+			// A value of 6 MiB, within every server's default max_allowed_packet, both ways.
+			big := strings.Repeat("0123456789abcdef", (6<<20)/16)
+			var got string
+			if err := c.QueryRow(ctx, "SELECT ?", big).Scan(&got); err != nil || got != big {
+				t.Fatalf("6 MiB round trip: %v (%d bytes)", err, len(got))
+			}
+
+			b := &myx.Batch{}
+			b.Queue("SELECT name FROM "+tbl+" WHERE id = ?", 7)
+			b.Queue("UPDATE "+tbl+" SET name = ? WHERE id = ?", "seven", 7)
+			b.Queue("SELECT name FROM " + tbl + " WHERE id = 7")
+			br := c.SendBatch(ctx, b)
+			var name string
+			if err := br.QueryRow().Scan(&name); err != nil || name != nameOf(7) {
+				t.Fatalf("batch 1: %v %q", err, name)
+			}
+			if res, err := br.Exec(); err != nil || res.RowsAffected != 1 {
+				t.Fatalf("batch 2: %v", err)
+			}
+			if err := br.QueryRow().Scan(&name); err != nil || name != "seven" {
+				t.Fatalf("batch 3: %v %q", err, name)
+			}
+			if err := br.Close(); err != nil {
+				t.Fatal(err)
+			}
+
+			st := c.CompressionStats()
+			t.Logf("%+v", st)
+			if st.Algorithm != tc.alg || st.RawReceived < 6<<20 || st.WireReceived*2 > st.RawReceived || st.RawSent < 6<<20 || st.WireSent*2 > st.RawSent {
+				t.Errorf("compression did not pay on repetitive data: %+v", st)
+			}
+		})
+	}
 }

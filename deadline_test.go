@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 // pollers runs f with replies awaited in poll(2) (the Linux default) and in the runtime's
@@ -62,6 +63,7 @@ func TestReadTimeoutFires(t *testing.T) {
 // TestReadTimeoutMidResult: the server stops sending in the middle of a result; the read
 // that waits fails and the connection, out of sync, is closed.
 func TestReadTimeoutMidResult(t *testing.T) {
+	skipUnless(t, mysqltest.SequenceEngine)
 	pollers(t, func(t *testing.T, runtimePoller bool) {
 		cfg, proxy := proxiedConfig(t)
 		cfg.ReadTimeout = 300 * time.Millisecond
@@ -125,6 +127,7 @@ func TestReadTimeoutAndContext(t *testing.T) {
 // TestReadTimeoutUnused: with a generous timeout, ordinary work (many rows, many calls,
 // prepared statements) is unaffected.
 func TestReadTimeoutUnused(t *testing.T) {
+	skipUnless(t, mysqltest.SequenceEngine)
 	pollers(t, func(t *testing.T, runtimePoller bool) {
 		c := connect(t, func(cfg *myx.Config) {
 			cfg.ReadTimeout, cfg.WriteTimeout = time.Minute, time.Minute

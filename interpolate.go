@@ -15,7 +15,8 @@ import (
 // ErrUnsafeCharset is returned when client-side interpolation would have to escape a backslash
 // in a character set where a multibyte character can hide one (big5, cp932, gbk, sjis,
 // gb18030) and no equivalent hexadecimal literal exists (the connection's collation is not the
-// character set's default), or when the statement text itself holds such a character before a
+// character set's default, or the server has no introducer for the character set, as TiDB
+// for gbk), or when the statement text itself holds such a character before a
 // backslash inside a string. Use prepared statements (the default) instead.
 var ErrUnsafeCharset = errors.New("myx: refusing to interpolate arguments: the connection character set is not safe for client-side escaping")
 
@@ -162,8 +163,12 @@ func (c *Conn) learnSession() error {
 	c.charset = strings.ToLower(client)
 	c.charsetKnown = true
 	// The hexadecimal form of a string in an unsafe character set has the character set's
-	// default collation; it equals a quoted literal only when the connection uses that.
-	c.hexCharsetOK = strings.EqualFold(client, conn) && strings.EqualFold(defaultCollationOf[c.charset], coll)
+	// default collation; it equals a quoted literal only when the connection uses that. TiDB
+	// accepts SET NAMES gbk but refuses the _gbk introducer (error 1115, "Unsupported character
+	// introducer"), and has no other unsafe character set: there a string that needs the form
+	// is refused on the client (ErrUnsafeCharset) instead.
+	c.hexCharsetOK = c.server.Flavor != TiDB &&
+		strings.EqualFold(client, conn) && strings.EqualFold(defaultCollationOf[c.charset], coll)
 	c.learned = int8(m)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 // noTracking makes a MariaDB session behave like a server that reports nothing: no session
@@ -54,6 +55,7 @@ func TestInterpolationSafeUnderAnyCharsetAndMode(t *testing.T) {
 						}
 					})
 					ctx := ctxT(t)
+					skipUnlessCharset(t, c, cs)
 					tbl := newTable(t, c, "name VARCHAR(50) CHARACTER SET utf8mb4")
 					if _, err := c.Exec(ctx, "INSERT INTO "+tbl+" VALUES ('a'), ('b')"); err != nil {
 						t.Fatal(err)
@@ -97,6 +99,19 @@ func checkNoInjection(t *testing.T, ctx context.Context, c *myx.Conn, tbl, s str
 		}
 	case !refused(err):
 		t.Errorf("%q round trip: %v", s, err)
+	}
+}
+
+// skipUnlessCharset skips the test unless the server knows the character set cs (TiDB has
+// no big5, sjis, cp932, ...), as information_schema.CHARACTER_SETS lists them.
+func skipUnlessCharset(t *testing.T, c *myx.Conn, cs string) {
+	t.Helper()
+	var n int
+	if err := c.QueryRow(ctxT(t), "SELECT COUNT(*) FROM information_schema.CHARACTER_SETS WHERE CHARACTER_SET_NAME = ?", cs).Scan(&n); err != nil {
+		t.Fatalf("character sets: %v", err)
+	}
+	if n == 0 {
+		t.Skipf("needs the character set %s, which the server (%s) lacks", cs, c.ServerVersion())
 	}
 }
 
@@ -214,19 +229,30 @@ func TestQuoteIsNeverHidden(t *testing.T) {
 	c := connect(t)
 	ctx := ctxT(t)
 	for _, cs := range []string{"big5", "cp932", "eucjpms", "euckr", "gb2312", "gbk", "sjis", "ujis", "utf8mb3", "utf8mb4"} {
-		if _, err := c.Exec(ctx, "SET NAMES "+cs); err != nil {
-			t.Fatal(err)
-		}
-		for b := 0x80; b <= 0xff; b++ {
-			q := "SELECT HEX(CAST('" + string([]byte{byte(b)}) + "''x' AS BINARY))"
-			var got string
-			if err := c.QueryRow(ctx, q).Scan(&got); err != nil {
-				t.Fatalf("%s lead %#x: %v", cs, b, err)
+		t.Run(cs, func(t *testing.T) {
+			skipUnlessCharset(t, c, cs)
+			if _, err := c.Exec(ctx, "SET NAMES "+cs); err != nil {
+				t.Fatal(err)
 			}
-			if want := fmt.Sprintf("%02X2778", b); got != want {
-				t.Errorf("%s: byte %#x followed by '' read as %s, want %s", cs, b, got, want)
+			for b := 0x80; b <= 0xff; b++ {
+				q := "SELECT HEX(CAST('" + string([]byte{byte(b)}) + "''x' AS BINARY))"
+				var got string
+				err := c.QueryRow(ctx, q).Scan(&got)
+				var me *myx.MySQLError
+				if errors.As(err, &me) && me.Number == 1300 {
+					continue // the server refused the lone byte (TiDB under gbk): nothing hidden
+				}
+				if err != nil {
+					t.Fatalf("%s lead %#x: %v", cs, b, err)
+				}
+				// A hidden quote would have left x' unterminated, so any reading that ends
+				// in the quote and x is the fact; MariaDB keeps the lone byte, TiDB replaces
+				// an invalid one.
+				if want := fmt.Sprintf("%02X2778", b); got != want && !(len(got) == len(want) && strings.HasSuffix(got, "2778")) {
+					t.Errorf("%s: byte %#x followed by '' read as %s, want %s", cs, b, got, want)
+				}
 			}
-		}
+		})
 	}
 }
 
@@ -251,7 +277,19 @@ func TestInterpolationHexNeedsDefaultCollation(t *testing.T) {
 	if _, err := c.Exec(ctx, "SET NAMES gbk"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.QueryRow(ctx, "SELECT ? = 'a\\\\'", "a\\").Scan(&eq); err != nil || eq != 1 {
+	info, err := mysqltest.ServerInfoFor(ctx, mysqltest.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.QueryRow(ctx, "SELECT ? = 'a\\\\'", "a\\").Scan(&eq)
+	if ok, why := mysqltest.GBKIntroducer.Has(info); !ok {
+		// No hexadecimal form to fall back on: the client refuses.
+		if !errors.Is(err, myx.ErrUnsafeCharset) {
+			t.Fatalf("backslash under gbk_chinese_ci without the _gbk introducer (%s): %d %v, want ErrUnsafeCharset", why, eq, err)
+		}
+		return
+	}
+	if err != nil || eq != 1 {
 		t.Fatalf("backslash under gbk_chinese_ci: %d %v", eq, err)
 	}
 }

@@ -68,6 +68,11 @@ func (c *Conn) Begin(ctx context.Context) (Tx, error) {
 
 // BeginTx starts a transaction with opts.
 func (c *Conn) BeginTx(ctx context.Context, opts TxOptions) (Tx, error) {
+	// SET TRANSACTION (without SESSION) applies to the next transaction only, which the START
+	// TRANSACTION below begins: once that succeeds the session is as it was, so what the client
+	// noted about the session before it stands (servers without session tracking would
+	// otherwise count every transaction with an isolation level as a session change).
+	changed, charsetKnown, learned := c.clientChanged, c.charsetKnown, c.learned
 	if opts.IsoLevel != "" {
 		switch opts.IsoLevel {
 		case ReadUncommitted, ReadCommitted, RepeatableRead, Serializable:
@@ -96,6 +101,7 @@ func (c *Conn) BeginTx(ctx context.Context, opts TxOptions) (Tx, error) {
 	if _, err := c.Exec(ctx, q); err != nil {
 		return nil, err
 	}
+	c.clientChanged, c.charsetKnown, c.learned = changed, charsetKnown, learned
 	return &dbTx{c: c}, nil
 }
 

@@ -123,6 +123,16 @@ var (
 	// TRANSACTION READ ONLY.
 	ReadOnlyTransactions = notTiDB("READ ONLY transactions",
 		"TiDB implements READ ONLY only as a no-op it refuses (error 1235) unless tidb_enable_noop_functions=1")
+	// ZlibCompression is the zlib protocol compression of CLIENT_COMPRESS.
+	ZlibCompression = capFeature("zlib protocol compression", ClientCompress, "CLIENT_COMPRESS")
+	// ZstdCompression is the zstd protocol compression of MySQL 8.0.18+ and
+	// TiDB (CLIENT_ZSTD_COMPRESSION_ALGORITHM; not MariaDB).
+	ZstdCompression = capFeature("zstd protocol compression", ClientZstdCompression, "CLIENT_ZSTD_COMPRESSION_ALGORITHM")
+	// GBKIntroducer is the _gbk character set introducer (_gbk X'...').
+	GBKIntroducer = notTiDB("the _gbk introducer",
+		"TiDB accepts SET NAMES gbk but refuses _gbk (error 1115, Unsupported character introducer)")
+	// SpatialTypes is GEOMETRY and the other spatial column types.
+	SpatialTypes = notTiDB("spatial column types (GEOMETRY)", "TiDB has no spatial types")
 	// StatementCounters is information_schema.SESSION_STATUS with the
 	// Com_stmt_* counters of the session.
 	StatementCounters = notTiDB("Com_stmt_* counters in information_schema.SESSION_STATUS",

@@ -6,7 +6,7 @@ func TestFeatures(t *testing.T) {
 	maria := &ServerInfo{Version: "5.5.5-10.11.6-MariaDB-0+deb12u1", MariaDB: true,
 		Capabilities: ClientSessionTrack | ClientLocalFiles | MariaDBClientStmtBulkOperations}
 	maria104 := &ServerInfo{Version: "5.5.5-10.4.30-MariaDB", MariaDB: true}
-	tidb := &ServerInfo{Version: "8.0.11-TiDB-v8.4.0-this-is-a-placeholder", Capabilities: ClientLocalFiles}
+	tidb := &ServerInfo{Version: "8.0.11-TiDB-v8.4.0-this-is-a-placeholder", Capabilities: ClientLocalFiles | ClientCompress | ClientZstdCompression}
 	mysql := &ServerInfo{Version: "8.0.36", Capabilities: ClientSessionTrack | ClientLocalFiles}
 
 	if f := tidb.Flavor(); f != "TiDB" {
@@ -34,6 +34,8 @@ func TestFeatures(t *testing.T) {
 		{LocalInfile, tidb, true},
 		{Returning, maria, true}, {Returning, maria104, false}, {Returning, tidb, false}, {Returning, mysql, false},
 		{SequenceEngine, maria, true}, {SequenceEngine, tidb, false},
+		{ZstdCompression, tidb, true}, {ZstdCompression, maria, false}, {ZlibCompression, tidb, true}, {ZlibCompression, maria104, false},
+		{GBKIntroducer, maria, true}, {GBKIntroducer, tidb, false}, {SpatialTypes, mysql, true}, {SpatialTypes, tidb, false},
 	} {
 		got, why := c.f.Has(c.info)
 		if got != c.want || (!got && why == "") {

@@ -57,7 +57,7 @@ func TestGenerateGoCompiles(t *testing.T) {
 	}
 	t.Parallel()
 	conn, ctx := testDB(t)
-	orig := roundTripSchema()
+	orig := serverRoundTripSchema(t)
 	mustCreate(t, ctx, conn, orig)
 	reflected, err := Reflect(ctx, conn)
 	if err != nil {

@@ -83,6 +83,14 @@ func TestCreateAllCycles(t *testing.T) {
 		{"MySQL 8.0", WithDialect(conn, MySQL(8, 0, 36))},
 		{"MariaDB 10.3", WithDialect(conn, MariaDB(10, 3, 0))},
 	} {
+		if strings.HasPrefix(tc.name, "MariaDB") && !DialectForServer(conn.ServerInfo()).IsMariaDB() {
+			// Its ADD FOREIGN KEY IF NOT EXISTS is MariaDB's: TiDB parses the clause and
+			// ignores it (error 1826 on the second run).
+			t.Run(tc.name, func(t *testing.T) {
+				t.Skipf("MariaDB SQL needs a MariaDB server, not %v", DialectForServer(conn.ServerInfo()))
+			})
+			continue
+		}
 		ex := tc.ex
 		if err := md.CreateAll(ctx, ex); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
@@ -131,7 +139,8 @@ func TestCreateAllUnsupportedSendsNothing(t *testing.T) {
 	g := gen.NewTable("gen")
 	x := AddColumn(g, "x", Int())
 	AddColumn(g, "y", Int(), Generated(x.Mul(2))) // NOT NULL: MySQL only
-	if err := gen.CreateAll(ctx, conn); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "NOT NULL on a generated column") {
+	// Refused before anything is sent, so a MariaDB dialect over any server shows it.
+	if err := gen.CreateAll(ctx, WithDialect(conn, MariaDB(10, 11, 0))); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "NOT NULL on a generated column") {
 		t.Fatalf("NOT NULL generated column on MariaDB: %v", err)
 	}
 	check(t, "nothing created", existingTables(t, ctx, conn), []string{})

@@ -2,6 +2,7 @@ package sqlb
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 
@@ -274,11 +275,31 @@ func TestExecLocking(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx2.Rollback(ctx)
+	d := DialectForServer(conn.ServerInfo())
+	// refused checks that a locking clause the server's dialect lacks is an error before
+	// anything is sent (TiDB: SKIP LOCKED, shared locks).
+	refused := func(what string, q SelectStmt) {
+		t.Helper()
+		if _, err := All[string](ctx, tx2, q); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s on %v: %v, want ErrUnsupported", what, d, err)
+		}
+	}
 	// SKIP LOCKED (MariaDB 10.6+) passes over ann's locked row.
-	check(t, "skip locked", column[string](t, ctx, tx2, Select(userUsername).OrderBy(userID).ForUpdate(SkipLocked())), []string{"bob", "cid", "dan"})
+	if d.supports(featureSkipLocked) {
+		check(t, "skip locked", column[string](t, ctx, tx2, Select(userUsername).OrderBy(userID).ForUpdate(SkipLocked())), []string{"bob", "cid", "dan"})
+	} else {
+		refused("SKIP LOCKED", Select(userUsername).OrderBy(userID).ForUpdate(SkipLocked()))
+	}
 	// NOWAIT fails at once on it.
 	if _, err := All[string](ctx, tx2, Select(userUsername).Where(userID.Eq(1)).ForUpdate(NoWait())); err == nil {
 		t.Fatal("FOR UPDATE NOWAIT on a locked row succeeded")
+	}
+	if !d.supports(featureShareLock) {
+		refused("a shared lock", Select(userUsername).Where(userID.Eq(2)).ForShare())
+		if _, err := All[string](ctx, tx2, Select(userUsername).Where(userID.Eq(1)).ForUpdate(Wait(0))); err == nil {
+			t.Fatal("FOR UPDATE WAIT 0 on a locked row succeeded")
+		}
+		return
 	}
 	tx2.Rollback(ctx)
 	// A shared lock (LOCK IN SHARE MODE on MariaDB) and WAIT n.

@@ -355,7 +355,9 @@ type reflectedType struct {
 var typeArgsRE = regexp.MustCompile(`^[a-z ]+\(([0-9, ]+)\)`)
 
 // parseColumnType maps DATA_TYPE and COLUMN_TYPE to a type.
-func parseColumnType(dataType, columnType string, charset *string, isJSON bool) (reflectedType, error) {
+// backslashes says whether the members of an ENUM or SET in columnType escape backslashes
+// (MySQL and MariaDB write b\\s; TiDB writes b\s, doubling only quotes).
+func parseColumnType(dataType, columnType string, charset *string, isJSON, backslashes bool) (reflectedType, error) {
 	dt := strings.ToLower(dataType)
 	ct := strings.ToLower(strings.TrimSpace(columnType))
 	var args []int
@@ -448,7 +450,7 @@ func parseColumnType(dataType, columnType string, charset *string, isJSON bool) 
 	case "year":
 		return plain(kindInt, "YEAR")
 	case "enum", "set":
-		values, err := parseMembers(columnType)
+		values, err := parseMembers(columnType, backslashes)
 		if err != nil {
 			return reflectedType{}, err
 		}
@@ -457,8 +459,9 @@ func parseColumnType(dataType, columnType string, charset *string, isJSON bool) 
 	return custom()
 }
 
-// parseMembers reads the members of "enum('a','b')" or "set(...)".
-func parseMembers(columnType string) ([]string, error) {
+// parseMembers reads the members of "enum('a','b')" or "set(...)", with backslash escapes
+// in them when backslashes is true.
+func parseMembers(columnType string, backslashes bool) ([]string, error) {
 	open := strings.IndexByte(columnType, '(')
 	if open < 0 {
 		return nil, fmt.Errorf("cannot read the members of %q", columnType)
@@ -466,7 +469,7 @@ func parseMembers(columnType string) ([]string, error) {
 	s := columnType[open+1:]
 	var out []string
 	for {
-		v, rest, ok := unquoteSQL(s)
+		v, rest, ok := unquoteSQLMode(s, backslashes)
 		if !ok {
 			return nil, fmt.Errorf("cannot read the members of %q", columnType)
 		}
@@ -485,7 +488,10 @@ func parseMembers(columnType string) ([]string, error) {
 
 // unquoteSQL reads a quoted SQL string literal at the start of s, with doubled quotes
 // and backslash escapes, and returns its value and what follows it.
-func unquoteSQL(s string) (value, rest string, ok bool) {
+func unquoteSQL(s string) (value, rest string, ok bool) { return unquoteSQLMode(s, true) }
+
+// unquoteSQLMode is unquoteSQL, with backslash escapes only when backslashes is true.
+func unquoteSQLMode(s string, backslashes bool) (value, rest string, ok bool) {
 	if s == "" || (s[0] != '\'' && s[0] != '"') {
 		return "", s, false
 	}
@@ -494,7 +500,7 @@ func unquoteSQL(s string) (value, rest string, ok bool) {
 	for i := 1; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '\\' && i+1 < len(s):
+		case c == '\\' && backslashes && i+1 < len(s):
 			i++
 			switch e := s[i]; e {
 			case '0':
@@ -533,7 +539,9 @@ var currentTimestampRE = regexp.MustCompile(`^(?i)(current_timestamp|now|localti
 
 // addReflectedColumn adds a column described by information_schema to t.
 func addReflectedColumn(d Dialect, t *Table, c catColumn, isJSON bool, tableCollation string) error {
-	rt, err := parseColumnType(c.DataType, c.ColumnType, c.CharacterSetName, isJSON)
+	// TiDB's COLUMN_TYPE doubles the quotes of ENUM and SET members but leaves backslashes
+	// as they are.
+	rt, err := parseColumnType(c.DataType, c.ColumnType, c.CharacterSetName, isJSON, !d.IsTiDB())
 	if err != nil {
 		return err
 	}

@@ -1106,6 +1106,7 @@ func TestRawConnAndSessionReset(t *testing.T) {
 // session settings. Only a transaction left open is rolled back.
 func TestSessionPersists(t *testing.T) {
 	t.Parallel()
+	skipUnless(t, mysqltest.ReadOnlyTransactions) // SET SESSION TRANSACTION READ ONLY is one of the settings
 	for _, dsn := range []string{"", "checkConnLiveness=false"} {
 		t.Run(dsn, func(t *testing.T) {
 			db := openDB(t, urlDSN(t, dsn))

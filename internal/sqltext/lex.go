@@ -145,10 +145,11 @@ func kindOf(verb []byte) Kind {
 
 // harmlessVerb reports whether a statement starting with verb leaves the session as it was
 // (apart from the transaction status, which the server reports in every reply). Anything not
-// listed may change it.
+// listed may change it. DO evaluates expressions as SELECT does: what in them may change the
+// session (an assignment, GET_LOCK, NEXTVAL, ...) is flagged word by word, as for SELECT.
 func harmlessVerb(verb []byte) bool {
 	switch string(verb) {
-	case "SELECT", "WITH", "TABLE", "VALUES",
+	case "SELECT", "WITH", "TABLE", "VALUES", "DO",
 		"INSERT", "REPLACE", "UPDATE", "DELETE", "LOAD", "TRUNCATE",
 		"CREATE", "ALTER", "DROP", "RENAME",
 		"SHOW", "DESCRIBE", "DESC", "EXPLAIN", "HELP", "ANALYZE", "OPTIMIZE", "CHECK",
