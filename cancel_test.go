@@ -12,11 +12,26 @@ import (
 	"github.com/myxdb/myx/mysqltest"
 )
 
+// serverSideSleeping reports whether the server still runs a SLEEP for connection id. A killed
+// statement may take a moment to leave the processlist (TiDB ends it asynchronously), so it asks
+// again for up to 30 s before answering yes.
 func serverSideSleeping(t *testing.T, observer *myx.Conn, id uint32) bool {
 	t.Helper()
-	var n int
-	observer.QueryRow(context.Background(), "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ? AND INFO LIKE 'SELECT SLEEP%'", id).Scan(&n)
-	return n > 0
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		err := observer.QueryRow(context.Background(), "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ? AND INFO LIKE 'SELECT SLEEP%'", id).Scan(&n)
+		if err != nil {
+			t.Fatalf("processlist: %v", err)
+		}
+		if n == 0 {
+			return false
+		}
+		if time.Now().After(deadline) {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func TestCancelStopsServerWorkAndKeepsConnection(t *testing.T) {
