@@ -28,15 +28,5 @@ func MyxConnectCompressed(ctx context.Context) (*myx.Conn, error) {
 // OpenDriverCompressed opens go-sql-driver with interpolateParams=true, compress=true and at
 // most conns connections.
 func OpenDriverCompressed(conns int) (*sql.DB, error) {
-	dsn, err := DriverDSN("interpolateParams=true&compress=true")
-	if err != nil {
-		return nil, err
-	}
-	db, err := sql.Open("mysql", dsn)
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(conns)
-	db.SetMaxIdleConns(conns)
-	return db, nil
+	return openDriver("interpolateParams=true&compress=true", conns)
 }

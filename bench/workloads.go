@@ -269,7 +269,12 @@ func DriverTx(ctx context.Context, db *sql.DB, n int) error {
 
 // OpenDriver opens go-sql-driver with interpolateParams=true and at most conns connections.
 func OpenDriver(conns int) (*sql.DB, error) {
-	dsn, err := DriverDSN("interpolateParams=true")
+	return openDriver("interpolateParams=true", conns)
+}
+
+// openDriver opens go-sql-driver with the extra DSN parameters and at most conns connections.
+func openDriver(extra string, conns int) (*sql.DB, error) {
+	dsn, err := DriverDSN(extra)
 	if err != nil {
 		return nil, err
 	}
