@@ -49,6 +49,8 @@ type BatchResults struct {
 	rows   *Rows
 	err    error // a failure that ends the whole batch (connection lost)
 	closed bool
+	// onClose runs once the connection is released (see OnClose).
+	onClose func()
 }
 
 // SendBatch sends the batch's statements and returns their results. Statements with arguments
@@ -58,11 +60,16 @@ type BatchResults struct {
 //
 // Each statement runs on its own: one that fails does not stop the others, which were already
 // sent. Wrap the batch in BEGIN/COMMIT (queued as statements, or a Tx) for all-or-nothing.
+//
+// SendBatch empties b. When it fails before any statement of the batch was sent (the error
+// Close returns is SafeToRetry), it gives b its statements back, so b can be sent again on
+// another connection as it was queued (the pool does so).
 func (c *Conn) SendBatch(ctx context.Context, b *Batch) *BatchResults {
 	br := &BatchResults{c: c, ctx: ctx, items: b.items}
 	b.items = nil
 	if err := c.start(ctx); err != nil {
 		br.err, br.closed = err, true
+		br.unsend(b)
 		return br
 	}
 	for i := range br.items {
@@ -75,12 +82,47 @@ func (c *Conn) SendBatch(ctx context.Context, b *Batch) *BatchResults {
 	c.batch = br
 	if err := br.prepare(); err != nil {
 		br.fail(err)
+		br.unsend(b)
 		return br
 	}
 	if err := br.sendWindow(); err != nil {
 		br.fail(err)
+		br.unsend(b)
 	}
 	return br
+}
+
+// ErrBatchResults returns closed BatchResults whose Exec, Query, QueryRow and Close report err
+// (the pool uses it when no connection could be had for a batch).
+func ErrBatchResults(err error) *BatchResults {
+	return &BatchResults{err: err, closed: true}
+}
+
+// unsend gives the statements back to b after SendBatch failed with nothing of them sent
+// (only COM_STMT_PREPAREs, which change nothing, may have been written).
+func (br *BatchResults) unsend(b *Batch) {
+	if !SafeToRetry(br.err) {
+		return
+	}
+	for i := range br.items {
+		it := &br.items[i]
+		it.st, it.err, it.sent, it.seq = nil, nil, false, 0
+	}
+	b.items, br.items = br.items, nil
+}
+
+// OnClose arranges for f to be called once, when the BatchResults releases its connection: at
+// Close, or when a failure ends the batch early. If that has already happened, f is called at
+// once. f runs after the connection is idle again (or closed after a failure) and nothing in
+// the BatchResults touches the connection after f starts, so f may hand the connection to
+// another goroutine (the pool package releases a pooled connection this way). A second call
+// replaces a function not yet called.
+func (br *BatchResults) OnClose(f func()) {
+	if br.closed {
+		f()
+		return
+	}
+	br.onClose = f
 }
 
 // prepare prepares, in one round trip, every statement of the batch the cache does not hold.
@@ -340,5 +382,10 @@ func (br *BatchResults) finish() {
 		}
 		clear(c.closeAfter)
 		c.closeAfter = c.closeAfter[:0]
+	}
+	if f := br.onClose; f != nil {
+		// Last: f may hand the connection to another goroutine.
+		br.onClose = nil
+		f()
 	}
 }
