@@ -153,12 +153,14 @@ func SVGChart(w io.Writer, title string, pts []PlotPoint) error {
 		barW, gap                 = 22.0, 28.0
 		plotH                     = 220.0
 	)
-	groupW := barW*float64(len(variants)) + gap
 	legendW := 0.0
 	for _, v := range variants {
 		legendW += legendEntry(v)
 	}
-	width := left + right + max(groupW*float64(len(points)), legendW)
+	barsW := barW * float64(len(variants))
+	plotW := max((barsW+gap)*float64(len(points)), legendW, 7.5*float64(len(title)))
+	groupW := plotW / float64(max(len(points), 1))
+	width := left + right + plotW
 	height := topM + plotH + bottom
 	y := func(r float64) float64 { return topM + plotH - r/ymax*plotH }
 	var b strings.Builder
@@ -181,7 +183,7 @@ func SVGChart(w io.Writer, title string, pts []PlotPoint) error {
 	fmt.Fprintf(&b, `<text x="14" y="%.0f" transform="rotate(-90 14 %.0f)" text-anchor="middle">queries/s</text>`+"\n", topM+plotH/2, topM+plotH/2)
 	// Bars.
 	for gi, p := range points {
-		gx := left + gap/2 + groupW*float64(gi)
+		gx := left + groupW*float64(gi) + (groupW-barsW)/2
 		for vi, v := range variants {
 			r, ok := rate[[2]string{p, v}]
 			if !ok {
@@ -193,7 +195,7 @@ func SVGChart(w io.Writer, title string, pts []PlotPoint) error {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="9" text-anchor="middle">%s</text>`+"\n", x+(barW-2)/2, y(r)-3, kilo(r))
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" text-anchor="middle">%s</text>`+"\n",
-			gx+barW*float64(len(variants))/2, topM+plotH+16, html.EscapeString(p))
+			gx+barsW/2, topM+plotH+16, html.EscapeString(p))
 	}
 	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="middle">connections / goroutines</text>`+"\n", left+(width-left-right)/2, topM+plotH+36)
 	b.WriteString("</svg>\n")

@@ -36,11 +36,13 @@
 //
 // # Retries
 //
-// Exec, Query, QueryRow and ExecMany acquire a connection, run the statement and release it
-// (a Rows releases its connection when it is closed or read to the end). They retry on another
-// connection only when the failure happened before any byte of the statement was sent
-// (myx.SafeToRetry reports it): a statement that may have reached the server is never run
-// twice by the pool; the caller gets the error, a *myx.ConnError for a lost connection.
+// Exec, Query, QueryRow, ExecMany, CopyFrom and SendBatch acquire a connection, run the
+// statement (or the batch) and release it (a Rows releases its connection when it is closed or
+// read to the end, a BatchResults when it is closed). They retry on another connection only
+// when the failure happened before any byte of the statement was sent (myx.SafeToRetry reports
+// it): a statement that may have reached the server is never run twice by the pool, nor is a
+// batch of which any statement may have; the caller gets the error, a *myx.ConnError for a lost
+// connection.
 // Idempotent runs a function the caller declares safe to repeat (typically a read) and repeats
 // it on a fresh connection when the connection is lost. BeginFunc runs a transaction and runs
 // it again on deadlock, lock wait timeout, or loss of the connection before COMMIT was sent;

@@ -1,7 +1,7 @@
 // Command compare runs the WORKLOADS.md workloads for myx and go-sql-driver/mysql side by side
 // in one run, alternating between them, and prints each one's median rate and the ratio.
 //
-//	go run ./cmd/compare [-rounds 5] [-only point,scan]
+//	go run ./cmd/compare [-rounds 5] [-only point,scan] [-plot curve.svg]
 package main
 
 import (
@@ -30,6 +30,7 @@ func main() {
 	rounds := flag.Int("rounds", 5, "runs of each workload per side (the median is reported)")
 	only := flag.String("only", "", "comma-separated workloads to run (default: all)")
 	flag.Parse()
+	defer startPlot()()
 	ctx := context.Background()
 	if err := bench.Setup(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "setup:", err)
