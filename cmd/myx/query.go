@@ -281,13 +281,11 @@ func (q *queryPrinter) statement(ctx context.Context, c *myx.Conn, query string,
 	defer rows.Close()
 	var affected uint64 // the rows affected reported so far
 	var warnings uint16
-	sets := 0
-	for {
+	for results := 0; ; results++ {
+		if results > 0 && !q.o.quiet && q.info == q.out {
+			q.out.WriteByte('\n') // between the results of a CALL or a multi-statement text
+		}
 		if cols := rows.Columns(); len(cols) > 0 {
-			if sets > 0 && !q.o.quiet && q.info == q.out {
-				q.out.WriteByte('\n')
-			}
-			sets++
 			n, err := q.resultSet(rows, cols)
 			if err != nil {
 				return err

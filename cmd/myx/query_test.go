@@ -484,3 +484,40 @@ func TestFormatElapsed(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryCall checks the results of a stored procedure: each result set, then the CALL's
+// own status, separated as the mariadb client separates them.
+func TestQueryCall(t *testing.T) {
+	dsn := mysqltest.Require(t)
+	var b [4]byte
+	rand.Read(b[:])
+	proc := "myxq_proc_" + hex.EncodeToString(b[:])
+	_, errOut, code := query(t, dsn, "", "-no-split", "-quiet",
+		"CREATE PROCEDURE "+proc+"() BEGIN SELECT 1 AS a; SELECT 2 AS b, 'x' AS c; END")
+	if code != 0 {
+		t.Fatalf("create procedure: exit %d: %s", code, errOut)
+	}
+	defer query(t, dsn, "", "-quiet", "DROP PROCEDURE "+proc)
+	out, errOut, code := query(t, dsn, "", "CALL "+proc+"()")
+	if code != 0 {
+		t.Fatalf("call: exit %d: %s", code, errOut)
+	}
+	want := `+---+
+| a |
++---+
+| 1 |
++---+
+1 row in set (T sec)
+
++---+---+
+| b | c |
++---+---+
+| 2 | x |
++---+---+
+1 row in set (T sec)
+
+Query OK, 0 rows affected (T sec)
+
+`
+	expect(t, "call", out, want)
+}
