@@ -346,18 +346,22 @@ func TestQueryWidthSample(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	want := `+---+----+
-| n | s  |
-+---+----+
-| 1 | x  |
-| 2 | xx |
-| 3 | xxx |
-| 4 | xxxx |
-+---+----+
+	// seq is a BIGINT UNSIGNED: 20 wide once the result outgrows the sample.
+	want := `+----------------------+----+
+| n                    | s  |
++----------------------+----+
+|                    1 | x  |
+|                    2 | xx |
+|                    3 | xxx |
+|                    4 | xxxx |
++----------------------+----+
 4 rows in set (T sec)
 
 `
 	expect(t, "sample", out, want)
+	// A result within the sample takes the widths of its values.
+	out, _, _ = query(t, dsn, "", "SELECT seq AS n FROM seq_1_to_2", "-sample", "2", "-quiet")
+	expect(t, "within the sample", out, "+---+\n| n |\n+---+\n| 1 |\n| 2 |\n+---+\n")
 }
 
 // TestQueryCancel checks that cancelling the context (Ctrl-C) stops the statement on the

@@ -37,6 +37,14 @@ func isNumericType(t myx.ColumnType) bool {
 	return false
 }
 
+func isTemporalType(t myx.ColumnType) bool {
+	switch t {
+	case myx.TypeDate, myx.TypeDateTime, myx.TypeTimestamp, myx.TypeTime:
+		return true
+	}
+	return false
+}
+
 // asHex reports whether a value of col is shown as 0x hex: BIT values, and binary data that
 // is not UTF-8 text.
 func asHex(col *myx.Column, v []byte) bool {
@@ -135,7 +143,8 @@ func runeWidth(r rune) int {
 }
 
 // tableSink prints the mariadb client's table. The first sample rows are held to decide the
-// column widths; later rows are printed as they come, a wider value whole.
+// column widths (when there are more, numbers and times take the width their column
+// definition gives); later rows are printed as they come, a wider value whole.
 type tableSink struct {
 	w       *bufio.Writer
 	sample  int
@@ -162,6 +171,9 @@ func (t *tableSink) begin(cols []myx.Column) {
 }
 
 func (t *tableSink) row(vals []sql.RawBytes) error {
+	if !t.flowing && t.nheld == t.sample {
+		t.release(true)
+	}
 	if t.flowing {
 		for i, v := range vals {
 			var w int
@@ -180,17 +192,24 @@ func (t *tableSink) row(vals []sql.RawBytes) error {
 		t.widths[i] = max(t.widths[i], w)
 	}
 	t.nheld++
-	if t.nheld >= t.sample {
-		t.release()
-	}
 	return nil
 }
 
-// release prints the header and the held rows, and lets later rows flow.
-func (t *tableSink) release() {
+// release prints the header and the held rows, and lets later rows flow; more says that more
+// rows follow.
+func (t *tableSink) release(more bool) {
 	t.flowing = true
 	if t.nheld == 0 {
 		return
+	}
+	if more {
+		// More rows may follow: numbers and times, whose widest text the column definition
+		// gives, take that width, so that they stay aligned after the sample too.
+		for i := range t.cols {
+			if isNumericType(t.cols[i].Type) || isTemporalType(t.cols[i].Type) {
+				t.widths[i] = max(t.widths[i], min(int(t.cols[i].Length), 40))
+			}
+		}
 	}
 	t.border()
 	for i := range t.cols {
@@ -248,7 +267,7 @@ func (t *tableSink) border() {
 
 func (t *tableSink) end() error {
 	if !t.flowing {
-		t.release()
+		t.release(false)
 	}
 	if t.printed > 0 {
 		t.border()
