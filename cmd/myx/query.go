@@ -160,26 +160,13 @@ func runQuery(ctx context.Context, args []string) error {
 			qargs[i] = a
 		}
 	}
-	stmts := []string{strings.TrimSpace(text)}
-	if !o.noSplit {
-		stmts = sqltext.SplitStatements(text, 0)
-	}
-	if len(stmts) == 0 || stmts[0] == "" {
-		return usagef("the SQL text holds no statement")
-	}
-	// Each statement takes the arguments of its placeholders, in order.
-	argsOf := make([][]any, len(stmts))
-	total := 0
-	for _, s := range stmts {
-		total += sqltext.Scan(s, 0, nil).Placeholders
-	}
-	if total != len(qargs) {
-		return usagef("%s but %s given", plural(uint64(total), "placeholder"), plural(uint64(len(qargs)), "argument"))
-	}
-	next := 0
-	for i, s := range stmts {
-		n := sqltext.Scan(s, 0, nil).Placeholders
-		argsOf[i], next = qargs[next:next+n], next+n
+	// The text is split (and its placeholders counted) as the session reads it, which
+	// depends on NO_BACKSLASH_ESCAPES. A text that fits neither reading is a usage error
+	// before connecting.
+	if _, _, err := planStatements(text, 0, qargs, o.noSplit); err != nil {
+		if _, _, err2 := planStatements(text, sqltext.NoBackslashEscapes, qargs, o.noSplit); err2 != nil {
+			return err
+		}
 	}
 
 	dsn, cleanup, err := findServer(ctx, o.dsn, false, func(string, ...any) {})
@@ -200,6 +187,14 @@ func runQuery(ctx context.Context, args []string) error {
 		return err
 	}
 	defer c.Close(context.WithoutCancel(ctx))
+	var mode sqltext.Mode
+	if c.NoBackslashEscapes() {
+		mode = sqltext.NoBackslashEscapes
+	}
+	stmts, argsOf, err := planStatements(text, mode, qargs, o.noSplit)
+	if err != nil {
+		return err
+	}
 
 	q := newQueryPrinter(&o, os.Stdout, os.Stderr)
 	defer q.flush()
@@ -213,6 +208,33 @@ func runQuery(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
+}
+
+// planStatements splits text into statements (unless whole) as the lexer reads it under
+// mode, and gives each statement the arguments of its placeholders, in order.
+func planStatements(text string, mode sqltext.Mode, args []any, whole bool) ([]string, [][]any, error) {
+	stmts := []string{strings.TrimSpace(text)}
+	if !whole {
+		stmts = sqltext.SplitStatements(text, mode)
+	}
+	if len(stmts) == 0 || stmts[0] == "" {
+		return nil, nil, usagef("the SQL text holds no statement")
+	}
+	counts := make([]int, len(stmts))
+	total := 0
+	for i, s := range stmts {
+		counts[i] = sqltext.Scan(s, mode, nil).Placeholders
+		total += counts[i]
+	}
+	if total != len(args) {
+		return nil, nil, usagef("%s but %s given", plural(uint64(total), "placeholder"), plural(uint64(len(args)), "argument"))
+	}
+	argsOf := make([][]any, len(stmts))
+	next := 0
+	for i, n := range counts {
+		argsOf[i], next = args[next:next+n], next+n
+	}
+	return stmts, argsOf, nil
 }
 
 // isTerminal reports whether f is a character device (a terminal, not a pipe or file).

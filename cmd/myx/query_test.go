@@ -525,3 +525,19 @@ Query OK, 0 rows affected (T sec)
 `
 	expect(t, "call", out, want)
 }
+
+// TestQueryNoBackslashEscapes checks that the text is split as the session reads it: under
+// NO_BACKSLASH_ESCAPES a backslash ends no string early.
+func TestQueryNoBackslashEscapes(t *testing.T) {
+	dsn := mysqltest.Require(t)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	out, errOut, code := query(t, dsn+sep+"sql_mode=NO_BACKSLASH_ESCAPES", "",
+		`SELECT 'a\' AS x, ? AS y; SELECT 2 AS z`, "1", "-format", "tsv", "-quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	expect(t, "no backslash escapes", out, "x\ty\na\\\\\t1\nz\n2\n")
+}
