@@ -20,21 +20,25 @@ const queryHelp = `
 SQL is one statement or several separated by ';' (the text is split on the semicolons that
 end statements; -no-split sends it whole, as a procedure body needs). Without SQL, or with
 '-', the SQL is read from standard input. ARGS fill the '?' placeholders in order, across
-the statements; an argument equal to the -null-arg token (default \N) is passed as NULL.
+the statements, as strings (the server converts them where it needs numbers; LIMIT takes
+only literals); an argument equal to the -null-arg token (default \N) is passed as NULL.
 Flags may come before or after the SQL; '--' ends them (as do arguments such as -5, which
 are taken as numbers).
 
 Output formats (-format):
-  table     the mariadb client's table: widths from the first -sample rows (a later, wider
-            value is printed whole); numbers right-aligned; NULL is NULL, while a string
+  table     the mariadb client's table: widths from the first -sample rows (beyond them,
+            numbers and times take their column's width, and a wider string is printed
+            whole); numbers right-aligned; NULL is NULL, while a string
             that reads NULL or starts with ' is shown as an SQL literal ('NULL'); tab,
             newline, CR, NUL, backslash and other control characters are escaped (\t \n \r
             \0 \\ \x1b); binary data that is not UTF-8 text, and BIT values, as 0x hex
   vertical  one "name: value" line per column, as the client's \G (also -G, -vertical)
-  tsv       LOAD DATA's default format: tab-separated, \N for NULL, backslash escapes
-  csv       RFC 4180: quoted where needed; NULL is an empty field, '' is ""
+  tsv       LOAD DATA's default format: tab-separated, \N for NULL, backslash escapes,
+            the exact bytes otherwise
+  csv       RFC 4180: quoted where needed; NULL is an empty field, '' is ""; BIT values
+            and binary data that is not UTF-8 as 0x hex
   json      one JSON object per row (JSON lines), keys in column order, NULL as null,
-            numbers as numbers, JSON columns embedded
+            numbers as numbers, JSON columns embedded, BIT and non-UTF-8 data as "0x.."
   jsonarray one JSON array of objects per result set
 Values are the server's text: DATETIME 2024-01-05 09:00:00[.ffffff], DATE 2024-01-05,
 TIME -25:00:01, DECIMAL exactly as stored.
