@@ -28,10 +28,10 @@ are taken as numbers).
 Output formats (-format):
   table     the mariadb client's table: widths from the first -sample rows (beyond them,
             numbers and times take their column's width, and a wider string is printed
-            whole); numbers right-aligned; NULL is NULL, while a string
-            that reads NULL or starts with ' is shown as an SQL literal ('NULL'); tab,
-            newline, CR, NUL, backslash and other control characters are escaped (\t \n \r
-            \0 \\ \x1b); binary data that is not UTF-8 text, and BIT values, as 0x hex
+            whole); numbers right-aligned; NULL is NULL, while a string that reads NULL
+            or starts with ' is shown as an SQL literal ('NULL'); tab, newline, CR, NUL,
+            backslash and other control characters are escaped (\t \n \r \0 \\ \x1b);
+            binary data that is not UTF-8 text, and BIT values, as 0x hex
   vertical  one "name: value" line per column, as the client's \G (also -G, -vertical)
   tsv       LOAD DATA's default format: tab-separated, \N for NULL, backslash escapes,
             the exact bytes otherwise
