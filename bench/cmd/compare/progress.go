@@ -45,7 +45,7 @@ func (p *progress) startWorkload(i int, name string, both bool) {
 // round reports that round k (from 0) of the current workload starts.
 func (p *progress) round(k int) {
 	left := "time left: estimated after the first workload"
-	if d, ok := p.estimate(k); ok {
+	if d, ok := p.estimate(k, time.Now()); ok {
 		left = "about " + d.Round(time.Second).String() + " left"
 	}
 	p.print("[%d/%d] %s: round %d of %d (%s), %s", p.index+1, p.total, p.name, k+1, p.rounds, p.sides, left)
@@ -54,7 +54,7 @@ func (p *progress) round(k int) {
 // estimate gives the time left before round k of the current workload: the rounds left of
 // this workload at the pace of its rounds so far (or of the workloads done), and the
 // workloads left at the average time of those done.
-func (p *progress) estimate(k int) (time.Duration, bool) {
+func (p *progress) estimate(k int, now time.Time) (time.Duration, bool) {
 	var perWorkload time.Duration
 	if p.done > 0 {
 		perWorkload = p.finished / time.Duration(p.done)
@@ -62,7 +62,7 @@ func (p *progress) estimate(k int) (time.Duration, bool) {
 	var current time.Duration
 	switch {
 	case k > 0:
-		perRound := time.Since(p.wStart) / time.Duration(k)
+		perRound := now.Sub(p.wStart) / time.Duration(k)
 		current = perRound * time.Duration(p.rounds-k)
 	case p.done > 0:
 		current = perWorkload
@@ -71,7 +71,7 @@ func (p *progress) estimate(k int) (time.Duration, bool) {
 	}
 	if p.done == 0 && p.total-p.index-1 > 0 {
 		// Only this workload's pace is known: take it for the others too.
-		perWorkload = time.Since(p.wStart) + current
+		perWorkload = now.Sub(p.wStart) + current
 	}
 	return current + perWorkload*time.Duration(p.total-p.index-1), true
 }
