@@ -398,7 +398,11 @@ func TestQueryCancel(t *testing.T) {
 		if n > 0 {
 			break
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-done:
+			t.Fatalf("myx query ended before it was cancelled: exit %d\n%s%s", code, out, errOut)
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
 	cancel()
 	<-done
