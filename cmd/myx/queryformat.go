@@ -142,8 +142,12 @@ func runeWidth(r rune) int {
 	return 1
 }
 
-// tableSink prints the mariadb client's table. The first sample rows are held to decide the
-// column widths (when there are more, numbers and times take the width their column
+// maxHeld bounds the bytes of the rows a table holds to decide its widths, so that a sample of
+// large values does not take the memory of the whole sample.
+const maxHeld = 8 << 20
+
+// tableSink prints the mariadb client's table. The first sample rows (at most maxHeld bytes of
+// them) are held to decide the column widths (when there are more, numbers and times take the width their column
 // definition gives); later rows are printed as they come, a wider value whole.
 type tableSink struct {
 	w       *bufio.Writer
@@ -171,7 +175,7 @@ func (t *tableSink) begin(cols []myx.Column) {
 }
 
 func (t *tableSink) row(vals []sql.RawBytes) error {
-	if !t.flowing && t.nheld == t.sample {
+	if !t.flowing && (t.nheld == t.sample || len(t.held) > maxHeld) {
 		t.release(true)
 	}
 	if t.flowing {
