@@ -193,7 +193,7 @@ func commandUsage(fs *flag.FlagSet, extra string) {
 }
 
 // parseFlags parses args into fs. -h, -help and --help print fs's usage on standard output and
-// return flag.ErrHelp (main exits 0); a malformed flag prints the error and the usage on
+// return flag.ErrHelp (main exits 0); a malformed flag prints the error and the synopsis on
 // standard error and returns a usageError (main exits 2).
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	var buf bytes.Buffer
@@ -207,7 +207,13 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		os.Stdout.Write(buf.Bytes())
 		return flag.ErrHelp
 	}
-	os.Stderr.Write(buf.Bytes())
+	// The flag package's message, then the synopsis only: the whole usage is for -h.
+	msg, _, _ := strings.Cut(buf.String(), "\n")
+	synopsis := fs.Name() + " [flags]"
+	if c := lookupCommand(fs.Name()); c != nil {
+		synopsis = c.synopsis
+	}
+	fmt.Fprintf(os.Stderr, "%s\nusage: myx %s\n(myx %s -h prints the flags)\n", msg, synopsis, fs.Name())
 	return usageError{err: err, printed: true}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,7 +71,13 @@ func queryFlags(o *queryOptions) *flag.FlagSet {
 	fs.Usage = func() { commandUsage(fs, queryHelp) }
 	fs.StringVar(&o.dsn, "dsn", "", "server DSN (mysql://user:pass@host:3306/db or user:pass@tcp(host:3306)/db)")
 	fs.StringVar(&o.format, "format", "table", "output format: table, vertical, tsv, csv, json or jsonarray")
-	vertical := func(string) error { o.format = "vertical"; return nil }
+	vertical := func(v string) error {
+		on, err := strconv.ParseBool(v)
+		if on {
+			o.format = "vertical"
+		}
+		return err
+	}
 	fs.BoolFunc("vertical", "vertical output, one line per column (as -format vertical)", vertical)
 	fs.BoolFunc("G", "short for -vertical", vertical)
 	fs.StringVar(&o.nullArg, "null-arg", `\N`, "an argument equal to this is passed as NULL (empty: none is)")
