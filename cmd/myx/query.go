@@ -259,7 +259,6 @@ type queryPrinter struct {
 	o    *queryOptions
 	out  *bufio.Writer // rows
 	info *bufio.Writer // summaries and warnings: out, or standard error for machine formats
-	errw io.Writer
 	dest []any // *sql.RawBytes, one per column
 	vals []sql.RawBytes
 }
@@ -280,10 +279,12 @@ func (q *queryPrinter) flush() {
 	}
 }
 
-// summary prints one line to the info stream; rows printed so far go first.
+// summary prints one line to the info stream; rows printed so far go first, and on standard
+// error the line goes out at once, so that a terminal shows both in order.
 func (q *queryPrinter) summary(format string, args ...any) {
 	if q.info != q.out {
 		q.out.Flush()
+		defer q.info.Flush()
 	}
 	fmt.Fprintf(q.info, format, args...)
 }
@@ -406,7 +407,7 @@ func (q *queryPrinter) showWarnings(ctx context.Context, c *myx.Conn) error {
 		if err := rows.Scan(&level, &code, &msg); err != nil {
 			return fmt.Errorf("SHOW WARNINGS: %w", err)
 		}
-		fmt.Fprintf(q.info, "%s (Code %d): %s\n", level, code, msg)
+		q.summary("%s (Code %d): %s\n", level, code, msg)
 	}
 	if err := rows.Close(); err != nil {
 		return fmt.Errorf("SHOW WARNINGS: %w", err)
