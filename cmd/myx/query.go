@@ -50,6 +50,10 @@ warnings (SHOW WARNINGS). In table and vertical format they go to standard outpu
 client prints them, in the other formats to standard error; -quiet leaves out the summaries.
 Ctrl-C cancels the running statement (the server is sent KILL QUERY).
 
+LOAD DATA LOCAL INFILE reads only the files named with -local-infile, by the name the
+statement gives (the tsv format above is LOAD DATA's default):
+  myx query -local-infile users.tsv "LOAD DATA LOCAL INFILE 'users.tsv' INTO TABLE users"
+
 example:
   myx query 'SELECT id, name FROM users WHERE id > ? AND note <=> ?' 10 '\N'
 `
@@ -63,6 +67,7 @@ type queryOptions struct {
 	header   bool
 	quiet    bool
 	noSplit  bool
+	files    []string // -local-infile
 	warnings bool
 }
 
@@ -86,6 +91,8 @@ func queryFlags(o *queryOptions) *flag.FlagSet {
 	fs.BoolVar(&o.quiet, "quiet", false, "no summaries (row counts, Query OK, timing); warnings are still printed")
 	fs.BoolVar(&o.noSplit, "no-split", false, "send the SQL as one text (multi-statements on), not split at ';'")
 	fs.BoolVar(&o.warnings, "warnings", true, "print each statement's warnings (SHOW WARNINGS) after it")
+	fs.Func("local-infile", "a file LOAD DATA LOCAL INFILE may read, named as the statement names it (repeatable)",
+		func(v string) error { o.files = append(o.files, v); return nil })
 	return fs
 }
 
@@ -180,6 +187,14 @@ func runQuery(ctx context.Context, args []string) error {
 		}
 	}
 
+	for _, name := range o.files {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("-local-infile: %w", err)
+		}
+		f.Close()
+	}
+
 	dsn, cleanup, err := findServer(ctx, o.dsn, false, func(string, ...any) {})
 	if err != nil {
 		return err
@@ -210,7 +225,7 @@ func runQuery(ctx context.Context, args []string) error {
 	q := newQueryPrinter(&o, os.Stdout, os.Stderr)
 	defer q.flush()
 	for i, s := range stmts {
-		if err := q.statement(ctx, c, s, argsOf[i]); err != nil {
+		if err := q.statement(ctx, c, s, withLocalFiles(argsOf[i], o.files)); err != nil {
 			q.flush()
 			if len(stmts) > 1 {
 				return fmt.Errorf("statement %d of %d: %w", i+1, len(stmts), err)
@@ -248,6 +263,41 @@ func planStatements(text string, mode sqltext.Mode, args []any, whole bool) ([]s
 	return stmts, argsOf, nil
 }
 
+// withLocalFiles adds to a statement's arguments the files LOAD DATA LOCAL INFILE may read
+// (they bind to no placeholder). Each is opened when the server asks for it.
+func withLocalFiles(args []any, files []string) []any {
+	if len(files) == 0 {
+		return args
+	}
+	out := append(make([]any, 0, len(args)+len(files)), args...)
+	for _, name := range files {
+		out = append(out, &myx.LocalFile{Name: name, Reader: &lazyFile{name: name}})
+	}
+	return out
+}
+
+// lazyFile reads a file it opens on the first Read and closes at its end.
+type lazyFile struct {
+	name string
+	f    *os.File
+	err  error
+}
+
+func (l *lazyFile) Read(p []byte) (int, error) {
+	if l.f == nil && l.err == nil {
+		l.f, l.err = os.Open(l.name)
+	}
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.f.Read(p)
+	if err != nil {
+		l.f.Close()
+		l.err = err
+	}
+	return n, err
+}
+
 // isTerminal reports whether f is a character device (a terminal, not a pipe or file).
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
@@ -259,7 +309,7 @@ type queryPrinter struct {
 	o    *queryOptions
 	out  *bufio.Writer // rows
 	info *bufio.Writer // summaries and warnings: out, or standard error for machine formats
-	dest []any // *sql.RawBytes, one per column
+	dest []any         // *sql.RawBytes, one per column
 	vals []sql.RawBytes
 }
 

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -544,4 +546,38 @@ func TestQueryNoBackslashEscapes(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	expect(t, "no backslash escapes", out, "x\ty\na\\\\\t1\nz\n2\n")
+}
+
+// TestQueryTSVRoundTrip checks that the tsv format is LOAD DATA's: a table written as tsv and
+// loaded back with -local-infile holds the same values.
+func TestQueryTSVRoundTrip(t *testing.T) {
+	dsn := mysqltest.Require(t)
+	src := queryTable(t, dsn, typesDDL, typesTableRows()...)
+	dst := queryTable(t, dsn, strings.Replace(typesDDL, "%s", "%s_copy", 1))
+	dst += "_copy"
+	defer query(t, dsn, "", "-quiet", "DROP TABLE IF EXISTS "+dst)
+	tsv, errOut, code := query(t, dsn, "", "-format", "tsv", "-header=false", "-quiet", "SELECT * FROM "+src)
+	if code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "rows.tsv")
+	if err := os.WriteFile(file, []byte(tsv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	load := fmt.Sprintf("LOAD DATA LOCAL INFILE '%s' INTO TABLE %s", file, dst)
+	if _, errOut, code := query(t, dsn, "", "-quiet", load); code == 0 || !strings.Contains(errOut, "local file") {
+		t.Errorf("LOAD DATA without -local-infile: exit %d: %s", code, errOut)
+	}
+	out, errOut, code := query(t, dsn, "", "-local-infile", file, load)
+	if code != 0 {
+		t.Fatalf("load: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "Query OK, 6 rows affected") || !strings.Contains(out, "Warnings: 0") {
+		t.Errorf("load:\n%s", out)
+	}
+	a, _, _ := query(t, dsn, "", "-format", "json", "-quiet", "SELECT * FROM "+src+" ORDER BY id")
+	b, _, _ := query(t, dsn, "", "-format", "json", "-quiet", "SELECT * FROM "+dst+" ORDER BY id")
+	if a == "" || a != b {
+		t.Errorf("the copy differs:\n%s\nfrom the original:\n%s", b, a)
+	}
 }
