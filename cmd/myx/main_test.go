@@ -117,3 +117,12 @@ func TestVersionText(t *testing.T) {
 		t.Errorf("versionText() = %q", v)
 	}
 }
+
+// TestQueryNoServer checks that an unreachable server is an error (exit 1) that says where it
+// looked, before anything is printed on standard output.
+func TestQueryNoServer(t *testing.T) {
+	out, errOut, code := runMyx(t, context.Background(), "", "query", "-dsn", "mysql://root@127.0.0.1:1/test", "SELECT 1")
+	if code != 1 || out != "" || !strings.HasPrefix(errOut, "myx query: ") || !strings.Contains(errOut, "127.0.0.1:1") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+}
