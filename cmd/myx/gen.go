@@ -25,7 +25,7 @@ func runGen(ctx context.Context, args []string) error {
 		fmt.Fprintln(fs.Output(), "usage: myx gen [-dsn DSN] [-db NAME] [-pkg NAME] [-o FILE] [-tables a,b]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"sort"
 	"strings"
@@ -31,10 +30,10 @@ func say(format string, args ...any) { fmt.Printf("   "+format+"\n", args...) }
 
 // runTour runs the tutorial end to end and prints what each step shows.
 func runTour(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("tour", flag.ContinueOnError)
+	fs := newFlagSet("tour")
 	dsnF := dsnFlag(fs)
 	dbF := fs.String("database", "myx_tour", "the database the tour creates and works in (its user and jobs tables are replaced)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if !isPlainName(*dbF) {

@@ -32,11 +32,11 @@ func init() {
 		}
 		return append(ws, workload{"pipelined-vs-c", "queries/s",
 			func(ctx context.Context) (int, error) {
-				return bench.PointN, bench.MyxPointPipelined(ctx, c, bench.PointN)
+				return size(bench.PointN), bench.MyxPointPipelined(ctx, c, size(bench.PointN))
 			},
 			func(ctx context.Context) (int, error) {
 				start := time.Now()
-				rate, err := bench.CPoint(ctx, script, 1, bench.PointN)
+				rate, err := bench.CPoint(ctx, script, 1, size(bench.PointN))
 				// measure divides by the wall time of this call; sysbench's own rate excludes
 				// starting the process and connecting, so scale the count to report that rate.
 				return int(rate * time.Since(start).Seconds()), err

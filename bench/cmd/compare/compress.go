@@ -26,14 +26,15 @@ func init() {
 			os.Exit(1)
 		}
 		bulkRows := bench.BulkArgs()
+		bulkRows = bulkRows[:size(len(bulkRows))]
 		// Both stay open until the program exits.
 		return append(ws,
 			workload{"scan-zlib", "rows/s",
 				func(ctx context.Context) (int, error) {
-					return repeat(ctx, bench.ScanRepeats, func() (int, error) { return bench.MyxScan(ctx, c) })
+					return repeat(ctx, size(bench.ScanRepeats), func() (int, error) { return bench.MyxScan(ctx, c) })
 				},
 				func(ctx context.Context) (int, error) {
-					return repeat(ctx, bench.ScanRepeats, func() (int, error) { return bench.DriverScan(ctx, cdb) })
+					return repeat(ctx, size(bench.ScanRepeats), func() (int, error) { return bench.DriverScan(ctx, cdb) })
 				}},
 			workload{"bulk-zlib", "rows/s",
 				func(ctx context.Context) (int, error) { return len(bulkRows), bench.MyxBulk(ctx, c, bulkRows) },

@@ -1,7 +1,10 @@
 // Command compare runs the WORKLOADS.md workloads for myx and go-sql-driver/mysql side by side
 // in one run, alternating between them, and prints each one's median rate and the ratio.
 //
-//	go run ./cmd/compare [-rounds 5] [-only point,scan] [-plot curve.svg]
+//	go run ./cmd/compare [-quick] [-rounds 5] [-only point,scan] [-progress=false] [-plot curve.svg]
+//
+// Progress (the workload, the round, an estimate of the time left) goes to standard error;
+// -quick runs a tenth of each workload's operations, three rounds each, for a first look.
 package main
 
 import (
@@ -26,12 +29,41 @@ type workload struct {
 	driver     func(ctx context.Context) (int, error)
 }
 
+// quick is -quick: size gives a tenth of each workload's operations.
+var quick bool
+
+// size is the number of operations a workload runs: full, or a tenth of it with -quick.
+func size(full int) int {
+	if quick {
+		return max(1, full/10)
+	}
+	return full
+}
+
 func main() {
-	rounds := flag.Int("rounds", 5, "runs of each workload per side (the median is reported)")
+	rounds := flag.Int("rounds", 0, "runs of each workload per side, the median is reported (default 5, 3 with -quick)")
 	only := flag.String("only", "", "comma-separated workloads to run (default: all)")
+	flag.BoolVar(&quick, "quick", false, "a tenth of each workload's operations, three rounds: a first look in well under a minute")
+	showProgress := flag.Bool("progress", true, "print the workload, round and an estimate of the time left on standard error")
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: go run ./cmd/compare [-quick] [-rounds N] [-only a,b] [-progress=false] [-plot FILE]")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
+	if flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if *rounds <= 0 {
+		*rounds = 5
+		if quick {
+			*rounds = 3
+		}
+	}
 	defer startPlot()()
 	ctx := context.Background()
+	prog := newProgress(*showProgress, *rounds)
+	prog.note("setting up the benchmark tables")
 	if err := bench.Setup(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "setup:", err)
 		os.Exit(1)
@@ -49,37 +81,52 @@ func main() {
 	}
 	defer db.Close()
 	bulkRows := bench.BulkArgs()
+	bulkRows = bulkRows[:size(len(bulkRows))]
+	pointN, txN := size(bench.PointN), size(bench.TxN)
 
 	all := []workload{
 		{"point", "queries/s",
-			func(ctx context.Context) (int, error) { return bench.PointN, bench.MyxPoint(ctx, conn, bench.PointN) },
-			func(ctx context.Context) (int, error) { return bench.PointN, bench.DriverPoint(ctx, db, bench.PointN) }},
+			func(ctx context.Context) (int, error) { return pointN, bench.MyxPoint(ctx, conn, pointN) },
+			func(ctx context.Context) (int, error) { return pointN, bench.DriverPoint(ctx, db, pointN) }},
 		{"scan", "rows/s",
 			func(ctx context.Context) (int, error) {
-				return repeat(ctx, bench.ScanRepeats, func() (int, error) { return bench.MyxScan(ctx, conn) })
+				return repeat(ctx, size(bench.ScanRepeats), func() (int, error) { return bench.MyxScan(ctx, conn) })
 			},
 			func(ctx context.Context) (int, error) {
-				return repeat(ctx, bench.ScanRepeats, func() (int, error) { return bench.DriverScan(ctx, db) })
+				return repeat(ctx, size(bench.ScanRepeats), func() (int, error) { return bench.DriverScan(ctx, db) })
 			}},
 		{"bulk", "rows/s",
 			func(ctx context.Context) (int, error) { return len(bulkRows), bench.MyxBulk(ctx, conn, bulkRows) },
 			func(ctx context.Context) (int, error) { return len(bulkRows), bench.DriverBulk(ctx, db, bulkRows) }},
 		{"tx", "tx/s",
-			func(ctx context.Context) (int, error) { return bench.TxN, bench.MyxTx(ctx, conn, bench.TxN) },
-			func(ctx context.Context) (int, error) { return bench.TxN, bench.DriverTx(ctx, db, bench.TxN) }},
+			func(ctx context.Context) (int, error) { return txN, bench.MyxTx(ctx, conn, txN) },
+			func(ctx context.Context) (int, error) { return txN, bench.DriverTx(ctx, db, txN) }},
 	}
+	prog.note("opening the connections of the other workloads")
 	all = append(all, extraWorkloads(ctx, db)...)
-
-	fmt.Printf("myx vs go-sql-driver/mysql (interpolateParams=true), %s, %d rounds each, median\n", runtime.Version(), *rounds)
-	fmt.Printf("%-16s %14s %14s %8s   %s\n", "workload", "myx", "go-sql-driver", "ratio", "unit")
+	var chosen []workload
 	for _, w := range all {
-		if *only != "" && !slices.Contains(strings.Split(*only, ","), w.name) {
-			continue
+		if *only == "" || slices.Contains(strings.Split(*only, ","), w.name) {
+			chosen = append(chosen, w)
 		}
+	}
+	prog.total = len(chosen)
+
+	mode := ""
+	if quick {
+		mode = ", -quick (a tenth of the operations)"
+	}
+	prog.clear()
+	fmt.Printf("myx vs go-sql-driver/mysql (interpolateParams=true), %s, %d rounds each, median%s\n", runtime.Version(), *rounds, mode)
+	fmt.Printf("%-16s %14s %14s %8s   %s\n", "workload", "myx", "go-sql-driver", "ratio", "unit")
+	for i, w := range chosen {
+		prog.startWorkload(i, w.name, w.driver != nil)
 		var mine, theirs []float64
-		for range *rounds {
+		for k := range *rounds {
+			prog.round(k)
 			r, err := measure(ctx, w.myx)
 			if err != nil {
+				prog.clear()
 				fmt.Fprintf(os.Stderr, "%s/myx: %v\n", w.name, err)
 				os.Exit(1)
 			}
@@ -89,11 +136,13 @@ func main() {
 			}
 			r, err = measure(ctx, w.driver)
 			if err != nil {
+				prog.clear()
 				fmt.Fprintf(os.Stderr, "%s/go-sql-driver: %v\n", w.name, err)
 				os.Exit(1)
 			}
 			theirs = append(theirs, r)
 		}
+		prog.endWorkload()
 		m := median(mine)
 		if w.driver == nil {
 			fmt.Printf("%-16s %14.0f %14s %8s   %s\n", w.name, m, "-", "-", w.unit)
@@ -102,6 +151,7 @@ func main() {
 		t := median(theirs)
 		fmt.Printf("%-16s %14.0f %14.0f %7.2fx   %s\n", w.name, m, t, m/t, w.unit)
 	}
+	prog.finish()
 }
 
 // extraWorkloads are added by other files (pool, pipelining).

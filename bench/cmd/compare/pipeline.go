@@ -19,10 +19,11 @@ func init() {
 			os.Exit(1)
 		}
 		rows := bench.BulkArgs()
+		rows = rows[:size(len(rows))]
 		return append(prev(ctx, db),
 			workload{name: "point-pipelined", unit: "queries/s",
 				myx: func(ctx context.Context) (int, error) {
-					return bench.PointN, bench.MyxPointPipelined(ctx, c, bench.PointN)
+					return size(bench.PointN), bench.MyxPointPipelined(ctx, c, size(bench.PointN))
 				}},
 			workload{name: "bulk-copyfrom", unit: "rows/s",
 				myx: func(ctx context.Context) (int, error) {

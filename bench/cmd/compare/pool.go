@@ -27,10 +27,10 @@ func init() {
 		// Both stay open until the program exits.
 		return append(ws, workload{"pool", "queries/s",
 			func(ctx context.Context) (int, error) {
-				return bench.PoolN, bench.PoolMyx(ctx, p, bench.PoolN, bench.PoolWorkers)
+				return size(bench.PoolN), bench.PoolMyx(ctx, p, size(bench.PoolN), bench.PoolWorkers)
 			},
 			func(ctx context.Context) (int, error) {
-				return bench.PoolN, bench.PoolDriver(ctx, pdb, bench.PoolN, bench.PoolWorkers)
+				return size(bench.PoolN), bench.PoolDriver(ctx, pdb, size(bench.PoolN), bench.PoolWorkers)
 			}})
 	}
 }

@@ -24,7 +24,7 @@ func init() {
 		// Open until the program exits.
 		return append(ws, workload{name: "pool-pipelined", unit: "queries/s",
 			myx: func(ctx context.Context) (int, error) {
-				return bench.PoolN, bench.PoolPipelinedMyx(ctx, p, bench.PoolN, bench.PoolWorkers, bench.PoolBatchSize)
+				return size(bench.PoolN), bench.PoolPipelinedMyx(ctx, p, size(bench.PoolN), bench.PoolWorkers, bench.PoolBatchSize)
 			}})
 	}
 }
