@@ -32,6 +32,8 @@ type step struct {
 	// also names functions and variables listed in full before the step's own code (the
 	// step's code is the part of its function between //tour:show and //tour:hide).
 	also []string
+	// skip, when set and returning a reason, skips the step on the connected server.
+	skip func() string
 }
 
 // maxWidth bounds every line the tour prints.
@@ -146,6 +148,12 @@ func (t *tour) runStep(s step) error {
 		fmt.Println(strings.TrimRight("    "+l, " "))
 	}
 	fmt.Println()
+	if s.skip != nil {
+		if why := s.skip(); why != "" {
+			printf("skipped: %s", why)
+			return nil
+		}
+	}
 	return s.run()
 }
 

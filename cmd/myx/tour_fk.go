@@ -20,9 +20,8 @@ func (t *tour) fkSteps() []step {
 				"in the transaction that writes, with locking reads. Here orders.customer_id " +
 				"has an index but no constraint."},
 		{title: "Placing an order: a locking read of the customer", run: t.fkPlaceOrder,
-			also: []string{"errNoCustomer", "placeOrder"},
-			intro: "The order is inserted only after a share-locking read (LOCK IN SHARE MODE; " +
-				"MySQL 8 also spells it FOR SHARE, MariaDB 10.11 does not) has found its " +
+			also: []string{"shareLock", "errNoCustomer", "placeOrder"},
+			intro: "The order is inserted only after a share-locking read has found its " +
 				"customer. The lock keeps the customer from being deleted until the " +
 				"transaction ends; a plain SELECT would lock nothing."},
 		{title: "Deleting a customer: FOR UPDATE, refused while orders exist", run: t.fkDelete,
@@ -62,8 +61,16 @@ func (t *tour) fkTables() error {
 	}
 	printf("created customers (ana 1, ben 2, cy 3) and orders (id, customer_id, item)")
 	//tour:hide
+	shareLock = "LOCK IN SHARE MODE"
+	if conn.ServerInfo().Flavor == myx.TiDB {
+		shareLock = "FOR UPDATE"
+	}
 	return nil
 }
+
+// shareLock ends a share-locking read: LOCK IN SHARE MODE on MariaDB and MySQL (MySQL 8 also
+// spells it FOR SHARE, MariaDB 10.11 does not). TiDB has no share locks: FOR UPDATE there.
+var shareLock = "LOCK IN SHARE MODE"
 
 // errNoCustomer is the application's answer to an order for a customer who does not exist.
 var errNoCustomer = errors.New("no such customer")
@@ -72,7 +79,7 @@ var errNoCustomer = errors.New("no such customer")
 // customer; the share lock holds off a delete of the customer until the transaction ends.
 func placeOrder(ctx context.Context, tx myx.Tx, customerID int, item string) (uint64, error) {
 	var id int
-	err := tx.QueryRow(ctx, "SELECT id FROM customers WHERE id = ? LOCK IN SHARE MODE",
+	err := tx.QueryRow(ctx, "SELECT id FROM customers WHERE id = ? "+shareLock,
 		customerID).Scan(&id)
 	if errors.Is(err, myx.ErrNoRows) {
 		return 0, fmt.Errorf("customer %d: %w", customerID, errNoCustomer)
@@ -124,8 +131,8 @@ func deleteCustomer(ctx context.Context, tx myx.Tx, customerID int) error {
 	if err != nil {
 		return err
 	}
-	err = tx.QueryRow(ctx, "SELECT COUNT(*) FROM orders WHERE customer_id = ? "+
-		"LOCK IN SHARE MODE", customerID).Scan(&orders)
+	err = tx.QueryRow(ctx, "SELECT COUNT(*) FROM orders WHERE customer_id = ? "+shareLock,
+		customerID).Scan(&orders)
 	if err != nil {
 		return err
 	}
@@ -171,7 +178,7 @@ func (t *tour) fkConcurrent() error {
 	if err != nil {
 		return err
 	}
-	printf("A: placed order %d for cy, not committed yet: cy's row is share-locked", id)
+	printf("A: placed order %d for cy, not committed yet: cy's row is locked", id)
 
 	other, err := myx.ConnectConfig(ctx, cfg) // session B
 	if err != nil {
@@ -198,11 +205,11 @@ func (t *tour) fkConcurrent() error {
 		return err
 	}
 	if seen {
-		printf("B: deleting cy, its FOR UPDATE waits for A (information_schema.INNODB_TRX " +
-			"shows B in LOCK WAIT)")
+		printf("B: deleting cy; its FOR UPDATE waits for A's lock (information_schema " +
+			"shows B waiting)")
 	} else {
-		printf("B: deleting cy (B's wait cannot be watched: information_schema.INNODB_TRX " +
-			"needs the PROCESS privilege)")
+		printf("B: deleting cy (the server's list of transactions, which needs the PROCESS " +
+			"privilege, does not show whether B waits)")
 	}
 	//tour:show
 	err = a.Commit(ctx)
@@ -236,9 +243,14 @@ func (t *tour) fkConcurrent() error {
 // own transaction does not show up there either (INNODB_TRX needs the PROCESS privilege), and
 // when the session's work ends first (its result is then put back into done).
 func lockWaitSeen(ctx context.Context, conn *myx.Conn, id uint32, done chan error) (bool, error) {
-	const q = "SELECT COUNT(CASE WHEN trx_mysql_thread_id = ? THEN 1 END), " +
+	q := "SELECT COUNT(CASE WHEN trx_mysql_thread_id = ? THEN 1 END), " +
 		"COUNT(CASE WHEN trx_mysql_thread_id = ? AND trx_state = 'LOCK WAIT' THEN 1 END) " +
 		"FROM information_schema.INNODB_TRX"
+	if conn.ServerInfo().Flavor == myx.TiDB {
+		q = "SELECT COUNT(CASE WHEN SESSION_ID = ? THEN 1 END), " +
+			"COUNT(CASE WHEN SESSION_ID = ? AND STATE = 'LockWaiting' THEN 1 END) " +
+			"FROM information_schema.TIDB_TRX"
+	}
 	for polls := 1; ; polls++ {
 		var mine, waiting int
 		if err := conn.QueryRow(ctx, q, conn.ConnID(), id).Scan(&mine, &waiting); err != nil {

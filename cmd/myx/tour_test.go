@@ -159,11 +159,14 @@ func checkTourOutput(t *testing.T, out string) {
 		"killed under the pool":         {"the caller saw no error", "SafeToRetry(err) = true"},
 		"locking read":                  {"order 1", "errors.Is(err, errNoCustomer) = true"},
 		"refused while orders":          {"deleting ana: customer 1: the customer has orders", "deleting ben"},
-		"Two sessions":                  {"NOWAIT: Error", "waits for A", "orders without a customer: 0"},
+		"Two sessions":                  {"NOWAIT: Error", "waits for A's lock", "orders without a customer: 0"},
 		"nested structs":                {`User{ID:1 Username:"yang"`},
 		"reflecting":                    {"foreign key"},
 	} {
 		o := outputOf(title)
+		if strings.HasPrefix(o, "skipped: ") {
+			continue
+		}
 		for _, w := range wants {
 			if !strings.Contains(o, w) {
 				t.Errorf("step %q lacks %q:\n%s", title, w, o)
