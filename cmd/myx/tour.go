@@ -84,7 +84,7 @@ func runTour(ctx context.Context, args []string) error {
 	}
 	dsnF := dsnFlag(fs)
 	dbF := fs.String("database", "myx_tour",
-		"the database the tour works in (created if missing; the tour's tables in it are replaced)")
+		"the database the tour works in, created if missing")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -114,6 +114,7 @@ func runTour(ctx context.Context, args []string) error {
 			return fmt.Errorf("step %d (%s): %w", t.step, s.title, err)
 		}
 	}
+	t.cleanup()
 	fmt.Println("\nThe tour is complete.")
 	return nil
 }
@@ -163,7 +164,10 @@ func (t *tour) cleanup() {
 		return
 	}
 	ctx := context.Background() // also after Ctrl-C
-	defer t.conn.Close(ctx)
+	defer func() {
+		t.conn.Close(ctx)
+		t.conn = nil
+	}()
 	if t.conn.IsClosed() {
 		return
 	}

@@ -32,7 +32,8 @@ func (t *tour) fkSteps() []step {
 				"the orders first, in the same transaction, would be the cascade."},
 		{title: "Two sessions at once: the locks put them in order", run: t.fkConcurrent,
 			intro: "Session A places an order for cy and has not committed yet; session B " +
-				"wants to delete cy. With NOWAIT, B learns at once that the row is locked. " +
+				"wants to delete cy. With NOWAIT, B learns at once that the row is locked " +
+				"(MariaDB reports it as a lock wait timeout, 1205, after no wait at all). " +
 				"Without it, B's FOR UPDATE waits for A; once A commits, B counts A's order " +
 				"and refuses. Without the locks, B could count no orders and delete cy while " +
 				"A's order goes in: an order without a customer."},
@@ -199,11 +200,11 @@ func (t *tour) fkConcurrent() error {
 			return deleteCustomer(ctx, tx, 3) // waits for A's lock
 		})
 	}()
-	//tour:hide
-	seen, err := lockWaitSeen(ctx, conn, other.ConnID(), done)
+	seen, err := lockWaitSeen(ctx, conn, other.ConnID(), done) // watches information_schema
 	if err != nil {
 		return err
 	}
+	//tour:hide
 	if seen {
 		printf("B: deleting cy; its FOR UPDATE waits for A's lock (information_schema " +
 			"shows B waiting)")
