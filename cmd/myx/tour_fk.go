@@ -200,6 +200,15 @@ func (t *tour) fkConcurrent() error {
 			return deleteCustomer(ctx, tx, 3) // waits for A's lock
 		})
 	}()
+	//tour:hide
+	received := false
+	defer func() {
+		if !received { // B still runs on other: let it finish before other closes
+			a.Rollback(ctx)
+			<-done
+		}
+	}()
+	//tour:show
 	seen, err := lockWaitSeen(ctx, conn, other.ConnID(), done) // watches information_schema
 	if err != nil {
 		return err
@@ -219,6 +228,9 @@ func (t *tour) fkConcurrent() error {
 	}
 	printf("A: committed")
 	err = <-done
+	//tour:hide
+	received = true
+	//tour:show
 	printf("B: got the lock after A's commit, counted A's order: %v", err)
 	//tour:hide
 	if !errors.Is(err, errHasOrders) {
