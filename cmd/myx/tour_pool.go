@@ -187,30 +187,30 @@ func (t *tour) poolReconnect() error {
 		return errors.New("the killed connection was reused")
 	}
 
-	// What a bare connection sees: no pool to replace it, but a typed answer.
+	//tour:show
+
+	// Without a pool: a bare *myx.Conn, killed the same way, answers with a typed error.
 	bare, err := myx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer bare.Close(context.Background())
-	if err := killConn(ctx, conn, bare.ConnID()); err != nil {
+	defer bare.Close(ctx)
+	err = killConn(ctx, conn, bare.ConnID())
+	if err != nil {
 		return err
 	}
-	//tour:show
-
-	// Without a pool: a bare *myx.Conn killed the same way.
 	err = bare.CheckConn() // looks at the socket, no round trip
 	//tour:hide
-	// Some servers (TiDB) drop a killed session from the process list before closing its
-	// socket: give the close a moment to arrive.
+	// The close can reach this machine a moment after the server has dropped the session
+	// from its process list: give it that moment.
 	for deadline := time.Now().Add(5 * time.Second); err == nil && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 		err = bare.CheckConn()
 	}
 	//tour:show
 	printf("bare.CheckConn(): %v", err)
-	printf("errors.Is(err, io.EOF) = %v: the server has closed the connection",
-		errors.Is(err, io.EOF))
+	printf("myx.IsConnLost(err) = %v: the server has closed the connection (errors.Is(err, "+
+		"io.EOF) = %v)", myx.IsConnLost(err), errors.Is(err, io.EOF))
 	printf("myx.SafeToRetry(err) = %v: nothing was sent, so the statement can run elsewhere",
 		myx.SafeToRetry(err))
 	//tour:hide

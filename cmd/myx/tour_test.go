@@ -156,12 +156,13 @@ func checkTourOutput(t *testing.T, out string) {
 		"A transaction that rolls back": {"error 1062", "rolled back: 4 users before, 4 after"},
 		"A pooled transaction":          {"error 1452", "rolled back: 4 users before, 4 after"},
 		"20 concurrent workers":         {"60 queries", "waited for a connection being opened"},
-		"killed under the pool":         {"the caller saw no error", "SafeToRetry(err) = true"},
-		"locking read":                  {"order 1", "errors.Is(err, errNoCustomer) = true"},
-		"refused while orders":          {"deleting ana: customer 1: the customer has orders", "deleting ben"},
-		"Two sessions":                  {"NOWAIT: Error", "waits for A's lock", "orders without a customer: 0"},
-		"nested structs":                {`User{ID:1 Username:"yang"`},
-		"reflecting":                    {"foreign key"},
+		"killed under the pool": {"the caller saw no error", "IsConnLost(err) = true",
+			"SafeToRetry(err) = true"},
+		"locking read":         {"order 1", "errors.Is(err, errNoCustomer) = true"},
+		"refused while orders": {"deleting ana: customer 1: the customer has orders", "deleting ben"},
+		"Two sessions":         {"NOWAIT: Error", "waits for A's lock", "orders without a customer: 0"},
+		"nested structs":       {`User{ID:1 Username:"yang"`},
+		"reflecting":           {"foreign key"},
 	} {
 		o := outputOf(title)
 		if strings.HasPrefix(o, "skipped: ") {
