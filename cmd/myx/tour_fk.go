@@ -193,6 +193,12 @@ func (t *tour) fkConcurrent() error {
 	err = b.QueryRow(ctx, "SELECT id FROM customers WHERE id = ? FOR UPDATE NOWAIT", 3).Scan(&id)
 	printf("B: FOR UPDATE NOWAIT: %v", err)
 	b.Rollback(ctx)
+	//tour:hide
+	var me *myx.MySQLError
+	if !errors.As(err, &me) {
+		return fmt.Errorf("B's NOWAIT read of the row A has locked: %v, want a lock error", err)
+	}
+	//tour:show
 
 	done := make(chan error, 1)
 	go func() {
