@@ -106,6 +106,8 @@ type Pool struct {
 type counters struct {
 	canceled, waits    int64
 	waitTime           time.Duration
+	openWaits          int64 // waits ended by a connection just opened (or its dial error)
+	openWaitTime       time.Duration
 	created, destroyed int64
 	dialErrors         int64
 	lifetimeDestroyed  int64
@@ -219,8 +221,9 @@ func (p *Pool) connect(ctx context.Context) (*entry, error) {
 
 // handoff is what a waiter receives: a connection, or the error of the dial meant for it.
 type handoff struct {
-	e   *entry
-	err error
+	e      *entry
+	err    error
+	opened bool // from a dial that just finished, not from a release
 }
 
 // waiter is an acquire waiting for a connection, in a FIFO queue.
@@ -328,14 +331,20 @@ func (p *Pool) get(ctx context.Context) (*entry, error) {
 	return h.e, nil
 }
 
-// handLocked hands h to the first waiter, if there is one, and counts the wait.
+// handLocked hands h to the first waiter, if there is one, and counts the wait: as a wait for
+// a connection to open when h comes from a dial, otherwise as a wait for one to be released.
 func (p *Pool) handLocked(h handoff) bool {
 	w := p.waiters.pop()
 	if w == nil {
 		return false
 	}
-	p.stat.waits++
-	p.stat.waitTime += time.Since(w.start)
+	if h.opened {
+		p.stat.openWaits++
+		p.stat.openWaitTime += time.Since(w.start)
+	} else {
+		p.stat.waits++
+		p.stat.waitTime += time.Since(w.start)
+	}
 	if h.e != nil {
 		p.inUse++
 	}
@@ -362,7 +371,7 @@ func (p *Pool) dial() {
 		p.stat.dialErrors++
 		// The oldest waiter hears of the failure; the others keep waiting for their dials or
 		// for a release. (With nobody waiting, the background goroutine tries again later.)
-		p.handLocked(handoff{err: err})
+		p.handLocked(handoff{err: err, opened: true})
 		p.checkDrainedLocked()
 		p.mu.Unlock()
 		return
@@ -376,7 +385,9 @@ func (p *Pool) dial() {
 		e.c.Close(context.Background())
 		return
 	}
-	p.putLocked(e)
+	if !p.handLocked(handoff{e: e, opened: true}) {
+		p.idle = append(p.idle, e)
+	}
 	p.mu.Unlock()
 }
 
@@ -713,11 +724,16 @@ type Stat struct {
 	MaxConns int
 	// AcquireCount counts successful acquires.
 	AcquireCount int64
-	// WaitCount counts acquires that found no idle connection and had to wait (whether they
-	// got one, failed, or gave up).
-	WaitCount int64
-	// WaitDuration is the total time acquires spent waiting.
+	// WaitCount counts acquires that found no idle connection and waited for one to be
+	// released (whether they got one, failed, or gave up); WaitDuration is the total time they
+	// spent waiting, summed over concurrent waiters. Acquires served by a connection opened
+	// while they waited are counted in OpenWaitCount instead.
+	WaitCount    int64
 	WaitDuration time.Duration
+	// OpenWaitCount counts acquires that waited until a connection the pool was opening was
+	// ready (or its dial failed), and OpenWaitDuration the total time they spent waiting.
+	OpenWaitCount    int64
+	OpenWaitDuration time.Duration
 	// CanceledAcquireCount counts acquires that gave up because their context ended.
 	CanceledAcquireCount int64
 	// CreatedConns counts connections opened; DialErrors counts failed attempts.
@@ -745,6 +761,8 @@ func (p *Pool) Stat() Stat {
 		AcquireCount:         p.acquires.Load(),
 		WaitCount:            p.stat.waits,
 		WaitDuration:         p.stat.waitTime,
+		OpenWaitCount:        p.stat.openWaits,
+		OpenWaitDuration:     p.stat.openWaitTime,
 		CanceledAcquireCount: p.stat.canceled,
 		CreatedConns:         p.stat.created,
 		DialErrors:           p.stat.dialErrors,

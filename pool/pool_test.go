@@ -209,8 +209,9 @@ func TestAcquireWaitsFirstComeFirstServed(t *testing.T) {
 		t.Fatalf("served in order %v, want first come first served", order)
 	}
 	s := settled(t, p)
-	// The first acquire waited for the dial too.
-	if s.WaitCount != n+1 || s.WaitDuration <= 0 || s.AcquireCount != n+1 || s.CreatedConns != 1 {
+	// The first acquire waited for the dial: an open wait, not a wait for a release.
+	if s.WaitCount != n || s.OpenWaitCount != 1 || s.WaitDuration <= 0 || s.AcquireCount != n+1 ||
+		s.CreatedConns != 1 {
 		t.Fatalf("stat: %+v", s)
 	}
 }

@@ -44,8 +44,9 @@ var commands []command
 func init() {
 	commands = []command{
 		{"tour", "tour [-dsn DSN] [-database NAME]",
-			"run the tutorial end to end: connect, tables, inserts, queries, joins, executemany,\n" +
-				"dictionary rows, transactions, pool, reconnect, SQL expressions", runTour},
+			"run the tutorial end to end, showing the Go code of each step: connect, autocommit,\n" +
+				"tables, inserts, queries, joins, executemany, dictionary rows, transactions, foreign\n" +
+				"keys kept in application code, pool, reconnect, SQL expressions", runTour},
 		{"query", "query [flags] [SQL [ARGS...]]",
 			"run statements and print their rows (or their summaries) as the mariadb client does;\n" +
 				"SQL from standard input when none is given", runQuery},

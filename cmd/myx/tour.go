@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"os"
 	"strings"
 	"time"
 
@@ -13,31 +13,83 @@ import (
 
 // tour is the state shared by the tour's steps.
 type tour struct {
-	ctx  context.Context
-	dsn  string
-	cfg  *myx.Config // the tour database's configuration
-	conn *myx.Conn
-	db   string // the database the tour works in
-	step int
+	ctx     context.Context
+	dsn     string
+	cfg     *myx.Config // the tour database's configuration
+	conn    *myx.Conn
+	db      string // the database the tour works in
+	made    bool   // the tour created db (and drops it at the end)
+	step    int
+	listing *listings
 }
 
-func (t *tour) section(title string) {
-	t.step++
-	fmt.Printf("\n== %d. %s ==\n", t.step, title)
+// A step is one stop of the tour: a heading, a few sentences, the code it runs and its output.
+type step struct {
+	title string
+	intro string
+	run   func() error
+	// also names functions and variables listed in full before the step's own code (the
+	// step's code is the part of its function between //tour:show and //tour:hide).
+	also []string
+	// skip, when set and returning a reason, skips the step on the connected server.
+	skip func() string
 }
 
-func say(format string, args ...any) { fmt.Printf("   "+format+"\n", args...) }
+// maxWidth bounds every line the tour prints.
+const maxWidth = 100
+
+// printf prints a line of a step's output (wrapped to the tour's width). The listings call it
+// where a program of one's own would call fmt.Printf.
+func printf(format string, args ...any) {
+	for _, l := range wrap(fmt.Sprintf(format, args...), maxWidth-4, "  > ", "    ") {
+		fmt.Println(l)
+	}
+}
+
+// wrap breaks each line of s that is longer than width at spaces, into lines that start with
+// first (the first line) or rest (the others); a word longer than a line stays whole. Lines
+// that fit are kept as they are, spacing included.
+func wrap(s string, width int, first, rest string) []string {
+	var out []string
+	prefix := first
+	for para := range strings.SplitSeq(s, "\n") {
+		indent := len(para) - len(strings.TrimLeft(para, " "))
+		for len(para) > width {
+			cut := strings.LastIndexByte(para[:width+1], ' ')
+			if cut <= indent {
+				cut = strings.IndexByte(para[indent:], ' ')
+				if cut < 0 {
+					break
+				}
+				cut += indent
+			}
+			out = append(out, prefix+para[:cut])
+			para, prefix, indent = strings.TrimLeft(para[cut:], " "), rest, 0
+		}
+		out = append(out, prefix+para)
+		prefix = rest
+	}
+	return out
+}
 
 // runTour runs the tutorial end to end and prints what each step shows.
 func runTour(ctx context.Context, args []string) error {
 	fs := newFlagSet("tour")
 	dsnF := dsnFlag(fs)
-	dbF := fs.String("database", "myx_tour", "the database the tour creates and works in (its user and jobs tables are replaced)")
+	dbF := fs.String("database", "myx_tour",
+		"the database the tour works in, created if missing")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("tour: unexpected argument %q (flags: -dsn, -database)", fs.Arg(0))
+	}
 	if !isPlainName(*dbF) {
 		return fmt.Errorf("-database %q: use letters, digits and underscores", *dbF)
+	}
+	ls, err := loadListings()
+	if err != nil {
+		return err
 	}
 	fmt.Println("myx tour: the aiomysql tutorial, natively in Go")
 	dsn, cleanup, err := findServer(ctx, *dsnF, true, say)
@@ -45,23 +97,83 @@ func runTour(ctx context.Context, args []string) error {
 		return err
 	}
 	defer cleanup()
-	t := &tour{ctx: ctx, dsn: dsn, db: *dbF}
-	steps := []func() error{
-		t.connect, t.createTables, t.insertWithCommit, t.parameterizedSelect, t.injectionAttempt,
-		t.multiParameter, t.innerJoin, t.executeMany, t.dictRows, t.rollbackOnError,
-	}
-	steps = append(steps, t.poolSteps()...)
-	steps = append(steps, t.sqlbSteps()...)
-	for _, s := range steps {
-		if err := s(); err != nil {
-			return fmt.Errorf("step %d: %w", t.step, err)
+	t := &tour{ctx: ctx, dsn: dsn, db: *dbF, listing: ls}
+	defer t.cleanup()
+	for _, s := range t.steps() {
+		if err := t.runStep(s); err != nil {
+			return fmt.Errorf("step %d (%s): %w", t.step, s.title, err)
 		}
 	}
-	if t.conn != nil {
-		t.conn.Close(ctx)
-	}
+	t.cleanup()
 	fmt.Println("\nThe tour is complete.")
 	return nil
+}
+
+// say prints a line of the tour's own narration.
+func say(format string, args ...any) {
+	for _, l := range wrap(fmt.Sprintf(format, args...), maxWidth-3, "   ", "   ") {
+		fmt.Println(l)
+	}
+}
+
+// steps lists the tour, chapter by chapter.
+func (t *tour) steps() []step {
+	s := t.basicSteps()
+	s = append(s, t.poolSteps()...)
+	s = append(s, t.fkSteps()...)
+	return append(s, t.sqlbSteps()...)
+}
+
+func (t *tour) runStep(s step) error {
+	t.step++
+	code, err := t.listing.step(s)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\n== %d. %s ==\n", t.step, s.title)
+	for _, l := range wrap(s.intro, maxWidth, "", "") {
+		fmt.Println(l)
+	}
+	fmt.Println()
+	for _, l := range code {
+		fmt.Println(strings.TrimRight("    "+l, " "))
+	}
+	fmt.Println()
+	if s.skip != nil {
+		if why := s.skip(); why != "" {
+			printf("skipped: %s", why)
+			return nil
+		}
+	}
+	return s.run()
+}
+
+// cleanup drops what the tour created: its database when the tour made it, else its tables.
+func (t *tour) cleanup() {
+	if t.conn == nil {
+		return
+	}
+	ctx := context.Background() // also after Ctrl-C
+	defer func() {
+		t.conn.Close(ctx)
+		t.conn = nil
+	}()
+	if t.conn.IsClosed() {
+		return
+	}
+	if t.made {
+		if _, err := t.conn.Exec(ctx, "DROP DATABASE IF EXISTS "+t.db); err != nil {
+			fmt.Fprintf(os.Stderr, "myx tour: dropping database %s: %v\n", t.db, err)
+			return
+		}
+		fmt.Printf("\nDropped the database %s and its tables.\n", t.db)
+		return
+	}
+	if _, err := t.conn.Exec(ctx, "DROP TABLE IF EXISTS jobs, user, orders, customers"); err != nil {
+		fmt.Fprintf(os.Stderr, "myx tour: dropping the tour's tables: %v\n", err)
+		return
+	}
+	fmt.Printf("\nDropped the tour's tables (user, jobs, customers, orders) in %s.\n", t.db)
 }
 
 // isPlainName reports whether s can be used as a database name without quoting.
@@ -77,38 +189,98 @@ func isPlainName(s string) bool {
 	return true
 }
 
+// basicSteps is the tour's first chapter: the aiomysql tutorial on one connection.
+func (t *tour) basicSteps() []step {
+	return []step{
+		{title: "Connect", run: t.connect, intro: "ParseConfig reads a DSN (the URL form or " +
+			"go-sql-driver's user:pass@tcp(host:3306)/db); ConnectConfig dials, logs in and " +
+			"returns a *myx.Conn: one session, used by one goroutine at a time. The listings " +
+			"leave out the `if err != nil { return err }` after each call; printf prints a " +
+			"line of output."},
+		{title: "Create the user and jobs tables", run: t.createTables, intro: "Exec runs a " +
+			"statement that returns no rows. jobs.user_id references user.id with a FOREIGN " +
+			"KEY that cascades deletes, as in the tutorial (chapter 3 does without one)."},
+		{title: "Autocommit, and a transaction rolled back", run: t.autocommit, intro: "A " +
+			"myx session runs in autocommit, the server's default: each statement commits on " +
+			"its own, and there is no commit() to call. (aiomysql turns autocommit off, which " +
+			"is why its users call conn.commit().) To make several statements one unit, Begin " +
+			"a transaction: Commit keeps its work, Rollback undoes it."},
+		{title: "Insert in a transaction, then Commit", run: t.insertWithCommit, also: []string{"tourUsers"},
+			intro: "Exec's Result carries LastInsertID and RowsAffected. Arguments travel " +
+				"separately from the SQL text, one per ?, so values never need quoting. " +
+				"Nothing is visible to other sessions until Commit. (The ids start at 2: the " +
+				"rolled-back insert took 1, and AUTO_INCREMENT does not give numbers back.)"},
+		{title: "A parameterized select into structs", run: t.parameterizedSelect, also: []string{"tourUser"},
+			intro: "Query returns *myx.Rows; CollectRows reads them all with a row function. " +
+				"RowToStructByName matches columns to fields by name (created -> Created)."},
+		{title: "An SQL-injection attempt finds nothing", run: t.injectionAttempt, intro: "The " +
+			"classic attack string, passed as an argument, is compared as data: it matches no " +
+			"username."},
+		{title: "Several parameters, and a date range", run: t.multiParameter, intro: "A " +
+			"time.Time argument is sent as a DATETIME; a DATETIME column scans into a time.Time."},
+		{title: "An inner join, read row by row", run: t.innerJoin, intro: "Next advances to " +
+			"the next row and Scan copies its columns, in order, into Go variables. Check Err " +
+			"after the loop: it tells a complete result from one cut short."},
+		{title: "executemany: 1,000 rows in one call", run: t.executeMany, intro: "ExecMany runs " +
+			"one statement for many argument rows: on MariaDB as one COM_STMT_BULK_EXECUTE, " +
+			"elsewhere as multi-row INSERTs, instead of 1,000 round trips."},
+		{title: "Dictionary rows (the DictCursor)", run: t.dictRows, intro: "RowToMap gives each " +
+			"row as a map[string]any from column name to value. A Go map has no order, so " +
+			"print in the order of rows.ColumnNames()."},
+		{title: "A transaction that rolls back on error", run: t.rollbackOnError, intro: "BeginFunc " +
+			"runs a function in a transaction: it commits when the function returns nil and " +
+			"rolls back when it returns an error (or panics). Here the second insert breaks " +
+			"the UNIQUE key on username, so the first is undone too."},
+	}
+}
+
 func (t *tour) connect() error {
-	t.section("Connect")
-	cfg, err := myx.ParseConfig(t.dsn)
+	ctx, dsn, db := t.ctx, t.dsn, t.db
+	//tour:show
+	cfg, err := myx.ParseConfig(dsn)
 	if err != nil {
 		return err
 	}
-	c, err := myx.ConnectConfig(t.ctx, cfg)
+	conn, err := myx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	say("connected to %s as %q, connection id %d", c.ServerInfo(), cfg.User, c.ConnID())
-	// The tour works in its own database so it never touches your tables.
-	if _, err := c.Exec(t.ctx, "CREATE DATABASE IF NOT EXISTS "+t.db); err != nil {
+	printf("connected to %s as %q, connection id %d", conn.ServerInfo(), cfg.User, conn.ConnID())
+	//tour:hide
+	var exists int
+	err = conn.QueryRow(ctx, "SELECT COUNT(*) FROM information_schema.SCHEMATA "+
+		"WHERE SCHEMA_NAME = ?", db).Scan(&exists)
+	if err != nil {
+		conn.Close(ctx)
 		return err
 	}
-	c.Close(t.ctx)
-	cfg.Database = t.db
-	if t.conn, err = myx.ConnectConfig(t.ctx, cfg); err != nil {
+	t.made = exists == 0
+	//tour:show
+	_, err = conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+db)
+	conn.Close(ctx)
+	if err != nil {
 		return err
 	}
-	t.cfg = cfg
-	say("using database %s (created if missing)", t.db)
+	cfg.Database = db // the tour's tables live there
+	conn, err = myx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	//tour:hide
+	t.conn, t.cfg = conn, cfg
+	if t.made {
+		printf("created the database %s; the tour drops it at the end", db)
+	} else {
+		printf("working in the database %s; the tour drops its tables there at the end", db)
+	}
 	return nil
 }
 
-func (t *tour) exec(q string, args ...any) (myx.Result, error) { return t.conn.Exec(t.ctx, q, args...) }
-
 func (t *tour) createTables() error {
-	t.section("Create the user and jobs tables")
+	ctx, conn := t.ctx, t.conn
+	//tour:show
 	for _, q := range []string{
-		"DROP TABLE IF EXISTS jobs",
-		"DROP TABLE IF EXISTS user",
+		"DROP TABLE IF EXISTS jobs, user",
 		`CREATE TABLE user (
 			id INT AUTO_INCREMENT PRIMARY KEY,
 			username VARCHAR(50) NOT NULL UNIQUE,
@@ -119,11 +291,53 @@ func (t *tour) createTables() error {
 			user_id INT NOT NULL,
 			FOREIGN KEY (user_id) REFERENCES user (id) ON DELETE CASCADE)`,
 	} {
-		if _, err := t.exec(q); err != nil {
+		_, err := conn.Exec(ctx, q)
+		if err != nil {
 			return err
 		}
 	}
-	say("created user (id, username, created) and jobs (id, jobs, user_id -> user.id)")
+	printf("created user (id, username, created) and jobs (id, jobs, user_id -> user.id)")
+	//tour:hide
+	return nil
+}
+
+func (t *tour) autocommit() error {
+	ctx, conn := t.ctx, t.conn
+	//tour:show
+	var on, n int
+	err := conn.QueryRow(ctx, "SELECT @@autocommit").Scan(&on)
+	if err != nil {
+		return err
+	}
+	printf("@@autocommit = %d: every statement outside a transaction commits by itself", on)
+
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx) // a no-op once the transaction has ended
+	_, err = tx.Exec(ctx, "INSERT INTO user (username, created) VALUES (?, NOW())", "zhao")
+	if err != nil {
+		return err
+	}
+	err = tx.QueryRow(ctx, "SELECT COUNT(*) FROM user").Scan(&n)
+	if err != nil {
+		return err
+	}
+	printf("inside the transaction: %d user (zhao)", n)
+	err = tx.Rollback(ctx)
+	if err != nil {
+		return err
+	}
+	err = conn.QueryRow(ctx, "SELECT COUNT(*) FROM user").Scan(&n)
+	if err != nil {
+		return err
+	}
+	printf("after Rollback: %d users; zhao was never committed", n)
+	//tour:hide
+	if on != 1 || n != 0 {
+		return fmt.Errorf("autocommit %d and %d users after the rollback, want 1 and 0", on, n)
+	}
 	return nil
 }
 
@@ -139,33 +353,42 @@ var tourUsers = []struct {
 }
 
 func (t *tour) insertWithCommit() error {
-	t.section("Insert with commit")
-	tx, err := t.conn.Begin(t.ctx)
+	ctx, conn := t.ctx, t.conn
+	//tour:show
+	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback(t.ctx)
+	defer tx.Rollback(ctx)
 	for _, u := range tourUsers {
-		res, err := tx.Exec(t.ctx, "INSERT INTO user (username, created) VALUES (?, ?)", u.name, u.created)
+		res, err := tx.Exec(ctx, "INSERT INTO user (username, created) VALUES (?, ?)",
+			u.name, u.created)
 		if err != nil {
 			return err
 		}
-		for _, j := range u.jobs {
-			if _, err := tx.Exec(t.ctx, "INSERT INTO jobs (jobs, user_id) VALUES (?, ?)", j, res.LastInsertID); err != nil {
+		for _, job := range u.jobs {
+			_, err := tx.Exec(ctx, "INSERT INTO jobs (jobs, user_id) VALUES (?, ?)",
+				job, res.LastInsertID)
+			if err != nil {
 				return err
 			}
 		}
-		say("inserted user %-6s id %d with %d job(s)", u.name, res.LastInsertID, len(u.jobs))
+		printf("inserted user %-5s id %d with %d job(s)", u.name, res.LastInsertID, len(u.jobs))
 	}
-	if err := tx.Commit(t.ctx); err != nil {
+	err = tx.Commit(ctx)
+	if err != nil {
 		return err
 	}
+	//tour:hide
 	var n int
-	t.conn.QueryRow(t.ctx, "SELECT COUNT(*) FROM user").Scan(&n)
-	say("committed: %d users visible", n)
+	if err := conn.QueryRow(ctx, "SELECT COUNT(*) FROM user").Scan(&n); err != nil {
+		return err
+	}
+	printf("committed: %d users visible", n)
 	return nil
 }
 
+// tourUser is a row of user as a struct.
 type tourUser struct {
 	ID       int
 	Username string
@@ -173,8 +396,10 @@ type tourUser struct {
 }
 
 func (t *tour) parameterizedSelect() error {
-	t.section("A parameterized select")
-	rows, err := t.conn.Query(t.ctx, "SELECT id, username, created FROM user WHERE username = ?", "yang")
+	ctx, conn := t.ctx, t.conn
+	//tour:show
+	rows, err := conn.Query(ctx, "SELECT id, username, created FROM user WHERE username = ?",
+		"yang")
 	if err != nil {
 		return err
 	}
@@ -183,15 +408,20 @@ func (t *tour) parameterizedSelect() error {
 		return err
 	}
 	for _, u := range users {
-		say("WHERE username = ? with \"yang\" -> id=%d username=%s created=%s", u.ID, u.Username, u.Created.Format(time.DateTime))
+		printf("%+v", u)
+	}
+	//tour:hide
+	if len(users) != 1 {
+		return fmt.Errorf("%d users named yang", len(users))
 	}
 	return nil
 }
 
 func (t *tour) injectionAttempt() error {
-	t.section("An SQL-injection attempt finds nothing")
+	ctx, conn := t.ctx, t.conn
+	//tour:show
 	attack := "yang' OR '1'='1"
-	rows, err := t.conn.Query(t.ctx, "SELECT id, username FROM user WHERE username = ?", attack)
+	rows, err := conn.Query(ctx, "SELECT id, username FROM user WHERE username = ?", attack)
 	if err != nil {
 		return err
 	}
@@ -199,7 +429,9 @@ func (t *tour) injectionAttempt() error {
 	if err != nil {
 		return err
 	}
-	say("username = %q matched %d rows: the value is sent as data, never as SQL", attack, len(found))
+	printf("username = %q matched %d rows: the value is sent as data, never as SQL",
+		attack, len(found))
+	//tour:hide
 	if len(found) != 0 {
 		return errors.New("the injection attempt found rows")
 	}
@@ -207,8 +439,10 @@ func (t *tour) injectionAttempt() error {
 }
 
 func (t *tour) multiParameter() error {
-	t.section("Multi-parameter and date-range queries")
-	rows, err := t.conn.Query(t.ctx, "SELECT id, username, created FROM user WHERE id > ? AND username <> ? ORDER BY id", 1, "wang")
+	ctx, conn := t.ctx, t.conn
+	//tour:show
+	rows, err := conn.Query(ctx, "SELECT id, username, created FROM user "+
+		"WHERE id > ? AND username <> ? ORDER BY id", 1, "wang")
 	if err != nil {
 		return err
 	}
@@ -216,16 +450,22 @@ func (t *tour) multiParameter() error {
 	if err != nil {
 		return err
 	}
-	say("id > 1 AND username <> 'wang': %s", names(users))
-	from, to := time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 31, 23, 59, 59, 0, time.UTC)
-	rows, err = t.conn.Query(t.ctx, "SELECT id, username, created FROM user WHERE created BETWEEN ? AND ? ORDER BY created", from, to)
+	printf("id > 1 AND username <> 'wang': %s", names(users))
+
+	from := time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(2024, 3, 31, 23, 59, 59, 0, time.UTC)
+	rows, err = conn.Query(ctx, "SELECT id, username, created FROM user "+
+		"WHERE created BETWEEN ? AND ? ORDER BY created", from, to)
 	if err != nil {
 		return err
 	}
-	if users, err = myx.CollectRows(rows, myx.RowToStructByName[tourUser]); err != nil {
+	users, err = myx.CollectRows(rows, myx.RowToStructByName[tourUser])
+	if err != nil {
 		return err
 	}
-	say("created between %s and %s: %s", from.Format(time.DateOnly), to.Format(time.DateOnly), names(users))
+	printf("created between %s and %s: %s", from.Format(time.DateOnly), to.Format(time.DateOnly),
+		names(users))
+	//tour:hide
 	return nil
 }
 
@@ -238,99 +478,113 @@ func names(users []tourUser) string {
 }
 
 func (t *tour) innerJoin() error {
-	t.section("An inner join of user and jobs")
-	rows, err := t.conn.Query(t.ctx, `SELECT u.id AS user_id, u.username, j.id AS jobs_id, j.jobs
-		FROM user u JOIN jobs j ON j.user_id = u.id WHERE u.username IN (?, ?) ORDER BY j.id`, "yang", "wang")
+	ctx, conn := t.ctx, t.conn
+	//tour:show
+	rows, err := conn.Query(ctx, `SELECT u.id, u.username, j.id, j.jobs
+		FROM user u JOIN jobs j ON j.user_id = u.id
+		WHERE u.username IN (?, ?) ORDER BY j.id`, "yang", "wang")
 	if err != nil {
 		return err
 	}
+	defer rows.Close()
 	for rows.Next() {
-		var uid, jid int
+		var userID, jobID int
 		var name, job string
-		if err := rows.Scan(&uid, &name, &jid, &job); err != nil {
+		err := rows.Scan(&userID, &name, &jobID, &job)
+		if err != nil {
 			return err
 		}
-		say("user %d %-5s  job %d %s", uid, name, jid, job)
+		printf("user %d %-5s  job %d %s", userID, name, jobID, job)
 	}
-	return rows.Err()
+	err = rows.Err()
+	//tour:hide
+	return err
 }
 
 func (t *tour) executeMany() error {
-	t.section("executemany: 1,000 rows in one call")
-	var uid uint64
-	if err := t.conn.QueryRow(t.ctx, "SELECT id FROM user WHERE username = ?", "li").Scan(&uid); err != nil {
+	ctx, conn := t.ctx, t.conn
+	//tour:show
+	var li uint64
+	err := conn.QueryRow(ctx, "SELECT id FROM user WHERE username = ?", "li").Scan(&li)
+	if err != nil {
 		return err
 	}
 	batch := make([][]any, 1000)
 	for i := range batch {
-		batch[i] = []any{fmt.Sprintf("task-%04d", i), uid}
+		batch[i] = []any{fmt.Sprintf("task-%04d", i), li}
 	}
 	start := time.Now()
-	res, err := t.conn.ExecMany(t.ctx, "INSERT INTO jobs (jobs, user_id) VALUES (?, ?)", batch)
+	res, err := conn.ExecMany(ctx, "INSERT INTO jobs (jobs, user_id) VALUES (?, ?)", batch)
 	if err != nil {
 		return err
 	}
-	how := "multi-row INSERT"
-	if t.conn.ServerInfo().Flavor == myx.MariaDB {
-		how = "COM_STMT_BULK_EXECUTE"
-	}
-	say("inserted %d rows in %v (%s, parameters sent as binary values)", res.RowsAffected, time.Since(start).Round(time.Microsecond), how)
+	printf("inserted %d rows in %v", res.RowsAffected, time.Since(start).Round(time.Microsecond))
+	//tour:hide
 	var n int
-	t.conn.QueryRow(t.ctx, "SELECT COUNT(*) FROM jobs WHERE user_id = ?", uid).Scan(&n)
-	say("li now has %d jobs", n)
+	if err := conn.QueryRow(ctx, "SELECT COUNT(*) FROM jobs WHERE user_id = ?", li).Scan(&n); err != nil {
+		return err
+	}
+	how := "as multi-row INSERTs"
+	if conn.ServerInfo().Flavor == myx.MariaDB {
+		how = "as one COM_STMT_BULK_EXECUTE"
+	}
+	printf("sent %s; li now has %d jobs", how, n)
 	return nil
 }
 
 func (t *tour) dictRows() error {
-	t.section("Dictionary rows (the DictCursor)")
-	rows, err := t.conn.Query(t.ctx, "SELECT id, username, created FROM user ORDER BY id LIMIT ?", 2)
+	ctx, conn := t.ctx, t.conn
+	//tour:show
+	rows, err := conn.Query(ctx, "SELECT id, username, created FROM user ORDER BY id LIMIT ?", 2)
 	if err != nil {
 		return err
 	}
-	maps, err := myx.CollectRows(rows, myx.RowToMap)
+	columns := rows.ColumnNames() // id, username, created
+	dicts, err := myx.CollectRows(rows, myx.RowToMap)
 	if err != nil {
 		return err
 	}
-	for _, m := range maps {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
+	for _, d := range dicts {
+		var fields []string
+		for _, c := range columns {
+			fields = append(fields, fmt.Sprintf("%q: %s", c, formatValue(d[c])))
 		}
-		sort.Strings(keys)
-		var parts []string
-		for _, k := range keys {
-			v := m[k]
-			if tm, ok := v.(time.Time); ok {
-				v = tm.Format(time.DateTime)
-			}
-			parts = append(parts, fmt.Sprintf("%q: %v", k, v))
-		}
-		say("{%s}", strings.Join(parts, ", "))
+		printf("{%s}", strings.Join(fields, ", "))
 	}
+	//tour:hide
 	return nil
 }
 
 func (t *tour) rollbackOnError() error {
-	t.section("A transaction that rolls back on error")
+	ctx, conn := t.ctx, t.conn
 	var before int
-	t.conn.QueryRow(t.ctx, "SELECT COUNT(*) FROM user").Scan(&before)
-	err := myx.BeginFunc(t.ctx, t.conn, func(tx myx.Tx) error {
-		if _, err := tx.Exec(t.ctx, "INSERT INTO user (username, created) VALUES (?, ?)", "zhao", time.Now()); err != nil {
+	if err := conn.QueryRow(ctx, "SELECT COUNT(*) FROM user").Scan(&before); err != nil {
+		return err
+	}
+	//tour:show
+	err := myx.BeginFunc(ctx, conn, func(tx myx.Tx) error {
+		_, err := tx.Exec(ctx, "INSERT INTO user (username, created) VALUES (?, NOW())", "zhao")
+		if err != nil {
 			return err
 		}
-		say("inserted zhao inside the transaction")
-		// A duplicate username violates the UNIQUE key: the whole transaction is undone.
-		_, err := tx.Exec(t.ctx, "INSERT INTO user (username, created) VALUES (?, ?)", "yang", time.Now())
+		printf("inserted zhao inside the transaction")
+		// yang exists: the UNIQUE key refuses a second one.
+		_, err = tx.Exec(ctx, "INSERT INTO user (username, created) VALUES (?, NOW())", "yang")
 		return err
 	})
 	var me *myx.MySQLError
-	if !errors.As(err, &me) {
+	if errors.As(err, &me) {
+		printf("the second insert failed with error %d: %s", me.Number, me.Message)
+	}
+	//tour:hide
+	if me == nil {
 		return fmt.Errorf("expected a duplicate-key error, got %v", err)
 	}
-	say("the second insert failed: %v", me)
 	var after int
-	t.conn.QueryRow(t.ctx, "SELECT COUNT(*) FROM user").Scan(&after)
-	say("rolled back: %d users before, %d after (zhao is gone too)", before, after)
+	if err := conn.QueryRow(ctx, "SELECT COUNT(*) FROM user").Scan(&after); err != nil {
+		return err
+	}
+	printf("rolled back: %d users before, %d after (zhao is gone too)", before, after)
 	if before != after {
 		return errors.New("the rollback did not undo the first insert")
 	}

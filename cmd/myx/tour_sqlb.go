@@ -8,29 +8,33 @@ import (
 	"github.com/myxdb/myx/sqlb"
 )
 
-// The tour's schema for the SQL expression layer: the user and jobs tables of the
-// earlier chapters, now described once as metadata with typed columns.
+// tourSchema is the tour's schema for the SQL expression layer: the user and jobs tables of
+// the first chapter, described once as metadata with typed columns.
 var (
 	tourSchema = sqlb.NewMetaData()
 
-	sqlbUser         = tourSchema.NewTable("user")
-	sqlbUserID       = sqlb.AddColumn(sqlbUser, "id", sqlb.Int(), sqlb.PrimaryKey(), sqlb.AutoIncrement())
+	sqlbUser   = tourSchema.NewTable("user")
+	sqlbUserID = sqlb.AddColumn(sqlbUser, "id", sqlb.Int(),
+		sqlb.PrimaryKey(), sqlb.AutoIncrement())
 	sqlbUserUsername = sqlb.AddColumn(sqlbUser, "username", sqlb.VarChar(50), sqlb.Unique())
 	sqlbUserCreated  = sqlb.AddColumn(sqlbUser, "created", sqlb.DateTime(0))
 
-	sqlbJobs       = tourSchema.NewTable("jobs")
-	sqlbJobsID     = sqlb.AddColumn(sqlbJobs, "id", sqlb.Int(), sqlb.PrimaryKey(), sqlb.AutoIncrement())
+	sqlbJobs   = tourSchema.NewTable("jobs")
+	sqlbJobsID = sqlb.AddColumn(sqlbJobs, "id", sqlb.Int(),
+		sqlb.PrimaryKey(), sqlb.AutoIncrement())
 	sqlbJobsJobs   = sqlb.AddColumn(sqlbJobs, "jobs", sqlb.VarChar(100))
-	sqlbJobsUserID = sqlb.AddColumn(sqlbJobs, "user_id", sqlb.Int(), sqlb.References(sqlbUserID, sqlb.OnDelete(sqlb.Cascade)))
+	sqlbJobsUserID = sqlb.AddColumn(sqlbJobs, "user_id", sqlb.Int(),
+		sqlb.References(sqlbUserID, sqlb.OnDelete(sqlb.Cascade)))
 )
 
-// The structs the join maps into: a user with all their jobs.
+// sqlbTourJob is a row of jobs, nested in sqlbTourUser.
 type sqlbTourJob struct {
 	ID     int64
 	Jobs   string
 	UserID int64
 }
 
+// sqlbTourUser is a user with all their jobs: what the join maps into.
 type sqlbTourUser struct {
 	ID       int64
 	Username string
@@ -39,57 +43,84 @@ type sqlbTourUser struct {
 }
 
 // sqlbSteps is the tour's chapter on the SQL expression layer.
-func (t *tour) sqlbSteps() []func() error {
-	return []func() error{t.sqlbCreate, t.sqlbInsert, t.sqlbLabelledJoin, t.sqlbNested, t.sqlbReflect}
+func (t *tour) sqlbSteps() []step {
+	return []step{
+		{title: "SQL expressions: the tables as metadata, created with CreateAll", run: t.sqlbCreate,
+			also: []string{"tourSchema"},
+			intro: "sqlb describes tables once, as Go values with typed columns. CreateAll " +
+				"creates them in foreign-key order, compiled for the connected server; " +
+				"CreateAllDDL gives the statements to look at first."},
+		{title: "SQL expressions: inserting rows", run: t.sqlbInsert,
+			intro: "InsertInto(table).Values(column.Set(value), ...) builds an INSERT; a " +
+				"second Values makes it a multi-row INSERT. Set only accepts a value of the " +
+				"column's Go type."},
+		{title: "SQL expressions: a join with table_column labels", run: t.sqlbLabelledJoin,
+			also: []string{"tourJoin"},
+			intro: "Join finds the ON clause in the foreign key. LabelTablePlusColumn labels " +
+				"every column <table>_<column>, so user.id and jobs.id stay apart. Get reads a " +
+				"column by its column object, typed (no names, no casts); GetLabel by label."},
+		{title: "SQL expressions: the same join into nested structs", run: t.sqlbNested,
+			also: []string{"sqlbTourJob", "sqlbTourUser"},
+			intro: "All maps a join into structs, grouping the rows by the primary key the " +
+				"metadata knows: one User per user.id with its Jobs in a slice."},
+		{title: "SQL expressions: reflecting the database", run: t.sqlbReflect,
+			intro: "Reflect reads tables from the server into metadata: columns with their " +
+				"types and Go types, and foreign keys."},
+	}
 }
 
 func (t *tour) sqlbCreate() error {
-	t.section("SQL expressions: the tables as metadata, created with CreateAll")
-	d, _, _ := sqlb.DialectOf(t.ctx, t.conn)
-	say("statements compile for %s, the connected server", d)
+	ctx, conn := t.ctx, t.conn
+	//tour:show
 	// The earlier chapters made user and jobs by hand; the metadata replaces them.
-	if err := tourSchema.DropAll(t.ctx, t.conn, sqlb.IfExists()); err != nil {
+	err := tourSchema.DropAll(ctx, conn, sqlb.IfExists())
+	if err != nil {
 		return err
 	}
 	for _, stmt := range tourSchema.CreateAllDDL() {
-		c, err := sqlb.CompileFor(t.ctx, t.conn, stmt)
+		c, err := sqlb.CompileFor(ctx, conn, stmt)
 		if err != nil {
 			return err
 		}
-		say("%s", c.SQL)
+		printf("%s", c.SQL)
 	}
-	if err := tourSchema.CreateAll(t.ctx, t.conn); err != nil {
+	err = tourSchema.CreateAll(ctx, conn)
+	if err != nil {
 		return err
 	}
-	say("dropped the hand-made tables and created these, in foreign-key order")
+	//tour:hide
+	d, _, _ := sqlb.DialectOf(ctx, conn)
+	printf("created, compiled for %s", d)
 	return nil
 }
 
 func (t *tour) sqlbInsert() error {
-	t.section("SQL expressions: inserting rows")
-	for i, u := range tourUsers {
-		ins := sqlb.InsertInto(sqlbUser).Values(sqlbUserUsername.Set(u.name), sqlbUserCreated.Set(u.created))
-		if i == 0 {
-			c, err := sqlb.CompileFor(t.ctx, t.conn, ins)
-			if err != nil {
-				return err
-			}
-			say("%s  %v", c.SQL, formatArgs(c.Args))
-		}
-		res, err := sqlb.Exec(t.ctx, t.conn, ins)
+	ctx, conn := t.ctx, t.conn
+	//tour:show
+	for _, u := range tourUsers {
+		ins := sqlb.InsertInto(sqlbUser).
+			Values(sqlbUserUsername.Set(u.name), sqlbUserCreated.Set(u.created))
+		res, err := sqlb.Exec(ctx, conn, ins)
 		if err != nil {
 			return err
 		}
-		// One multi-row INSERT for the user's jobs.
-		jobs := sqlb.InsertInto(sqlbJobs)
+		jobs := sqlb.InsertInto(sqlbJobs) // one multi-row INSERT for the user's jobs
 		for _, j := range u.jobs {
 			jobs = jobs.Values(sqlbJobsJobs.Set(j), sqlbJobsUserID.Set(int64(res.LastInsertID)))
 		}
-		if _, err := sqlb.Exec(t.ctx, t.conn, jobs); err != nil {
+		_, err = sqlb.Exec(ctx, conn, jobs)
+		if err != nil {
 			return err
 		}
-		say("user %-5s id %d, jobs %s", u.name, res.LastInsertID, strings.Join(u.jobs, ", "))
+		printf("user %-5s id %d, jobs %s", u.name, res.LastInsertID, strings.Join(u.jobs, ", "))
 	}
+	c, err := sqlb.CompileFor(ctx, conn, sqlb.InsertInto(sqlbUser).
+		Values(sqlbUserUsername.Set("yang"), sqlbUserCreated.Set(tourUsers[0].created)))
+	if err != nil {
+		return err
+	}
+	printf("the first INSERT, compiled: %s  args %s", c.SQL, formatArgs(c.Args))
+	//tour:hide
 	return nil
 }
 
@@ -105,30 +136,20 @@ func tourJoin() sqlb.SelectStmt {
 }
 
 func (t *tour) sqlbLabelledJoin() error {
-	t.section("SQL expressions: a join with table_column labels")
-	c, err := sqlb.CompileFor(t.ctx, t.conn, tourJoin())
+	ctx, conn := t.ctx, t.conn
+	//tour:show
+	c, err := sqlb.CompileFor(ctx, conn, tourJoin())
 	if err != nil {
 		return err
 	}
-	say("%s", c.SQL)
-	say("args %v", formatArgs(c.Args))
-	rows, err := sqlb.Query(t.ctx, t.conn, tourJoin())
+	printf("%s  args %s", c.SQL, formatArgs(c.Args))
+	rows, err := sqlb.Query(ctx, conn, tourJoin())
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	labels := rows.Labels()
+	printf("labels: %s", strings.Join(rows.Labels(), ", "))
 	for rows.Next() {
-		vals, err := rows.Values()
-		if err != nil {
-			return err
-		}
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			parts[i] = labels[i] + "=" + formatValue(v)
-		}
-		say("%s", strings.Join(parts, " "))
-		// The same values, read by column object (typed: no names, no casts) and by label.
 		name, err := sqlb.Get(rows, sqlbUserUsername) // a string
 		if err != nil {
 			return err
@@ -141,29 +162,28 @@ func (t *tour) sqlbLabelledJoin() error {
 		if err != nil {
 			return err
 		}
-		jobID, err := sqlb.GetLabel[int64](rows, "jobs_id")
-		if err != nil {
-			return err
-		}
-		say("  -> user_username %q, jobs_jobs %q, user_id %d, jobs_id %d", name, job, userID, jobID)
+		printf("user_id %d, user_username %q, jobs_jobs %q", userID, name, job)
 	}
-	return rows.Err()
+	err = rows.Err()
+	//tour:hide
+	return err
 }
 
 func (t *tour) sqlbNested() error {
-	t.section("SQL expressions: the same join into nested structs")
-	users, err := sqlb.All[sqlbTourUser](t.ctx, t.conn, tourJoin())
+	ctx, conn := t.ctx, t.conn
+	//tour:show
+	users, err := sqlb.All[sqlbTourUser](ctx, conn, tourJoin())
 	if err != nil {
 		return err
 	}
-	say("grouped by user.id (the primary key the metadata knows): %d users from one query", len(users))
 	for _, u := range users {
-		var jobs []string
+		printf("User{ID:%d Username:%q Created:%s}", u.ID, u.Username,
+			u.Created.Format(time.DateTime))
 		for _, j := range u.Jobs {
-			jobs = append(jobs, fmt.Sprintf("{ID:%d Jobs:%q UserID:%d}", j.ID, j.Jobs, j.UserID))
+			printf("    Job%+v", j)
 		}
-		say("User{ID:%d Username:%q Created:%s Jobs:[%s]}", u.ID, u.Username, u.Created.Format(time.DateTime), strings.Join(jobs, " "))
 	}
+	//tour:hide
 	if len(users) != 2 || len(users[0].Jobs) != 2 || len(users[1].Jobs) != 2 {
 		return fmt.Errorf("expected yang and wang with two jobs each, got %+v", users)
 	}
@@ -171,22 +191,26 @@ func (t *tour) sqlbNested() error {
 }
 
 func (t *tour) sqlbReflect() error {
-	t.section("SQL expressions: reflecting the database")
-	md, err := sqlb.Reflect(t.ctx, t.conn, sqlb.ReflectTables("user", "jobs"))
+	ctx, conn := t.ctx, t.conn
+	//tour:show
+	md, err := sqlb.Reflect(ctx, conn, sqlb.ReflectTables("user", "jobs"))
 	if err != nil {
 		return err
 	}
 	for _, tb := range md.SortedTables() {
 		var cols []string
 		for _, c := range tb.Columns() {
-			cols = append(cols, fmt.Sprintf("%s %s (%s)", c.Name(), c.Definition().Type, c.GoType()))
+			col := fmt.Sprintf("%s %s (%s)", c.Name(), c.Definition().Type, c.GoType())
+			cols = append(cols, col)
 		}
-		say("%s: %s", tb.Name(), strings.Join(cols, ", "))
+		printf("%s: %s", tb.Name(), strings.Join(cols, ", "))
 		for _, fk := range tb.ForeignKeys() {
-			say("  foreign key %s -> %s, ON DELETE %s", fk.Name, fk.ReferencedTable().Name(), fk.OnDelete)
+			printf("    foreign key %s -> %s, ON DELETE %s", fk.Name, fk.ReferencedTable().Name(),
+				fk.OnDelete)
 		}
 	}
-	say("`myx gen -db %s` writes these as Go: typed columns such as User.C.Username", t.db)
+	//tour:hide
+	printf("`myx gen -db NAME` writes the tables of a database as Go like the metadata above")
 	return nil
 }
 

@@ -6,29 +6,270 @@ import (
 	"encoding/hex"
 	"io"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/mysqltest"
 )
 
-// TestTour runs the whole tour against the test server and checks that every chapter ran.
+// TestTour runs the whole tour against the test server, twice in a row in a database that
+// exists before, then once in one it creates, and checks what a reader sees.
 func TestTour(t *testing.T) {
 	dsn := mysqltest.Require(t)
 	ctx := context.Background() // no deadline: go test's -timeout catches a hang
 	db := tourDatabase(t, dsn)
+	c, err := myx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	if _, err := c.Exec(ctx, "CREATE DATABASE "+db); err != nil {
+		t.Fatal(err)
+	}
+	for run := 1; run <= 2; run++ {
+		out := captureStdout(t, func() {
+			if err := runTour(ctx, []string{"-dsn", dsn, "-database", db}); err != nil {
+				t.Errorf("tour, run %d: %v", run, err)
+			}
+		})
+		checkTourOutput(t, out)
+		if !strings.Contains(out, "Dropped the tour's tables") {
+			t.Errorf("run %d: no word of the tables dropped:\n%s", run, out)
+		}
+		var tables int
+		err := c.QueryRow(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?",
+			db).Scan(&tables)
+		if err != nil || tables != 0 {
+			t.Errorf("run %d left %d tables in %s (%v)", run, tables, db, err)
+		}
+	}
+	// In a database of its own making, the tour drops the database.
+	if _, err := c.Exec(ctx, "DROP DATABASE "+db); err != nil {
+		t.Fatal(err)
+	}
 	out := captureStdout(t, func() {
 		if err := runTour(ctx, []string{"-dsn", dsn, "-database", db}); err != nil {
-			t.Errorf("tour: %v", err)
+			t.Errorf("tour in a new database: %v", err)
 		}
 	})
-	for _, want := range []string{
-		"Connect", "Insert with commit", "matched 0 rows", "inner join", "inserted 1000 rows",
-		"Dictionary rows", "rolled back", "The tour is complete.",
+	checkTourOutput(t, out)
+	var n int
+	err = c.QueryRow(ctx, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+		db).Scan(&n)
+	if err != nil || n != 0 || !strings.Contains(out, "Dropped the database "+db) {
+		t.Errorf("the tour's own database %s: %d left (%v); output:\n%s", db, n, err, out)
+	}
+}
+
+// tourStep is one step of the tour's output: its heading, listing and output lines.
+type tourStep struct {
+	heading string
+	code    []string
+	output  []string
+}
+
+// splitTour cuts the tour's output into its steps.
+func splitTour(out string) []tourStep {
+	var steps []tourStep
+	for l := range strings.SplitSeq(out, "\n") {
+		switch {
+		case strings.HasPrefix(l, "== "):
+			steps = append(steps, tourStep{heading: l})
+		case len(steps) == 0:
+		case strings.HasPrefix(l, "  > "):
+			s := &steps[len(steps)-1]
+			s.output = append(s.output, strings.TrimPrefix(l, "  > "))
+		case strings.HasPrefix(l, "    ") && len(steps[len(steps)-1].output) > 0:
+			s := &steps[len(steps)-1] // an output line's continuation
+			s.output[len(s.output)-1] += " " + strings.TrimSpace(l)
+		case strings.HasPrefix(l, "    "):
+			s := &steps[len(steps)-1]
+			s.code = append(s.code, l)
+		}
+	}
+	return steps
+}
+
+// checkTourOutput checks what the tour printed: widths, every step with code and output, no
+// row printed twice, dict rows in column order, the chapters' results and their order.
+func checkTourOutput(t *testing.T, out string) {
+	t.Helper()
+	for i, l := range strings.Split(out, "\n") {
+		if n := utf8.RuneCountInString(l); n > maxWidth {
+			t.Errorf("line %d has %d characters (at most %d):\n%s", i+1, n, maxWidth, l)
+		}
+	}
+	steps := splitTour(out)
+	if len(steps) < 20 {
+		t.Fatalf("%d steps in the output:\n%s", len(steps), out)
+	}
+	byTitle := map[string]tourStep{}
+	for _, s := range steps {
+		byTitle[s.heading] = s
+		if len(s.code) == 0 || len(s.output) == 0 {
+			t.Errorf("step %q shows %d lines of code and %d of output", s.heading, len(s.code),
+				len(s.output))
+		}
+		seen := map[string]bool{}
+		for _, o := range s.output {
+			if seen[o] {
+				t.Errorf("step %q prints %q twice", s.heading, o)
+			}
+			seen[o] = true
+		}
+	}
+	step := func(title string) tourStep {
+		t.Helper()
+		for h, s := range byTitle {
+			if strings.Contains(h, title) {
+				return s
+			}
+		}
+		t.Fatalf("no step %q in:\n%s", title, out)
+		return tourStep{}
+	}
+	outputOf := func(title string) string { return strings.Join(step(title).output, "\n") }
+
+	// Dictionary rows print in the columns' order, every key once.
+	dict := regexp.MustCompile(`^\{"id": \d+, "username": "[a-z]+", "created": [-0-9: ]+\}$`)
+	if d := step("Dictionary rows").output; len(d) != 2 || !dict.MatchString(d[0]) ||
+		!dict.MatchString(d[1]) {
+		t.Errorf("dictionary rows, not in column order:\n%s", strings.Join(d, "\n"))
+	}
+	// The labelled join prints each of its four rows once.
+	join := outputOf("table_column labels")
+	for _, job := range []string{"developer", "writer", "tester", "operator"} {
+		if n := strings.Count(join, `"`+job+`"`); n != 1 {
+			t.Errorf("the labelled join shows job %s %d times:\n%s", job, n, join)
+		}
+	}
+	for title, wants := range map[string][]string{
+		"Connect":                       {"connected to"},
+		"Autocommit":                    {"@@autocommit = 1", "inside the transaction: 1 user", "after Rollback: 0 users"},
+		"then Commit":                   {"committed: 4 users visible"},
+		"injection":                     {"matched 0 rows"},
+		"executemany":                   {"inserted 1000 rows"},
+		"A transaction that rolls back": {"error 1062", "rolled back: 4 users before, 4 after"},
+		"A pooled transaction":          {"error 1452", "rolled back: 4 users before, 4 after"},
+		"20 concurrent workers":         {"60 queries", "waited for a connection being opened"},
+		"killed under the pool": {"the caller saw no error", "IsConnLost(err) = true",
+			"SafeToRetry(err) = true"},
+		"locking read":         {"order 1", "errors.Is(err, errNoCustomer) = true"},
+		"refused while orders": {"deleting ana: customer 1: the customer has orders", "deleting ben"},
+		"Two sessions":         {"NOWAIT: Error", "waits for A's lock", "orders without a customer: 0"},
+		"nested structs":       {`User{ID:1 Username:"yang"`},
+		"reflecting":           {"foreign key"},
 	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("tour output lacks %q:\n%s", want, out)
+		o := outputOf(title)
+		if strings.HasPrefix(o, "skipped: ") {
+			continue
+		}
+		for _, w := range wants {
+			if !strings.Contains(o, w) {
+				t.Errorf("step %q lacks %q:\n%s", title, w, o)
+			}
+		}
+	}
+	// The second session gets its lock only after the first commits.
+	two := step("Two sessions").output
+	committed := slices.IndexFunc(two, func(l string) bool { return l == "A: committed" })
+	granted := slices.IndexFunc(two, func(l string) bool {
+		return strings.HasPrefix(l, "B: got the lock after A's commit") &&
+			strings.Contains(l, "the customer has orders (1)")
+	})
+	if committed < 0 || granted < committed {
+		t.Errorf("the sessions' order:\n%s", strings.Join(two, "\n"))
+	}
+	if !strings.Contains(out, "The tour is complete.") {
+		t.Errorf("the tour did not complete:\n%s", out)
+	}
+}
+
+// TestTourListings checks every step's listing without a server: present, within the width,
+// written as a program of one's own would be (no tour plumbing).
+func TestTourListings(t *testing.T) {
+	ls, err := loadListings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plumbing := regexp.MustCompile(`(^|[\s(,!&*])t\.[a-zA-Z]`)
+	tr := &tour{listing: ls}
+	steps := tr.steps()
+	if len(steps) < 20 {
+		t.Fatalf("%d steps", len(steps))
+	}
+	for _, s := range steps {
+		code, err := ls.step(s)
+		if err != nil {
+			t.Errorf("%s: %v", s.title, err)
+			continue
+		}
+		if len(code) < 2 || s.intro == "" {
+			t.Errorf("%s: %d lines of code, intro %q", s.title, len(code), s.intro)
+		}
+		for _, l := range code {
+			if n := utf8.RuneCountInString("    " + l); n > maxWidth {
+				t.Errorf("%s: a listing line of %d characters:\n%s", s.title, n, l)
+			}
+			if plumbing.MatchString(l) || strings.Contains(l, showMarker) ||
+				strings.Contains(l, hideMarker) {
+				t.Errorf("%s: the listing shows the tour's plumbing:\n%s", s.title, l)
+			}
+		}
+	}
+}
+
+// TestListingPresent: the error checks that only pass the error on are left out, others stay;
+// indentation is relative to the shallowest line.
+func TestListingPresent(t *testing.T) {
+	src := []string{
+		"\tx, err := f()",
+		"\tif err != nil {",
+		"\t\treturn err",
+		"\t}",
+		"\tif err != nil {",
+		"\t\treturn fmt.Errorf(\"f: %w\", err)",
+		"\t}",
+		"",
+		"\tfor range x {",
+		"\t\tg()",
+		"\t}",
+	}
+	want := []string{
+		"x, err := f()",
+		"if err != nil {",
+		"    return fmt.Errorf(\"f: %w\", err)",
+		"}",
+		"",
+		"for range x {",
+		"    g()",
+		"}",
+	}
+	if got := present(src); !slices.Equal(got, want) {
+		t.Errorf("present:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestWrap: lines that fit stay as they are; longer ones break at spaces, a word too long for
+// a line stays whole.
+func TestWrap(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		width int
+		want  []string
+	}{
+		{"a  b", 10, []string{"> a  b"}},
+		{"    indented", 20, []string{">     indented"}},
+		{"one two three four", 9, []string{"> one two", "+ three", "+ four"}},
+		{"averyveryverylongword x", 5, []string{"> averyveryverylongword", "+ x"}},
+		{"a\nb", 5, []string{"> a", "+ b"}},
+	} {
+		if got := wrap(c.in, c.width, "> ", "+ "); !slices.Equal(got, c.want) {
+			t.Errorf("wrap(%q, %d) = %q, want %q", c.in, c.width, got, c.want)
 		}
 	}
 }
@@ -89,7 +330,8 @@ func TestTourStartsThrowawayServer(t *testing.T) {
 			t.Errorf("tour: %v", err)
 		}
 	})
-	if !strings.Contains(out, "throwaway server ready") || !strings.Contains(out, "The tour is complete.") {
+	if !strings.Contains(out, "throwaway server ready") {
 		t.Errorf("tour output:\n%s", out)
 	}
+	checkTourOutput(t, out)
 }
