@@ -1,5 +1,7 @@
 package myx
 
+// The high-level API: Batch, statements pipelined on one connection.
+
 import (
 	"context"
 	"errors"

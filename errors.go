@@ -269,3 +269,17 @@ func isRetryableTxError(err error) bool {
 	n, ok := serverErrorNumber(err)
 	return ok && (n == ErLockDeadlock || n == ErLockWaitTimeout)
 }
+
+// IsReadOnlyError reports whether err is a server's refusal of a write because it is read only
+// (errors 1290, 1792 and 1836), the errors Config.RejectReadOnly acts on.
+func IsReadOnlyError(err error) bool {
+	var me *MySQLError
+	return errors.As(err, &me) && readOnlyRefusal(me.EffectiveNumber())
+}
+
+// readOnlyRefusal reports the errors by which a read-only server refuses a write: 1290
+// (ER_OPTION_PREVENTS_STATEMENT: --read-only, and Aurora during a failover), 1792
+// (ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION) and 1836 (ER_READ_ONLY_MODE).
+func readOnlyRefusal(number uint16) bool {
+	return number == 1290 || number == 1792 || number == 1836
+}

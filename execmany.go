@@ -1,5 +1,8 @@
 package myx
 
+// The high-level API: ExecMany (executemany), by bulk execution, multi-row INSERT or one
+// statement per row.
+
 import (
 	"context"
 	"database/sql/driver"

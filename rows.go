@@ -1,5 +1,7 @@
 package myx
 
+// Results: Rows, the streaming result of a query, and Row.
+
 import (
 	"context"
 	"errors"

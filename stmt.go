@@ -1,9 +1,11 @@
 package myx
 
+// Statements: server-side prepared statements, the per-connection statement cache (LRU),
+// and Stmt, a prepared statement owned by the caller.
+
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/myxdb/myx/internal/sqltext"
 	"github.com/myxdb/myx/internal/wire"
@@ -194,24 +196,6 @@ func (c *Conn) sendPrepareExecute(query string, args []any) (*stmt, error) {
 	return st, nil
 }
 
-// dropResponse reads and discards a whole response to a statement (prepared st, or nil for
-// text), errors included; the error returned is the server's or the one that closed the
-// connection.
-func (c *Conn) dropResponse(st *stmt) error {
-	c.status = 0
-	h, err := c.readHead(true, st, nil)
-	if err != nil {
-		return err
-	}
-	if h.cols != nil {
-		if err := c.skipRows(); err != nil {
-			return err
-		}
-	}
-	c.discardResponse()
-	return nil
-}
-
 // keep puts a newly prepared statement in the cache, evicting the least recently used, or, with
 // no cache, arranges for it to be closed after its use.
 func (c *Conn) keep(st *stmt) {
@@ -400,24 +384,4 @@ func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) err
 	}
 	r.init(ctx, c, st, &h)
 	return nil
-}
-
-// ArgCountError reports a call whose argument count does not match the placeholders. Nothing
-// ran, unless Ran is set.
-type ArgCountError struct {
-	Want, Got int
-	// Ran is set in the one case where the statement did run: on a statement's first use on
-	// MariaDB, whose prepare and execute leave together, when the client counted the
-	// placeholders as the arguments given but the server counted fewer (a placeholder inside a
-	// construct the client's lexer reads differently); the server then ran it with the
-	// arguments it takes.
-	Ran bool
-}
-
-func (e *ArgCountError) Error() string {
-	msg := fmt.Sprintf("myx: statement has %d placeholders but %d arguments were given", e.Want, e.Got)
-	if e.Ran {
-		msg += " (the server ran it with the first arguments)"
-	}
-	return msg
 }
