@@ -316,6 +316,9 @@ func (br *BatchResults) Close() error {
 	return br.err
 }
 
+// abandon ends the batch without reading further replies (the connection is going away).
+func (br *BatchResults) abandon(err error) { br.fail(err) }
+
 func (br *BatchResults) fail(err error) {
 	if br.err == nil {
 		br.err = err

@@ -36,14 +36,14 @@ type Conn struct {
 	status     uint16 // server status flags from the last OK/EOF
 	charset    string // character_set_client, as last set, reported or learned
 	closed     bool
-	busy       *Rows // the result being streamed, if any
+	busy       responseReader // the result being streamed (a Rows), if any
 	lastUsed   time.Time
 	stmts      stmtCache
-	maxAllowed int           // server's max_allowed_packet, learned lazily (0 = unknown)
-	noBulk     bool          // tests: pretend COM_STMT_BULK_EXECUTE is unavailable
-	closeAfter []*stmt       // uncached statements to close once the current command is written
-	batch      *BatchResults // the batch whose results are being read, if any
-	poll       *pollReader   // waits for replies in poll(2); nil when the runtime's poller is used
+	maxAllowed int            // server's max_allowed_packet, learned lazily (0 = unknown)
+	noBulk     bool           // tests: pretend COM_STMT_BULK_EXECUTE is unavailable
+	closeAfter []*stmt        // uncached statements to close once the current command is written
+	batch      responseReader // the batch whose replies are being read, if any
+	poll       *pollReader    // waits for replies in poll(2); nil when the runtime's poller is used
 	// tracking is set when the server flags session state changes (session_track_state_change);
 	// sessionChanged records that it flagged one since the session was last set up, and
 	// clientChanged that the client sent a statement that may change session state (what
@@ -162,9 +162,12 @@ func (c *Conn) Close(ctx context.Context) error {
 	if c.closed {
 		return nil
 	}
+	// The response being read is abandoned; do not read it.
 	if c.busy != nil {
-		// The result is abandoned; do not read it.
 		c.busy.abandon(ErrConnClosed)
+	}
+	if c.batch != nil {
+		c.batch.abandon(ErrConnClosed)
 	}
 	c.wr.Reset()
 	c.wr.StartCommand()

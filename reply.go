@@ -10,6 +10,16 @@ import (
 	"github.com/myxdb/myx/internal/wire"
 )
 
+// A responseReader holds the connection while the caller reads a response at its own pace: a
+// Rows streaming a result, a BatchResults reading the replies to a batch. While one does, the
+// connection runs no other command (ErrConnBusy); the reader gives the connection back when it
+// has read the response to its end.
+type responseReader interface {
+	// abandon ends the reading at once with err, without reading any further: the connection
+	// is going away.
+	abandon(err error)
+}
+
 // readPacket reads the next packet of a response; a failure closes the connection.
 func (c *Conn) readPacket() ([]byte, error) {
 	p, err := c.rd.Next()
@@ -20,7 +30,10 @@ func (c *Conn) readPacket() ([]byte, error) {
 }
 
 // serverError decodes an ERR packet into a *MySQLError (or a ConnError when it is malformed).
+// Every ERR the connection receives goes through here. An ERR ends the response it is part of:
+// no more results follow.
 func (c *Conn) serverError(p []byte) error {
+	c.status &^= wire.StatusMoreResultsExists
 	e, err := wire.ParseERR(p)
 	if err != nil {
 		return c.fail("read", err, false)
@@ -107,7 +120,6 @@ func (c *Conn) readHead(binary bool, st *stmt, files []*LocalFile) (head, error)
 		c.noteOK(&h.ok)
 		return h, nil
 	case wire.HeaderERR:
-		c.status &^= wire.StatusMoreResultsExists
 		return h, c.serverError(p)
 	case wire.HeaderLocalInfile:
 		if binary {
@@ -191,20 +203,37 @@ func (c *Conn) readEOF() error {
 	return nil
 }
 
+// nextRowPacket is the row loop's step, the one every reader of rows goes through (Rows,
+// skipping and draining, Batch, ExecMany, prepared statements): it reads the next packet of the
+// current result set and returns a row's packet, valid until the next read. At the end of the
+// result set it returns nil and a nil error, having recorded the server status (and the warning
+// count into res, unless res is nil). An ERR packet is returned as the server's error and ends
+// the response; any other failure closes the connection.
+func (c *Conn) nextRowPacket(res *Result) ([]byte, error) {
+	p, err := c.readPacket()
+	if err != nil {
+		return nil, err
+	}
+	if len(p) == 0 {
+		return nil, c.fail("read", errors.New("empty row packet"), false)
+	}
+	switch p[0] {
+	case wire.HeaderERR:
+		return nil, c.serverError(p)
+	case wire.HeaderEOF:
+		if deprecateEOF := c.caps&wire.ClientDeprecateEOF != 0; wire.IsResultEnd(p, deprecateEOF) {
+			return nil, c.readResultEnd(p, deprecateEOF, res)
+		}
+	}
+	return p, nil
+}
+
 // skipRows reads and discards rows up to the end of the current result set.
 func (c *Conn) skipRows() error {
-	deprecateEOF := c.caps&wire.ClientDeprecateEOF != 0
 	for {
-		p, err := c.readPacket()
-		if err != nil {
+		p, err := c.nextRowPacket(nil)
+		if p == nil {
 			return err
-		}
-		if len(p) > 0 && p[0] == wire.HeaderERR {
-			c.status &^= wire.StatusMoreResultsExists
-			return c.serverError(p)
-		}
-		if wire.IsResultEnd(p, deprecateEOF) {
-			return c.readResultEnd(p, deprecateEOF, nil)
 		}
 	}
 }
