@@ -24,6 +24,55 @@ func (e *ArgError) Error() string { return fmt.Sprintf("myx: argument %d: %v", e
 
 func (e *ArgError) Unwrap() error { return e.Err }
 
+// normalizeArgs is where every statement path takes its arguments in (Exec, Query, QueryRow,
+// Stmt, SendBatch, ExecMany, CopyFrom rows): each argument is reduced by canonicalArg to a type
+// the encoders (binary parameters, interpolated literals, LOAD DATA text) handle directly, so
+// that they never see a driver.Valuer, a pointer or a named type, and a driver.Valuer is called
+// once per statement whatever path it takes. An io.Reader (that is not a driver.Valuer) and a
+// *LocalFile pass as they are. args itself is returned when every argument already has such a
+// type, which costs no allocation; otherwise a copy. An argument that cannot be reduced is an
+// *ArgError, before anything is sent.
+func normalizeArgs(args []any) ([]any, error) {
+	for i, a := range args {
+		if isCanonicalArg(a) {
+			continue
+		}
+		out := make([]any, len(args))
+		copy(out, args[:i])
+		for j := i; j < len(args); j++ {
+			v := args[j]
+			if !isCanonicalArg(v) {
+				var err error
+				if v, err = canonicalArg(v); err != nil {
+					return nil, &ArgError{Index: j, Err: err}
+				}
+			}
+			out[j] = v
+		}
+		return out, nil
+	}
+	return args, nil
+}
+
+// isCanonicalArg reports whether a has a type the encoders take as it is.
+func isCanonicalArg(a any) bool {
+	switch a.(type) {
+	case nil, int, int64, int32, int16, int8, uint, uint64, uint32, uint16, uint8, float64, float32,
+		bool, string, []byte, json.RawMessage, time.Time, time.Duration, *LocalFile:
+		return true
+	case driver.Valuer:
+		return false
+	case io.Reader:
+		return true
+	}
+	return false
+}
+
+// unsupportedArg is the error for an argument of a type no encoder knows.
+func unsupportedArg(a any) error {
+	return fmt.Errorf("unsupported type %T (use a basic type, time.Time, time.Duration, []byte, an io.Reader, or a driver.Valuer)", a)
+}
+
 // callValuer calls v.Value, treating a nil pointer receiver as NULL (as database/sql does).
 func callValuer(v driver.Valuer) (driver.Value, error) {
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
@@ -40,8 +89,8 @@ const maxArgDepth = 8
 // value of a driver.Valuer (a nil pointer receiver is NULL, as in database/sql), the target of
 // a pointer (nil is NULL), and for named types their underlying int64, uint64, float32,
 // float64, bool, string or []byte. Chains of pointers and Valuers are followed up to
-// maxArgDepth steps. The three encoders (binary parameters, interpolated literals, LOAD DATA
-// text) share it, so an argument means the same in every mode.
+// maxArgDepth steps. normalizeArgs calls it at the entry of every statement path, so an
+// argument means the same in every mode.
 func canonicalArg(a any) (any, error) {
 	orig := a
 	for depth := 0; ; depth++ {
@@ -93,7 +142,7 @@ func reduceArg(a any) (any, error) {
 			return rv.Bytes(), nil
 		}
 	}
-	return nil, fmt.Errorf("unsupported type %T (use a basic type, time.Time, time.Duration, []byte, an io.Reader, or a driver.Valuer)", a)
+	return nil, unsupportedArg(a)
 }
 
 // PacketTooLargeError reports a command or a value larger than the connection's send limit:
@@ -164,9 +213,8 @@ func (c *Conn) checkCommand(size int) error {
 	return nil
 }
 
-// argsSize estimates what args add to a command (strings and byte slices; other values are
-// small or, for a driver.Valuer, not known before it is called) and reports whether one is an
-// io.Reader.
+// argsSize estimates what normalized args add to a command (strings and byte slices; other
+// values are small) and reports whether one is an io.Reader.
 func argsSize(args []any) (n int, reader bool) {
 	for _, a := range args {
 		switch v := a.(type) {
@@ -176,7 +224,7 @@ func argsSize(args []any) (n int, reader bool) {
 			n += 2 * len(v) // interpolated as hex
 		case json.RawMessage:
 			n += len(v)
-		case int, int64, driver.Valuer, *LocalFile:
+		case int, int64, *LocalFile:
 		case io.Reader:
 			reader = true
 		}
@@ -184,16 +232,13 @@ func argsSize(args []any) (n int, reader bool) {
 	return n, reader
 }
 
-// readReaders replaces each io.Reader in args by its contents, for the paths that build the
+// readReaders replaces each io.Reader in normalized args by its contents, for the paths that build the
 // statement text on the client. It reads no more than the send limit allows.
 func (c *Conn) readReaders(args []any) ([]any, error) {
 	var out []any
 	for i, a := range args {
 		r, ok := a.(io.Reader)
 		if !ok {
-			continue
-		}
-		if _, ok := a.(driver.Valuer); ok {
 			continue
 		}
 		if out == nil {

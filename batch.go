@@ -69,6 +69,11 @@ func (c *Conn) SendBatch(ctx context.Context, b *Batch) *BatchResults {
 	}
 	for i := range br.items {
 		it := &br.items[i]
+		var err error
+		if it.args, err = normalizeArgs(it.args); err != nil {
+			it.err = err // reported by this item's result; the others run
+			continue
+		}
 		if err := c.needLimitFor(it.query, it.args); err != nil {
 			br.err, br.closed = c.end(ctx, err), true
 			return br

@@ -4,7 +4,6 @@ package myx
 // data (COM_STMT_SEND_LONG_DATA) for large values and io.Readers.
 
 import (
-	"database/sql/driver"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -80,25 +79,19 @@ func (c *Conn) appendExecuteID(id uint32, args []any, allowLong bool) error {
 			w.B = append(w.B, 0, 0)
 		}
 		for i, a := range args {
-			var typ, flags byte
-			var err error
-			a, err = encodableArg(a)
-			if err == nil {
-				var la longArg
-				var isLong bool
-				la, typ, isLong, err = c.longCandidate(a, threshold, limit, id != lastPrepared && allowLong)
-				if isLong {
-					la.index = i
-					longs = append(longs, la)
-					if c.goArgs {
-						typ = wire.TypeString
-					}
-					w.B[typePos+2*i] = typ
-					continue
+			var flags byte
+			la, typ, isLong, err := c.longCandidate(a, threshold, limit, id != lastPrepared && allowLong)
+			if isLong {
+				la.index = i
+				longs = append(longs, la)
+				if c.goArgs {
+					typ = wire.TypeString
 				}
-				if la.b != nil {
-					a = la.b // a short io.Reader, read whole
-				}
+				w.B[typePos+2*i] = typ
+				continue
+			}
+			if la.b != nil {
+				a = la.b // a short io.Reader, read whole
 			}
 			if err == nil {
 				w.B, typ, flags, err = c.appendParam(w.B, a)
@@ -126,20 +119,6 @@ func (c *Conn) appendExecuteID(id uint32, args []any, allowLong bool) error {
 		return c.sendLongData(id, mark, longs, limit)
 	}
 	return nil
-}
-
-// encodableArg reduces a to a type appendParam encodes directly; the common types pass as they
-// are, an io.Reader (that is not a driver.Valuer) too.
-func encodableArg(a any) (any, error) {
-	switch a.(type) {
-	case nil, int, int64, int32, int16, int8, uint, uint64, uint32, uint16, uint8, float64, float32,
-		bool, string, []byte, json.RawMessage, time.Time, time.Duration, *LocalFile:
-		return a, nil
-	case driver.Valuer:
-	case io.Reader:
-		return a, nil
-	}
-	return canonicalArg(a)
 }
 
 // longCandidate decides whether a goes as long data. For an io.Reader it reads up to threshold
@@ -398,11 +377,7 @@ func (c *Conn) appendParam(b []byte, a any) ([]byte, byte, byte, error) {
 	case *LocalFile:
 		return b, 0, 0, fmt.Errorf("a LocalFile is only accepted by LOAD DATA LOCAL INFILE statements")
 	}
-	v, err := canonicalArg(a)
-	if err != nil {
-		return b, 0, 0, err
-	}
-	return c.appendParam(b, v)
+	return b, 0, 0, unsupportedArg(a) // normalizeArgs lets no other type through
 }
 
 // dateTimeOf converts t to the connection's location and splits it into fields.

@@ -86,6 +86,10 @@ func (c *Conn) Exec(ctx context.Context, query string, args ...any) (Result, err
 }
 
 func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, error) {
+	args, err := normalizeArgs(args)
+	if err != nil {
+		return Result{}, err
+	}
 	files, args := splitLocalFiles(args)
 	if err := c.needLimitFor(query, args); err != nil {
 		return Result{}, err
@@ -187,7 +191,10 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 		return err
 	}
 	var st *stmt
-	var err error
+	args, err := normalizeArgs(args)
+	if err != nil {
+		return c.end(ctx, err)
+	}
 	files, args := splitLocalFiles(args)
 	if err := c.needLimitFor(query, args); err != nil {
 		return c.end(ctx, err)

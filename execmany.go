@@ -5,7 +5,6 @@ package myx
 
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,6 +56,10 @@ func (c *Conn) ExecMany(ctx context.Context, query string, argRows [][]any) (Res
 }
 
 func (c *Conn) execMany(ctx context.Context, query string, argRows [][]any) (Result, error) {
+	argRows, err := normalizeRows(argRows)
+	if err != nil {
+		return Result{}, err
+	}
 	if c.cfg.InterpolateParams {
 		return c.execManyEach(ctx, query, argRows)
 	}
@@ -68,7 +71,6 @@ func (c *Conn) execMany(ctx context.Context, query string, argRows [][]any) (Res
 		return c.execManyEach(ctx, query, argRows)
 	}
 	var res Result
-	var err error
 	mode, _ := c.textMode()
 	switch prefix, tuple, suffix, ok := sqltext.SplitInsert(query, mode); {
 	case c.caps&wire.MariaDBClientStmtBulkOperations != 0 && !c.noBulk:
@@ -108,6 +110,28 @@ func (c *Conn) execMany(ctx context.Context, query string, argRows [][]any) (Res
 	return res, err
 }
 
+// normalizeRows is normalizeArgs for each row; argRows itself is returned when no row changed.
+// A row that cannot be normalized fails the call before anything is sent.
+func normalizeRows(argRows [][]any) ([][]any, error) {
+	var out [][]any
+	for i, args := range argRows {
+		norm, err := normalizeArgs(args)
+		if err != nil {
+			return nil, &ExecManyError{Err: fmt.Errorf("row %d: %w", i, err)}
+		}
+		if out == nil && len(norm) > 0 && &norm[0] != &args[0] {
+			out = append(make([][]any, 0, len(argRows)), argRows[:i]...)
+		}
+		if out != nil {
+			out = append(out, norm)
+		}
+	}
+	if out == nil {
+		return argRows, nil
+	}
+	return out, nil
+}
+
 // rowsNeedLong reports whether a row of argRows has an argument to send as long data.
 func (c *Conn) rowsNeedLong(argRows [][]any) bool {
 	limit := c.sendLimit()
@@ -127,7 +151,6 @@ func (c *Conn) rowsNeedLong(argRows [][]any) bool {
 				if len(v) >= t {
 					return true
 				}
-			case driver.Valuer:
 			case io.Reader:
 				return true
 			}

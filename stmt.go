@@ -310,7 +310,11 @@ func (s *Stmt) Exec(ctx context.Context, args ...any) (Result, error) {
 	if err := c.start(ctx); err != nil {
 		return Result{}, err
 	}
-	if err := c.needLimit(argsSize(args)); err != nil {
+	args, err := normalizeArgs(args)
+	if err == nil {
+		err = c.needLimit(argsSize(args))
+	}
+	if err != nil {
 		return Result{}, c.end(ctx, err)
 	}
 	res, err := c.execStmt(s.st, args)
@@ -368,7 +372,10 @@ func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) err
 	if err := c.start(ctx); err != nil {
 		return err
 	}
-	err := c.needLimit(argsSize(args))
+	args, err := normalizeArgs(args)
+	if err == nil {
+		err = c.needLimit(argsSize(args))
+	}
 	if err == nil {
 		err = c.appendExecute(st, args)
 	}
