@@ -20,7 +20,7 @@ type ArgError struct {
 	Err   error
 }
 
-func (e *ArgError) Error() string { return fmt.Sprintf("myx: argument %d: %v", e.Index, e.Err) }
+func (e *ArgError) Error() string { return fmt.Sprintf("myx: argument %d: %s", e.Index, bare(e.Err)) }
 
 func (e *ArgError) Unwrap() error { return e.Err }
 

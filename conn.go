@@ -7,8 +7,6 @@ package myx
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net"
 	"sync/atomic"
 	"time"
@@ -104,7 +102,7 @@ func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
 			c.nc.Close()
 		}
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-			err = &ConnError{Op: "connect", Err: fmt.Errorf("%w: %v", ctx.Err(), err), safe: true}
+			err = &ConnError{Op: "connect", Err: &connectInterrupted{ctx: ctx.Err(), err: err}, safe: true}
 		}
 		return nil, err
 	}
@@ -125,7 +123,7 @@ func (c *Conn) CheckConn() error {
 	}
 	if err := c.checkStale(); err != nil {
 		c.shutdown()
-		return &ConnError{Op: "check", Err: err, safe: true}
+		return newConnError("check", err, true)
 	}
 	return nil
 }
@@ -202,10 +200,7 @@ func (c *Conn) fail(op string, err error, safe bool) error {
 	if errors.As(err, &ce) {
 		return err
 	}
-	if err == io.ErrUnexpectedEOF || errors.Is(err, io.EOF) {
-		err = errors.New("server closed the connection")
-	}
-	return &ConnError{Op: op, Err: err, safe: safe}
+	return newConnError(op, err, safe)
 }
 
 // flushRaw writes the write buffer; the caller handles errors.
@@ -256,7 +251,7 @@ func (c *Conn) start(ctx context.Context) error {
 	if time.Since(c.lastUsed) > staleAfter {
 		if err := c.checkStale(); err != nil {
 			c.shutdown()
-			return &ConnError{Op: "write", Err: err, safe: true}
+			return newConnError("write", err, true)
 		}
 	}
 	c.cancel.arm(ctx)

@@ -24,7 +24,7 @@ type ExecManyError struct {
 }
 
 func (e *ExecManyError) Error() string {
-	return fmt.Sprintf("myx: ExecMany failed after %d rows: %v", e.Done, e.Err)
+	return fmt.Sprintf("myx: ExecMany failed after %d rows: %s", e.Done, bare(e.Err))
 }
 
 func (e *ExecManyError) Unwrap() error { return e.Err }
@@ -117,7 +117,7 @@ func normalizeRows(argRows [][]any) ([][]any, error) {
 	for i, args := range argRows {
 		norm, err := normalizeArgs(args)
 		if err != nil {
-			return nil, &ExecManyError{Err: fmt.Errorf("row %d: %w", i, err)}
+			return nil, &ExecManyError{Err: wrapErr(fmt.Sprintf("row %d", i), err)}
 		}
 		if out == nil && len(norm) > 0 && &norm[0] != &args[0] {
 			out = append(make([][]any, 0, len(argRows)), argRows[:i]...)
@@ -255,7 +255,7 @@ func (c *Conn) execBulk(st *stmt, argRows [][]any) (Result, error) {
 			args := argRows[i]
 			if len(args) != n {
 				w.B = w.B[:mark]
-				return total, &ExecManyError{Done: done, Err: fmt.Errorf("row %d: %w", i, &ArgCountError{Want: n, Got: len(args)})}
+				return total, &ExecManyError{Done: done, Err: wrapErr(fmt.Sprintf("row %d", i), &ArgCountError{Want: n, Got: len(args)})}
 			}
 			rowMark := len(w.B)
 			fits := true
@@ -267,7 +267,7 @@ func (c *Conn) execBulk(st *stmt, argRows [][]any) (Result, error) {
 				w.B, typ, flags, err = c.appendParam(w.B, a)
 				if err != nil {
 					w.B = w.B[:mark]
-					return total, &ExecManyError{Done: done, Err: fmt.Errorf("row %d: %w", i, &ArgError{Index: j, Err: err})}
+					return total, &ExecManyError{Done: done, Err: wrapErr(fmt.Sprintf("row %d", i), &ArgError{Index: j, Err: err})}
 				}
 				if typ == wire.TypeNull {
 					w.B[indPos] = wire.IndicatorNull

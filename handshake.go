@@ -31,7 +31,7 @@ func (c *Conn) connect(ctx context.Context) error {
 		c.nc, err = d.DialContext(ctx, network, cfg.Addr)
 	}
 	if err != nil {
-		return &ConnError{Op: "dial", Err: err, safe: true}
+		return newConnError("dial", err, true)
 	}
 	if tc, ok := c.nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
@@ -62,7 +62,7 @@ func (c *Conn) connect(ctx context.Context) error {
 		if err == nil {
 			err = cerr
 		}
-		return &ConnError{Op: "connect", Err: fmt.Errorf("%w (%v)", cerr, err), safe: true}
+		return &ConnError{Op: "connect", Err: &connectInterrupted{ctx: cerr, err: err}, safe: true}
 	}
 	if err != nil {
 		return err
@@ -85,21 +85,23 @@ func (c *Conn) handshake(ctx context.Context) error {
 	c.rd.Seq = 0
 	p, err := c.rd.Next()
 	if err != nil {
-		return &ConnError{Op: "handshake", Err: err, safe: true}
+		return newConnError("handshake", err, true)
 	}
 	if len(p) > 0 && p[0] == wire.HeaderERR {
 		e, perr := wire.ParseERR(p)
 		if perr != nil {
-			return &ConnError{Op: "handshake", Err: perr, safe: true}
+			return newConnError("handshake", perr, true)
 		}
-		return &MySQLError{Number: e.Number, SQLState: e.SQLState, Message: e.Message}
+		// Too many connections, a host not allowed to connect, ...
+		me := &MySQLError{Number: e.Number, SQLState: e.SQLState, Message: e.Message}
+		return &refusedError{what: "the server refused the connection", err: me}
 	}
 	hs, err := wire.ParseHandshake(p)
 	if err != nil {
-		return &ConnError{Op: "handshake", Err: err, safe: true}
+		return newConnError("handshake", err, true)
 	}
 	if hs.Capabilities&wire.ClientProtocol41 == 0 {
-		return &ConnError{Op: "handshake", Err: errors.New("server does not support protocol 4.1"), safe: true}
+		return newConnError("handshake", errors.New("server does not support protocol 4.1"), true)
 	}
 	c.id = hs.ConnID
 	isMariaDB := hs.Capabilities&wire.ClientMySQL == 0
@@ -136,7 +138,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 	if cfg.TLSMode != TLSDisabled && cfg.Network != "unix" {
 		if hs.Capabilities&wire.ClientSSL == 0 {
 			if cfg.TLSMode != TLSPreferred && !cfg.AllowFallbackToPlaintext {
-				return &ConnError{Op: "handshake", Err: fmt.Errorf("TLS mode %s but the server does not offer TLS", cfg.TLSMode), safe: true}
+				return newConnError("handshake", fmt.Errorf("TLS mode %s but the server does not offer TLS", cfg.TLSMode), true)
 			}
 		} else {
 			c.caps |= wire.ClientSSL
@@ -146,11 +148,11 @@ func (c *Conn) handshake(ctx context.Context) error {
 			c.wr.B = wire.AppendSSLRequest(c.wr.B, c.caps, 1<<24, byte(collation))
 			c.wr.Finish()
 			if err := c.flushRaw(); err != nil {
-				return &ConnError{Op: "handshake", Err: err, safe: true}
+				return newConnError("handshake", err, true)
 			}
 			tlsConn := tls.Client(c.nc, c.tlsConfig())
 			if err := tlsConn.HandshakeContext(ctx); err != nil {
-				return &ConnError{Op: "tls", Err: err, safe: true}
+				return newConnError("tls", err, true)
 			}
 			c.nc = tlsConn
 			c.rd.Reset(tlsConn)
@@ -181,7 +183,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 	}
 	authResp, err := plugin.Start(hs.Scramble)
 	if err != nil {
-		return &ConnError{Op: "auth", Err: err, safe: true}
+		return newConnError("auth", err, true)
 	}
 	resp := &wire.HandshakeResponse{
 		Capabilities: c.caps,
@@ -202,7 +204,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 	c.wr.B = wire.AppendHandshakeResponse(c.wr.B, resp)
 	c.wr.Finish()
 	if err := c.flushRaw(); err != nil {
-		return &ConnError{Op: "handshake", Err: err, safe: true}
+		return newConnError("handshake", err, true)
 	}
 	c.rd.Seq = c.wr.Seq
 	if err := c.authenticate(plugin); err != nil {
@@ -224,27 +226,27 @@ func (c *Conn) authenticate(plugin auth.Plugin) error {
 	for {
 		p, err := c.rd.Next()
 		if err != nil {
-			return &ConnError{Op: "auth", Err: err, safe: true}
+			return newConnError("auth", err, true)
 		}
 		c.wr.Seq = c.rd.Seq
 		if len(p) == 0 {
-			return &ConnError{Op: "auth", Err: fmt.Errorf("%w: empty packet", wire.ErrMalformed), safe: true}
+			return newConnError("auth", fmt.Errorf("%w: empty packet", wire.ErrMalformed), true)
 		}
 		var reply []byte
 		switch p[0] {
 		case wire.HeaderOK:
 			ok, err := wire.ParseOK(p, c.caps)
 			if err != nil {
-				return &ConnError{Op: "auth", Err: err, safe: true}
+				return newConnError("auth", err, true)
 			}
 			c.noteOK(&ok)
 			return nil
 		case wire.HeaderERR:
-			return c.serverError(p)
+			return c.loginRefused(c.serverError(p))
 		case wire.HeaderAuthSwitch:
 			sw, err := wire.ParseAuthSwitch(p)
 			if err != nil {
-				return &ConnError{Op: "auth", Err: err, safe: true}
+				return newConnError("auth", err, true)
 			}
 			if err := c.pluginAllowed(sw.Plugin); err != nil {
 				return err
@@ -257,20 +259,20 @@ func (c *Conn) authenticate(plugin auth.Plugin) error {
 				AllowCleartextPasswords: c.cfg.AllowCleartextPasswords,
 			})
 			if err != nil {
-				return &ConnError{Op: "auth", Err: err, safe: true}
+				return newConnError("auth", err, true)
 			}
 			if reply, err = plugin.Start(sw.Data); err != nil {
-				return &ConnError{Op: "auth", Err: err, safe: true}
+				return newConnError("auth", err, true)
 			}
 			if reply == nil {
 				reply = []byte{}
 			}
 		case wire.HeaderAuthMore:
 			if reply, err = plugin.Next(p[1:]); err != nil {
-				return &ConnError{Op: "auth", Err: err, safe: true}
+				return newConnError("auth", err, true)
 			}
 		default:
-			return &ConnError{Op: "auth", Err: fmt.Errorf("%w: unexpected packet 0x%02x during authentication", wire.ErrMalformed, p[0]), safe: true}
+			return newConnError("auth", fmt.Errorf("%w: unexpected packet 0x%02x during authentication", wire.ErrMalformed, p[0]), true)
 		}
 		if reply != nil {
 			c.wr.Reset()
@@ -278,17 +280,38 @@ func (c *Conn) authenticate(plugin auth.Plugin) error {
 			c.wr.B = append(c.wr.B, reply...)
 			c.wr.Finish()
 			if err := c.flushRaw(); err != nil {
-				return &ConnError{Op: "auth", Err: err, safe: true}
+				return newConnError("auth", err, true)
 			}
 			c.rd.Seq = c.wr.Seq
 		}
 	}
 }
 
+// loginRefused names the user in the server's refusal of the login (err, from serverError).
+func (c *Conn) loginRefused(err error) error {
+	me, ok := err.(*MySQLError)
+	if !ok {
+		return err
+	}
+	what := "the server refused the login of user '" + c.cfg.User + "'"
+	switch me.EffectiveNumber() {
+	case erAccessDenied, erAccessDeniedNoPassword, erNotSupportedAuthMode:
+		what = "authentication failed for user '" + c.cfg.User + "'"
+	}
+	return &refusedError{what: what, err: me}
+}
+
+// Server errors that refuse a login for its credentials.
+const (
+	erAccessDenied           = 1045 // ER_ACCESS_DENIED_ERROR
+	erAccessDeniedNoPassword = 1698 // ER_ACCESS_DENIED_NO_PASSWORD_ERROR
+	erNotSupportedAuthMode   = 1251 // ER_NOT_SUPPORTED_AUTH_MODE
+)
+
 // pluginAllowed refuses the authentication plugins the configuration rules out.
 func (c *Conn) pluginAllowed(name string) error {
 	if name == "mysql_native_password" && c.cfg.DisallowNativePasswords {
-		return &ConnError{Op: "auth", Err: errors.New("the server asks for mysql_native_password, which the configuration disallows (allowNativePasswords=false)"), safe: true}
+		return newConnError("auth", errors.New("the server asks for mysql_native_password, which the configuration disallows (allowNativePasswords=false)"), true)
 	}
 	return nil
 }
@@ -340,3 +363,16 @@ func (c *Conn) connectAttrs() [][2]string {
 	}
 	return attrs
 }
+
+// connectInterrupted is the cause of a connect that its context ended: the context's error,
+// which it unwraps to, with the failure it caused (or that came first) in its message.
+type connectInterrupted struct{ ctx, err error }
+
+func (e *connectInterrupted) Error() string {
+	if e.err == nil || e.err == e.ctx {
+		return e.ctx.Error()
+	}
+	return e.ctx.Error() + " (" + bare(e.err) + ")"
+}
+
+func (e *connectInterrupted) Unwrap() error { return e.ctx }

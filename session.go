@@ -6,7 +6,6 @@ package myx
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/myxdb/myx/internal/wire"
@@ -38,12 +37,12 @@ func (c *Conn) initSession(ctx context.Context) error {
 			b.WriteString(kv[1])
 		}
 		if _, err := c.execText(ctx, b.String()); err != nil {
-			return fmt.Errorf("myx: setting session variables: %w", err)
+			return wrapErr("setting session variables", err)
 		}
 	}
 	for _, cmd := range c.cfg.InitCommands {
 		if _, err := c.execText(ctx, cmd); err != nil {
-			return fmt.Errorf("myx: init command: %w", err)
+			return wrapErr("init command", err)
 		}
 	}
 	c.sessionChanged, c.clientChanged = false, false
