@@ -4,7 +4,6 @@ package myx
 // data (COM_STMT_SEND_LONG_DATA) for large values and io.Readers.
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -210,9 +209,7 @@ func (c *Conn) sendLongData(id uint32, mark int, longs []longArg, limit int) err
 	sendPkt := func(param int, data []byte, str string) error {
 		w := &c.wr
 		w.StartCommand()
-		w.B = append(w.B, wire.ComStmtSendLong)
-		w.B = binary.LittleEndian.AppendUint32(w.B, id)
-		w.B = binary.LittleEndian.AppendUint16(w.B, uint16(param))
+		w.B = wire.AppendLongDataHeader(w.B, id, uint16(param))
 		w.B = append(w.B, data...)
 		w.B = append(w.B, str...)
 		w.Finish()

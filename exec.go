@@ -145,8 +145,9 @@ func (c *Conn) interpolateArgs(query string, args []any, canLearn bool) (string,
 	return c.interpolate(query, args, canLearn)
 }
 
-// execText runs a text statement with no arguments on an idle connection (used internally).
-func (c *Conn) execText(ctx context.Context, query string) (Result, error) {
+// execText runs a text statement with no arguments on an idle connection (used internally,
+// inside a command's start and end or a connect, whose context bounds it).
+func (c *Conn) execText(query string) (Result, error) {
 	c.noteStatement(c.classify(query))
 	return c.execTextFiles(query, nil)
 }

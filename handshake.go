@@ -50,7 +50,7 @@ func (c *Conn) connect(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
 	err = c.handshake(ctx)
 	if err == nil {
-		err = c.initSession(ctx)
+		err = c.initSession()
 	}
 	stopped := stop()
 	cerr := ctx.Err()
@@ -79,7 +79,7 @@ func (c *Conn) connect(ctx context.Context) error {
 	return nil
 }
 
-// handshake reads the server greeting, negotiates TLS and authenticates.
+// handshake reads the server greeting, negotiates TLS and compression, and authenticates.
 func (c *Conn) handshake(ctx context.Context) error {
 	cfg := c.cfg
 	c.rd.Seq = 0
@@ -131,7 +131,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 		c.caps |= wire.ClientMySQL
 	}
 
-	collation, setNames := handshakeCollation(cfg.Collation)
+	collation, _ := handshakeCollation(cfg.Collation) // initSession sets the others
 	c.charset = charsetOf(cfg.Collation)
 
 	// TLS
@@ -211,13 +211,6 @@ func (c *Conn) handshake(ctx context.Context) error {
 		return err
 	}
 	c.startCompression()
-	if setNames != "" {
-		c.charset = charsetOf(setNames)
-		if _, err := c.execText(ctx, "SET NAMES "+c.charset+" COLLATE "+setNames); err != nil {
-			return err
-		}
-
-	}
 	return nil
 }
 

@@ -11,18 +11,25 @@ import (
 	"github.com/myxdb/myx/internal/wire"
 )
 
-// initSession applies session variables and init commands, and turns on session state
-// tracking so that SessionChanged can tell when a session needs resetting.
-func (c *Conn) initSession(ctx context.Context) error {
+// initSession sets the session up as configured, after login and after a reset: a collation
+// the handshake could not name, session state tracking (so that SessionChanged can tell when a
+// session needs resetting), Config.Charsets, session variables and init commands.
+func (c *Conn) initSession() error {
+	// A collation the handshake cannot name (an id above 255) is set with SET NAMES.
+	if _, setNames := handshakeCollation(c.cfg.Collation); setNames != "" {
+		if _, err := c.execText("SET NAMES " + charsetOf(setNames) + " COLLATE " + setNames); err != nil {
+			return err
+		}
+	}
 	if c.caps&wire.ClientSessionTrack != 0 {
-		_, err := c.execText(ctx, "SET SESSION session_track_state_change = ON")
+		_, err := c.execText("SET SESSION session_track_state_change = ON")
 		c.tracking = err == nil
 		var me *MySQLError
 		if err != nil && !errors.As(err, &me) {
 			return err
 		}
 	}
-	if err := c.setCharsets(ctx); err != nil {
+	if err := c.setCharsets(); err != nil {
 		return err
 	}
 	if len(c.cfg.SessionVars) > 0 {
@@ -36,12 +43,12 @@ func (c *Conn) initSession(ctx context.Context) error {
 			b.WriteByte('=')
 			b.WriteString(kv[1])
 		}
-		if _, err := c.execText(ctx, b.String()); err != nil {
+		if _, err := c.execText(b.String()); err != nil {
 			return wrapErr("setting session variables", err)
 		}
 	}
 	for _, cmd := range c.cfg.InitCommands {
-		if _, err := c.execText(ctx, cmd); err != nil {
+		if _, err := c.execText(cmd); err != nil {
 			return wrapErr("init command", err)
 		}
 	}
@@ -77,12 +84,35 @@ func (c *Conn) ResetSession(ctx context.Context) error {
 		c.stmts.forget()
 		c.charset = charsetOf(c.cfg.Collation)
 		c.charsetKnown, c.learned = false, -1
-		if _, setNames := handshakeCollation(c.cfg.Collation); setNames != "" {
-			_, err = c.execText(ctx, "SET NAMES "+charsetOf(setNames)+" COLLATE "+setNames)
-		}
-		if err == nil {
-			err = c.initSession(ctx)
-		}
+		err = c.initSession()
 	}
 	return c.end(ctx, err)
+}
+
+// setCharsets applies Config.Charsets: SET NAMES with each character set in turn until the
+// server accepts one (go-sql-driver's charset=a,b fallback). A charset the server does not
+// know (errors 1115 and 1273) moves on to the next; any other failure, or a list the server
+// knows none of, fails the connection.
+func (c *Conn) setCharsets() error {
+	if len(c.cfg.Charsets) == 0 {
+		return nil
+	}
+	var last error
+	for _, cs := range c.cfg.Charsets {
+		q := "SET NAMES " + cs
+		if charsetOf(c.cfg.Collation) == cs {
+			q += " COLLATE " + c.cfg.Collation
+		}
+		_, err := c.execText(q)
+		if err == nil {
+			c.charset = cs
+			return nil
+		}
+		var me *MySQLError
+		if !errors.As(err, &me) || me.Number != 1115 && me.Number != 1273 {
+			return wrapErr("setting the character set", err)
+		}
+		last = err
+	}
+	return wrapErr("the server knows none of the character sets "+strings.Join(c.cfg.Charsets, ", "), last)
 }
