@@ -287,9 +287,7 @@ func (br *BatchResults) Query() (*Rows, error) {
 		return nil, err
 	}
 	r := &Rows{internal: true}
-	r.c, r.st, r.binary = c, it.st, it.st != nil
-	c.busy = r
-	r.setHead(&h)
+	r.init(nil, c, it.st, &h)
 	br.rows = r
 	return r, nil
 }

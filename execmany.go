@@ -213,10 +213,8 @@ func (c *Conn) queryInternal(r *Rows, query string) error {
 	if err != nil {
 		return err
 	}
-	r.c, r.ctx = c, nil
-	c.busy = r
 	r.internal = true
-	r.setHead(&h)
+	r.init(nil, c, nil, &h)
 	return nil
 }
 

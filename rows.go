@@ -47,6 +47,8 @@ type Rows struct {
 	planDest []any
 }
 
+// init starts r on a response whose first result is h (st is the prepared statement of a binary
+// result, nil for text). r holds the connection busy until it is released.
 func (r *Rows) init(ctx context.Context, c *Conn, st *stmt, h *head) {
 	r.c, r.ctx, r.st, r.binary = c, ctx, st, st != nil
 	c.busy = r

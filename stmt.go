@@ -113,6 +113,12 @@ func (c *Conn) stmtFor(query string) (*stmt, error) {
 	return st, nil
 }
 
+// placeholders counts the placeholders of query as the connection's lexing mode reads them.
+func (c *Conn) placeholders(query string) int {
+	mode, _ := c.textMode()
+	return sqltext.Scan(query, mode, nil).Placeholders
+}
+
 // sendExecute writes COM_STMT_EXECUTE for query with args, preparing the statement first if
 // the cache does not have it. On MariaDB the prepare and the execute leave together (the execute
 // names "the last prepared statement"), so a statement's first use costs one round trip too;
@@ -121,12 +127,6 @@ func (c *Conn) stmtFor(query string) (*stmt, error) {
 // prepared first and the arguments are checked against it before anything else is sent.
 // When it returns nil the execute's response is next on the wire. An argument error leaves the
 // connection usable and the cache consistent.
-// placeholders counts the placeholders of query as the connection's lexing mode reads them.
-func (c *Conn) placeholders(query string) int {
-	mode, _ := c.textMode()
-	return sqltext.Scan(query, mode, nil).Placeholders
-}
-
 func (c *Conn) sendExecute(query string, args []any) (*stmt, error) {
 	if st := c.stmts.get(query); st != nil {
 		if err := c.appendExecute(st, args); err != nil {
