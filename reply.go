@@ -1,8 +1,8 @@
 package myx
 
-// The session core: reading replies. The one place that reads OK, ERR and EOF packets,
-// result set headers and column definitions, and the one row loop (nextRowPacket) that
-// Rows, Batch, ExecMany and prepared statements read rows through.
+// The session core: reading replies. The one place that reads OK, ERR and EOF packets, result
+// set headers and column definitions, the reply to a prepare, and the one row loop
+// (nextRowPacket) that Rows, Batch, ExecMany and prepared statements read rows through.
 
 import (
 	"errors"
@@ -315,4 +315,41 @@ func (c *Conn) dropResponse(st *stmt) error {
 	}
 	c.discardResponse()
 	return nil
+}
+
+// readPrepare reads a COM_STMT_PREPARE response.
+func (c *Conn) readPrepare(query string) (*stmt, error) {
+	p, err := c.readPacket()
+	if err != nil {
+		return nil, err
+	}
+	if len(p) > 0 && p[0] == wire.HeaderERR {
+		return nil, c.serverError(p)
+	}
+	pok, err := wire.ParsePrepareOK(p)
+	if err != nil {
+		return nil, c.fail("read", err, false)
+	}
+	st := &stmt{id: pok.StmtID, query: query, params: int(pok.Params), flags: c.classify(query)}
+	c.noteStatement(st.flags)
+	if pok.Params > 0 {
+		// Parameter definitions carry nothing the client needs.
+		for range pok.Params {
+			if _, err := c.readPacket(); err != nil {
+				return nil, err
+			}
+		}
+		if c.caps&wire.ClientDeprecateEOF == 0 {
+			if err := c.readEOF(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if pok.Columns > 0 {
+		st.cols, st.types, err = c.readColumns(int(pok.Columns))
+		if err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
 }

@@ -238,43 +238,6 @@ func (c *Conn) prepare(query string) (*stmt, error) {
 	return c.readPrepare(query)
 }
 
-// readPrepare reads a COM_STMT_PREPARE response.
-func (c *Conn) readPrepare(query string) (*stmt, error) {
-	p, err := c.readPacket()
-	if err != nil {
-		return nil, err
-	}
-	if len(p) > 0 && p[0] == wire.HeaderERR {
-		return nil, c.serverError(p)
-	}
-	pok, err := wire.ParsePrepareOK(p)
-	if err != nil {
-		return nil, c.fail("read", err, false)
-	}
-	st := &stmt{id: pok.StmtID, query: query, params: int(pok.Params), flags: c.classify(query)}
-	c.noteStatement(st.flags)
-	if pok.Params > 0 {
-		// Parameter definitions carry nothing the client needs.
-		for range pok.Params {
-			if _, err := c.readPacket(); err != nil {
-				return nil, err
-			}
-		}
-		if c.caps&wire.ClientDeprecateEOF == 0 {
-			if err := c.readEOF(); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if pok.Columns > 0 {
-		st.cols, st.types, err = c.readColumns(int(pok.Columns))
-		if err != nil {
-			return nil, err
-		}
-	}
-	return st, nil
-}
-
 // Stmt is a prepared statement owned by the caller (see Conn.Prepare). It belongs to one
 // connection and is valid until closed or until the connection's session is reset.
 type Stmt struct {
