@@ -229,7 +229,7 @@ var closedWhen = map[string]string{
 	"tls":       " during the TLS handshake",
 	"auth":      " during authentication",
 	"check":     " (idle)",
-	"write":     " while the connection was idle",
+	"write":     " while idle",
 }
 
 // newConnError is the ConnError for a failure during op. An end of stream from the server
