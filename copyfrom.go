@@ -1,5 +1,7 @@
 package myx
 
+// The high-level API: CopyFrom, rows streamed as LOAD DATA LOCAL INFILE.
+
 import (
 	"context"
 	"encoding/json"

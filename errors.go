@@ -1,5 +1,9 @@
 package myx
 
+// The error types and sentinels callers act on (MySQLError, ConnError, InterruptedError,
+// SafeToRetry, IsConnLost), and how errors wrap one another so that each message names the
+// package once.
+
 import (
 	"database/sql"
 	"errors"

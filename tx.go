@@ -1,5 +1,7 @@
 package myx
 
+// The high-level API: transactions (Begin, BeginTx, savepoints, BeginFunc with retries).
+
 import (
 	"context"
 	"errors"
