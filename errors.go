@@ -191,8 +191,8 @@ type ConnError struct {
 }
 
 // Error says what failed once, in words: "myx: dial tcp 127.0.0.1:3307: connect: connection
-// refused", "myx: connection closed by the server (idle)", "myx: authentication: ...". A
-// failure on the way to the server before a command was written says "(nothing was sent)".
+// refused", "myx: connection closed by the server (idle)", "myx: authentication: ...". A write
+// that failed before any byte of its command left says "(nothing was sent)".
 func (e *ConnError) Error() string {
 	var msg string
 	if _, ok := e.Err.(*closedByServerError); ok {
@@ -214,6 +214,9 @@ func (e *ConnError) Error() string {
 
 // Unwrap gives the underlying error.
 func (e *ConnError) Unwrap() error { return e.Err }
+
+// SafeToRetry reports whether the command was certainly not executed by the server.
+func (e *ConnError) SafeToRetry() bool { return e.safe }
 
 // opPhrases spells a ConnError's Op in its message ("" for none).
 var opPhrases = map[string]string{
@@ -292,9 +295,6 @@ type refusedError struct {
 func (e *refusedError) Error() string { return "myx: " + e.what + ": " + e.err.Error() }
 
 func (e *refusedError) Unwrap() error { return e.err }
-
-// SafeToRetry reports whether the command was certainly not executed by the server.
-func (e *ConnError) SafeToRetry() bool { return e.safe }
 
 // sentBefore marks a failure as unsafe to retry: part of the command (for example the
 // statement of a LOAD DATA LOCAL whose file data then failed to go out) reached the server
