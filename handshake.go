@@ -17,6 +17,9 @@ import (
 	"github.com/myxdb/myx/internal/wire"
 )
 
+// connect dials, runs the handshake and sets the session up (initSession), all bounded by ctx,
+// then puts in place how replies are awaited (poll(2), unless Config.RuntimePoller) and the
+// per-I/O timeouts.
 func (c *Conn) connect(ctx context.Context) error {
 	cfg := c.cfg
 	network := cfg.Network
