@@ -1,5 +1,7 @@
 package myx
 
+// The high-level API: Batch, statements pipelined on one connection.
+
 import (
 	"context"
 	"errors"
@@ -74,6 +76,11 @@ func (c *Conn) SendBatch(ctx context.Context, b *Batch) *BatchResults {
 	}
 	for i := range br.items {
 		it := &br.items[i]
+		var err error
+		if it.args, err = normalizeArgs(it.args); err != nil {
+			it.err = err // reported by this item's result; the others run
+			continue
+		}
 		if err := c.needLimitFor(it.query, it.args); err != nil {
 			br.err, br.closed = c.end(ctx, err), true
 			return br
@@ -322,9 +329,7 @@ func (br *BatchResults) Query() (*Rows, error) {
 		return nil, err
 	}
 	r := &Rows{internal: true}
-	r.c, r.st, r.binary = c, it.st, it.st != nil
-	c.busy = r
-	r.setHead(&h)
+	r.init(nil, c, it.st, &h)
 	br.rows = r
 	return r, nil
 }
@@ -355,6 +360,9 @@ func (br *BatchResults) Close() error {
 	br.finish()
 	return br.err
 }
+
+// abandon ends the batch without reading further replies (the connection is going away).
+func (br *BatchResults) abandon(err error) { br.fail(err) }
 
 func (br *BatchResults) fail(err error) {
 	if br.err == nil {

@@ -1,5 +1,8 @@
 package myx
 
+// The session core: cancellation. A context that ends during a call sends KILL QUERY from a
+// side connection, or forces the socket's deadline.
+
 import (
 	"context"
 	"strconv"

@@ -1,12 +1,5 @@
 package myx
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"strings"
-)
-
 // Collation ids the server accepts in the handshake (ids below 256), read from MariaDB's
 // information_schema.COLLATIONS, plus MySQL 8's utf8mb4_0900 and gb18030 collations.
 var collationIDs = map[string]uint16{
@@ -336,32 +329,4 @@ func handshakeCollation(name string) (id uint16, setNames string) {
 var unsafeInterpolationCharsets = map[string]bool{
 	"big5": true, "cp932": true, "gbk": true, "sjis": true, "gb18030": true,
 	"ucs2": true, "utf16": true, "utf16le": true, "utf32": true,
-}
-
-// setCharsets applies Config.Charsets: SET NAMES with each character set in turn until the
-// server accepts one (go-sql-driver's charset=a,b fallback). A charset the server does not
-// know (errors 1115 and 1273) moves on to the next; any other failure, or a list the server
-// knows none of, fails the connection.
-func (c *Conn) setCharsets(ctx context.Context) error {
-	if len(c.cfg.Charsets) == 0 {
-		return nil
-	}
-	var last error
-	for _, cs := range c.cfg.Charsets {
-		q := "SET NAMES " + cs
-		if charsetOf(c.cfg.Collation) == cs {
-			q += " COLLATE " + c.cfg.Collation
-		}
-		_, err := c.execText(ctx, q)
-		if err == nil {
-			c.charset = cs
-			return nil
-		}
-		var me *MySQLError
-		if !errors.As(err, &me) || me.Number != 1115 && me.Number != 1273 {
-			return fmt.Errorf("myx: setting the character set: %w", err)
-		}
-		last = err
-	}
-	return fmt.Errorf("myx: the server knows none of the character sets %s: %w", strings.Join(c.cfg.Charsets, ", "), last)
 }

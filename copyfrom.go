@@ -1,5 +1,7 @@
 package myx
 
+// The high-level API: CopyFrom, rows streamed as LOAD DATA LOCAL INFILE.
+
 import (
 	"context"
 	"encoding/json"
@@ -110,6 +112,9 @@ func (e *copyEncoder) Read(p []byte) (int, error) {
 				break
 			}
 			vals, err := e.src.Values()
+			if err == nil {
+				vals, err = normalizeArgs(vals)
+			}
 			if err == nil && len(vals) != e.ncols {
 				err = fmt.Errorf("row has %d values for %d columns", len(vals), e.ncols)
 			}
@@ -162,9 +167,5 @@ func (e *copyEncoder) appendField(b []byte, v any) ([]byte, error) {
 	if b, ok, err := e.c.appendScalarText(b, v); ok || err != nil {
 		return b, err
 	}
-	c, err := canonicalArg(v)
-	if err != nil {
-		return b, err
-	}
-	return e.appendField(b, c)
+	return b, unsupportedArg(v) // normalizeArgs lets no other type through
 }

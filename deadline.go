@@ -1,5 +1,8 @@
 package myx
 
+// The session core: deadlines and I/O timeouts (Config.ReadTimeout, WriteTimeout) on the
+// socket.
+
 import (
 	"errors"
 	"net"

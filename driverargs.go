@@ -1,5 +1,8 @@
 package myx
 
+// Statements: arguments encoded as go-sql-driver/mysql encodes them, for the database/sql
+// face.
+
 import (
 	"encoding/json"
 	"fmt"

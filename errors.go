@@ -1,9 +1,14 @@
 package myx
 
+// The error types and sentinels callers act on (MySQLError, ConnError, InterruptedError,
+// SafeToRetry, IsConnLost), and how errors wrap one another so that each message names the
+// package once.
+
 import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -175,26 +180,121 @@ var ErrTxClosed = errors.New("myx: transaction already committed or rolled back"
 var ErrLocalInfileDenied = errors.New("myx: the server asked for a local file that was not passed to this statement; nothing was sent")
 
 // ConnError reports that the connection to the server failed (I/O error, protocol violation,
-// server gone). The connection is closed afterwards. Unwrap gives the underlying error.
+// server gone). The connection is closed afterwards. Unwrap gives the underlying error (for a
+// server that closed the connection, one that unwraps to what the read saw, such as io.EOF).
 type ConnError struct {
-	Op  string // what was under way: "dial", "handshake", "write", "read", ...
+	Op  string // what was under way: "dial", "handshake", "tls", "auth", "connect", "check", "write", "read", ...
 	Err error
 	// safe is set when the failure happened before any byte of the failing command reached the
 	// server, so running the command again elsewhere cannot run it twice.
 	safe bool
 }
 
+// Error says what failed once, in words: "myx: dial tcp 127.0.0.1:3307: connect: connection
+// refused", "myx: connection closed by the server (idle)", "myx: authentication: ...". A write
+// that failed before any byte of its command left says "(nothing was sent)".
 func (e *ConnError) Error() string {
-	if e.safe {
-		return fmt.Sprintf("myx: %s: %v (nothing was sent)", e.Op, e.Err)
+	var msg string
+	if _, ok := e.Err.(*closedByServerError); ok {
+		msg = "connection closed by the server" + closedWhen[e.Op]
+	} else {
+		msg = bare(e.Err)
+		// Network errors name the operation themselves ("dial tcp ...", "read tcp ...").
+		if phrase, ok := opPhrases[e.Op]; !ok {
+			msg = e.Op + ": " + msg
+		} else if phrase != "" && !strings.HasPrefix(msg, e.Op+" ") && !strings.HasPrefix(msg, e.Op+":") {
+			msg = phrase + ": " + msg
+		}
 	}
-	return fmt.Sprintf("myx: %s: %v", e.Op, e.Err)
+	if e.safe && e.Op == "write" {
+		msg += " (nothing was sent)"
+	}
+	return "myx: " + msg
 }
 
+// Unwrap gives the underlying error.
 func (e *ConnError) Unwrap() error { return e.Err }
 
 // SafeToRetry reports whether the command was certainly not executed by the server.
 func (e *ConnError) SafeToRetry() bool { return e.safe }
+
+// opPhrases spells a ConnError's Op in its message ("" for none).
+var opPhrases = map[string]string{
+	"dial":      "dial",
+	"handshake": "handshake",
+	"tls":       "TLS handshake",
+	"auth":      "authentication",
+	"connect":   "connect",
+	"check":     "",
+	"read":      "read",
+	"write":     "write",
+}
+
+// closedWhen says when the server closed the connection, by the ConnError's Op.
+var closedWhen = map[string]string{
+	"handshake": " during the handshake",
+	"tls":       " during the TLS handshake",
+	"auth":      " during authentication",
+	"check":     " (idle)",
+	"write":     " while idle",
+}
+
+// newConnError is the ConnError for a failure during op. An end of stream from the server
+// (io.EOF, io.ErrUnexpectedEOF) means that the server closed the connection, and says so.
+func newConnError(op string, err error, safe bool) *ConnError {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		err = &closedByServerError{err: err}
+	}
+	return &ConnError{Op: op, Err: err, safe: safe}
+}
+
+// closedByServerError is the cause of a ConnError when the server closed the connection. It
+// unwraps to what the read saw (io.EOF, io.ErrUnexpectedEOF).
+type closedByServerError struct{ err error }
+
+func (e *closedByServerError) Error() string { return "connection closed by the server" }
+
+func (e *closedByServerError) Unwrap() error { return e.err }
+
+// bare is err's message without this package's "myx: " prefix, for an error wrapped in
+// another of this package's errors: each message names the package once.
+func bare(err error) string { return strings.TrimPrefix(err.Error(), "myx: ") }
+
+// wrappedError puts what the caller was doing before an error: "myx: init command: Error 1064
+// ...". It unwraps to err, and to is when set (a sentinel the error also matches).
+type wrappedError struct {
+	msg string // what was under way, without the package prefix; unused when is is set
+	is  error  // a sentinel whose message leads, or nil
+	err error
+}
+
+func (e *wrappedError) Error() string {
+	if e.is != nil {
+		return e.is.Error() + ": " + bare(e.err)
+	}
+	return "myx: " + e.msg + ": " + bare(e.err)
+}
+
+func (e *wrappedError) Unwrap() []error {
+	if e.is != nil {
+		return []error{e.is, e.err}
+	}
+	return []error{e.err}
+}
+
+// wrapErr returns err behind msg (see wrappedError).
+func wrapErr(msg string, err error) error { return &wrappedError{msg: msg, err: err} }
+
+// refusedError is the server's refusal of a connection: an ERR in place of the greeting, or in
+// answer to the login. It unwraps to the server's *MySQLError.
+type refusedError struct {
+	what string // "authentication failed for user 'x'", ...
+	err  *MySQLError
+}
+
+func (e *refusedError) Error() string { return "myx: " + e.what + ": " + e.err.Error() }
+
+func (e *refusedError) Unwrap() error { return e.err }
 
 // sentBefore marks a failure as unsafe to retry: part of the command (for example the
 // statement of a LOAD DATA LOCAL whose file data then failed to go out) reached the server
@@ -268,4 +368,18 @@ func IsConnLost(err error) bool {
 func isRetryableTxError(err error) bool {
 	n, ok := serverErrorNumber(err)
 	return ok && (n == ErLockDeadlock || n == ErLockWaitTimeout)
+}
+
+// IsReadOnlyError reports whether err is a server's refusal of a write because it is read only
+// (errors 1290, 1792 and 1836), the errors Config.RejectReadOnly acts on.
+func IsReadOnlyError(err error) bool {
+	var me *MySQLError
+	return errors.As(err, &me) && readOnlyRefusal(me.EffectiveNumber())
+}
+
+// readOnlyRefusal reports the errors by which a read-only server refuses a write: 1290
+// (ER_OPTION_PREVENTS_STATEMENT: --read-only, and Aurora during a failover), 1792
+// (ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION) and 1836 (ER_READ_ONLY_MODE).
+func readOnlyRefusal(number uint16) bool {
+	return number == 1290 || number == 1792 || number == 1836
 }

@@ -1,10 +1,11 @@
 package myx
 
+// The statement API of a Conn: Exec, Query, QueryRow and Ping, choosing between a prepared
+// statement and text (interpolated or plain), and the Result they report.
+
 import (
 	"context"
-	"errors"
 	"strings"
-	"time"
 
 	"github.com/myxdb/myx/internal/sqltext"
 	"github.com/myxdb/myx/internal/wire"
@@ -68,60 +69,6 @@ func (r *Result) add(ok *wire.OK) {
 	}
 }
 
-// staleAfter is how long a connection may sit idle before a command first checks, without a
-// round trip, whether the server has closed it.
-const staleAfter = time.Second
-
-// start prepares the connection for a new command under ctx.
-func (c *Conn) start(ctx context.Context) error {
-	if c.closed {
-		return ErrConnClosed
-	}
-	if c.busy != nil || c.batch != nil {
-		return ErrConnBusy
-	}
-	if err := ctx.Err(); err != nil {
-		return &InterruptedError{Cause: err}
-	}
-	if time.Since(c.lastUsed) > staleAfter {
-		if err := c.checkStale(); err != nil {
-			c.shutdown()
-			return &ConnError{Op: "write", Err: err, safe: true}
-		}
-	}
-	c.cancel.arm(ctx)
-	return nil
-}
-
-// end finishes a command begun with start and turns what happened to its context into the
-// error the caller sees.
-func (c *Conn) end(ctx context.Context, err error) error {
-	fired, killed, forced := c.cancel.disarm()
-	c.lastUsed = time.Now()
-	if !fired {
-		return err
-	}
-	if err == nil {
-		if !killed {
-			return nil // the call finished before the interruption began
-		}
-		// The server answered OK although it was told to stop: some statements (SLEEP, or
-		// one that was about to finish) complete anyway. Their effects stand; say so. (A KILL
-		// QUERY that reaches the server between statements does not carry over to the next
-		// one, and the kill has completed before the connection is used again.)
-		return &InterruptedError{Cause: ctx.Err(), Completed: true}
-	}
-	var me *MySQLError
-	if errors.As(err, &me) {
-		return &InterruptedError{Cause: ctx.Err(), Server: err}
-	}
-	if c.closed || forced {
-		c.shutdown()
-		return &InterruptedError{Cause: ctx.Err(), ConnClosed: true}
-	}
-	return err
-}
-
 // Exec runs a statement that returns no rows (rows it does return are read and discarded) and
 // reports rows affected and the last insert id. Arguments bind to '?' placeholders: by default
 // through a server-side prepared statement from the connection's cache; with
@@ -139,6 +86,10 @@ func (c *Conn) Exec(ctx context.Context, query string, args ...any) (Result, err
 }
 
 func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, error) {
+	args, err := normalizeArgs(args)
+	if err != nil {
+		return Result{}, err
+	}
 	files, args := splitLocalFiles(args)
 	if err := c.needLimitFor(query, args); err != nil {
 		return Result{}, err
@@ -194,8 +145,9 @@ func (c *Conn) interpolateArgs(query string, args []any, canLearn bool) (string,
 	return c.interpolate(query, args, canLearn)
 }
 
-// execText runs a text statement with no arguments on an idle connection (used internally).
-func (c *Conn) execText(ctx context.Context, query string) (Result, error) {
+// execText runs a text statement with no arguments on an idle connection (used internally,
+// inside a command's start and end or a connect, whose context bounds it).
+func (c *Conn) execText(query string) (Result, error) {
 	c.noteStatement(c.classify(query))
 	return c.execTextFiles(query, nil)
 }
@@ -223,193 +175,6 @@ func (c *Conn) execStmt(st *stmt, args []any) (Result, error) {
 	return c.readExecResponse(true, st, nil)
 }
 
-// readExecResponse reads a whole response, discarding rows, summing the OK packets.
-func (c *Conn) readExecResponse(binary bool, st *stmt, files []*LocalFile) (Result, error) {
-	var res Result
-	var firstErr error
-	for n := 0; ; n++ {
-		rs, err := c.readHead(binary, st, files)
-		if err != nil {
-			if firstErr != nil {
-				return res, firstErr
-			}
-			return res, err
-		}
-		if rs.cols == nil {
-			res.addStatement(n, StatementResult{rs.ok.AffectedRows, rs.ok.LastInsertID})
-			res.add(&rs.ok)
-		} else {
-			res.addStatement(n, StatementResult{})
-			if err := c.skipRows(); err != nil {
-				return res, err
-			}
-		}
-		if errors.Is(rs.fileErr, ErrLocalInfileDenied) || rs.fileErr != nil {
-			firstErr = rs.fileErr
-		}
-		if c.status&wire.StatusMoreResultsExists == 0 {
-			return res, firstErr
-		}
-	}
-}
-
-// head is the start of one result in a response: either an OK (cols == nil) or the column
-// metadata of a result set.
-type head struct {
-	ok      wire.OK
-	cols    []Column
-	types   []byte
-	fileErr error
-}
-
-// readHead reads the first packets of one result.
-func (c *Conn) readHead(binary bool, st *stmt, files []*LocalFile) (head, error) {
-	var h head
-	p, err := c.readPacket()
-	if err != nil {
-		return h, err
-	}
-	if len(p) == 0 {
-		return h, c.fail("read", errors.New("empty response packet"), false)
-	}
-	switch p[0] {
-	case wire.HeaderOK:
-		h.ok, err = wire.ParseOK(p, c.caps)
-		if err != nil {
-			return h, c.fail("read", err, false)
-		}
-		c.noteOK(&h.ok)
-		return h, nil
-	case wire.HeaderERR:
-		c.status &^= wire.StatusMoreResultsExists
-		return h, c.serverError(p)
-	case wire.HeaderLocalInfile:
-		if binary {
-			return h, c.fail("read", errors.New("LOCAL INFILE request in reply to a prepared statement"), false)
-		}
-		name, _ := wire.LocalInfileRequest(p)
-		h.fileErr = c.sendLocalFile(name, files)
-		if c.closed {
-			return h, h.fileErr
-		}
-		nh, err := c.readHead(false, nil, nil)
-		nh.fileErr = h.fileErr
-		return nh, err
-	}
-	n, metaFollows, err := wire.ParseColumnCount(p, c.caps)
-	if err != nil {
-		return h, c.fail("read", err, false)
-	}
-	if !metaFollows {
-		if st == nil || len(st.cols) != n {
-			return h, c.fail("read", errors.New("server skipped column metadata the client does not have"), false)
-		}
-		h.cols, h.types = st.cols, st.types
-		return h, nil
-	}
-	h.cols, h.types, err = c.readColumns(n)
-	if err != nil {
-		return h, err
-	}
-	if st != nil {
-		st.cols, st.types = h.cols, h.types
-	}
-	return h, nil
-}
-
-// readColumns reads n column definitions (and the EOF after them without DEPRECATE_EOF).
-func (c *Conn) readColumns(n int) ([]Column, []byte, error) {
-	cols := make([]Column, n)
-	types := make([]byte, n)
-	ext := c.caps&wire.MariaDBClientExtendedMetadata != 0
-	if c.colCache == nil {
-		c.colCache = make(map[string]*Column)
-	}
-	for i := range cols {
-		p, err := c.readPacket()
-		if err != nil {
-			return nil, nil, err
-		}
-		if col, ok := c.colCache[string(p)]; ok {
-			cols[i] = *col
-		} else {
-			d, err := wire.ParseColumnDef(p, ext)
-			if err != nil {
-				return nil, nil, c.fail("read", err, false)
-			}
-			cols[i] = newColumn(&d)
-			if len(c.colCache) >= 4096 {
-				clear(c.colCache)
-			}
-			col := cols[i]
-			c.colCache[string(p)] = &col
-		}
-		types[i] = byte(cols[i].Type)
-	}
-	if c.caps&wire.ClientDeprecateEOF == 0 {
-		if err := c.readEOF(); err != nil {
-			return nil, nil, err
-		}
-	}
-	return cols, types, nil
-}
-
-func (c *Conn) readEOF() error {
-	p, err := c.readPacket()
-	if err != nil {
-		return err
-	}
-	if !wire.IsEOF(p) {
-		return c.fail("read", errors.New("expected EOF packet"), false)
-	}
-	return nil
-}
-
-// skipRows reads and discards rows up to the end of the current result set.
-func (c *Conn) skipRows() error {
-	deprecateEOF := c.caps&wire.ClientDeprecateEOF != 0
-	for {
-		p, err := c.readPacket()
-		if err != nil {
-			return err
-		}
-		if len(p) > 0 && p[0] == wire.HeaderERR {
-			c.status &^= wire.StatusMoreResultsExists
-			return c.serverError(p)
-		}
-		if wire.IsResultEnd(p, deprecateEOF) {
-			return c.readResultEnd(p, deprecateEOF, nil)
-		}
-	}
-}
-
-// readResultEnd decodes the packet that ends a result set and records the status.
-func (c *Conn) readResultEnd(p []byte, deprecateEOF bool, res *Result) error {
-	if deprecateEOF {
-		ok, err := wire.ParseOK(p, c.caps)
-		if err != nil {
-			return c.fail("read", err, false)
-		}
-		c.noteOK(&ok)
-		if res != nil {
-			res.Warnings = ok.Warnings
-		}
-		return nil
-	}
-	warnings, status, err := wire.ParseEOF(p)
-	if err != nil {
-		return c.fail("read", err, false)
-	}
-	c.status = status
-	if status&wire.StatusSessionStateChange != 0 {
-		c.sessionChanged = true
-	}
-	if res != nil {
-		res.Warnings = warnings
-	}
-	return nil
-}
-
 // Query runs a statement that returns rows and streams them: nothing is buffered beyond the
 // packet being read. The returned Rows must be closed (reading to the end closes it); until
 // then the connection cannot run other commands. The context covers the call and the whole
@@ -427,7 +192,10 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 		return err
 	}
 	var st *stmt
-	var err error
+	args, err := normalizeArgs(args)
+	if err != nil {
+		return c.end(ctx, err)
+	}
 	files, args := splitLocalFiles(args)
 	if err := c.needLimitFor(query, args); err != nil {
 		return c.end(ctx, err)
@@ -493,19 +261,6 @@ func (c *Conn) binaryWithoutArgs(query string) bool {
 	return !c.cfg.MultiStatements || !strings.Contains(query, ";")
 }
 
-// discardResponse reads whatever remains of the current response.
-func (c *Conn) discardResponse() {
-	for !c.closed && c.status&wire.StatusMoreResultsExists != 0 {
-		h, err := c.readHead(false, nil, nil)
-		if err != nil {
-			return
-		}
-		if h.cols != nil && c.skipRows() != nil {
-			return
-		}
-	}
-}
-
 // QueryRow runs a query expected to return at most one row. Errors are deferred to Row.Scan,
 // which returns ErrNoRows when there is no row.
 func (c *Conn) QueryRow(ctx context.Context, query string, args ...any) *Row {
@@ -531,48 +286,4 @@ func (c *Conn) simpleCommand(cmd byte) error {
 		return err
 	}
 	return c.readOK()
-}
-
-// readOK reads a command's reply that is an OK or an ERR (a *MySQLError); anything else closes
-// the connection.
-func (c *Conn) readOK() error {
-	p, err := c.readPacket()
-	if err != nil {
-		return err
-	}
-	switch {
-	case len(p) > 0 && p[0] == wire.HeaderOK:
-		ok, err := wire.ParseOK(p, c.caps)
-		if err != nil {
-			return c.fail("read", err, false)
-		}
-		c.noteOK(&ok)
-		return nil
-	case len(p) > 0 && p[0] == wire.HeaderERR:
-		return c.serverError(p)
-	}
-	return c.fail("read", errors.New("unexpected reply"), false)
-}
-
-// ResetSession runs COM_RESET_CONNECTION: the server rolls back any transaction, drops
-// temporary tables, user variables and prepared statements, and restores session variables to
-// their global values; the connection's configured session settings are then applied again.
-// The statement cache is emptied (the server has forgotten the statements).
-func (c *Conn) ResetSession(ctx context.Context) error {
-	if err := c.start(ctx); err != nil {
-		return err
-	}
-	err := c.simpleCommand(wire.ComResetConnection)
-	if err == nil {
-		c.stmts.forget()
-		c.charset = charsetOf(c.cfg.Collation)
-		c.charsetKnown, c.learned = false, -1
-		if _, setNames := handshakeCollation(c.cfg.Collation); setNames != "" {
-			_, err = c.execText(ctx, "SET NAMES "+charsetOf(setNames)+" COLLATE "+setNames)
-		}
-		if err == nil {
-			err = c.initSession(ctx)
-		}
-	}
-	return c.end(ctx, err)
 }

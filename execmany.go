@@ -1,8 +1,10 @@
 package myx
 
+// The high-level API: ExecMany (executemany), by bulk execution, multi-row INSERT or one
+// statement per row.
+
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +24,7 @@ type ExecManyError struct {
 }
 
 func (e *ExecManyError) Error() string {
-	return fmt.Sprintf("myx: ExecMany failed after %d rows: %v", e.Done, e.Err)
+	return fmt.Sprintf("myx: ExecMany failed after %d rows: %s", e.Done, bare(e.Err))
 }
 
 func (e *ExecManyError) Unwrap() error { return e.Err }
@@ -54,6 +56,10 @@ func (c *Conn) ExecMany(ctx context.Context, query string, argRows [][]any) (Res
 }
 
 func (c *Conn) execMany(ctx context.Context, query string, argRows [][]any) (Result, error) {
+	argRows, err := normalizeRows(argRows)
+	if err != nil {
+		return Result{}, err
+	}
 	if c.cfg.InterpolateParams {
 		return c.execManyEach(ctx, query, argRows)
 	}
@@ -65,7 +71,6 @@ func (c *Conn) execMany(ctx context.Context, query string, argRows [][]any) (Res
 		return c.execManyEach(ctx, query, argRows)
 	}
 	var res Result
-	var err error
 	mode, _ := c.textMode()
 	switch prefix, tuple, suffix, ok := sqltext.SplitInsert(query, mode); {
 	case c.caps&wire.MariaDBClientStmtBulkOperations != 0 && !c.noBulk:
@@ -105,6 +110,28 @@ func (c *Conn) execMany(ctx context.Context, query string, argRows [][]any) (Res
 	return res, err
 }
 
+// normalizeRows is normalizeArgs for each row; argRows itself is returned when no row changed.
+// A row that cannot be normalized fails the call before anything is sent.
+func normalizeRows(argRows [][]any) ([][]any, error) {
+	var out [][]any
+	for i, args := range argRows {
+		norm, err := normalizeArgs(args)
+		if err != nil {
+			return nil, &ExecManyError{Err: wrapErr(fmt.Sprintf("row %d", i), err)}
+		}
+		if out == nil && len(norm) > 0 && &norm[0] != &args[0] {
+			out = append(make([][]any, 0, len(argRows)), argRows[:i]...)
+		}
+		if out != nil {
+			out = append(out, norm)
+		}
+	}
+	if out == nil {
+		return argRows, nil
+	}
+	return out, nil
+}
+
 // rowsNeedLong reports whether a row of argRows has an argument to send as long data.
 func (c *Conn) rowsNeedLong(argRows [][]any) bool {
 	limit := c.sendLimit()
@@ -124,7 +151,6 @@ func (c *Conn) rowsNeedLong(argRows [][]any) bool {
 				if len(v) >= t {
 					return true
 				}
-			case driver.Valuer:
 			case io.Reader:
 				return true
 			}
@@ -187,10 +213,8 @@ func (c *Conn) queryInternal(r *Rows, query string) error {
 	if err != nil {
 		return err
 	}
-	r.c, r.ctx = c, nil
-	c.busy = r
 	r.internal = true
-	r.setHead(&h)
+	r.init(nil, c, nil, &h)
 	return nil
 }
 
@@ -229,7 +253,7 @@ func (c *Conn) execBulk(st *stmt, argRows [][]any) (Result, error) {
 			args := argRows[i]
 			if len(args) != n {
 				w.B = w.B[:mark]
-				return total, &ExecManyError{Done: done, Err: fmt.Errorf("row %d: %w", i, &ArgCountError{Want: n, Got: len(args)})}
+				return total, &ExecManyError{Done: done, Err: wrapErr(fmt.Sprintf("row %d", i), &ArgCountError{Want: n, Got: len(args)})}
 			}
 			rowMark := len(w.B)
 			fits := true
@@ -241,7 +265,7 @@ func (c *Conn) execBulk(st *stmt, argRows [][]any) (Result, error) {
 				w.B, typ, flags, err = c.appendParam(w.B, a)
 				if err != nil {
 					w.B = w.B[:mark]
-					return total, &ExecManyError{Done: done, Err: fmt.Errorf("row %d: %w", i, &ArgError{Index: j, Err: err})}
+					return total, &ExecManyError{Done: done, Err: wrapErr(fmt.Sprintf("row %d", i), &ArgError{Index: j, Err: err})}
 				}
 				if typ == wire.TypeNull {
 					w.B[indPos] = wire.IndicatorNull

@@ -239,11 +239,7 @@ func (c *Conn) appendLiteral(b []byte, a any, l *literalSession) ([]byte, error)
 	if b, ok, err := c.appendScalarText(b, a); ok || err != nil {
 		return b, err
 	}
-	v, err := canonicalArg(a)
-	if err != nil {
-		return b, err
-	}
-	return c.appendLiteral(b, v, l)
+	return b, unsupportedArg(a) // normalizeArgs lets no other type through
 }
 
 // appendScalarText appends the text form of a number, boolean, time.Time or time.Duration, as

@@ -1,5 +1,8 @@
 package myx
 
+// Statements: LOAD DATA LOCAL INFILE, answering the server's request for a file with only the
+// data the caller passed to that statement.
+
 import (
 	"fmt"
 	"io"

@@ -1,8 +1,9 @@
 package myx
 
+// Results: Rows, the streaming result of a query, and Row.
+
 import (
 	"context"
-	"errors"
 
 	"github.com/myxdb/myx/internal/wire"
 )
@@ -46,6 +47,8 @@ type Rows struct {
 	planDest []any
 }
 
+// init starts r on a response whose first result is h (st is the prepared statement of a binary
+// result, nil for text). r holds the connection busy until it is released.
 func (r *Rows) init(ctx context.Context, c *Conn, st *stmt, h *head) {
 	r.c, r.ctx, r.st, r.binary = c, ctx, st, st != nil
 	c.busy = r
@@ -132,13 +135,7 @@ func (r *Rows) fail(err error) {
 }
 
 // abandon marks the Rows closed without reading further (the connection is going away).
-func (r *Rows) abandon(err error) {
-	if r.err == nil {
-		r.err = err
-	}
-	r.state = rowsDone
-	r.release()
-}
+func (r *Rows) abandon(err error) { r.fail(err) }
 
 // Next advances to the next row of the current result set, reporting false at its end or on
 // an error (see Err). When the last result set ends, the Rows closes itself.
@@ -153,30 +150,14 @@ func (r *Rows) Next() bool {
 		return false
 	}
 	c := r.c
-	p, err := c.readPacket()
-	if err != nil {
-		r.fail(err)
-		return false
-	}
-	if len(p) == 0 {
-		r.fail(c.fail("read", errors.New("empty row packet"), false))
-		return false
-	}
-	switch p[0] {
-	case wire.HeaderERR:
-		c.status &^= wire.StatusMoreResultsExists
-		r.fail(c.serverError(p))
-		return false
-	case wire.HeaderEOF:
-		deprecateEOF := c.caps&wire.ClientDeprecateEOF != 0
-		if wire.IsResultEnd(p, deprecateEOF) {
-			if err := c.readResultEnd(p, deprecateEOF, &r.result); err != nil {
-				r.fail(err)
-				return false
-			}
+	p, err := c.nextRowPacket(&r.result)
+	if p == nil {
+		if err != nil {
+			r.fail(err)
+		} else {
 			r.afterResult()
-			return false
 		}
+		return false
 	}
 	if r.binary {
 		err = wire.ParseBinaryRow(p, r.types, r.values)
@@ -281,32 +262,21 @@ const earlyCloseKillAfter = 1 << 20
 // once it is clear that reading the rest would cost more than a side connection.
 func (r *Rows) closeEarly() {
 	c := r.c
-	deprecateEOF := c.caps&wire.ClientDeprecateEOF != 0
 	skipped, killed := 0, false
 	for {
-		p, err := c.readPacket()
-		if err != nil {
-			r.fail(err)
-			return
-		}
-		if len(p) > 0 && p[0] == wire.HeaderERR {
-			c.status &^= wire.StatusMoreResultsExists
-			serr := c.serverError(p)
-			if n, ok := serverErrorNumber(serr); killed && ok && n == ErQueryInterrupted {
+		p, err := c.nextRowPacket(&r.result)
+		if p == nil {
+			if err == nil {
+				r.afterResult()
+				return
+			}
+			if n, ok := serverErrorNumber(err); killed && ok && n == ErQueryInterrupted {
 				// The interruption we asked for: the caller closed the rows, nothing failed.
 				r.state = rowsDone
 				r.release()
 				return
 			}
-			r.fail(serr)
-			return
-		}
-		if wire.IsResultEnd(p, deprecateEOF) {
-			if err := c.readResultEnd(p, deprecateEOF, &r.result); err != nil {
-				r.fail(err)
-				return
-			}
-			r.afterResult()
+			r.fail(err)
 			return
 		}
 		skipped += len(p)

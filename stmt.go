@@ -1,9 +1,11 @@
 package myx
 
+// Statements: server-side prepared statements, the per-connection statement cache (LRU),
+// and Stmt, a prepared statement owned by the caller.
+
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/myxdb/myx/internal/sqltext"
 	"github.com/myxdb/myx/internal/wire"
@@ -111,6 +113,12 @@ func (c *Conn) stmtFor(query string) (*stmt, error) {
 	return st, nil
 }
 
+// placeholders counts the placeholders of query as the connection's lexing mode reads them.
+func (c *Conn) placeholders(query string) int {
+	mode, _ := c.textMode()
+	return sqltext.Scan(query, mode, nil).Placeholders
+}
+
 // sendExecute writes COM_STMT_EXECUTE for query with args, preparing the statement first if
 // the cache does not have it. On MariaDB the prepare and the execute leave together (the execute
 // names "the last prepared statement"), so a statement's first use costs one round trip too;
@@ -119,12 +127,6 @@ func (c *Conn) stmtFor(query string) (*stmt, error) {
 // prepared first and the arguments are checked against it before anything else is sent.
 // When it returns nil the execute's response is next on the wire. An argument error leaves the
 // connection usable and the cache consistent.
-// placeholders counts the placeholders of query as the connection's lexing mode reads them.
-func (c *Conn) placeholders(query string) int {
-	mode, _ := c.textMode()
-	return sqltext.Scan(query, mode, nil).Placeholders
-}
-
 func (c *Conn) sendExecute(query string, args []any) (*stmt, error) {
 	if st := c.stmts.get(query); st != nil {
 		if err := c.appendExecute(st, args); err != nil {
@@ -194,24 +196,6 @@ func (c *Conn) sendPrepareExecute(query string, args []any) (*stmt, error) {
 	return st, nil
 }
 
-// dropResponse reads and discards a whole response to a statement (prepared st, or nil for
-// text), errors included; the error returned is the server's or the one that closed the
-// connection.
-func (c *Conn) dropResponse(st *stmt) error {
-	c.status = 0
-	h, err := c.readHead(true, st, nil)
-	if err != nil {
-		return err
-	}
-	if h.cols != nil {
-		if err := c.skipRows(); err != nil {
-			return err
-		}
-	}
-	c.discardResponse()
-	return nil
-}
-
 // keep puts a newly prepared statement in the cache, evicting the least recently used, or, with
 // no cache, arranges for it to be closed after its use.
 func (c *Conn) keep(st *stmt) {
@@ -254,43 +238,6 @@ func (c *Conn) prepare(query string) (*stmt, error) {
 	return c.readPrepare(query)
 }
 
-// readPrepare reads a COM_STMT_PREPARE response.
-func (c *Conn) readPrepare(query string) (*stmt, error) {
-	p, err := c.readPacket()
-	if err != nil {
-		return nil, err
-	}
-	if len(p) > 0 && p[0] == wire.HeaderERR {
-		return nil, c.serverError(p)
-	}
-	pok, err := wire.ParsePrepareOK(p)
-	if err != nil {
-		return nil, c.fail("read", err, false)
-	}
-	st := &stmt{id: pok.StmtID, query: query, params: int(pok.Params), flags: c.classify(query)}
-	c.noteStatement(st.flags)
-	if pok.Params > 0 {
-		// Parameter definitions carry nothing the client needs.
-		for range pok.Params {
-			if _, err := c.readPacket(); err != nil {
-				return nil, err
-			}
-		}
-		if c.caps&wire.ClientDeprecateEOF == 0 {
-			if err := c.readEOF(); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if pok.Columns > 0 {
-		st.cols, st.types, err = c.readColumns(int(pok.Columns))
-		if err != nil {
-			return nil, err
-		}
-	}
-	return st, nil
-}
-
 // Stmt is a prepared statement owned by the caller (see Conn.Prepare). It belongs to one
 // connection and is valid until closed or until the connection's session is reset.
 type Stmt struct {
@@ -326,7 +273,11 @@ func (s *Stmt) Exec(ctx context.Context, args ...any) (Result, error) {
 	if err := c.start(ctx); err != nil {
 		return Result{}, err
 	}
-	if err := c.needLimit(argsSize(args)); err != nil {
+	args, err := normalizeArgs(args)
+	if err == nil {
+		err = c.needLimit(argsSize(args))
+	}
+	if err != nil {
 		return Result{}, c.end(ctx, err)
 	}
 	res, err := c.execStmt(s.st, args)
@@ -384,7 +335,10 @@ func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) err
 	if err := c.start(ctx); err != nil {
 		return err
 	}
-	err := c.needLimit(argsSize(args))
+	args, err := normalizeArgs(args)
+	if err == nil {
+		err = c.needLimit(argsSize(args))
+	}
 	if err == nil {
 		err = c.appendExecute(st, args)
 	}
@@ -400,24 +354,4 @@ func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) err
 	}
 	r.init(ctx, c, st, &h)
 	return nil
-}
-
-// ArgCountError reports a call whose argument count does not match the placeholders. Nothing
-// ran, unless Ran is set.
-type ArgCountError struct {
-	Want, Got int
-	// Ran is set in the one case where the statement did run: on a statement's first use on
-	// MariaDB, whose prepare and execute leave together, when the client counted the
-	// placeholders as the arguments given but the server counted fewer (a placeholder inside a
-	// construct the client's lexer reads differently); the server then ran it with the
-	// arguments it takes.
-	Ran bool
-}
-
-func (e *ArgCountError) Error() string {
-	msg := fmt.Sprintf("myx: statement has %d placeholders but %d arguments were given", e.Want, e.Got)
-	if e.Ran {
-		msg += " (the server ran it with the first arguments)"
-	}
-	return msg
 }

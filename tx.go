@@ -1,5 +1,7 @@
 package myx
 
+// The high-level API: transactions (Begin, BeginTx, savepoints, BeginFunc with retries).
+
 import (
 	"context"
 	"errors"
@@ -150,12 +152,12 @@ func commitOutcome(err error) error {
 		case ie.Server != nil || ie.ConnClosed:
 			// The COMMIT was under way when the context ended: the server may have committed
 			// before it saw the interruption.
-			return fmt.Errorf("%w: %w", ErrCommitUnknown, err)
+			return &wrappedError{is: ErrCommitUnknown, err: err}
 		}
 		return err // the context ended before anything was sent
 	}
 	if IsConnLost(err) && !SafeToRetry(err) {
-		return fmt.Errorf("%w: %w", ErrCommitUnknown, err)
+		return &wrappedError{is: ErrCommitUnknown, err: err}
 	}
 	return err
 }
@@ -377,7 +379,7 @@ func runTx(ctx context.Context, db TxBeginner, opts TxOptions, fn func(Tx) error
 	}()
 	if err := fn(tx); err != nil {
 		if rerr := tx.Rollback(context.WithoutCancel(ctx)); rerr != nil && !errors.Is(rerr, ErrTxClosed) && !IsConnLost(rerr) {
-			return errors.Join(err, fmt.Errorf("myx: rollback: %w", rerr))
+			return errors.Join(err, wrapErr("rollback", rerr))
 		}
 		return err
 	}

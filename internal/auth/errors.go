@@ -11,7 +11,7 @@ type UnsupportedPluginError struct {
 
 // Error implements the error interface.
 func (e *UnsupportedPluginError) Error() string {
-	return fmt.Sprintf("auth: unsupported authentication plugin %q", e.Name)
+	return fmt.Sprintf("unsupported authentication plugin %q", e.Name)
 }
 
 // SecureTransportRequiredError reports that a plugin would have to send the
@@ -25,7 +25,7 @@ type SecureTransportRequiredError struct {
 
 // Error implements the error interface.
 func (e *SecureTransportRequiredError) Error() string {
-	return fmt.Sprintf("auth: %s: full authentication needs a TLS connection, "+
+	return fmt.Sprintf("%s: full authentication needs a TLS connection, "+
 		"a unix socket, a configured server RSA public key, "+
 		"or allowing public key retrieval from the server", e.Plugin)
 }
@@ -51,7 +51,7 @@ func (e *CleartextRefusedError) Error() string {
 	default:
 		why = "the connection is neither TLS nor a unix socket"
 	}
-	return fmt.Sprintf("auth: %s: refusing to send the password in clear text: %s", ClearPassword, why)
+	return fmt.Sprintf("%s: refusing to send the password in clear text: %s", ClearPassword, why)
 }
 
 // ProtocolError reports server data that does not fit the plugin's
@@ -66,7 +66,7 @@ type ProtocolError struct {
 
 // Error implements the error interface.
 func (e *ProtocolError) Error() string {
-	return fmt.Sprintf("auth: %s: %s", e.Plugin, e.Msg)
+	return fmt.Sprintf("%s: %s", e.Plugin, e.Msg)
 }
 
 // PublicKeyError reports that the server's RSA public key could not be
@@ -80,7 +80,7 @@ type PublicKeyError struct {
 
 // Error implements the error interface.
 func (e *PublicKeyError) Error() string {
-	return fmt.Sprintf("auth: %s: server RSA public key: %v", e.Plugin, e.Err)
+	return fmt.Sprintf("%s: server RSA public key: %v", e.Plugin, e.Err)
 }
 
 // Unwrap returns the underlying error.

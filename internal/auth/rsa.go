@@ -18,27 +18,27 @@ import (
 func ParsePublicKey(pemBytes []byte) (*rsa.PublicKey, error) {
 	block, _ := pem.Decode(pemBytes)
 	if block == nil {
-		return nil, errors.New("auth: no PEM block found in public key data")
+		return nil, errors.New("no PEM block found in public key data")
 	}
 	switch block.Type {
 	case "PUBLIC KEY":
 		key, err := x509.ParsePKIXPublicKey(block.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("auth: parsing PKIX public key: %w", err)
+			return nil, fmt.Errorf("parsing PKIX public key: %w", err)
 		}
 		rsaKey, ok := key.(*rsa.PublicKey)
 		if !ok {
-			return nil, fmt.Errorf("auth: public key is a %T, not an RSA key", key)
+			return nil, fmt.Errorf("public key is a %T, not an RSA key", key)
 		}
 		return rsaKey, nil
 	case "RSA PUBLIC KEY":
 		key, err := x509.ParsePKCS1PublicKey(block.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("auth: parsing PKCS #1 public key: %w", err)
+			return nil, fmt.Errorf("parsing PKCS #1 public key: %w", err)
 		}
 		return key, nil
 	}
-	return nil, fmt.Errorf("auth: unsupported PEM block type %q for a public key", block.Type)
+	return nil, fmt.Errorf("unsupported PEM block type %q for a public key", block.Type)
 }
 
 // EncryptPassword encrypts the password for the server the way
@@ -50,10 +50,10 @@ func ParsePublicKey(pemBytes []byte) (*rsa.PublicKey, error) {
 // least 42 bytes shorter than the key's modulus.
 func EncryptPassword(scramble []byte, password string, key *rsa.PublicKey) ([]byte, error) {
 	if key == nil {
-		return nil, errors.New("auth: no RSA public key to encrypt the password with")
+		return nil, errors.New("no RSA public key to encrypt the password with")
 	}
 	if len(scramble) == 0 {
-		return nil, errors.New("auth: empty scramble, cannot obfuscate the password before RSA encryption")
+		return nil, errors.New("empty scramble, cannot obfuscate the password before RSA encryption")
 	}
 	plain := withNUL(password)
 	defer clear(plain)
@@ -64,7 +64,7 @@ func EncryptPassword(scramble []byte, password string, key *rsa.PublicKey) ([]by
 	if err != nil {
 		// The errors of crypto/rsa describe the key and the message
 		// length, never the message itself.
-		return nil, fmt.Errorf("auth: encrypting the password: %w", err)
+		return nil, fmt.Errorf("encrypting the password: %w", err)
 	}
 	return out, nil
 }

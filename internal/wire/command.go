@@ -19,6 +19,13 @@ func AppendStmtID(dst []byte, cmd byte, id uint32) []byte {
 	return binary.LittleEndian.AppendUint32(dst, id)
 }
 
+// AppendLongDataHeader appends the start of COM_STMT_SEND_LONG_DATA for parameter param of
+// statement id; the data follows.
+func AppendLongDataHeader(dst []byte, id uint32, param uint16) []byte {
+	dst = AppendStmtID(dst, ComStmtSendLong, id)
+	return binary.LittleEndian.AppendUint16(dst, param)
+}
+
 // PrepareOK is the first packet of a successful COM_STMT_PREPARE response.
 type PrepareOK struct {
 	StmtID   uint32
@@ -80,12 +87,6 @@ const (
 	IndicatorNull    byte = 1
 	IndicatorDefault byte = 2
 )
-
-// AppendUint16 appends v little-endian.
-func AppendUint16(dst []byte, v uint16) []byte { return binary.LittleEndian.AppendUint16(dst, v) }
-
-// AppendUint32 appends v little-endian.
-func AppendUint32(dst []byte, v uint32) []byte { return binary.LittleEndian.AppendUint32(dst, v) }
 
 // AppendUint64 appends v little-endian.
 func AppendUint64(dst []byte, v uint64) []byte { return binary.LittleEndian.AppendUint64(dst, v) }

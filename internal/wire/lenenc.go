@@ -38,30 +38,12 @@ func (c *cursor) u16() uint16 {
 	return v
 }
 
-func (c *cursor) u24() uint32 {
-	if !c.need(3) {
-		return 0
-	}
-	v := uint32(c.b[c.off]) | uint32(c.b[c.off+1])<<8 | uint32(c.b[c.off+2])<<16
-	c.off += 3
-	return v
-}
-
 func (c *cursor) u32() uint32 {
 	if !c.need(4) {
 		return 0
 	}
 	v := binary.LittleEndian.Uint32(c.b[c.off:])
 	c.off += 4
-	return v
-}
-
-func (c *cursor) u64() uint64 {
-	if !c.need(8) {
-		return 0
-	}
-	v := binary.LittleEndian.Uint64(c.b[c.off:])
-	c.off += 8
 	return v
 }
 

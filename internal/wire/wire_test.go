@@ -282,3 +282,11 @@ func TestParseHandshakeValidates(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendLongDataHeader(t *testing.T) {
+	got := AppendLongDataHeader([]byte{0xaa}, 0x04030201, 0x0605)
+	want := []byte{0xaa, ComStmtSendLong, 1, 2, 3, 4, 5, 6}
+	if !bytes.Equal(got, want) {
+		t.Errorf("got % x, want % x", got, want)
+	}
+}
