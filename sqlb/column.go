@@ -59,7 +59,7 @@ type ColumnDefinition struct {
 // Column is a column whose values have the Go type T. Table columns come from
 // AddColumn; columns of aliases, derived tables and CTEs from Of and Col.
 type Column[T any] struct {
-	typed[T]
+	Operators[T]
 	from   FromItem
 	name   string
 	index  int
@@ -69,7 +69,7 @@ type Column[T any] struct {
 }
 
 func (c *Column[T]) init() *Column[T] {
-	c.typed = wrap[T](c)
+	c.Operators = Operators[T]{n: c}
 	return c
 }
 
