@@ -88,10 +88,10 @@ type Expr[T any] interface {
 // applies).
 type Condition = Expr[bool]
 
-// Operators are the methods of every typed expression: comparisons, IN, BETWEEN, IS
-// NULL, LIKE, arithmetic, labels and ordering, the methods of Expr[T]. They are written
-// once, here: Column, CaseExpr and every other expression of this package embed
-// Operators, so that users.ID.Eq(7) and sqlb.Max(users.ID).Eq(7) are the same method.
+// Operators holds the methods of Expr[T] that every typed expression has: comparisons,
+// IN, BETWEEN, IS NULL, LIKE, arithmetic, labels and ordering. They are defined once,
+// on this type: Column and CaseExpr embed it, as does every other Expr this package
+// returns, so users.ID.Eq(7) and sqlb.Max(users.ID).Eq(7) call the same method.
 //
 // Operators is not an expression by itself; the zero Operators stands for no
 // expression, and a statement using what its methods return fails to compile.
@@ -107,8 +107,8 @@ func (e Operators[T]) node() node {
 	return e.n
 }
 
-// typed is the one implementation of Expr[T] outside the column types: an internal node
-// with its Go type, and the operators on it.
+// typed is the Expr[T] of every expression that is not a Column or a CaseExpr: an
+// internal node with its Go type, and the operators on it.
 type typed[T any] struct {
 	Operators[T]
 }
