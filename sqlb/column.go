@@ -57,7 +57,8 @@ type ColumnDefinition struct {
 }
 
 // Column is a column whose values have the Go type T. Table columns come from
-// AddColumn; columns of aliases, derived tables and CTEs from Of and Col.
+// AddColumn; columns of aliases, derived tables and CTEs from Of and Col. Its operators
+// (Eq, In, Like, Add, Label, Asc...) are those of the embedded Operators.
 type Column[T any] struct {
 	Operators[T]
 	from   FromItem

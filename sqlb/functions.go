@@ -209,7 +209,7 @@ func NthValue[T any](e Expr[T], n int) FuncExpr[T] {
 }
 
 // CaseExpr is a searched CASE expression, built with When and Else. Each method returns
-// a new value.
+// a new value. Its operators (Eq, In, Add, Label...) are those of the embedded Operators.
 type CaseExpr[T any] struct {
 	Operators[T]
 	whens []caseWhen
