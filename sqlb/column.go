@@ -57,9 +57,10 @@ type ColumnDefinition struct {
 }
 
 // Column is a column whose values have the Go type T. Table columns come from
-// AddColumn; columns of aliases, derived tables and CTEs from Of and Col.
+// AddColumn; columns of aliases, derived tables and CTEs from Of and Col. Its operators
+// (Eq, In, Like, Add, Label, Asc...) are those of the embedded Operators.
 type Column[T any] struct {
-	typed[T]
+	Operators[T]
 	from   FromItem
 	name   string
 	index  int
@@ -69,7 +70,7 @@ type Column[T any] struct {
 }
 
 func (c *Column[T]) init() *Column[T] {
-	c.typed = wrap[T](c)
+	c.Operators = Operators[T]{n: c}
 	return c
 }
 

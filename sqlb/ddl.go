@@ -1,6 +1,7 @@
 package sqlb
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -88,6 +89,28 @@ func (s CreateTableStmt) write(c *compiler) {
 	}
 	c.writeByte(')')
 	c.tableOptions(t.options)
+}
+
+// ColumnDDL returns the definition of a table column as CREATE TABLE writes it for d,
+// for example "`name` VARCHAR(100) NOT NULL DEFAULT 'x'", values written as literals;
+// tools such as code generation describe columns with it. A column of a derived table
+// or CTE has no definition and is an error.
+func ColumnDDL(d Dialect, col AnyColumn) (string, error) {
+	if col == nil || col.Table() == nil {
+		return "", errors.New("sqlb: ColumnDDL of a column that is not a table column")
+	}
+	out, err := compileDDL(d, func(c *compiler) { c.columnDefinition(col.Table(), col) })
+	return out.SQL, err
+}
+
+// ExprDDL returns e as a DEFAULT or GENERATED ALWAYS AS clause of table t writes it
+// for d: the columns of t unqualified, values as literals.
+func ExprDDL(d Dialect, t *Table, e Expression) (string, error) {
+	if t == nil {
+		return "", errors.New("sqlb: ExprDDL with a nil table")
+	}
+	out, err := compileDDL(d, func(c *compiler) { c.tableExpr(t, e) })
+	return out.SQL, err
 }
 
 func (c *compiler) columnDefinition(t *Table, col AnyColumn) {

@@ -2,6 +2,7 @@ package sqlb
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -343,5 +344,58 @@ func TestTypeString(t *testing.T) {
 		if got := tc.typ.String(); got != tc.want {
 			t.Errorf("got %q want %q", got, tc.want)
 		}
+	}
+}
+
+// The parts of the DDL that tools (code generation) build on.
+func TestDDLParts(t *testing.T) {
+	md := NewMetaData()
+	tb := md.NewTable("parts")
+	id := AddColumn(tb, "id", Unsigned(BigInt()), PrimaryKey(), AutoIncrement())
+	name := AddColumn(tb, "name", VarChar(40), Default("it's"), Comment("who"))
+	body := AddColumn(tb, "body", TextType(), Nullable())
+	AddColumn(tb, "state", Enum("a", "b'c"))
+	tb.AddIndex("ix_parts", name, Prefix(body, 10))
+
+	for _, tc := range []struct {
+		typ  ColumnType
+		want TypeInfo
+	}{
+		{Unsigned(BigInt()), TypeInfo{Name: "BIGINT", Unsigned: true}},
+		{Decimal(10, 2), TypeInfo{Name: "DECIMAL", Args: []int{10, 2}}},
+		{DateTime(3), TypeInfo{Name: "DATETIME", Args: []int{3}}},
+		{DateTime(0), TypeInfo{Name: "DATETIME"}},
+		{Enum("a", "b'c"), TypeInfo{Name: "ENUM", Values: []string{"a", "b'c"}}},
+		{CustomType[[]byte]("POINT SRID 4326"), TypeInfo{Name: "POINT SRID 4326"}},
+	} {
+		got, err := tc.typ.Info()
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: Info() = %+v, %v; want %+v", tc.typ, got, err, tc.want)
+		}
+	}
+	if _, err := VarChar(0).Info(); err == nil || !strings.Contains(err.Error(), "VARCHAR length 0") {
+		t.Errorf("Info of a bad type: %v", err)
+	}
+
+	for col, want := range map[AnyColumn]string{
+		id:   "`id` BIGINT UNSIGNED NOT NULL AUTO_INCREMENT",
+		name: "`name` VARCHAR(40) NOT NULL DEFAULT 'it''s' COMMENT 'who'",
+	} {
+		if got, err := ColumnDDL(MariaDB(10, 11, 0), col); err != nil || got != want {
+			t.Errorf("ColumnDDL(%s) = %q, %v; want %q", col.Name(), got, err, want)
+		}
+	}
+	if _, err := ColumnDDL(MariaDB(10, 11, 0), Col[int64](Select(id).Subquery("s"), "id")); err == nil {
+		t.Error("ColumnDDL of a derived table's column")
+	}
+	if got, err := ExprDDL(MariaDB(10, 11, 0), tb, Func[int64]("CHAR_LENGTH", name).Add(2)); err != nil || got != "CHAR_LENGTH(`name`) + 2" {
+		t.Errorf("ExprDDL = %q, %v", got, err)
+	}
+	if _, err := ExprDDL(MariaDB(10, 11, 0), nil, name); err == nil {
+		t.Error("ExprDDL with a nil table")
+	}
+	ix := tb.Indexes()[0]
+	if got := ix.PrefixLengths(); !reflect.DeepEqual(got, []int{0, 10}) {
+		t.Errorf("PrefixLengths = %v", got)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// CreateAll creates every table of m through ex, in foreign-key order, as the
+// CreateAll creates every table of m through ex, in foreign-key order: it executes the
 // statements of CreateAllDDL, compiled for the executor's server (see CompileFor). All
 // statements are compiled before the first is sent, so a definition mistake or a
 // feature the server lacks changes nothing.
@@ -25,71 +25,24 @@ func (m *MetaData) CreateAll(ctx context.Context, ex Executor, opts ...CreateOpt
 	if err := m.Err(); err != nil {
 		return err
 	}
-	var o schemaOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
-		}
-	}
 	d, _, err := DialectOf(ctx, ex)
 	if err != nil {
 		return err
 	}
-	order, deferred := m.dependencyOrder()
-	var tables []Statement
-	for _, t := range order {
-		stmt := CreateTable(t)
-		for _, fk := range deferred[t] {
-			stmt.omit = append(stmt.omit, fk.Name)
-		}
-		if o.conditional {
-			stmt = stmt.IfNotExists()
-		}
-		tables = append(tables, stmt)
-	}
-	// The foreign keys of cycles, with the table each belongs to.
-	var fks []Statement
-	var owners []*Table
-	var names []string
-	lookUp := o.conditional && !d.supports(featureFKIfNotExists)
-	for _, t := range order {
-		for _, fk := range deferred[t] {
-			add := AddForeignKey(t, fk)
-			if o.conditional && !lookUp {
-				add = add.IfNotExists()
-			}
-			fks = append(fks, add)
-			owners = append(owners, t)
-			names = append(names, fk.Name)
+	stmts := m.CreateAllDDL(opts...)
+	lookUp := make([]bool, len(stmts))
+	for i, s := range stmts {
+		if add, ok := s.(AddForeignKeyStmt); ok && add.ifNotExists && !d.supports(featureFKIfNotExists) {
+			add.ifNotExists = false
+			stmts[i], lookUp[i] = add, true
 		}
 	}
-	compiled, err := compileForAll(ctx, ex, append(tables, fks...))
-	if err != nil {
-		return err
-	}
-	if err := execCompiled(ctx, ex, compiled[:len(tables)]); err != nil {
-		return err
-	}
-	adds := compiled[len(tables):]
-	if lookUp && len(adds) > 0 {
-		existing, err := existingForeignKeys(ctx, ex, owners)
-		if err != nil {
-			return err
-		}
-		var missing []Compiled
-		for i, c := range adds {
-			if !existing.has(owners[i], names[i]) {
-				missing = append(missing, c)
-			}
-		}
-		adds = missing
-	}
-	return execCompiled(ctx, ex, adds)
+	return execSchema(ctx, ex, stmts, lookUp, false)
 }
 
-// DropAll drops every table of m through ex, in reverse foreign-key order, as the
-// statements of DropAllDDL, compiled for the executor's server; all are compiled before
-// the first is sent.
+// DropAll drops every table of m through ex, in reverse foreign-key order: it executes
+// the statements of DropAllDDL, compiled for the executor's server; all are compiled
+// before the first is sent.
 //
 // With IfExists only what exists is dropped: tables by DROP TABLE IF EXISTS, and the
 // foreign keys of a cycle (dropped first) by ALTER TABLE IF EXISTS ... DROP FOREIGN KEY
@@ -99,65 +52,72 @@ func (m *MetaData) DropAll(ctx context.Context, ex Executor, opts ...DropOption)
 	if m == nil {
 		return errors.New("sqlb: DropAll on a nil MetaData")
 	}
-	var o schemaOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
-		}
-	}
 	d, _, err := DialectOf(ctx, ex)
 	if err != nil {
 		return err
 	}
-	order, deferred := m.dependencyOrder()
-	lookUp := o.conditional && !(d.supports(featureFKIfExists) && d.supports(featureAlterIfExists))
-	var fks []Statement
-	var owners []*Table
-	var names []string
-	for _, t := range order {
-		for _, fk := range deferred[t] {
-			drop := DropForeignKey(t, fk.Name)
-			if o.conditional && !lookUp {
-				drop = drop.IfExists()
-			}
-			fks = append(fks, drop)
-			owners = append(owners, t)
-			names = append(names, fk.Name)
+	stmts := m.DropAllDDL(opts...)
+	lookUp := make([]bool, len(stmts))
+	for i, s := range stmts {
+		if drop, ok := s.(DropForeignKeyStmt); ok && drop.ifExists && !(d.supports(featureFKIfExists) && d.supports(featureAlterIfExists)) {
+			drop.ifExists = false
+			stmts[i], lookUp[i] = drop, true
 		}
 	}
-	var tables []Statement
-	for i := len(order) - 1; i >= 0; i-- {
-		drop := DropTable(order[i])
-		if o.conditional {
-			drop = drop.IfExists()
-		}
-		tables = append(tables, drop)
-	}
-	compiled, err := compileForAll(ctx, ex, append(fks, tables...))
+	return execSchema(ctx, ex, stmts, lookUp, true)
+}
+
+// execSchema compiles the statements of CreateAll or DropAll for ex, all before the
+// first is sent, then executes them in order. The foreign-key statements marked in
+// lookUp stand for an IF [NOT] EXISTS the server lacks: they run only when
+// information_schema lists the key (ifPresent) or does not (!ifPresent), looked up in
+// one query when the first of them is reached.
+func execSchema(ctx context.Context, ex Executor, stmts []Statement, lookUp []bool, ifPresent bool) error {
+	compiled, err := compileForAll(ctx, ex, stmts)
 	if err != nil {
 		return err
 	}
-	drops := compiled[:len(fks)]
-	if lookUp && len(drops) > 0 {
-		existing, err := existingForeignKeys(ctx, ex, owners)
-		if err != nil {
-			return err
+	var owners []*Table
+	for i, s := range stmts {
+		if lookUp[i] {
+			t, _ := foreignKeyOf(s)
+			owners = append(owners, t)
 		}
-		var present []Compiled
-		for i, c := range drops {
-			if existing.has(owners[i], names[i]) {
-				present = append(present, c)
+	}
+	var existing *foreignKeySet
+	for i, c := range compiled {
+		if lookUp[i] {
+			if existing == nil {
+				set, err := existingForeignKeys(ctx, ex, owners)
+				if err != nil {
+					return err
+				}
+				existing = &set
+			}
+			if existing.has(foreignKeyOf(stmts[i])) != ifPresent {
+				continue
 			}
 		}
-		drops = present
+		if _, err := ex.Exec(ctx, c.SQL, c.Args...); err != nil {
+			return fmt.Errorf("sqlb: %s: %w", c.SQL, err)
+		}
 	}
-	if err := execCompiled(ctx, ex, drops); err != nil {
-		return err
-	}
-	return execCompiled(ctx, ex, compiled[len(fks):])
+	return nil
 }
 
-// compileAll compiles statements for ex, to find every error before anything changes.
+// foreignKeyOf returns the table and constraint name of a statement that adds or drops
+// a foreign key.
+func foreignKeyOf(s Statement) (*Table, string) {
+	switch s := s.(type) {
+	case AddForeignKeyStmt:
+		return s.table, s.fk.Name
+	case DropForeignKeyStmt:
+		return s.table, s.name
+	}
+	return nil, ""
+}
+
+// compileForAll compiles statements for ex, to find every error before anything changes.
 func compileForAll(ctx context.Context, ex Executor, stmts []Statement) ([]Compiled, error) {
 	out := make([]Compiled, len(stmts))
 	for i, s := range stmts {
@@ -168,17 +128,6 @@ func compileForAll(ctx context.Context, ex Executor, stmts []Statement) ([]Compi
 		out[i] = c
 	}
 	return out, nil
-}
-
-// execCompiled executes compiled statements in order, stopping at the first error, which
-// names the statement.
-func execCompiled(ctx context.Context, ex Executor, stmts []Compiled) error {
-	for _, c := range stmts {
-		if _, err := ex.Exec(ctx, c.SQL, c.Args...); err != nil {
-			return fmt.Errorf("sqlb: %s: %w", c.SQL, err)
-		}
-	}
-	return nil
 }
 
 // currentDatabase returns the session's default database, "" when there is none.

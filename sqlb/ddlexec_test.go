@@ -235,3 +235,76 @@ func TestGeneratedColumnDDL(t *testing.T) {
 		{name: "default", stmt: CreateTable(bad), err: "cannot have a default"},
 	})
 }
+
+// execRecorder is an Executor that records the statements it executes.
+type execRecorder struct {
+	Executor
+	execs []string
+}
+
+func (r *execRecorder) Exec(ctx context.Context, query string, args ...any) (myx.Result, error) {
+	r.execs = append(r.execs, query)
+	return r.Executor.Exec(ctx, query, args...)
+}
+
+// CreateAll and DropAll execute the statements CreateAllDDL and DropAllDDL list, in
+// their order; where the dialect has no IF [NOT] EXISTS for a foreign key, the statement
+// loses the clause and runs only when information_schema says it must.
+func TestCreateAllRunsCreateAllDDL(t *testing.T) {
+	t.Parallel()
+	conn, ctx := testDB(t)
+	md := cyclicSchema()
+	compiledSQL := func(d Dialect, stmts []Statement) []string {
+		t.Helper()
+		var out []string
+		for _, c := range mustCompileAll(t, d, stmts) {
+			out = append(out, c.SQL)
+		}
+		return out
+	}
+	d := DialectForServer(conn.ServerInfo())
+	rec := &execRecorder{Executor: conn}
+	ex := WithDialect(rec, d)
+	if err := md.CreateAll(ctx, ex); err != nil {
+		t.Fatal(err)
+	}
+	check(t, "CreateAll", rec.execs, compiledSQL(d, md.CreateAllDDL()))
+	rec.execs = nil
+	if err := md.DropAll(ctx, ex); err != nil {
+		t.Fatal(err)
+	}
+	check(t, "DropAll", rec.execs, compiledSQL(d, md.DropAllDDL()))
+
+	// MySQL 8.0 has no ADD FOREIGN KEY IF NOT EXISTS: with the tables and all keys there,
+	// only the CREATE TABLE IF NOT EXISTS statements run.
+	mysql := MySQL(8, 0, 36)
+	if err := md.CreateAll(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	rec.execs = nil
+	if err := md.CreateAll(ctx, WithDialect(rec, mysql), IfNotExists()); err != nil {
+		t.Fatal(err)
+	}
+	var tablesOnly []Statement
+	for _, s := range md.CreateAllDDL(IfNotExists()) {
+		if _, ok := s.(CreateTableStmt); ok {
+			tablesOnly = append(tablesOnly, s)
+		}
+	}
+	check(t, "CreateAll(IfNotExists) on MySQL", rec.execs, compiledSQL(mysql, tablesOnly))
+	if len(tablesOnly) == len(md.CreateAllDDL()) {
+		t.Fatal("the schema has no foreign keys added after the tables")
+	}
+	if err := md.DropAll(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustCompileAll(t *testing.T, d Dialect, stmts []Statement) []Compiled {
+	t.Helper()
+	out, err := CompileAll(d, stmts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -140,9 +140,10 @@
 // # Reflection and code generation
 //
 // Reflect loads a database's tables, columns, keys and foreign keys from
-// information_schema, in a few bulk queries, into a MetaData. GenerateGo writes
-// metadata out as Go source with a typed struct of columns per table, which is what
-// the command `myx gen` does for a live database:
+// information_schema, in a few bulk queries, into a MetaData. The package
+// github.com/myxdb/myx/sqlb/codegen writes metadata out as Go source with a typed
+// struct of columns per table, which is what the command `myx gen` does for a live
+// database:
 //
 //	name, err := sqlb.Get(rows, models.User.C.Username)
 //

@@ -22,101 +22,62 @@ type Expression interface {
 // column only with strings; Cast and Coerce cross types explicitly.
 //
 // Methods named after an operator take a Go value, which is always sent as a bound
-// parameter; the ...Expr variants take another expression of the same type.
+// parameter; the ...Expr variants take another expression of the same type. Every
+// expression of this package implements them through Operators, where each method is
+// documented.
 type Expr[T any] interface {
 	Expression
 
-	// Eq is "= v".
+	// Comparisons: = <> < <= > >= and the NULL-safe <=>.
 	Eq(v T) Condition
-	// Ne is "<> v".
 	Ne(v T) Condition
-	// Lt is "< v".
 	Lt(v T) Condition
-	// Le is "<= v".
 	Le(v T) Condition
-	// Gt is "> v".
 	Gt(v T) Condition
-	// Ge is ">= v".
 	Ge(v T) Condition
-	// NullSafeEq is "<=> v", which is true when both sides are NULL.
 	NullSafeEq(v T) Condition
-
-	// EqExpr is "= other".
 	EqExpr(other Expr[T]) Condition
-	// NeExpr is "<> other".
 	NeExpr(other Expr[T]) Condition
-	// LtExpr is "< other".
 	LtExpr(other Expr[T]) Condition
-	// LeExpr is "<= other".
 	LeExpr(other Expr[T]) Condition
-	// GtExpr is "> other".
 	GtExpr(other Expr[T]) Condition
-	// GeExpr is ">= other".
 	GeExpr(other Expr[T]) Condition
-	// NullSafeEqExpr is "<=> other".
 	NullSafeEqExpr(other Expr[T]) Condition
 
-	// In is "IN (v1, v2, ...)". With no values it is FALSE, as no row matches.
+	// Sets, ranges and NULL: [NOT] IN (values or a subquery), [NOT] BETWEEN, IS [NOT] NULL.
 	In(values ...T) Condition
-	// NotIn is "NOT IN (v1, v2, ...)". With no values it is TRUE.
 	NotIn(values ...T) Condition
-	// InSelect is "IN (subquery)"; the query must select one column.
 	InSelect(q SelectQuery) Condition
-	// NotInSelect is "NOT IN (subquery)".
 	NotInSelect(q SelectQuery) Condition
-	// Between is "BETWEEN low AND high" (both ends included).
 	Between(low, high T) Condition
-	// NotBetween is "NOT BETWEEN low AND high".
 	NotBetween(low, high T) Condition
-	// BetweenExpr is "BETWEEN low AND high" with expressions as bounds.
 	BetweenExpr(low, high Expr[T]) Condition
-	// IsNull is "IS NULL".
 	IsNull() Condition
-	// IsNotNull is "IS NOT NULL".
 	IsNotNull() Condition
 
-	// Like is "LIKE pattern", with % and _ as wildcards and backslash as the escape
-	// character (the server default).
+	// Patterns: [NOT] LIKE, and literal substring, prefix and suffix matches.
 	Like(pattern string) Condition
-	// NotLike is "NOT LIKE pattern".
 	NotLike(pattern string) Condition
-	// LikeEscape is "LIKE pattern ESCAPE escape".
 	LikeEscape(pattern string, escape rune) Condition
-	// Contains matches values containing s literally: % and _ in s are escaped.
 	Contains(s string) Condition
-	// HasPrefix matches values starting with s literally.
 	HasPrefix(s string) Condition
-	// HasSuffix matches values ending with s literally.
 	HasSuffix(s string) Condition
 
-	// Add is "+ v".
+	// Arithmetic: + - * / %.
 	Add(v T) Expr[T]
-	// Sub is "- v".
 	Sub(v T) Expr[T]
-	// Mul is "* v".
 	Mul(v T) Expr[T]
-	// Div is "/ v" (which MySQL computes as a decimal even for integers).
 	Div(v T) Expr[T]
-	// Mod is "% v".
 	Mod(v T) Expr[T]
-	// AddExpr is "+ other".
 	AddExpr(other Expr[T]) Expr[T]
-	// SubExpr is "- other".
 	SubExpr(other Expr[T]) Expr[T]
-	// MulExpr is "* other".
 	MulExpr(other Expr[T]) Expr[T]
-	// DivExpr is "/ other".
 	DivExpr(other Expr[T]) Expr[T]
-	// ModExpr is "% other".
 	ModExpr(other Expr[T]) Expr[T]
 
-	// Label names the expression in a select list ("expr AS name"). In the ORDER BY
-	// of a statement the labelled expression is written as its label; elsewhere the
-	// label is ignored and the expression itself is written.
+	// Naming and ordering: "expr AS name", ASC, DESC.
 	Label(name string) Expr[T]
-	// Asc orders by the expression ascending.
 	Asc() OrderItem
-	// Desc orders by the expression descending.
 	Desc() OrderItem
 }
 
@@ -127,13 +88,33 @@ type Expr[T any] interface {
 // applies).
 type Condition = Expr[bool]
 
-// typed is the one implementation of Expr[T]: an internal node and its Go type.
-type typed[T any] struct {
+// Operators holds the methods of Expr[T] that every typed expression has: comparisons,
+// IN, BETWEEN, IS NULL, LIKE, arithmetic, labels and ordering. They are defined once,
+// on this type: Column and CaseExpr embed it, as does every other Expr this package
+// returns, so users.ID.Eq(7) and sqlb.Max(users.ID).Eq(7) call the same method.
+//
+// Operators is not an expression by itself; the zero Operators stands for no
+// expression, and a statement using what its methods return fails to compile.
+type Operators[T any] struct {
 	n node
 }
 
+// node is the left operand of the operators, or an error for the zero Operators.
+func (e Operators[T]) node() node {
+	if e.n == nil {
+		return errNode{msg: "missing expression (the zero value of an expression type)"}
+	}
+	return e.n
+}
+
+// typed is the Expr[T] of every expression that is not a Column or a CaseExpr: an
+// internal node with its Go type, and the operators on it.
+type typed[T any] struct {
+	Operators[T]
+}
+
 // wrap gives a node the Go type T.
-func wrap[T any](n node) typed[T] { return typed[T]{n: n} }
+func wrap[T any](n node) typed[T] { return typed[T]{Operators[T]{n: n}} }
 
 func (e typed[T]) sqlNode() node                   { return e.n }
 func (e typed[T]) selectExpressions() []Expression { return []Expression{e} }
@@ -142,168 +123,170 @@ func (e typed[T]) derive(from FromItem, name string) AnyColumn {
 	return newDerivedColumn[T](from, name, e)
 }
 
-func (e typed[T]) compare(op string, right node) Condition {
-	return wrap[bool](&binaryNode{left: e.n, op: op, right: right, prec: precCompare})
+func (e Operators[T]) compare(op string, right node) Condition {
+	return wrap[bool](&binaryNode{left: e.node(), op: op, right: right, prec: precCompare})
 }
 
 // Eq is "= v".
-func (e typed[T]) Eq(v T) Condition { return e.compare("=", bindNode{v}) }
+func (e Operators[T]) Eq(v T) Condition { return e.compare("=", bindNode{v}) }
 
 // Ne is "<> v".
-func (e typed[T]) Ne(v T) Condition { return e.compare("<>", bindNode{v}) }
+func (e Operators[T]) Ne(v T) Condition { return e.compare("<>", bindNode{v}) }
 
 // Lt is "< v".
-func (e typed[T]) Lt(v T) Condition { return e.compare("<", bindNode{v}) }
+func (e Operators[T]) Lt(v T) Condition { return e.compare("<", bindNode{v}) }
 
 // Le is "<= v".
-func (e typed[T]) Le(v T) Condition { return e.compare("<=", bindNode{v}) }
+func (e Operators[T]) Le(v T) Condition { return e.compare("<=", bindNode{v}) }
 
 // Gt is "> v".
-func (e typed[T]) Gt(v T) Condition { return e.compare(">", bindNode{v}) }
+func (e Operators[T]) Gt(v T) Condition { return e.compare(">", bindNode{v}) }
 
 // Ge is ">= v".
-func (e typed[T]) Ge(v T) Condition { return e.compare(">=", bindNode{v}) }
+func (e Operators[T]) Ge(v T) Condition { return e.compare(">=", bindNode{v}) }
 
 // NullSafeEq is "<=> v", which is true when both sides are NULL.
-func (e typed[T]) NullSafeEq(v T) Condition { return e.compare("<=>", bindNode{v}) }
+func (e Operators[T]) NullSafeEq(v T) Condition { return e.compare("<=>", bindNode{v}) }
 
 // EqExpr is "= other".
-func (e typed[T]) EqExpr(o Expr[T]) Condition { return e.compare("=", nodeOf(o)) }
+func (e Operators[T]) EqExpr(o Expr[T]) Condition { return e.compare("=", nodeOf(o)) }
 
 // NeExpr is "<> other".
-func (e typed[T]) NeExpr(o Expr[T]) Condition { return e.compare("<>", nodeOf(o)) }
+func (e Operators[T]) NeExpr(o Expr[T]) Condition { return e.compare("<>", nodeOf(o)) }
 
 // LtExpr is "< other".
-func (e typed[T]) LtExpr(o Expr[T]) Condition { return e.compare("<", nodeOf(o)) }
+func (e Operators[T]) LtExpr(o Expr[T]) Condition { return e.compare("<", nodeOf(o)) }
 
 // LeExpr is "<= other".
-func (e typed[T]) LeExpr(o Expr[T]) Condition { return e.compare("<=", nodeOf(o)) }
+func (e Operators[T]) LeExpr(o Expr[T]) Condition { return e.compare("<=", nodeOf(o)) }
 
 // GtExpr is "> other".
-func (e typed[T]) GtExpr(o Expr[T]) Condition { return e.compare(">", nodeOf(o)) }
+func (e Operators[T]) GtExpr(o Expr[T]) Condition { return e.compare(">", nodeOf(o)) }
 
 // GeExpr is ">= other".
-func (e typed[T]) GeExpr(o Expr[T]) Condition { return e.compare(">=", nodeOf(o)) }
+func (e Operators[T]) GeExpr(o Expr[T]) Condition { return e.compare(">=", nodeOf(o)) }
 
 // NullSafeEqExpr is "<=> other".
-func (e typed[T]) NullSafeEqExpr(o Expr[T]) Condition { return e.compare("<=>", nodeOf(o)) }
+func (e Operators[T]) NullSafeEqExpr(o Expr[T]) Condition { return e.compare("<=>", nodeOf(o)) }
 
-func (e typed[T]) in(negate bool, values []T) Condition {
+func (e Operators[T]) in(negate bool, values []T) Condition {
 	list := make([]node, len(values))
 	for i, v := range values {
 		list[i] = bindNode{v}
 	}
-	return wrap[bool](&inNode{x: e.n, list: list, negate: negate})
+	return wrap[bool](&inNode{x: e.node(), list: list, negate: negate})
 }
 
 // In is "IN (v1, v2, ...)". With no values it is FALSE, as no row matches.
-func (e typed[T]) In(values ...T) Condition { return e.in(false, values) }
+func (e Operators[T]) In(values ...T) Condition { return e.in(false, values) }
 
 // NotIn is "NOT IN (v1, v2, ...)". With no values it is TRUE.
-func (e typed[T]) NotIn(values ...T) Condition { return e.in(true, values) }
+func (e Operators[T]) NotIn(values ...T) Condition { return e.in(true, values) }
 
 // InSelect is "IN (subquery)"; the query must select one column.
-func (e typed[T]) InSelect(q SelectQuery) Condition {
-	return wrap[bool](&inNode{x: e.n, query: q, subquery: true})
+func (e Operators[T]) InSelect(q SelectQuery) Condition {
+	return wrap[bool](&inNode{x: e.node(), query: q, subquery: true})
 }
 
 // NotInSelect is "NOT IN (subquery)".
-func (e typed[T]) NotInSelect(q SelectQuery) Condition {
-	return wrap[bool](&inNode{x: e.n, query: q, subquery: true, negate: true})
+func (e Operators[T]) NotInSelect(q SelectQuery) Condition {
+	return wrap[bool](&inNode{x: e.node(), query: q, subquery: true, negate: true})
 }
 
 // Between is "BETWEEN low AND high" (both ends included).
-func (e typed[T]) Between(low, high T) Condition {
-	return wrap[bool](&betweenNode{x: e.n, low: bindNode{low}, high: bindNode{high}})
+func (e Operators[T]) Between(low, high T) Condition {
+	return wrap[bool](&betweenNode{x: e.node(), low: bindNode{low}, high: bindNode{high}})
 }
 
 // NotBetween is "NOT BETWEEN low AND high".
-func (e typed[T]) NotBetween(low, high T) Condition {
-	return wrap[bool](&betweenNode{x: e.n, low: bindNode{low}, high: bindNode{high}, negate: true})
+func (e Operators[T]) NotBetween(low, high T) Condition {
+	return wrap[bool](&betweenNode{x: e.node(), low: bindNode{low}, high: bindNode{high}, negate: true})
 }
 
 // BetweenExpr is "BETWEEN low AND high" with expressions as bounds.
-func (e typed[T]) BetweenExpr(low, high Expr[T]) Condition {
-	return wrap[bool](&betweenNode{x: e.n, low: nodeOf(low), high: nodeOf(high)})
+func (e Operators[T]) BetweenExpr(low, high Expr[T]) Condition {
+	return wrap[bool](&betweenNode{x: e.node(), low: nodeOf(low), high: nodeOf(high)})
 }
 
 // IsNull is "IS NULL".
-func (e typed[T]) IsNull() Condition { return wrap[bool](&isNullNode{x: e.n}) }
+func (e Operators[T]) IsNull() Condition { return wrap[bool](&isNullNode{x: e.node()}) }
 
 // IsNotNull is "IS NOT NULL".
-func (e typed[T]) IsNotNull() Condition { return wrap[bool](&isNullNode{x: e.n, negate: true}) }
+func (e Operators[T]) IsNotNull() Condition {
+	return wrap[bool](&isNullNode{x: e.node(), negate: true})
+}
 
 // Like is "LIKE pattern", with % and _ as wildcards and backslash as the escape
 // character (the server default).
-func (e typed[T]) Like(pattern string) Condition {
-	return wrap[bool](&likeNode{x: e.n, pattern: pattern})
+func (e Operators[T]) Like(pattern string) Condition {
+	return wrap[bool](&likeNode{x: e.node(), pattern: pattern})
 }
 
 // NotLike is "NOT LIKE pattern".
-func (e typed[T]) NotLike(pattern string) Condition {
-	return wrap[bool](&likeNode{x: e.n, pattern: pattern, negate: true})
+func (e Operators[T]) NotLike(pattern string) Condition {
+	return wrap[bool](&likeNode{x: e.node(), pattern: pattern, negate: true})
 }
 
 // LikeEscape is "LIKE pattern ESCAPE 'escape'": the pattern is bound, the escape
 // character written into the SQL as a literal (0 means no ESCAPE clause).
-func (e typed[T]) LikeEscape(pattern string, escape rune) Condition {
-	return wrap[bool](&likeNode{x: e.n, pattern: pattern, escape: escape})
+func (e Operators[T]) LikeEscape(pattern string, escape rune) Condition {
+	return wrap[bool](&likeNode{x: e.node(), pattern: pattern, escape: escape})
 }
 
 // Contains matches values containing s literally: % and _ in s are escaped.
-func (e typed[T]) Contains(s string) Condition {
+func (e Operators[T]) Contains(s string) Condition {
 	return e.LikeEscape("%"+EscapeLike(s, likeEscapeChar)+"%", likeEscapeChar)
 }
 
 // HasPrefix matches values starting with s literally.
-func (e typed[T]) HasPrefix(s string) Condition {
+func (e Operators[T]) HasPrefix(s string) Condition {
 	return e.LikeEscape(EscapeLike(s, likeEscapeChar)+"%", likeEscapeChar)
 }
 
 // HasSuffix matches values ending with s literally.
-func (e typed[T]) HasSuffix(s string) Condition {
+func (e Operators[T]) HasSuffix(s string) Condition {
 	return e.LikeEscape("%"+EscapeLike(s, likeEscapeChar), likeEscapeChar)
 }
 
-func (e typed[T]) arith(op string, prec int, right node) Expr[T] {
-	return wrap[T](&binaryNode{left: e.n, op: op, right: right, prec: prec, associative: true})
+func (e Operators[T]) arith(op string, prec int, right node) Expr[T] {
+	return wrap[T](&binaryNode{left: e.node(), op: op, right: right, prec: prec, associative: true})
 }
 
 // Add is "+ v".
-func (e typed[T]) Add(v T) Expr[T] { return e.arith("+", precAdd, bindNode{v}) }
+func (e Operators[T]) Add(v T) Expr[T] { return e.arith("+", precAdd, bindNode{v}) }
 
 // Sub is "- v".
-func (e typed[T]) Sub(v T) Expr[T] { return e.arith("-", precAdd, bindNode{v}) }
+func (e Operators[T]) Sub(v T) Expr[T] { return e.arith("-", precAdd, bindNode{v}) }
 
 // Mul is "* v".
-func (e typed[T]) Mul(v T) Expr[T] { return e.arith("*", precMul, bindNode{v}) }
+func (e Operators[T]) Mul(v T) Expr[T] { return e.arith("*", precMul, bindNode{v}) }
 
 // Div is "/ v" (which MySQL computes as a decimal even for integers).
-func (e typed[T]) Div(v T) Expr[T] { return e.arith("/", precMul, bindNode{v}) }
+func (e Operators[T]) Div(v T) Expr[T] { return e.arith("/", precMul, bindNode{v}) }
 
 // Mod is "% v".
-func (e typed[T]) Mod(v T) Expr[T] { return e.arith("%", precMul, bindNode{v}) }
+func (e Operators[T]) Mod(v T) Expr[T] { return e.arith("%", precMul, bindNode{v}) }
 
 // AddExpr is "+ other".
-func (e typed[T]) AddExpr(o Expr[T]) Expr[T] { return e.arith("+", precAdd, nodeOf(o)) }
+func (e Operators[T]) AddExpr(o Expr[T]) Expr[T] { return e.arith("+", precAdd, nodeOf(o)) }
 
 // SubExpr is "- other".
-func (e typed[T]) SubExpr(o Expr[T]) Expr[T] { return e.arith("-", precAdd, nodeOf(o)) }
+func (e Operators[T]) SubExpr(o Expr[T]) Expr[T] { return e.arith("-", precAdd, nodeOf(o)) }
 
 // MulExpr is "* other".
-func (e typed[T]) MulExpr(o Expr[T]) Expr[T] { return e.arith("*", precMul, nodeOf(o)) }
+func (e Operators[T]) MulExpr(o Expr[T]) Expr[T] { return e.arith("*", precMul, nodeOf(o)) }
 
 // DivExpr is "/ other".
-func (e typed[T]) DivExpr(o Expr[T]) Expr[T] { return e.arith("/", precMul, nodeOf(o)) }
+func (e Operators[T]) DivExpr(o Expr[T]) Expr[T] { return e.arith("/", precMul, nodeOf(o)) }
 
 // ModExpr is "% other".
-func (e typed[T]) ModExpr(o Expr[T]) Expr[T] { return e.arith("%", precMul, nodeOf(o)) }
+func (e Operators[T]) ModExpr(o Expr[T]) Expr[T] { return e.arith("%", precMul, nodeOf(o)) }
 
 // Label names the expression in a select list ("expr AS name"). In the ORDER BY
 // of a statement the labelled expression is written as its label; elsewhere the
 // label is ignored and the expression itself is written.
-func (e typed[T]) Label(name string) Expr[T] {
-	inner := e.n
+func (e Operators[T]) Label(name string) Expr[T] {
+	inner := e.node()
 	if l, ok := inner.(*labelNode); ok {
 		inner = l.x
 	}
@@ -311,10 +294,10 @@ func (e typed[T]) Label(name string) Expr[T] {
 }
 
 // Asc orders by the expression ascending.
-func (e typed[T]) Asc() OrderItem { return orderTerm{n: e.n, dir: " ASC"} }
+func (e Operators[T]) Asc() OrderItem { return orderTerm{n: e.node(), dir: " ASC"} }
 
 // Desc orders by the expression descending.
-func (e typed[T]) Desc() OrderItem { return orderTerm{n: e.n, dir: " DESC"} }
+func (e Operators[T]) Desc() OrderItem { return orderTerm{n: e.node(), dir: " DESC"} }
 
 // nodeOf returns the node of an expression, or a node that fails the compilation when
 // the expression is nil.

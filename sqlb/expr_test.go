@@ -157,3 +157,43 @@ func TestLabelsOnExpressions(t *testing.T) {
 		{name: "label too long", stmt: Select(userID.Label(strings.Repeat("x", 65))), err: "label name \"xxx"},
 	})
 }
+
+// Every expression type has the operators of Expr[T], written once on Operators.
+var (
+	_ Expr[int64]  = (*Column[int64])(nil)
+	_ Expr[string] = CaseExpr[string]{}
+	_ Expr[int64]  = FuncExpr[int64](nil)
+	_ Expr[bool]   = Condition(nil)
+)
+
+func TestOperatorsWrittenOnce(t *testing.T) {
+	// A column, a CASE and a function call render the same operator the same way.
+	for _, tc := range []struct {
+		name string
+		x    Expr[int64]
+		sql  string
+	}{
+		{"column", userID, "`user`.`id`"},
+		{"case", Case[int64]().When(userID.Gt(1), 2).Else(3), "CASE WHEN `user`.`id` > ? THEN ? ELSE ? END"},
+		{"function", Max(userID), "MAX(`user`.`id`)"},
+	} {
+		c := mustCompile(t, Select(userID).Where(tc.x.Add(1).Lt(10), tc.x.In(4, 5)), MariaDB(10, 11, 0))
+		want := selectUserID + " WHERE " + tc.sql + " + ? < ? AND " + tc.sql + " IN (?, ?)"
+		if c.SQL != want {
+			t.Errorf("%s:\n got: %s\nwant: %s", tc.name, c.SQL, want)
+		}
+	}
+	// The zero values stand for no expression: an error when compiled, never a panic.
+	for name, cond := range map[string]Condition{
+		"zero Operators":      Operators[int64]{}.Eq(1),
+		"zero CaseExpr":       CaseExpr[int64]{}.Eq(1),
+		"zero CaseExpr label": Coerce[bool](CaseExpr[bool]{}.Label("x")),
+	} {
+		if _, err := Select(userID).Where(cond).Compile(MariaDB(10, 11, 0)); err == nil || !strings.Contains(err.Error(), "missing expression") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := Select(CaseExpr[int64]{}).From(user).Compile(MariaDB(10, 11, 0)); err == nil {
+		t.Error("a zero CaseExpr selected compiled")
+	}
+}

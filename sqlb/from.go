@@ -65,7 +65,7 @@ type FromItem interface {
 	writeQualifier(c *compiler)
 	writeFrom(c *compiler)
 	// fromItem returns the item itself: a struct that embeds a *Table (as the types
-	// GenerateGo writes do) passes for its table this way.
+	// codegen.GenerateGo writes do) passes for its table this way.
 	fromItem() FromItem
 }
 

@@ -209,11 +209,18 @@ func NthValue[T any](e Expr[T], n int) FuncExpr[T] {
 }
 
 // CaseExpr is a searched CASE expression, built with When and Else. Each method returns
-// a new value.
+// a new value. Its operators (Eq, In, Add, Label...) are those of the embedded Operators.
 type CaseExpr[T any] struct {
-	typed[T]
+	Operators[T]
 	whens []caseWhen
 	els   node
+}
+
+func (e CaseExpr[T]) sqlNode() node                   { return e.node() }
+func (e CaseExpr[T]) selectExpressions() []Expression { return []Expression{e} }
+func (e CaseExpr[T]) orderTerm() orderTerm            { return orderTerm{n: e.node()} }
+func (e CaseExpr[T]) derive(from FromItem, name string) AnyColumn {
+	return newDerivedColumn[T](from, name, e)
 }
 
 type caseWhen struct{ cond, result node }
@@ -225,7 +232,7 @@ func Case[T any]() CaseExpr[T] {
 }
 
 func (e CaseExpr[T]) rebuild() CaseExpr[T] {
-	e.typed = wrap[T](&caseNode{whens: e.whens, els: e.els})
+	e.Operators = Operators[T]{n: &caseNode{whens: e.whens, els: e.els}}
 	return e
 }
 

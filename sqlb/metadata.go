@@ -280,6 +280,18 @@ func (ix Index) Columns() []AnyColumn {
 	return out
 }
 
+// PrefixLengths returns, for each part, the length of the indexed prefix (see Prefix),
+// 0 for a whole column; the parts are in the order of Columns.
+func (ix Index) PrefixLengths() []int {
+	out := make([]int, len(ix.Parts))
+	for i, p := range ix.Parts {
+		if p != nil {
+			_, out[i] = p.indexPart()
+		}
+	}
+	return out
+}
+
 // AddIndex adds an index on parts; an empty name is replaced by ix_<table>_<columns>.
 func (t *Table) AddIndex(name string, parts ...IndexPart) { t.addIndex(name, false, parts) }
 

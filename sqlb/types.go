@@ -1,6 +1,7 @@
 package sqlb
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -11,7 +12,25 @@ import (
 type ColumnType interface {
 	// String renders the type as MySQL writes it, for example "VARCHAR(255)".
 	String() string
+	// Info returns the type in parts, or the mistake it was constructed with (an
+	// out-of-range length, say), which compiling DDL with it also reports.
+	Info() (TypeInfo, error)
 	spec() typeSpec
+}
+
+// TypeInfo is a column type in parts, for tools that write types out, such as code
+// generation. Rendering the parts gives String's text.
+type TypeInfo struct {
+	// Name is the type name as its constructor writes it ("INT", "VARCHAR", "DATETIME",
+	// "ENUM"); for a CustomType it is the whole SQL text given.
+	Name string
+	// Args are the numbers in parentheses: a length, a precision and scale, or the
+	// fractional seconds precision (none for DATETIME(0), written DATETIME).
+	Args []int
+	// Values are the members of an ENUM or a SET.
+	Values []string
+	// Unsigned is true for the UNSIGNED integer types.
+	Unsigned bool
 }
 
 // Type is a SQL column type whose values are the Go type T. The constructors choose
@@ -33,6 +52,17 @@ type typeSpec struct {
 }
 
 func (t Type[T]) spec() typeSpec { return t.s }
+
+// Info returns the type in parts (see ColumnType).
+func (t Type[T]) Info() (TypeInfo, error) {
+	if t.s.err != "" {
+		return TypeInfo{}, errors.New("sqlb: " + t.s.err)
+	}
+	if t.s.name == "" {
+		return TypeInfo{}, errors.New("sqlb: column without a type")
+	}
+	return TypeInfo{Name: t.s.name, Args: slices.Clone(t.s.args), Values: slices.Clone(t.s.values), Unsigned: t.s.unsigned}, nil
+}
 
 // String renders the type for MySQL.
 func (t Type[T]) String() string {

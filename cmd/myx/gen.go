@@ -10,6 +10,7 @@ import (
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/sqlb"
+	"github.com/myxdb/myx/sqlb/codegen"
 )
 
 // runGen writes Go table definitions (sqlb metadata with typed columns) for the tables of
@@ -68,7 +69,7 @@ func runGen(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := sqlb.GenerateGo(md, *pkg)
+	src, err := codegen.GenerateGo(md, *pkg)
 	if err != nil {
 		return err
 	}

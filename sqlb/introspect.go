@@ -14,6 +14,10 @@ import (
 	"github.com/myxdb/myx"
 )
 
+// Database introspection: Reflect reads a schema from information_schema into a
+// MetaData ("reflection" is SQLAlchemy's name for it, kept in the API; this file has
+// nothing to do with Go's reflect package).
+
 // ReflectOption adjusts Reflect.
 type ReflectOption func(*reflectConfig)
 

@@ -1,4 +1,11 @@
-package sqlb
+// Package codegen writes Go source that defines sqlb tables with typed columns: the code
+// generation behind the command `myx gen`, for programs that generate from metadata of
+// their own (defined in Go or loaded with sqlb.Reflect).
+//
+// It is tooling, apart from sqlb so that programs using sqlb do not carry it, and it
+// builds only on sqlb's public API: ColumnType.Info for types in parts, ColumnDDL and
+// ExprDDL for the SQL text of definitions.
+package codegen
 
 import (
 	"bytes"
@@ -11,10 +18,13 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/myxdb/myx/internal/sqltext"
+	"github.com/myxdb/myx/sqlb"
 )
 
-// GenerateGo writes Go source, in package pkg, that defines the tables of md with this
-// package: typically metadata from Reflect, which is what `myx gen` does. The output is
+// GenerateGo writes Go source, in package pkg, that defines the tables of md with sqlb:
+// typically metadata from sqlb.Reflect, which is what `myx gen` does. The output is
 // gofmt'd and stands alone (it imports only sqlb):
 //
 //	var Schema = sqlb.NewMetaData()  // all the tables; Schema.CreateAll creates them
@@ -35,17 +45,17 @@ import (
 // comments, keys, indexes and foreign keys are all written out. Columns whose Go type is
 // not one a constructor gives are written with TypeAs when it is a basic type, and are
 // an error otherwise.
-func GenerateGo(md *MetaData, pkg string) ([]byte, error) {
+func GenerateGo(md *sqlb.MetaData, pkg string) ([]byte, error) {
 	if md == nil {
-		return nil, errors.New("sqlb: GenerateGo of a nil MetaData")
+		return nil, errors.New("codegen: GenerateGo of a nil MetaData")
 	}
 	if err := md.Err(); err != nil {
 		return nil, err
 	}
 	if !token.IsIdentifier(pkg) || token.IsKeyword(pkg) {
-		return nil, fmt.Errorf("sqlb: %q is not a package name", pkg)
+		return nil, fmt.Errorf("codegen: %q is not a package name", pkg)
 	}
-	g := &generator{md: md, used: map[string]bool{"Schema": true}, names: map[*Table]tableNames{}}
+	g := &generator{md: md, used: map[string]bool{"Schema": true}, names: map[*sqlb.Table]tableNames{}}
 	order := md.SortedTables()
 	for _, t := range order {
 		g.nameTable(t)
@@ -59,13 +69,13 @@ func GenerateGo(md *MetaData, pkg string) ([]byte, error) {
 	g.printf(")\n\n")
 	g.printf("// Schema holds all the tables below, in foreign-key order; Schema.CreateAll creates them.\n")
 	g.printf("var Schema = sqlb.NewMetaData()\n")
-	position := map[*Table]int{}
+	position := map[*sqlb.Table]int{}
 	for i, t := range order {
 		position[t] = i
 	}
 	// Each foreign key is added by the constructor of the later of its two tables, which
 	// gets the earlier one as a parameter.
-	fksOf := map[*Table][]fkOwner{}
+	fksOf := map[*sqlb.Table][]fkOwner{}
 	for _, t := range order {
 		for _, fk := range t.ForeignKeys() {
 			later := t
@@ -88,7 +98,7 @@ func GenerateGo(md *MetaData, pkg string) ([]byte, error) {
 	src = bytes.Replace(src, []byte(importsPlaceholder), []byte(imports), 1)
 	out, err := format.Source(src)
 	if err != nil {
-		return nil, fmt.Errorf("sqlb: GenerateGo produced invalid Go (a bug): %w\n%s", err, src)
+		return nil, fmt.Errorf("codegen: GenerateGo produced invalid Go (a bug): %w\n%s", err, src)
 	}
 	return out, nil
 }
@@ -96,10 +106,10 @@ func GenerateGo(md *MetaData, pkg string) ([]byte, error) {
 const importsPlaceholder = "//sqlb:imports\n"
 
 type generator struct {
-	md       *MetaData
+	md       *sqlb.MetaData
 	buf      bytes.Buffer
 	used     map[string]bool
-	names    map[*Table]tableNames
+	names    map[*sqlb.Table]tableNames
 	needTime bool
 }
 
@@ -113,14 +123,14 @@ type tableNames struct {
 }
 
 type fkOwner struct {
-	table *Table
-	fk    ForeignKey
+	table *sqlb.Table
+	fk    sqlb.ForeignKey
 }
 
 func (g *generator) printf(format string, args ...any) { fmt.Fprintf(&g.buf, format, args...) }
 
 // nameTable chooses unique identifiers for t and its columns.
-func (g *generator) nameTable(t *Table) {
+func (g *generator) nameTable(t *sqlb.Table) {
 	base := goIdentifier(t.Name(), "T")
 	for n := 2; g.used[base] || g.used[base+"Table"] || g.used[base+"Columns"]; n++ {
 		base = goIdentifier(t.Name(), "T") + strconv.Itoa(n)
@@ -141,13 +151,13 @@ func (g *generator) nameTable(t *Table) {
 	g.names[t] = names
 }
 
-func (g *generator) table(t *Table, fks []fkOwner) error {
+func (g *generator) table(t *sqlb.Table, fks []fkOwner) error {
 	n := g.names[t]
 	q := "`" + strings.ReplaceAll(t.Name(), "`", "``") + "`"
 	g.printf("\n// %s is the table %s.\n", n.base, commentText(q))
-	var deps []*Table
+	var deps []*sqlb.Table
 	for _, f := range fks {
-		for _, other := range []*Table{f.table, f.fk.ReferencedTable()} {
+		for _, other := range []*sqlb.Table{f.table, f.fk.ReferencedTable()} {
 			if other != t && !slices.Contains(deps, other) {
 				deps = append(deps, other)
 			}
@@ -155,7 +165,7 @@ func (g *generator) table(t *Table, fks []fkOwner) error {
 	}
 	var args []string
 	params := []string{"md *sqlb.MetaData"}
-	paramOf := map[*Table]string{}
+	paramOf := map[*sqlb.Table]string{}
 	taken := map[string]bool{"md": true, "t": true, "c": true, "a": true, "sqlb": true, "time": true}
 	for _, d := range deps {
 		args = append(args, g.names[d].base)
@@ -176,7 +186,7 @@ func (g *generator) table(t *Table, fks []fkOwner) error {
 	for i, col := range cols {
 		goType, err := generatedGoType(col)
 		if err != nil {
-			return fmt.Errorf("sqlb: GenerateGo: column %s.%s: %w", t.Name(), col.Name(), err)
+			return fmt.Errorf("codegen: column %s.%s: %w", t.Name(), col.Name(), err)
 		}
 		g.printf("// %s is %s.\n", n.fields[i], commentText(columnSummary(t, col)))
 		g.printf("%s *sqlb.Column[%s]\n", n.fields[i], goType)
@@ -188,7 +198,7 @@ func (g *generator) table(t *Table, fks []fkOwner) error {
 	for i, col := range cols {
 		expr, err := g.columnGo(t, col)
 		if err != nil {
-			return fmt.Errorf("sqlb: GenerateGo: column %s.%s: %w", t.Name(), col.Name(), err)
+			return fmt.Errorf("codegen: column %s.%s: %w", t.Name(), col.Name(), err)
 		}
 		g.printf("%s: %s,\n", n.fields[i], expr)
 	}
@@ -198,8 +208,9 @@ func (g *generator) table(t *Table, fks []fkOwner) error {
 	}
 	for _, ix := range t.Indexes() {
 		var parts []string
-		for _, p := range ix.Parts {
-			col, length := p.indexPart()
+		lengths := ix.PrefixLengths()
+		for i, col := range ix.Columns() {
+			length := lengths[i]
 			ref := "c." + g.field(t, col)
 			if length > 0 {
 				ref = fmt.Sprintf("sqlb.Prefix(%s, %d)", ref, length)
@@ -218,10 +229,10 @@ func (g *generator) table(t *Table, fks []fkOwner) error {
 			owner = paramOf[f.table]
 		}
 		opts := []string{"sqlb.ConstraintName(" + strconv.Quote(f.fk.Name) + ")"}
-		if f.fk.OnDelete != ActionDefault {
+		if f.fk.OnDelete != sqlb.ActionDefault {
 			opts = append(opts, "sqlb.OnDelete(sqlb."+actionGo(f.fk.OnDelete)+")")
 		}
-		if f.fk.OnUpdate != ActionDefault {
+		if f.fk.OnUpdate != sqlb.ActionDefault {
 			opts = append(opts, "sqlb.OnUpdate(sqlb."+actionGo(f.fk.OnUpdate)+")")
 		}
 		g.printf("%s.AddForeignKey([]sqlb.AnyColumn{%s}, []sqlb.AnyColumn{%s}, %s)\n", owner,
@@ -240,9 +251,9 @@ func (g *generator) table(t *Table, fks []fkOwner) error {
 }
 
 // field returns the Go field name of a column of t.
-func (g *generator) field(t *Table, col AnyColumn) string {
+func (g *generator) field(t *sqlb.Table, col sqlb.AnyColumn) string {
 	for i, c := range t.Columns() {
-		if sameBaseColumn(c, col) {
+		if strings.EqualFold(c.Name(), col.Name()) {
 			return g.names[t].fields[i]
 		}
 	}
@@ -251,7 +262,7 @@ func (g *generator) field(t *Table, col AnyColumn) string {
 
 // columnRefs writes the columns of table "of" as seen from the constructor of table in,
 // where other tables are the parameters paramOf names.
-func (g *generator) columnRefs(paramOf map[*Table]string, in, of *Table, cols []AnyColumn) string {
+func (g *generator) columnRefs(paramOf map[*sqlb.Table]string, in, of *sqlb.Table, cols []sqlb.AnyColumn) string {
 	prefix := "c."
 	if of != in {
 		prefix = paramOf[of] + ".C."
@@ -263,23 +274,23 @@ func (g *generator) columnRefs(paramOf map[*Table]string, in, of *Table, cols []
 	return strings.Join(out, ", ")
 }
 
-func actionGo(a ReferentialAction) string {
+func actionGo(a sqlb.ReferentialAction) string {
 	switch a {
-	case Restrict:
+	case sqlb.Restrict:
 		return "Restrict"
-	case Cascade:
+	case sqlb.Cascade:
 		return "Cascade"
-	case SetNull:
+	case sqlb.SetNull:
 		return "SetNull"
-	case NoAction:
+	case sqlb.NoAction:
 		return "NoAction"
-	case SetDefault:
+	case sqlb.SetDefault:
 		return "SetDefault"
 	}
 	return "ActionDefault"
 }
 
-func tableOptionsGo(o TableOptions) string {
+func tableOptionsGo(o sqlb.TableOptions) string {
 	var s []string
 	if o.Engine != "" {
 		s = append(s, "sqlb.Engine("+strconv.Quote(o.Engine)+")")
@@ -300,16 +311,13 @@ func tableOptionsGo(o TableOptions) string {
 }
 
 // columnSummary describes a column for a doc comment, as CREATE TABLE would define it.
-func columnSummary(t *Table, col AnyColumn) string {
-	out, err := compileDDL(DefaultDialect, func(c *compiler) {
-		// The summary is documentation: MySQL-only clauses are fine here.
-		c.d = MySQL(99, 0, 0)
-		c.columnDefinition(t, col)
-	})
+func columnSummary(t *sqlb.Table, col sqlb.AnyColumn) string {
+	// The summary is documentation: MySQL-only clauses are fine here.
+	out, err := sqlb.ColumnDDL(sqlb.MySQL(99, 0, 0), col)
 	if err != nil {
 		return "`" + col.Name() + "`"
 	}
-	return out.SQL
+	return out
 }
 
 // commentText makes SQL text safe on one doc comment line: gofmt would turn a doubled
@@ -342,7 +350,7 @@ var basicGoTypes = []string{"int", "int8", "int16", "int32", "int64", "uint", "u
 	"float32", "float64", "string", "bool", "[]byte", "time.Time", "time.Duration"}
 
 // generatedGoType returns the Go type of a column as generated code names it.
-func generatedGoType(col AnyColumn) (string, error) {
+func generatedGoType(col sqlb.AnyColumn) (string, error) {
 	t := col.GoType()
 	if t == "[]uint8" {
 		t = "[]byte"
@@ -354,12 +362,11 @@ func generatedGoType(col AnyColumn) (string, error) {
 }
 
 // typeGo writes the expression of a column's type.
-func (g *generator) typeGo(col AnyColumn) (string, error) {
+func (g *generator) typeGo(col sqlb.AnyColumn) (string, error) {
 	def := col.Definition()
 	if def.Type == nil {
 		return "", errors.New("no type")
 	}
-	s := def.Type.spec()
 	goType, err := generatedGoType(col)
 	if err != nil {
 		return "", err
@@ -367,41 +374,42 @@ func (g *generator) typeGo(col AnyColumn) (string, error) {
 	if strings.HasPrefix(goType, "time.") {
 		g.needTime = true
 	}
-	if s.err != "" {
-		return "", errors.New(s.err)
+	info, err := def.Type.Info()
+	if err != nil {
+		return "", err
 	}
-	ctor, known := constructors[s.name]
-	if s.name == "DATETIME" || s.name == "TIMESTAMP" || s.name == "TIME" {
-		known = known && len(s.args) <= 1
+	ctor, known := constructors[info.Name]
+	if info.Name == "DATETIME" || info.Name == "TIMESTAMP" || info.Name == "TIME" {
+		known = known && len(info.Args) <= 1
 	} else if known && ctor.args >= 0 {
-		known = len(s.args) == ctor.args
+		known = len(info.Args) == ctor.args
 	}
-	if s.unsigned && !strings.HasSuffix(s.name, "INT") {
+	if info.Unsigned && !strings.HasSuffix(info.Name, "INT") {
 		known = false
 	}
 	if !known {
-		return fmt.Sprintf("sqlb.CustomType[%s](%s)", goType, strconv.Quote(Type[any]{s: s}.String())), nil
+		return fmt.Sprintf("sqlb.CustomType[%s](%s)", goType, strconv.Quote(def.Type.String())), nil
 	}
 	var args []string
 	switch {
 	case ctor.args == -1:
-		for _, v := range s.values {
+		for _, v := range info.Values {
 			args = append(args, strconv.Quote(v))
 		}
-	case s.name == "DATETIME" || s.name == "TIMESTAMP" || s.name == "TIME":
+	case info.Name == "DATETIME" || info.Name == "TIMESTAMP" || info.Name == "TIME":
 		fsp := 0
-		if len(s.args) == 1 {
-			fsp = s.args[0]
+		if len(info.Args) == 1 {
+			fsp = info.Args[0]
 		}
 		args = append(args, strconv.Itoa(fsp))
 	default:
-		for _, a := range s.args {
+		for _, a := range info.Args {
 			args = append(args, strconv.Itoa(a))
 		}
 	}
 	expr := "sqlb." + ctor.fn + "(" + strings.Join(args, ", ") + ")"
 	natural := ctor.goType
-	if s.unsigned {
+	if info.Unsigned {
 		expr = "sqlb.Unsigned(" + expr + ")"
 		natural = "uint64"
 	}
@@ -412,7 +420,7 @@ func (g *generator) typeGo(col AnyColumn) (string, error) {
 }
 
 // columnGo writes the AddColumn call of a column.
-func (g *generator) columnGo(t *Table, col AnyColumn) (string, error) {
+func (g *generator) columnGo(t *sqlb.Table, col sqlb.AnyColumn) (string, error) {
 	typ, err := g.typeGo(col)
 	if err != nil {
 		return "", err
@@ -468,19 +476,22 @@ func (g *generator) columnGo(t *Table, col AnyColumn) (string, error) {
 
 // expressionSQL renders a default or generated expression as SQL text, the table's
 // columns unqualified and values as literals.
-func expressionSQL(t *Table, e Expression) (string, error) {
-	out, err := compileDDL(DefaultDialect, func(c *compiler) { c.tableExpr(t, e) })
+func expressionSQL(t *sqlb.Table, e sqlb.Expression) (string, error) {
+	sql, err := sqlb.ExprDDL(sqlb.DefaultDialect, t, e)
 	if err != nil {
 		return "", err
 	}
-	if n := len(placeholderPositions(out.SQL, DefaultDialect.NoBackslashEscapes)); n > 0 {
-		return "", fmt.Errorf("expression %q has a ? that Text would take for a placeholder", out.SQL)
+	// The expression is written back as sqlb.Text, which takes a ? for a placeholder.
+	var placeholders []int
+	sqltext.Scan(sql, 0, &placeholders)
+	if len(placeholders) > 0 {
+		return "", fmt.Errorf("expression %q has a ? that Text would take for a placeholder", sql)
 	}
-	return out.SQL, nil
+	return sql, nil
 }
 
 // defaultGo writes a literal default as a Go value that renders the same literal.
-func defaultGo(def ColumnDefinition) (string, error) {
+func defaultGo(def sqlb.ColumnDefinition) (string, error) {
 	switch v := def.Default.(type) {
 	case nil:
 		return "nil", nil
@@ -499,18 +510,18 @@ func defaultGo(def ColumnDefinition) (string, error) {
 	case float64:
 		return strconv.FormatFloat(v, 'g', -1, 64) + floatSuffix(v), nil
 	case time.Time:
-		if def.Type != nil && def.Type.spec().name == "DATE" {
+		if info, err := def.Type.Info(); err == nil && info.Name == "DATE" {
 			return strconv.Quote(v.Format("2006-01-02")), nil
 		}
-		return strconv.Quote(formatDateTime(v)), nil
+		lit, ok := sqltext.AppendTime(nil, v)
+		if !ok {
+			return "", fmt.Errorf("default %v is outside the years 0 to 9999", v)
+		}
+		return strconv.Quote(string(lit)), nil
 	case time.Duration:
-		return strconv.Quote(formatDuration(v)), nil
+		return strconv.Quote(string(sqltext.AppendDuration(nil, v, sqltext.LiteralFsp(int(v%time.Second))))), nil
 	}
-	lit, err := appendLiteral(nil, def.Default, false)
-	if err != nil {
-		return "", err
-	}
-	return "", fmt.Errorf("default %s of Go type %T cannot be generated", lit, def.Default)
+	return "", fmt.Errorf("default %v of Go type %T cannot be generated", def.Default, def.Default)
 }
 
 // floatSuffix keeps a whole float a float in Go source ("2" would be an int, which
