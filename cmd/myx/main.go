@@ -116,11 +116,17 @@ func run(ctx context.Context, args []string) int {
 		}
 		return 2
 	case ctx.Err() != nil:
-		fmt.Fprintf(os.Stderr, "myx %s: %v\n", name, err)
+		fmt.Fprintf(os.Stderr, "myx %s: %s\n", name, errorText(err))
 		return 130
 	}
-	fmt.Fprintf(os.Stderr, "myx %s: %v\n", name, err)
+	fmt.Fprintf(os.Stderr, "myx %s: %s\n", name, errorText(err))
 	return 1
+}
+
+// errorText is err's message without the library's own "myx: " prefix, which the command's
+// "myx NAME: " already gives.
+func errorText(err error) string {
+	return strings.TrimPrefix(err.Error(), "myx: ")
 }
 
 func unknownCommand(name string) int {
