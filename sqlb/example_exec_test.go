@@ -4,22 +4,63 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"testing"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/sqlb"
 )
+
+// dsn is the server the examples run on, such as "mysql://root@127.0.0.1:3306/test". Here it
+// is a database of the examples' own on the test server (MYSQL_TEST_DSN, else
+// mysql://root@127.0.0.1:3306/test), made by TestMain and dropped after the examples ran, so
+// that the tutorial's tables (user, jobs, page_views) can be made under their names.
+var dsn string
+
+func TestMain(m *testing.M) { os.Exit(testsupport.RunExamples(m, &dsn)) }
+
+// tutorialDB connects to dsn and creates the tutorial's tables with user xxx holding two
+// jobs and user yyy one; done drops the tables and closes the connection.
+func tutorialDB(ctx context.Context) (conn *myx.Conn, done func(), err error) {
+	conn, err = myx.Connect(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	done = func() {
+		schema.DropAll(ctx, conn, sqlb.IfExists())
+		conn.Close(ctx)
+	}
+	if err := schema.CreateAll(ctx, conn); err != nil {
+		done()
+		return nil, nil, err
+	}
+	for _, stmt := range []sqlb.Statement{
+		sqlb.InsertInto(users).Values(userID.Set(1), userUsername.Set("xxx")).Values(userID.Set(2), userUsername.Set("yyy")),
+		sqlb.InsertInto(jobs).
+			Values(jobsJobs.Set("engineer"), jobsUserID.Set(1)).
+			Values(jobsJobs.Set("teacher"), jobsUserID.Set(1)).
+			Values(jobsJobs.Set("pilot"), jobsUserID.Set(2)),
+	} {
+		if _, err := sqlb.Exec(ctx, conn, stmt); err != nil {
+			done()
+			return nil, nil, err
+		}
+	}
+	return conn, done, nil
+}
 
 // The tutorial's join, executed: values read by column object (typed) and by label.
 func ExampleGet() {
 	ctx := context.Background()
-	conn, err := myx.Connect(ctx, "mysql://root@127.0.0.1:3306/test")
+	conn, done, err := tutorialDB(ctx) // user xxx with jobs engineer and teacher, user yyy
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer conn.Close(ctx)
+	defer done()
 	q := sqlb.Select(users, jobs).From(users).Join(jobs).
 		Where(userUsername.Eq("xxx")).
+		OrderBy(jobsID).
 		LabelStyle(sqlb.LabelTablePlusColumn)
 	rows, err := sqlb.Query(ctx, conn, q) // compiled for the connection's server
 	if err != nil {
@@ -37,6 +78,9 @@ func ExampleGet() {
 	if err := rows.Err(); err != nil {
 		fmt.Println(err)
 	}
+	// Output:
+	// xxx 1 engineer 1
+	// xxx 1 teacher 2
 }
 
 // The same join mapped into nested structs: one User per user.id, with its jobs.
@@ -52,26 +96,30 @@ func ExampleAll() {
 		Jobs     []Job // the rows of table "jobs"
 	}
 	ctx := context.Background()
-	conn, err := myx.Connect(ctx, "mysql://root@127.0.0.1:3306/test")
+	conn, done, err := tutorialDB(ctx) // user xxx with jobs engineer and teacher, user yyy
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer conn.Close(ctx)
-	list, err := sqlb.All[User](ctx, conn, sqlb.Select(users, jobs).From(users).Join(jobs).Where(userUsername.Eq("xxx")))
+	defer done()
+	list, err := sqlb.All[User](ctx, conn, sqlb.Select(users, jobs).From(users).Join(jobs).OrderBy(userID, jobsID))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	for _, u := range list {
-		fmt.Println(u.Username, len(u.Jobs))
+		fmt.Println(u.ID, u.Username, len(u.Jobs), u.Jobs[0].Jobs)
 	}
+	// Output:
+	// 1 xxx 2 engineer
+	// 2 yyy 1 pilot
 }
 
-// CreateAll and DropAll run the DDL lists on a server; Reflect reads a schema back.
+// CreateAll and DropAll run the DDL lists on a server (tables in foreign-key order, and the
+// reverse); Reflect reads a schema back from information_schema.
 func ExampleMetaData_CreateAll() {
 	ctx := context.Background()
-	conn, err := myx.Connect(ctx, "mysql://root@127.0.0.1:3306/test")
+	conn, err := myx.Connect(ctx, dsn)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -81,14 +129,18 @@ func ExampleMetaData_CreateAll() {
 		fmt.Println(err)
 		return
 	}
-	md, err := sqlb.Reflect(ctx, conn, sqlb.ReflectTables("jobs"))
+	defer schema.DropAll(ctx, conn)
+	md, err := sqlb.Reflect(ctx, conn, sqlb.ReflectTables("user", "jobs"))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	for _, t := range md.SortedTables() {
-		fmt.Println(t.Name(), len(t.Columns()))
+		fmt.Println(t.Name(), len(t.Columns()), len(t.ForeignKeys()))
 	}
+	// Output:
+	// user 2 0
+	// jobs 3 1
 }
 
 // GenerateGo writes metadata (usually reflected) as Go: a typed struct of columns per
