@@ -12,6 +12,7 @@ import (
 	"github.com/myxdb/myx/internal/auth"
 	"github.com/myxdb/myx/internal/wire"
 	"github.com/myxdb/myx/mysqltest"
+	"github.com/myxdb/myx/mysqltest/proto"
 )
 
 // fakeConfig is the configuration for a fake server: statements without arguments go as text
@@ -141,18 +142,18 @@ func TestFakeAuthSwitch(t *testing.T) {
 	// The handshake offers caching_sha2_password; the account uses mysql_native_password.
 	seen := make(chan *mysqltest.HandshakeResponse, 1)
 	fs := mysqltest.NewFakeServer(t, serve(mysqltest.HandshakeOptions{},
-		mysqltest.Auth{Verify: true, Password: "pw", Plugin: mysqltest.PluginNativePassword}, nil, seen))
+		mysqltest.Auth{Verify: true, Password: "pw", Plugin: proto.PluginNativePassword}, nil, seen))
 	c, err := myx.ConnectConfig(ctx, fakeConfig(t, fs, "u", "pw"))
 	if err != nil {
 		t.Fatalf("auth switch: %v", err)
 	}
 	c.Close(ctx)
-	if resp := <-seen; resp.AuthPlugin != mysqltest.PluginCachingSHA2Password {
+	if resp := <-seen; resp.AuthPlugin != proto.PluginCachingSHA2Password {
 		t.Errorf("first response used %q", resp.AuthPlugin)
 	}
 
 	// A switch to mysql_clear_password is refused unless allowed and the transport is secure.
-	clear := mysqltest.Auth{Verify: true, Password: "pw", Plugin: mysqltest.PluginClearPassword}
+	clear := mysqltest.Auth{Verify: true, Password: "pw", Plugin: proto.PluginClearPassword}
 	fs2 := mysqltest.NewFakeServer(t, serve(mysqltest.HandshakeOptions{}, clear, nil, nil))
 	for _, allow := range []bool{false, true} {
 		cfg := fakeConfig(t, fs2, "u", "pw")
@@ -193,7 +194,7 @@ func ctx(t *testing.T) context.Context { return ctxT(t) }
 // hang, and that the connection is closed afterwards.
 func TestFakeMalformedPackets(t *testing.T) {
 	t.Parallel()
-	cols := []mysqltest.ColumnDef{{Name: "a", Type: mysqltest.TypeVarString, Length: 20}}
+	cols := []mysqltest.ColumnDef{{Name: "a", Type: proto.TypeVarString, Length: 20}}
 	cases := map[string]func(c *mysqltest.FakeConn) error{
 		"truncated row": func(c *mysqltest.FakeConn) error {
 			c.WriteColumnCount(1)
@@ -345,7 +346,7 @@ func TestFakeLocalInfileNotGiven(t *testing.T) {
 
 func TestFakeRowsErrorAfterRows(t *testing.T) {
 	t.Parallel()
-	cols := []mysqltest.ColumnDef{{Name: "n", Type: mysqltest.TypeLong, Length: 11}}
+	cols := []mysqltest.ColumnDef{{Name: "n", Type: proto.TypeLong, Length: 11}}
 	fs := mysqltest.NewFakeServer(t, serve(mysqltest.HandshakeOptions{}, mysqltest.Auth{},
 		mysqltest.Queries(map[string]mysqltest.Result{
 			"SELECT n": {Columns: cols, Rows: [][]any{{1}, {2}},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx/mysqltest"
+	"github.com/myxdb/myx/mysqltest/proto"
 )
 
 // The shared server: skip (or, with CI=true, fail) when there is none.
@@ -42,7 +43,7 @@ func ExampleProxy_OnClientData() {
 	defer p.Close()
 	p.OnClientData(func(conn int, chunk []byte) mysqltest.Action {
 		// One packet: 4-byte header, COM_QUERY, SQL text.
-		if len(chunk) > 5 && chunk[4] == mysqltest.ComQuery && bytes.EqualFold(chunk[5:], []byte("COMMIT")) {
+		if len(chunk) > 5 && chunk[4] == proto.ComQuery && bytes.EqualFold(chunk[5:], []byte("COMMIT")) {
 			return mysqltest.ForwardThenReset // the server may or may not have committed
 		}
 		return mysqltest.Forward
@@ -63,7 +64,7 @@ func ExampleNewFakeServer() {
 			return // ERR 1045 was sent, or the client went away
 		}
 		err = c.ServeQueries(mysqltest.Queries(map[string]mysqltest.Result{
-			"SELECT 1": {Columns: []mysqltest.ColumnDef{{Name: "1", Type: mysqltest.TypeLongLong}}, Rows: [][]any{{1}}},
+			"SELECT 1": {Columns: []mysqltest.ColumnDef{{Name: "1", Type: proto.TypeLongLong}}, Rows: [][]any{{1}}},
 		}))
 		if err != nil {
 			c.Errorf("%v", err)
@@ -80,7 +81,7 @@ func ExampleResult_custom() {
 		if _, err := c.Login(mysqltest.HandshakeOptions{}, mysqltest.Auth{}); err != nil {
 			return
 		}
-		cols := []mysqltest.ColumnDef{{Name: "n", Type: mysqltest.TypeLongLong}}
+		cols := []mysqltest.ColumnDef{{Name: "n", Type: proto.TypeLongLong}}
 		c.ServeQueries(func(q mysqltest.Query) []mysqltest.Result {
 			return []mysqltest.Result{{
 				Columns: cols, // what COM_STMT_PREPARE reports

@@ -2,6 +2,7 @@ package mysqltest
 
 import (
 	"context"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,7 @@ func TestTiDBLifecycle(t *testing.T) {
 	if !strings.Contains(info.Version, "-TiDB-") || info.MariaDB {
 		t.Errorf("server version %q (MariaDB %v), want a TiDB version", info.Version, info.MariaDB)
 	}
-	if info.Capabilities&ClientSSL == 0 {
+	if info.Capabilities&proto.ClientSSL == 0 {
 		t.Error("TiDB started with auto-TLS does not offer TLS (no CLIENT_SSL)")
 	}
 	if s.StatusAddr() == s.Addr() {
@@ -80,7 +81,7 @@ func TestTiDBNoTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Capabilities&ClientSSL != 0 {
+	if info.Capabilities&proto.ClientSSL != 0 {
 		t.Error("TiDB started with NoTLS offers TLS")
 	}
 }
