@@ -32,16 +32,12 @@ func RunExamples(m *testing.M, dsn *string) int {
 	db, err := createExampleDatabase(ctx, base)
 	if err != nil {
 		msg := fmt.Sprintf("examples: no database on the test server at %s: %v", mysqltest.EnvDSN, err)
-		if strings.EqualFold(strings.TrimSpace(os.Getenv(mysqltest.EnvCI)), "true") {
+		if isCI() {
 			fmt.Fprintf(os.Stderr, "%s\n%s=true: a missing server is a failure, not a skip\n", msg, mysqltest.EnvCI)
 			return 1
 		}
 		fmt.Fprintf(os.Stderr, "%s; skipping the examples\n", msg)
-		skip := "^Example"
-		if f := flag.Lookup("test.skip"); f != nil && f.Value.String() != "" {
-			skip = f.Value.String() + "|" + skip
-		}
-		flag.Set("test.skip", skip)
+		skip("^Example")
 		return m.Run()
 	}
 	*dsn = WithDatabase(base, db)
@@ -54,6 +50,28 @@ func RunExamples(m *testing.M, dsn *string) int {
 	}
 	return code
 }
+
+// SkipExamples is for a TestMain, before RunExamples: when err (what an example needs and
+// lacks) is not nil, the examples matching pattern (a -test.skip pattern) are skipped with a
+// note on stderr, except under CI=true, where they run and fail.
+func SkipExamples(pattern string, err error) {
+	if err == nil || isCI() {
+		return
+	}
+	flag.Parse()
+	fmt.Fprintf(os.Stderr, "examples: skipping %s: %v\n", pattern, err)
+	skip(pattern)
+}
+
+// skip adds pattern to -test.skip.
+func skip(pattern string) {
+	if f := flag.Lookup("test.skip"); f != nil && f.Value.String() != "" {
+		pattern = f.Value.String() + "|" + pattern
+	}
+	flag.Set("test.skip", pattern)
+}
+
+func isCI() bool { return strings.EqualFold(strings.TrimSpace(os.Getenv(mysqltest.EnvCI)), "true") }
 
 func createExampleDatabase(ctx context.Context, dsn string) (string, error) {
 	if err := mysqltest.Reachable(ctx, dsn); err != nil {
