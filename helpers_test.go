@@ -3,7 +3,6 @@ package myx_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/internal/testsupport"
@@ -69,40 +68,4 @@ func proxiedConfig(t testing.TB) (*myx.Config, *mysqltest.Proxy) {
 func skipUnless(t testing.TB, fs ...mysqltest.Feature) {
 	t.Helper()
 	testsupport.SkipUnless(t, fs...)
-}
-
-// The fake server's tests (*_fake_test.go, grouped by the behaviour they test) share these.
-
-// fakeConfig is the configuration for a fake server: statements without arguments go as text
-// (the fake answers COM_QUERY), a short connect timeout, no TLS unless asked.
-func fakeConfig(t *testing.T, fs *mysqltest.FakeServer, user, password string) *myx.Config {
-	t.Helper()
-	cfg, err := myx.ParseConfig(fs.DSN(user, password))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.StatementCacheSize = 0
-	cfg.ConnectTimeout = 5 * time.Second
-	cfg.TLSMode = myx.TLSDisabled
-	return cfg
-}
-
-// serve logs in with o and a, then answers queries with h.
-func serve(o mysqltest.HandshakeOptions, a mysqltest.Auth, h mysqltest.QueryHandler, seen chan<- *mysqltest.HandshakeResponse) func(*mysqltest.FakeConn) {
-	return func(c *mysqltest.FakeConn) {
-		resp, err := c.Login(o, a)
-		if seen != nil {
-			select {
-			case seen <- resp:
-			default:
-			}
-		}
-		if err != nil {
-			return
-		}
-		if h == nil {
-			h = mysqltest.Queries(nil)
-		}
-		c.ServeQueries(h)
-	}
 }
