@@ -29,7 +29,8 @@ func Example() {
 	}
 	defer conn.Close(ctx)
 
-	if _, err := conn.Exec(ctx, "CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL UNIQUE, karma INT NOT NULL)"); err != nil {
+	if _, err := conn.Exec(ctx, `CREATE TABLE users (
+		id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL UNIQUE, karma INT NOT NULL)`); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -110,7 +111,8 @@ func ExampleConn_Exec() {
 	}
 	defer conn.Close(ctx)
 
-	if _, err := conn.Exec(ctx, "CREATE TABLE stock (sku VARCHAR(20) PRIMARY KEY, qty INT NOT NULL)"); err != nil {
+	if _, err := conn.Exec(ctx, `CREATE TABLE stock (
+		sku VARCHAR(20) PRIMARY KEY, qty INT NOT NULL)`); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -146,7 +148,8 @@ func ExampleBeginFunc() {
 	}
 	defer conn.Close(ctx)
 
-	if _, err := conn.Exec(ctx, "CREATE TABLE accounts (id INT PRIMARY KEY, balance INT UNSIGNED NOT NULL) ENGINE=InnoDB"); err != nil {
+	if _, err := conn.Exec(ctx, `CREATE TABLE accounts (
+		id INT PRIMARY KEY, balance INT UNSIGNED NOT NULL) ENGINE=InnoDB`); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -191,7 +194,8 @@ func ExampleConn_SendBatch() {
 	}
 	defer conn.Close(ctx)
 
-	if _, err := conn.Exec(ctx, "CREATE TABLE events (id INT AUTO_INCREMENT PRIMARY KEY, kind VARCHAR(20) NOT NULL)"); err != nil {
+	if _, err := conn.Exec(ctx, `CREATE TABLE events (
+		id INT AUTO_INCREMENT PRIMARY KEY, kind VARCHAR(20) NOT NULL)`); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -274,7 +278,8 @@ func ExampleConn_CopyFrom() {
 	}
 	defer conn.Close(ctx)
 
-	if _, err := conn.Exec(ctx, "CREATE TABLE readings (sensor VARCHAR(10) NOT NULL, at DATETIME NOT NULL, value DOUBLE)"); err != nil {
+	if _, err := conn.Exec(ctx, `CREATE TABLE readings (
+		sensor VARCHAR(10) NOT NULL, at DATETIME NOT NULL, value DOUBLE)`); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -321,12 +326,14 @@ func ExampleCollectRows() {
 	}
 	defer conn.Close(ctx)
 
-	if _, err := conn.Exec(ctx, "CREATE TABLE books (id INT PRIMARY KEY, title VARCHAR(100) NOT NULL, author_name VARCHAR(100))"); err != nil {
+	if _, err := conn.Exec(ctx, `CREATE TABLE books (
+		id INT PRIMARY KEY, title VARCHAR(100) NOT NULL, author_name VARCHAR(100))`); err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer conn.Exec(ctx, "DROP TABLE books")
-	if _, err := conn.Exec(ctx, "INSERT INTO books VALUES (1, 'Dune', 'Herbert'), (2, 'Emma', 'Austen'), (3, 'Ubik', NULL)"); err != nil {
+	if _, err := conn.Exec(ctx, `INSERT INTO books
+		VALUES (1, 'Dune', 'Herbert'), (2, 'Emma', 'Austen'), (3, 'Ubik', NULL)`); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -53,7 +53,8 @@ func Example() {
 	}
 	defer p.Close()
 
-	if _, err := p.Exec(ctx, "CREATE TABLE visits (page VARCHAR(20) PRIMARY KEY, n INT NOT NULL)"); err != nil {
+	if _, err := p.Exec(ctx, `CREATE TABLE visits (
+		page VARCHAR(20) PRIMARY KEY, n INT NOT NULL)`); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -96,7 +97,8 @@ func ExamplePool_BeginFunc() {
 	}
 	defer p.Close()
 
-	if _, err := p.Exec(ctx, "CREATE TABLE accounts (id INT PRIMARY KEY, balance INT UNSIGNED NOT NULL) ENGINE=InnoDB"); err != nil {
+	if _, err := p.Exec(ctx, `CREATE TABLE accounts (
+		id INT PRIMARY KEY, balance INT UNSIGNED NOT NULL) ENGINE=InnoDB`); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -34,7 +34,9 @@ func tutorialDB(ctx context.Context) (conn *myx.Conn, done func(), err error) {
 		return nil, nil, err
 	}
 	for _, stmt := range []sqlb.Statement{
-		sqlb.InsertInto(users).Values(userID.Set(1), userUsername.Set("xxx")).Values(userID.Set(2), userUsername.Set("yyy")),
+		sqlb.InsertInto(users).
+			Values(userID.Set(1), userUsername.Set("xxx")).
+			Values(userID.Set(2), userUsername.Set("yyy")),
 		sqlb.InsertInto(jobs).
 			Values(jobsJobs.Set("engineer"), jobsUserID.Set(1)).
 			Values(jobsJobs.Set("teacher"), jobsUserID.Set(1)).
