@@ -22,9 +22,9 @@
 //     flags, command bytes, collation ids) are in package
 //     [github.com/myxdb/myx/mysqltest/proto].
 //
-// The package depends only on the standard library and its own package proto,
-// on no other package of myx, so any test package may import it without
-// creating an import cycle.
+// The package depends on the standard library, github.com/klauspost/compress (for zstd) and
+// its own package proto, and on no other package of myx, so any test package may import it
+// without creating an import cycle.
 // It implements the small part of the wire protocol it needs (the server side
 // of the handshake and of text results, and a handshake probe) itself.
 package mysqltest
