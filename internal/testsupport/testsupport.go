@@ -1,8 +1,9 @@
 // Package testsupport holds the helpers that myx's own test packages share: the test server's
 // configuration, names unique to a test, tables dropped when the test ends, the context of a
-// test's calls and killing a server connection. It is imported only from _test.go files (of
-// the root package's external tests, pool, stdlib, sqlb and the command); users' tests have
-// mysqltest.
+// test's calls and killing a server connection; and RunExamples, the TestMain of packages
+// whose examples need a server. It is imported only from _test.go files (the root package's
+// external tests, pool, stdlib, sqlb, and the examples of mysqltest and gormmyx); users' own
+// tests have mysqltest.
 //
 // Every helper that needs the shared server finds it with mysqltest.Require: without one the
 // test is skipped, or fails when CI=true.
