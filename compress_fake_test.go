@@ -10,15 +10,16 @@ import (
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/mysqltest"
+	"github.com/myxdb/myx/mysqltest/proto"
 )
 
 // compressedFake serves the operations the compression tests run, over the compressed
 // protocol the client negotiates (the fake sends frames of 16 KiB, several packets per frame
 // and large packets over many frames, as a server does).
 func compressedFake(t *testing.T, caps uint64, seen chan<- *mysqltest.HandshakeResponse, loaded chan<- []byte) *mysqltest.FakeServer {
-	text := mysqltest.ColumnDef{Name: "v", Type: mysqltest.TypeVarString}
-	blob := mysqltest.ColumnDef{Name: "b", Type: mysqltest.TypeLongBlob, Charset: uint16(mysqltest.CollationBinary)}
-	num := mysqltest.ColumnDef{Name: "n", Type: mysqltest.TypeLongLong}
+	text := mysqltest.ColumnDef{Name: "v", Type: proto.TypeVarString}
+	blob := mysqltest.ColumnDef{Name: "b", Type: proto.TypeLongBlob, Charset: uint16(proto.CollationBinary)}
+	num := mysqltest.ColumnDef{Name: "n", Type: proto.TypeLongLong}
 	return mysqltest.NewFakeServer(t, serve(mysqltest.HandshakeOptions{Capabilities: caps}, mysqltest.Auth{},
 		func(q mysqltest.Query) []mysqltest.Result {
 			switch {
@@ -63,10 +64,10 @@ func TestFakeCompression(t *testing.T) {
 		flag uint64
 		want myx.Compression
 	}{
-		{"zstd", "zstd", mysqltest.DefaultCapabilities | mysqltest.ClientZstdCompression | mysqltest.ClientCompress, mysqltest.ClientZstdCompression, myx.CompressZstd},
-		{"zlib", "true", mysqltest.DefaultCapabilities | mysqltest.ClientCompress | mysqltest.ClientZstdCompression, mysqltest.ClientCompress, myx.CompressZlib},
-		{"zlib on MariaDB", "zlib", mysqltest.DefaultMariaDBCapabilities | mysqltest.ClientCompress, mysqltest.ClientCompress, myx.CompressZlib},
-		{"zstd not offered", "zstd", mysqltest.DefaultCapabilities | mysqltest.ClientCompress, 0, myx.CompressNone},
+		{"zstd", "zstd", mysqltest.DefaultCapabilities | proto.ClientZstdCompression | proto.ClientCompress, proto.ClientZstdCompression, myx.CompressZstd},
+		{"zlib", "true", mysqltest.DefaultCapabilities | proto.ClientCompress | proto.ClientZstdCompression, proto.ClientCompress, myx.CompressZlib},
+		{"zlib on MariaDB", "zlib", mysqltest.DefaultMariaDBCapabilities | proto.ClientCompress, proto.ClientCompress, myx.CompressZlib},
+		{"zstd not offered", "zstd", mysqltest.DefaultCapabilities | proto.ClientCompress, 0, myx.CompressNone},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -88,10 +89,10 @@ func TestFakeCompression(t *testing.T) {
 			}
 			defer c.Close(ctx)
 			resp := <-seen
-			if got := resp.Capabilities & (mysqltest.ClientCompress | mysqltest.ClientZstdCompression); got != tc.flag {
+			if got := resp.Capabilities & (proto.ClientCompress | proto.ClientZstdCompression); got != tc.flag {
 				t.Errorf("client asked for %#x, want %#x", got, tc.flag)
 			}
-			if tc.flag == mysqltest.ClientZstdCompression && resp.ZstdLevel != 3 {
+			if tc.flag == proto.ClientZstdCompression && resp.ZstdLevel != 3 {
 				t.Errorf("zstd level %d, want 3", resp.ZstdLevel)
 			}
 			if got := c.CompressionStats().Algorithm; got != tc.want {
@@ -198,7 +199,7 @@ func TestFakeCompressedBrokenFrames(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			fs := mysqltest.NewFakeServer(t, serve(mysqltest.HandshakeOptions{Capabilities: mysqltest.DefaultCapabilities | mysqltest.ClientCompress}, mysqltest.Auth{},
+			fs := mysqltest.NewFakeServer(t, serve(mysqltest.HandshakeOptions{Capabilities: mysqltest.DefaultCapabilities | proto.ClientCompress}, mysqltest.Auth{},
 				func(q mysqltest.Query) []mysqltest.Result {
 					if q.SQL != "SELECT a" {
 						return nil

@@ -67,7 +67,24 @@
 // destinations (*int32, *uint64, *float32, *string, *time.Time, *time.Duration, sql.NullTime,
 // ...) convert from the same decoded value and refuse what does not fit (*ScanError).
 //
+// # Where things are
+//
+// A [Config] comes from [ParseConfig] (a URL or a go-sql-driver/mysql DSN) and describes one
+// connection; [Connect] and [ConnectConfig] open a [Conn]. On a Conn, [Conn.Exec] gives a
+// [Result], [Conn.Query] streaming [Rows], [Conn.QueryRow] a [Row], and [Conn.Prepare] a [Stmt]
+// (Query, and Exec with arguments, prepare and cache their statements themselves).
+// [Conn.Begin] and [Conn.BeginTx] start a [Tx]; [BeginFunc] runs a function in one, retried
+// after a deadlock or lock wait timeout.
+// For throughput, a [Batch] sent with [Conn.SendBatch] pipelines statements ([BatchResults]),
+// [Conn.ExecMany] runs one statement for many argument rows and [Conn.CopyFrom] loads rows from
+// a [CopyFromSource]. The collectors ([CollectRows], [CollectOneRow], [RowTo],
+// [RowToStructByName], [RowToMap]) turn Rows into Go values. Failures are typed:
+// [*MySQLError] from the server, [*ConnError] for the network, [*InterruptedError] when a
+// context ended, [*ConfigError] for a DSN; [SafeToRetry] and [IsConnLost] classify them. The
+// examples show each of these at work.
+//
 // A Conn is for one goroutine at a time; package pool shares connections between goroutines,
-// package sqlb builds statements from table metadata (SQLAlchemy Core for Go), and package
-// mysqltest finds or starts servers and fakes protocol exchanges for tests.
+// package stdlib is the database/sql driver, package sqlb builds statements from table
+// metadata (SQLAlchemy Core for Go), and package mysqltest finds or starts servers and fakes
+// protocol exchanges for tests.
 package myx

@@ -9,6 +9,7 @@ import (
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/mysqltest"
+	"github.com/myxdb/myx/mysqltest/proto"
 )
 
 // Native-API tests of the go-sql-driver parameters that change how a connection behaves.
@@ -21,7 +22,7 @@ func TestAllowFallbackToPlaintext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Capabilities&mysqltest.ClientSSL != 0 || cfg.Network != "tcp" {
+	if info.Capabilities&proto.ClientSSL != 0 || cfg.Network != "tcp" {
 		t.Skip("the test server offers TLS (CLIENT_SSL) or is a socket: no fallback to test")
 	}
 	cfg.TLSMode = myx.TLSVerifyFull

@@ -6,6 +6,7 @@ import (
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/mysqltest"
+	"github.com/myxdb/myx/mysqltest/proto"
 )
 
 // rawGreeting frames a HandshakeV10 payload with the given scramble parts, capabilities and
@@ -28,7 +29,7 @@ func rawGreeting(part1, part2 []byte, caps uint32, plugin string) []byte {
 func TestFakeMalformedGreeting(t *testing.T) {
 	t.Parallel()
 	caps := uint32(mysqltest.DefaultCapabilities)
-	noSecure := caps &^ uint32(mysqltest.ClientSecureConnection|mysqltest.ClientPluginAuth)
+	noSecure := caps &^ uint32(proto.ClientSecureConnection|proto.ClientPluginAuth)
 	for name, raw := range map[string][]byte{
 		"8-byte scramble":  rawGreeting([]byte("abcdefgh"), nil, noSecure, ""),
 		"part 2 cut short": rawGreeting([]byte("abcdefgh"), []byte("ijkl"), caps, ""),

@@ -2,28 +2,19 @@ package myx_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"regexp"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/mysqltest"
 )
 
+// The shared helpers are internal/testsupport's; these forward to them under the names the
+// tests use.
+
 // testConfig returns the test server's configuration, or ends the test (failing in CI) when
 // there is none.
-func testConfig(t testing.TB) *myx.Config {
-	t.Helper()
-	dsn := mysqltest.Require(t)
-	cfg, err := myx.ParseConfig(dsn)
-	if err != nil {
-		t.Fatalf("MYSQL_TEST_DSN: %v", err)
-	}
-	return cfg
-}
+func testConfig(t testing.TB) *myx.Config { t.Helper(); return testsupport.Config(t) }
 
 // connect opens a connection to the test server, closed when the test ends; edit adjusts the
 // configuration first.
@@ -33,54 +24,25 @@ func connect(t testing.TB, edit ...func(*myx.Config)) *myx.Conn {
 	for _, e := range edit {
 		e(cfg)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := myx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(func() { c.Close(context.Background()) })
-	return c
+	return testsupport.Connect(t, cfg)
 }
-
-var nonWord = regexp.MustCompile(`[^a-zA-Z0-9_]+`)
 
 // uniqueName gives a table name unique to this test run.
-func uniqueName(t testing.TB) string {
-	var b [4]byte
-	rand.Read(b[:])
-	name := strings.ToLower(nonWord.ReplaceAllString(t.Name(), "_"))
-	if len(name) > 40 {
-		name = name[:40]
-	}
-	return "t_" + name + "_" + hex.EncodeToString(b[:])
-}
+func uniqueName(t testing.TB) string { return testsupport.UniqueName(t, "t_") }
 
-// newTable creates a table with the given column definitions, dropped when the test ends.
+// newTable creates a table on c with the given column definitions, dropped when the test ends.
 func newTable(t testing.TB, c *myx.Conn, columns string) string {
 	t.Helper()
 	name := uniqueName(t)
-	ctx := context.Background()
-	if _, err := c.Exec(ctx, "CREATE TABLE "+name+" ("+columns+")"); err != nil {
+	if _, err := c.Exec(ctxT(t), "CREATE TABLE "+name+" ("+columns+")"); err != nil {
 		t.Fatalf("create table: %v", err)
 	}
-	t.Cleanup(func() {
-		cfg := testConfig(t)
-		dc, err := myx.ConnectConfig(ctx, cfg)
-		if err != nil {
-			return
-		}
-		defer dc.Close(ctx)
-		dc.Exec(ctx, "DROP TABLE IF EXISTS "+name)
-	})
+	testsupport.DropAtEnd(t, testConfig(t), "TABLE", name)
 	return name
 }
 
-// ctxT is the context for a test's calls. It has no deadline: a test's work takes what the
-// machine gives it, and a hang is go test's -timeout to catch.
-func ctxT(t testing.TB) context.Context {
-	return context.Background()
-}
+// ctxT is the context for a test's calls (testsupport.Context: no deadline).
+func ctxT(t testing.TB) context.Context { return testsupport.Context(t) }
 
 // proxiedConfig returns the test server's configuration routed through a fault-injecting
 // proxy (closed when the test ends), for tests of network failures.
@@ -105,5 +67,5 @@ func proxiedConfig(t testing.TB) (*myx.Config, *mysqltest.Proxy) {
 // skipUnless skips the test unless the test server has every feature (see mysqltest.SkipUnless).
 func skipUnless(t testing.TB, fs ...mysqltest.Feature) {
 	t.Helper()
-	mysqltest.SkipUnless(t, mysqltest.DSN(), fs...)
+	testsupport.SkipUnless(t, fs...)
 }

@@ -16,7 +16,7 @@ import (
 func TestFakeTiDBHandshake(t *testing.T) {
 	t.Parallel()
 	fs := mysqltest.NewFakeServer(t, serve(mysqltest.HandshakeOptions{ServerVersion: "8.0.11-TiDB-v8.5.0"}, mysqltest.Auth{}, nil, nil))
-	c, err := myx.ConnectConfig(ctx(t), fakeConfig(t, fs, "u", ""))
+	c, err := myx.ConnectConfig(ctxT(t), fakeConfig(t, fs, "u", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,27 +40,27 @@ func TestFakeWrappedDeadlockRetried(t *testing.T) {
 		return []mysqltest.Result{{AffectedRows: 1}}
 	}
 	fs := mysqltest.NewFakeServer(t, serve(mysqltest.HandshakeOptions{ServerVersion: "8.0.11-TiDB-v8.5.0"}, mysqltest.Auth{}, h, nil))
-	c, err := myx.ConnectConfig(ctx(t), fakeConfig(t, fs, "u", ""))
+	c, err := myx.ConnectConfig(ctxT(t), fakeConfig(t, fs, "u", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close(context.Background())
 	attempts := 0
-	err = myx.BeginTxFunc(ctx(t), c, myx.TxOptions{RetryBaseDelay: time.Millisecond, RetryMaxDelay: time.Millisecond}, func(tx myx.Tx) error {
+	err = myx.BeginTxFunc(ctxT(t), c, myx.TxOptions{RetryBaseDelay: time.Millisecond, RetryMaxDelay: time.Millisecond}, func(tx myx.Tx) error {
 		attempts++
-		_, err := tx.Exec(ctx(t), "UPDATE t SET n = n + 1")
+		_, err := tx.Exec(ctxT(t), "UPDATE t SET n = n + 1")
 		return err
 	})
 	if err != nil || attempts != 2 || updates.Load() != 2 {
 		t.Fatalf("BeginFunc: %v after %d attempts, %d updates", err, attempts, updates.Load())
 	}
 	// The error itself still says what the server sent, and matches both numbers.
-	_, err = c.Exec(ctx(t), "UPDATE t SET n = 0")
+	_, err = c.Exec(ctxT(t), "UPDATE t SET n = 0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	updates.Store(0)
-	_, err = c.Exec(ctx(t), "UPDATE t SET n = 0")
+	_, err = c.Exec(ctxT(t), "UPDATE t SET n = 0")
 	var me *myx.MySQLError
 	if !errors.As(err, &me) || me.Number != 1105 || me.EffectiveNumber() != 1213 ||
 		!errors.Is(err, &myx.MySQLError{Number: 1213}) || !errors.Is(err, &myx.MySQLError{Number: 1105}) {

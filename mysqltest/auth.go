@@ -18,14 +18,6 @@ import (
 	"time"
 )
 
-// Authentication plugin names.
-const (
-	PluginNativePassword      = "mysql_native_password"
-	PluginCachingSHA2Password = "caching_sha2_password"
-	PluginSHA256Password      = "sha256_password"
-	PluginClearPassword       = "mysql_clear_password"
-)
-
 // NativePasswordResponse returns the auth response a client sends for
 // password with the mysql_native_password plugin and the given scramble
 // (normally 20 bytes; only the first 20 are used):

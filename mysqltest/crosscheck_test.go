@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"net"
 	"sync"
 	"testing"
@@ -28,7 +29,7 @@ func TestCrossCheckHandshakeResponse(t *testing.T) {
 	})
 	pdsn, _ := p.DSN(dsn)
 	attrs := [][2]string{{"_client_name", "mysqltest-raw"}, {"_pid", "42"}}
-	caps := rawDefaultCaps | ClientSessionTrack | MariaDBClientExtendedMetadata
+	caps := rawDefaultCaps | proto.ClientSessionTrack | proto.MariaDBClientExtendedMetadata
 	c, err := rawDialDSN(pdsn, rawOptions{user: "root", db: "test", caps: caps, attrs: attrs})
 	if err != nil {
 		t.Fatalf("real server rejected the raw client: %v", err)
@@ -46,7 +47,7 @@ func TestCrossCheckHandshakeResponse(t *testing.T) {
 	}
 	wantCaps := caps
 	if c.info.MariaDB {
-		wantCaps &^= ClientMySQL
+		wantCaps &^= proto.ClientMySQL
 	} else {
 		wantCaps &= 0xffffffff
 	}
@@ -66,7 +67,7 @@ func parseColumnDefForTest(p []byte, caps uint64) (ColumnDef, error) {
 	col.OrgTable = string(d.lenEncBytes("org table"))
 	col.Name = string(d.lenEncBytes("name"))
 	col.OrgName = string(d.lenEncBytes("org name"))
-	if caps&MariaDBClientExtendedMetadata != 0 {
+	if caps&proto.MariaDBClientExtendedMetadata != 0 {
 		ext := &decoder{buf: d.lenEncBytes("extended metadata")}
 		for ext.remaining() > 0 && ext.err == nil {
 			switch kind := ext.byte1("kind"); kind {
@@ -100,10 +101,10 @@ func parseOKForTest(p []byte, caps uint64) (OKOptions, error) {
 	o.LastInsertID = d.lenEncInt("last insert id")
 	o.Status = d.uint16("status")
 	o.Warnings = d.uint16("warnings")
-	if caps&ClientSessionTrack != 0 {
+	if caps&proto.ClientSessionTrack != 0 {
 		if d.remaining() > 0 {
 			o.Info = string(d.lenEncBytes("info"))
-			if o.Status&StatusSessionStateChange != 0 {
+			if o.Status&proto.StatusSessionStateChange != 0 {
 				o.SessionState = d.lenEncBytes("session state")
 			}
 		}
@@ -150,10 +151,10 @@ func TestCrossCheckResultEncoding(t *testing.T) {
 		caps uint64
 	}{
 		{"deprecate eof", base},
-		{"eof packets", base &^ ClientDeprecateEOF},
-		{"session track", base | ClientSessionTrack},
-		{"mariadb metadata", base | ClientSessionTrack | MariaDBClientExtendedMetadata | MariaDBClientCacheMetadata},
-		{"no protocol extras", base &^ (ClientDeprecateEOF | ClientPluginAuthLenencClientData)},
+		{"eof packets", base &^ proto.ClientDeprecateEOF},
+		{"session track", base | proto.ClientSessionTrack},
+		{"mariadb metadata", base | proto.ClientSessionTrack | proto.MariaDBClientExtendedMetadata | proto.MariaDBClientCacheMetadata},
+		{"no protocol extras", base &^ (proto.ClientDeprecateEOF | proto.ClientPluginAuthLenencClientData)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := rawDialDSN(dsn, rawOptions{user: "root", db: "test", caps: tc.caps})
@@ -199,12 +200,12 @@ func TestCrossCheckResultEncoding(t *testing.T) {
 					t.Fatal(err)
 				}
 				check("column "+col.Name, fc.columnDefPayload(col), packets[i])
-				if col.Name == "j" && c.caps&MariaDBClientExtendedMetadata != 0 && c.info.MariaDB && col.ExtendedFormat != "json" {
+				if col.Name == "j" && c.caps&proto.MariaDBClientExtendedMetadata != 0 && c.info.MariaDB && col.ExtendedFormat != "json" {
 					t.Errorf("JSON column extended format %q, want json", col.ExtendedFormat)
 				}
 				i++
 			}
-			if c.caps&ClientDeprecateEOF == 0 {
+			if c.caps&proto.ClientDeprecateEOF == 0 {
 				w, s := binary.LittleEndian.Uint16(packets[i][1:]), binary.LittleEndian.Uint16(packets[i][3:])
 				check("EOF after columns", fc.eofPayload(w, s), packets[i])
 				i++
@@ -217,7 +218,7 @@ func TestCrossCheckResultEncoding(t *testing.T) {
 				check("row", textRowPayload(vals), packets[i])
 			}
 			last := packets[i]
-			if c.caps&ClientDeprecateEOF != 0 {
+			if c.caps&proto.ClientDeprecateEOF != 0 {
 				checkOK("final OK", last)
 			} else {
 				w, s := binary.LittleEndian.Uint16(last[1:]), binary.LittleEndian.Uint16(last[3:])

@@ -17,10 +17,14 @@
 //   - A scripted fake server, [NewFakeServer], for protocol paths a real
 //     server cannot easily be made to take: authentication exchanges of other
 //     server kinds, malformed and truncated packets, LOCAL INFILE requests the
-//     client did not ask for, servers that vanish mid-result.
+//     client did not ask for, servers that vanish mid-result. The protocol's
+//     constants a script needs (column types and flags, capability and status
+//     flags, command bytes, collation ids) are in package
+//     [github.com/myxdb/myx/mysqltest/proto].
 //
-// The package depends only on the standard library and on no other package of
-// myx, so any test package may import it without creating an import cycle.
+// The package depends on the standard library, github.com/klauspost/compress (for zstd) and
+// its own package proto, and on no other package of myx, so any test package may import it
+// without creating an import cycle.
 // It implements the small part of the wire protocol it needs (the server side
 // of the handshake and of text results, and a handshake probe) itself.
 package mysqltest

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"net"
 	"net/url"
 	"runtime"
@@ -198,7 +199,7 @@ func newFakeConn(t testing.TB, id int, nc net.Conn, done <-chan struct{}) *FakeC
 		r:          bufio.NewReader(nc),
 		done:       done,
 		serverCaps: DefaultCapabilities,
-		status:     StatusAutocommit,
+		status:     proto.StatusAutocommit,
 	}
 }
 
@@ -269,10 +270,10 @@ func (c *FakeConn) MariaDB() bool { return c.mariadb }
 
 // Status returns the status flags OK and EOF packets carry when their options
 // leave the status zero; initially the handshake's status (by default
-// StatusAutocommit).
+// proto.StatusAutocommit).
 func (c *FakeConn) Status() uint16 { return c.status }
 
-// SetStatus sets the status Status returns, for example StatusInTrans after
+// SetStatus sets the status Status returns, for example proto.StatusInTrans after
 // a script has answered BEGIN.
 func (c *FakeConn) SetStatus(s uint16) { c.status = s }
 
@@ -424,7 +425,7 @@ type HandshakeOptions struct {
 	// "5.5.5-10.11.6-MariaDB" in MariaDB mode (MariaDB 10 servers prefix
 	// "5.5.5-").
 	ServerVersion string
-	// MariaDB selects MariaDB mode: ClientMySQL is cleared and the extended
+	// MariaDB selects MariaDB mode: proto.ClientMySQL is cleared and the extended
 	// capabilities go into the 4 otherwise unused filler bytes. A version
 	// string containing "MariaDB" selects it too.
 	MariaDB bool
@@ -435,18 +436,18 @@ type HandshakeOptions struct {
 	Scramble []byte
 	// Capabilities are the server's capability flags; 0 means
 	// DefaultCapabilities, or DefaultMariaDBCapabilities in MariaDB mode,
-	// plus ClientSSL when TLS is set.
+	// plus proto.ClientSSL when TLS is set.
 	Capabilities uint64
 	// Collation is the server's default collation id; 0 means
-	// CollationUTF8MB40900AICI, or CollationUTF8MB4GeneralCI for MariaDB.
+	// proto.CollationUTF8MB40900AICI, or proto.CollationUTF8MB4GeneralCI for MariaDB.
 	Collation byte
-	// Status is the status flags; 0 means StatusAutocommit.
+	// Status is the status flags; 0 means proto.StatusAutocommit.
 	Status uint16
 	// AuthPlugin is the default authentication plugin; "" means
 	// caching_sha2_password, or mysql_native_password for MariaDB.
 	AuthPlugin string
 	// TLS, if set, is the server's TLS configuration (see TLSConfigs):
-	// ClientSSL is advertised and Login answers an SSLRequest by starting
+	// proto.ClientSSL is advertised and Login answers an SSLRequest by starting
 	// TLS with it.
 	TLS *tls.Config
 }
@@ -456,9 +457,9 @@ type HandshakeOptions struct {
 // connection.
 func (c *FakeConn) WriteHandshake(o HandshakeOptions) error {
 	mariadb := o.MariaDB || strings.Contains(o.ServerVersion, "MariaDB")
-	proto := o.ProtocolVersion
-	if proto == 0 {
-		proto = 10
+	protoVersion := o.ProtocolVersion
+	if protoVersion == 0 {
+		protoVersion = 10
 	}
 	version := o.ServerVersion
 	if version == "" {
@@ -488,32 +489,32 @@ func (c *FakeConn) WriteHandshake(o HandshakeOptions) error {
 			caps = DefaultMariaDBCapabilities
 		}
 		if o.TLS != nil {
-			caps |= ClientSSL
+			caps |= proto.ClientSSL
 		}
 	}
 	if mariadb {
-		caps &^= ClientMySQL
+		caps &^= proto.ClientMySQL
 	}
 	collation := o.Collation
 	if collation == 0 {
-		collation = CollationUTF8MB40900AICI
+		collation = proto.CollationUTF8MB40900AICI
 		if mariadb {
-			collation = CollationUTF8MB4GeneralCI
+			collation = proto.CollationUTF8MB4GeneralCI
 		}
 	}
 	status := o.Status
 	if status == 0 {
-		status = StatusAutocommit
+		status = proto.StatusAutocommit
 	}
 	plugin := o.AuthPlugin
 	if plugin == "" {
-		plugin = PluginCachingSHA2Password
+		plugin = proto.PluginCachingSHA2Password
 		if mariadb {
-			plugin = PluginNativePassword
+			plugin = proto.PluginNativePassword
 		}
 	}
 
-	b := []byte{proto}
+	b := []byte{protoVersion}
 	b = append(b, version...)
 	b = append(b, 0)
 	b = binary.LittleEndian.AppendUint32(b, connID)
@@ -523,18 +524,18 @@ func (c *FakeConn) WriteHandshake(o HandshakeOptions) error {
 	b = append(b, collation)
 	b = binary.LittleEndian.AppendUint16(b, status)
 	b = binary.LittleEndian.AppendUint16(b, uint16(caps>>16))
-	if caps&ClientPluginAuth != 0 {
+	if caps&proto.ClientPluginAuth != 0 {
 		b = append(b, byte(len(scramble)+1))
 	} else {
 		b = append(b, 0)
 	}
 	b = append(b, 0, 0, 0, 0, 0, 0)
-	if caps&ClientMySQL == 0 {
+	if caps&proto.ClientMySQL == 0 {
 		b = binary.LittleEndian.AppendUint32(b, uint32(caps>>32))
 	} else {
 		b = append(b, 0, 0, 0, 0)
 	}
-	if caps&ClientSecureConnection != 0 {
+	if caps&proto.ClientSecureConnection != 0 {
 		part2 := scramble[8:]
 		b = append(b, part2...)
 		for i := len(part2); i < 12; i++ {
@@ -542,7 +543,7 @@ func (c *FakeConn) WriteHandshake(o HandshakeOptions) error {
 		}
 		b = append(b, 0)
 	}
-	if caps&ClientPluginAuth != 0 {
+	if caps&proto.ClientPluginAuth != 0 {
 		b = append(b, plugin...)
 		b = append(b, 0)
 	}
@@ -580,7 +581,7 @@ type HandshakeResponse struct {
 	// The script should call StartTLS and read the real response.
 	SSLRequest bool
 	// Capabilities are the client's flags as sent, with MariaDB's extended
-	// flags in the upper 32 bits when both sides cleared ClientMySQL.
+	// flags in the upper 32 bits when both sides cleared proto.ClientMySQL.
 	Capabilities uint64
 	// MaxPacketSize is the largest packet the client wants to receive.
 	MaxPacketSize uint32
@@ -597,7 +598,7 @@ type HandshakeResponse struct {
 	// Attributes are the connection attributes (nil if none were sent).
 	Attributes map[string]string
 	// ZstdLevel is the requested zstd compression level, if the client set
-	// ClientZstdCompression.
+	// proto.ClientZstdCompression.
 	ZstdLevel byte
 	// Password is the client's cleartext password, set by Login when the
 	// exchange revealed it (caching_sha2_password full authentication or
@@ -631,7 +632,7 @@ func parseHandshakeResponse(p []byte, serverCaps uint64) (*HandshakeResponse, er
 		return resp, fmt.Errorf("mysqltest: handshake response of %d bytes", len(p))
 	}
 	caps := uint64(binary.LittleEndian.Uint32(p))
-	if caps&ClientProtocol41 == 0 {
+	if caps&proto.ClientProtocol41 == 0 {
 		return resp, fmt.Errorf("mysqltest: client did not set CLIENT_PROTOCOL_41 (caps %#x); pre-4.1 handshake responses are not supported", caps)
 	}
 	if len(p) < 32 {
@@ -639,7 +640,7 @@ func parseHandshakeResponse(p []byte, serverCaps uint64) (*HandshakeResponse, er
 	}
 	resp.MaxPacketSize = binary.LittleEndian.Uint32(p[4:])
 	resp.Collation = p[8]
-	if serverCaps&ClientMySQL == 0 && caps&ClientMySQL == 0 {
+	if serverCaps&proto.ClientMySQL == 0 && caps&proto.ClientMySQL == 0 {
 		caps |= uint64(binary.LittleEndian.Uint32(p[28:])) << 32
 	} else {
 		for _, b := range p[9:32] {
@@ -650,7 +651,7 @@ func parseHandshakeResponse(p []byte, serverCaps uint64) (*HandshakeResponse, er
 	}
 	resp.Capabilities = caps
 	if len(p) == 32 {
-		if caps&ClientSSL == 0 {
+		if caps&proto.ClientSSL == 0 {
 			return resp, errors.New("mysqltest: 32-byte handshake response without CLIENT_SSL (no user name)")
 		}
 		resp.SSLRequest = true
@@ -659,22 +660,22 @@ func parseHandshakeResponse(p []byte, serverCaps uint64) (*HandshakeResponse, er
 	d := &decoder{buf: p, pos: 32}
 	resp.User = d.nulString("user name")
 	switch {
-	case caps&ClientPluginAuthLenencClientData != 0:
+	case caps&proto.ClientPluginAuthLenencClientData != 0:
 		resp.AuthResponse = d.lenEncBytes("auth response")
-	case caps&ClientSecureConnection != 0:
+	case caps&proto.ClientSecureConnection != 0:
 		n := int(d.byte1("auth response length"))
 		resp.AuthResponse = d.bytes(n, "auth response")
 	default:
 		resp.AuthResponse = []byte(d.nulString("auth response"))
 	}
 	resp.AuthResponse = append([]byte{}, resp.AuthResponse...)
-	if caps&ClientConnectWithDB != 0 {
+	if caps&proto.ClientConnectWithDB != 0 {
 		resp.Database = d.nulString("database")
 	}
-	if caps&ClientPluginAuth != 0 {
+	if caps&proto.ClientPluginAuth != 0 {
 		resp.AuthPlugin = d.nulString("auth plugin name")
 	}
-	if caps&ClientConnectAttrs != 0 {
+	if caps&proto.ClientConnectAttrs != 0 {
 		attrs := d.lenEncBytes("connection attributes")
 		ad := &decoder{buf: attrs}
 		resp.Attributes = map[string]string{}
@@ -687,7 +688,7 @@ func parseHandshakeResponse(p []byte, serverCaps uint64) (*HandshakeResponse, er
 			return resp, ad.err
 		}
 	}
-	if caps&ClientZstdCompression != 0 {
+	if caps&proto.ClientZstdCompression != 0 {
 		resp.ZstdLevel = d.byte1("zstd compression level")
 	}
 	if d.err != nil {

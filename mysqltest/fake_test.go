@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"io"
 	"net"
 	"runtime"
@@ -37,10 +38,10 @@ func loginAndServe(o HandshakeOptions, a Auth, h QueryHandler, resps chan<- *Han
 }
 
 var sampleColumns = []ColumnDef{
-	{Schema: "test", Table: "t", OrgTable: "t", Name: "id", OrgName: "id", Type: TypeLong, Length: 11, Flags: FlagNotNull | FlagPriKey | FlagNum},
-	{Schema: "test", Table: "t", OrgTable: "t", Name: "name", OrgName: "name", Type: TypeVarString, Length: 80},
-	{Name: "price", Type: TypeNewDecimal, Length: 10, Decimals: 2, Charset: 63},
-	{Name: "doc", Type: TypeBlob, Length: 1 << 24, Flags: FlagBlob, ExtendedFormat: "json"},
+	{Schema: "test", Table: "t", OrgTable: "t", Name: "id", OrgName: "id", Type: proto.TypeLong, Length: 11, Flags: proto.FlagNotNull | proto.FlagPriKey | proto.FlagNum},
+	{Schema: "test", Table: "t", OrgTable: "t", Name: "name", OrgName: "name", Type: proto.TypeVarString, Length: 80},
+	{Name: "price", Type: proto.TypeNewDecimal, Length: 10, Decimals: 2, Charset: 63},
+	{Name: "doc", Type: proto.TypeBlob, Length: 1 << 24, Flags: proto.FlagBlob, ExtendedFormat: "json"},
 }
 
 var sampleRows = [][]any{
@@ -56,10 +57,10 @@ func TestFakeServerHandshakeAndQuery(t *testing.T) {
 		caps uint64
 	}{
 		{"mysql8", HandshakeOptions{}, 0},
-		{"mysql8 no deprecate eof", HandshakeOptions{}, rawDefaultCaps &^ ClientDeprecateEOF},
-		{"mysql8 session track", HandshakeOptions{}, rawDefaultCaps | ClientSessionTrack},
+		{"mysql8 no deprecate eof", HandshakeOptions{}, rawDefaultCaps &^ proto.ClientDeprecateEOF},
+		{"mysql8 session track", HandshakeOptions{}, rawDefaultCaps | proto.ClientSessionTrack},
 		{"mariadb", HandshakeOptions{ServerVersion: "5.5.5-10.11.6-MariaDB"}, 0},
-		{"mariadb extended metadata", HandshakeOptions{MariaDB: true}, rawDefaultCaps | MariaDBClientExtendedMetadata | MariaDBClientCacheMetadata},
+		{"mariadb extended metadata", HandshakeOptions{MariaDB: true}, rawDefaultCaps | proto.MariaDBClientExtendedMetadata | proto.MariaDBClientCacheMetadata},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resps := make(chan *HandshakeResponse, 1)
@@ -80,9 +81,9 @@ func TestFakeServerHandshakeAndQuery(t *testing.T) {
 			if c.info.MariaDB != mariadb {
 				t.Errorf("client sees MariaDB = %v, want %v", c.info.MariaDB, mariadb)
 			}
-			wantPlugin := PluginCachingSHA2Password
+			wantPlugin := proto.PluginCachingSHA2Password
 			if mariadb {
-				wantPlugin = PluginNativePassword
+				wantPlugin = proto.PluginNativePassword
 			}
 			if c.info.AuthPlugin != wantPlugin || resp.AuthPlugin != wantPlugin {
 				t.Errorf("plugin: handshake %q, response %q; want %q", c.info.AuthPlugin, resp.AuthPlugin, wantPlugin)
@@ -90,7 +91,7 @@ func TestFakeServerHandshakeAndQuery(t *testing.T) {
 			if len(c.info.Scramble) != 20 || bytes.IndexByte(c.info.Scramble, 0) >= 0 {
 				t.Errorf("scramble %q: want 20 bytes without NUL", c.info.Scramble)
 			}
-			if mariadb && c.info.Capabilities&MariaDBClientExtendedMetadata == 0 {
+			if mariadb && c.info.Capabilities&proto.MariaDBClientExtendedMetadata == 0 {
 				t.Errorf("MariaDB handshake caps %#x lack the extended capabilities", c.info.Capabilities)
 			}
 			wantCaps := tc.caps
@@ -98,7 +99,7 @@ func TestFakeServerHandshakeAndQuery(t *testing.T) {
 				wantCaps = rawDefaultCaps
 			}
 			if mariadb {
-				wantCaps &^= ClientMySQL
+				wantCaps &^= proto.ClientMySQL
 			}
 			if resp.Capabilities != wantCaps {
 				t.Errorf("server parsed client caps %#x, client sent %#x", resp.Capabilities, wantCaps)
@@ -121,14 +122,14 @@ func TestFakeServerHandshakeAndQuery(t *testing.T) {
 			if got := r.columns[0].charset; got != 63 {
 				t.Errorf("INT column charset %d, want 63 (binary)", got)
 			}
-			wantText := uint16(CollationUTF8MB40900AICI)
+			wantText := uint16(proto.CollationUTF8MB40900AICI)
 			if mariadb {
-				wantText = uint16(CollationUTF8MB4GeneralCI)
+				wantText = uint16(proto.CollationUTF8MB4GeneralCI)
 			}
 			if got := r.columns[1].charset; got != wantText {
 				t.Errorf("VARCHAR column charset %d, want %d", got, wantText)
 			}
-			if c.caps&MariaDBClientExtendedMetadata != 0 {
+			if c.caps&proto.MariaDBClientExtendedMetadata != 0 {
 				if want := "\x01\x04json"; string(r.columns[3].extended) != want {
 					t.Errorf("extended metadata %q, want %q", r.columns[3].extended, want)
 				}
@@ -148,7 +149,7 @@ func TestFakeServerHandshakeAndQuery(t *testing.T) {
 					}
 				}
 			}
-			if r.warnings != 1 || r.status != StatusAutocommit {
+			if r.warnings != 1 || r.status != proto.StatusAutocommit {
 				t.Errorf("end of result: warnings %d status %#x", r.warnings, r.status)
 			}
 
@@ -156,7 +157,7 @@ func TestFakeServerHandshakeAndQuery(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ok.affected != 1 || ok.lastInsertID != 4 || ok.info != "inserted" || ok.status != StatusAutocommit {
+			if ok.affected != 1 || ok.lastInsertID != 4 || ok.info != "inserted" || ok.status != proto.StatusAutocommit {
 				t.Errorf("OK = %+v", ok)
 			}
 			_, err = c.query("SELECT nonsense")
@@ -165,13 +166,13 @@ func TestFakeServerHandshakeAndQuery(t *testing.T) {
 				t.Errorf("unknown query: %v", err)
 			}
 			// Other commands.
-			if err := c.command(ComPing, nil); err != nil {
+			if err := c.command(proto.ComPing, nil); err != nil {
 				t.Fatal(err)
 			}
 			if p, err := c.readPacket(); err != nil || p[0] != 0 {
 				t.Errorf("COM_PING answer %x, %v", p, err)
 			}
-			c.command(ComStmtPrepare, []byte("SELECT 1"))
+			c.command(proto.ComStmtPrepare, []byte("SELECT 1"))
 			if p, err := c.readPacket(); err != nil || p[0] != 0xff {
 				t.Errorf("COM_STMT_PREPARE answer %x, %v; want ERR", p, err)
 			}
@@ -201,7 +202,7 @@ func TestFakeServerNativePassword(t *testing.T) {
 
 func TestFakeServerClientWithoutPluginAuth(t *testing.T) {
 	fs := NewFakeServer(t, loginAndServe(HandshakeOptions{MariaDB: true}, Auth{Verify: true, Password: "pw"}, nil, nil))
-	c, err := rawDial("tcp", fs.Addr(), rawOptions{user: "old", password: "pw", plugin: PluginNativePassword, caps: rawDefaultCaps &^ ClientPluginAuth})
+	c, err := rawDial("tcp", fs.Addr(), rawOptions{user: "old", password: "pw", plugin: proto.PluginNativePassword, caps: rawDefaultCaps &^ proto.ClientPluginAuth})
 	if err != nil {
 		t.Fatalf("4.1 client without CLIENT_PLUGIN_AUTH: %v", err)
 	}
@@ -261,7 +262,7 @@ func TestFakeServerCachingSHA2FullAuth(t *testing.T) {
 	})
 	t.Run("ssl without tls config", func(t *testing.T) {
 		fs := NewFakeServer(t, func(c *FakeConn) {
-			if _, err := c.Login(HandshakeOptions{Capabilities: DefaultCapabilities | ClientSSL}, Auth{}); err == nil || !strings.Contains(err.Error(), "SSLRequest") {
+			if _, err := c.Login(HandshakeOptions{Capabilities: DefaultCapabilities | proto.ClientSSL}, Auth{}); err == nil || !strings.Contains(err.Error(), "SSLRequest") {
 				c.Errorf("Login = %v, want an SSLRequest error", err)
 			}
 		})
@@ -275,15 +276,15 @@ func TestFakeServerAuthSwitch(t *testing.T) {
 	resps := make(chan *HandshakeResponse, 2)
 	// The handshake offers caching_sha2_password; the account uses
 	// mysql_native_password, so Login switches.
-	fs := NewFakeServer(t, loginAndServe(HandshakeOptions{}, Auth{Verify: true, Password: "pw", Plugin: PluginNativePassword}, nil, resps))
+	fs := NewFakeServer(t, loginAndServe(HandshakeOptions{}, Auth{Verify: true, Password: "pw", Plugin: proto.PluginNativePassword}, nil, resps))
 	c, err := rawDial("tcp", fs.Addr(), rawOptions{user: "u", password: "pw"})
 	if err != nil {
 		t.Fatalf("login with auth switch: %v", err)
 	}
-	if c.plugin != PluginNativePassword {
+	if c.plugin != proto.PluginNativePassword {
 		t.Errorf("client ended on plugin %q", c.plugin)
 	}
-	if resp := <-resps; resp.AuthPlugin != PluginCachingSHA2Password {
+	if resp := <-resps; resp.AuthPlugin != proto.PluginCachingSHA2Password {
 		t.Errorf("first response plugin %q", resp.AuthPlugin)
 	}
 	c.quit()
@@ -295,7 +296,7 @@ func TestFakeServerAuthSwitch(t *testing.T) {
 			c.Errorf("%v", err)
 			return
 		}
-		c.WriteAuthSwitch(PluginClearPassword, nil)
+		c.WriteAuthSwitch(proto.PluginClearPassword, nil)
 		p, err := c.ReadPacket()
 		if err != nil {
 			c.Errorf("%v", err)
@@ -408,7 +409,7 @@ func TestFakeServerVanishMidResult(t *testing.T) {
 	fs := NewFakeServer(t, loginAndServe(HandshakeOptions{}, Auth{}, func(q Query) []Result {
 		return []Result{{Custom: func(c *FakeConn) error {
 			c.WriteColumnCount(1)
-			c.WriteColumnDef(ColumnDef{Name: "x", Type: TypeLongLong})
+			c.WriteColumnDef(ColumnDef{Name: "x", Type: proto.TypeLongLong})
 			c.WriteTextRow(TextValues(1))
 			c.WriteRaw([]byte{10, 0, 0, c.Seq(), 9}) // half a row
 			c.Abort()
@@ -431,36 +432,36 @@ func TestFakeServerMultiResultAndRowsErr(t *testing.T) {
 		switch q.SQL {
 		case "CALL p()":
 			return []Result{
-				{Columns: []ColumnDef{{Name: "a", Type: TypeLong}}, Rows: [][]any{{1}, {2}}},
-				{Columns: []ColumnDef{{Name: "b", Type: TypeVarString}}, Rows: [][]any{{"x"}}},
+				{Columns: []ColumnDef{{Name: "a", Type: proto.TypeLong}}, Rows: [][]any{{1}, {2}}},
+				{Columns: []ColumnDef{{Name: "b", Type: proto.TypeVarString}}, Rows: [][]any{{"x"}}},
 				{AffectedRows: 0},
 			}
 		case "SELECT slow":
 			return []Result{{
-				Columns: []ColumnDef{{Name: "a", Type: TypeLong}},
+				Columns: []ColumnDef{{Name: "a", Type: proto.TypeLong}},
 				Rows:    [][]any{{1}},
 				RowsErr: &ServerError{Code: 1317, SQLState: "70100", Message: "Query execution was interrupted"},
 			}}
 		case "BEGIN":
-			return []Result{{Status: StatusAutocommit | StatusInTrans}}
+			return []Result{{Status: proto.StatusAutocommit | proto.StatusInTrans}}
 		}
 		return nil
 	}, nil))
-	for _, caps := range []uint64{rawDefaultCaps, rawDefaultCaps &^ ClientDeprecateEOF} {
+	for _, caps := range []uint64{rawDefaultCaps, rawDefaultCaps &^ proto.ClientDeprecateEOF} {
 		c, err := rawDial("tcp", fs.Addr(), rawOptions{user: "u", caps: caps})
 		if err != nil {
 			t.Fatal(err)
 		}
 		r1, err := c.query("CALL p()")
-		if err != nil || len(r1.rows) != 2 || r1.status&StatusMoreResultsExist == 0 {
+		if err != nil || len(r1.rows) != 2 || r1.status&proto.StatusMoreResultsExist == 0 {
 			t.Fatalf("first result %+v, %v", r1, err)
 		}
 		r2, err := c.readResult()
-		if err != nil || r2.value(0, 0) != "x" || r2.status&StatusMoreResultsExist == 0 {
+		if err != nil || r2.value(0, 0) != "x" || r2.status&proto.StatusMoreResultsExist == 0 {
 			t.Fatalf("second result %+v, %v", r2, err)
 		}
 		r3, err := c.readResult()
-		if err != nil || r3.status&StatusMoreResultsExist != 0 {
+		if err != nil || r3.status&proto.StatusMoreResultsExist != 0 {
 			t.Fatalf("final OK %+v, %v", r3, err)
 		}
 		r, err := c.query("SELECT slow")
@@ -468,7 +469,7 @@ func TestFakeServerMultiResultAndRowsErr(t *testing.T) {
 		if !errors.As(err, &se) || se.Code != 1317 || r == nil || len(r.rows) != 1 {
 			t.Errorf("error after rows: %+v, %v", r, err)
 		}
-		if r, err := c.query("BEGIN"); err != nil || r.status != StatusAutocommit|StatusInTrans {
+		if r, err := c.query("BEGIN"); err != nil || r.status != proto.StatusAutocommit|proto.StatusInTrans {
 			t.Errorf("BEGIN: %+v, %v", r, err)
 		}
 		if r, err := c.query("ANYTHING"); err != nil || r.affected != 0 {
@@ -496,7 +497,7 @@ func TestFakeServerOKPacketSessionTrack(t *testing.T) {
 	}
 	// Without session tracking the info is the rest of the packet, and an
 	// OK without info or state ends after the warnings.
-	c.SetCapabilities(DefaultCapabilities &^ ClientSessionTrack)
+	c.SetCapabilities(DefaultCapabilities &^ proto.ClientSessionTrack)
 	if got := c.okPayload(OKOptions{Info: "hi"}); !bytes.Equal(got, []byte{0, 0, 0, 2, 0, 0, 0, 'h', 'i'}) {
 		t.Errorf("OK without session track: %x", got)
 	}
@@ -519,7 +520,7 @@ func TestFakeServerLargePacket(t *testing.T) {
 			return
 		}
 		got <- len(payload)
-		c.WriteResult(Result{Columns: []ColumnDef{{Name: "b", Type: TypeLongBlob}}, Rows: [][]any{{big}}}, false)
+		c.WriteResult(Result{Columns: []ColumnDef{{Name: "b", Type: proto.TypeLongBlob}}, Rows: [][]any{{big}}}, false)
 	})
 	c, err := rawDial("tcp", fs.Addr(), rawOptions{user: "u"})
 	if err != nil {
@@ -610,7 +611,7 @@ func TestFakeServerDSN(t *testing.T) {
 
 func TestHandshakeResponseParseErrors(t *testing.T) {
 	base := make([]byte, 32)
-	binary.LittleEndian.PutUint32(base, uint32(ClientProtocol41|ClientSecureConnection))
+	binary.LittleEndian.PutUint32(base, uint32(proto.ClientProtocol41|proto.ClientSecureConnection))
 	for name, p := range map[string][]byte{
 		"short":          {1, 2},
 		"pre-4.1":        {0, 0, 0, 0},

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"net"
 	"sync"
 )
@@ -56,7 +57,7 @@ func TestRSAKey() (*rsa.PrivateKey, error) {
 // described by o, reads the client's response (starting TLS first if the
 // client sends an SSLRequest and o.TLS is set), runs the authentication
 // exchange a sends for, and sends an OK packet. If o.Capabilities offered
-// ClientCompress or ClientZstdCompression and the client asked for it, Login
+// proto.ClientCompress or proto.ClientZstdCompression and the client asked for it, Login
 // then turns compression on (StartCompression). It returns the client's
 // handshake response (with Password filled in if the exchange revealed it).
 // If the credentials are rejected it sends ERR 1045 and returns that error as
@@ -92,18 +93,18 @@ func (c *FakeConn) Login(o HandshakeOptions, a Auth) (*HandshakeResponse, error)
 	data := resp.AuthResponse
 	scramble := c.scramble
 	clientPlugin := resp.AuthPlugin
-	if c.Capabilities()&ClientPluginAuth == 0 {
+	if c.Capabilities()&proto.ClientPluginAuth == 0 {
 		// Without plugin support, a 4.1 client answers with
 		// mysql_native_password.
-		clientPlugin = PluginNativePassword
+		clientPlugin = proto.PluginNativePassword
 	}
 	if clientPlugin != plugin {
-		if c.Capabilities()&ClientPluginAuth == 0 {
+		if c.Capabilities()&proto.ClientPluginAuth == 0 {
 			c.WriteERR(1251, "08004", "Client does not support authentication protocol requested by server")
 			return resp, fmt.Errorf("mysqltest: client without CLIENT_PLUGIN_AUTH cannot switch to %s", plugin)
 		}
 		var switchData []byte
-		if plugin != PluginClearPassword {
+		if plugin != proto.PluginClearPassword {
 			switchData = append(append([]byte{}, scramble...), 0)
 		}
 		if err := c.WriteAuthSwitch(plugin, switchData); err != nil {
@@ -118,11 +119,11 @@ func (c *FakeConn) Login(o HandshakeOptions, a Auth) (*HandshakeResponse, error)
 		return resp, c.denyAccess(resp.User, len(data) > 0)
 	}
 	switch plugin {
-	case PluginNativePassword:
+	case proto.PluginNativePassword:
 		if a.Verify && !bytes.Equal(data, NativePasswordResponse(scramble, a.Password)) {
 			return resp, c.denyAccess(resp.User, len(data) > 0)
 		}
-	case PluginCachingSHA2Password:
+	case proto.PluginCachingSHA2Password:
 		switch {
 		case len(data) == 0:
 			// An empty password needs no further exchange.
@@ -146,7 +147,7 @@ func (c *FakeConn) Login(o HandshakeOptions, a Auth) (*HandshakeResponse, error)
 				return resp, err
 			}
 		}
-	case PluginClearPassword:
+	case proto.PluginClearPassword:
 		resp.Password = string(bytes.TrimSuffix(data, []byte{0}))
 		if a.Verify && resp.Password != a.Password {
 			return resp, c.denyAccess(resp.User, len(data) > 0)
@@ -160,9 +161,9 @@ func (c *FakeConn) Login(o HandshakeOptions, a Auth) (*HandshakeResponse, error)
 		return resp, err
 	}
 	switch caps := c.Capabilities(); {
-	case caps&ClientZstdCompression != 0:
+	case caps&proto.ClientZstdCompression != 0:
 		return resp, c.StartCompression(CompressZstd)
-	case caps&ClientCompress != 0:
+	case caps&proto.ClientCompress != 0:
 		return resp, c.StartCompression(CompressZlib)
 	}
 	return resp, nil

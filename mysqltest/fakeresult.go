@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"io"
 	"net"
 	"strconv"
@@ -25,7 +26,7 @@ type OKOptions struct {
 	Info string
 	// SessionState is the raw session-state-change data (see TrackSchema,
 	// TrackSystemVariable, TrackStateChange). If non-nil,
-	// StatusSessionStateChange is set, and, when CLIENT_SESSION_TRACK is in
+	// proto.StatusSessionStateChange is set, and, when CLIENT_SESSION_TRACK is in
 	// effect, it is sent.
 	SessionState []byte
 }
@@ -45,18 +46,18 @@ func (c *FakeConn) okPayload(o OKOptions) []byte {
 		status = c.status
 	}
 	if o.SessionState != nil {
-		status |= StatusSessionStateChange
+		status |= proto.StatusSessionStateChange
 	}
 	b := []byte{o.Header}
 	b = appendLenEncInt(b, o.AffectedRows)
 	b = appendLenEncInt(b, o.LastInsertID)
-	if caps&ClientProtocol41 != 0 {
+	if caps&proto.ClientProtocol41 != 0 {
 		b = binary.LittleEndian.AppendUint16(b, status)
 		b = binary.LittleEndian.AppendUint16(b, o.Warnings)
-	} else if caps&ClientTransactions != 0 {
+	} else if caps&proto.ClientTransactions != 0 {
 		b = binary.LittleEndian.AppendUint16(b, status)
 	}
-	if caps&ClientSessionTrack != 0 {
+	if caps&proto.ClientSessionTrack != 0 {
 		if o.Info != "" || o.SessionState != nil {
 			b = appendLenEncString(b, o.Info)
 		}
@@ -69,29 +70,18 @@ func (c *FakeConn) okPayload(o OKOptions) []byte {
 	return b
 }
 
-// Session state change types, the first byte of each entry in an OK
-// packet's session state.
-const (
-	TrackSystemVariables            byte = 0
-	TrackSchemaChange               byte = 1
-	TrackStateChangeType            byte = 2
-	TrackGTIDs                      byte = 3
-	TrackTransactionCharacteristics byte = 4
-	TrackTransactionState           byte = 5
-)
-
 // TrackSystemVariable returns a session-state entry reporting that system
 // variable name now has value; concatenate entries for OKOptions.SessionState.
 func TrackSystemVariable(name, value string) []byte {
 	data := appendLenEncString(nil, name)
 	data = appendLenEncString(data, value)
-	return appendLenEncBytes([]byte{TrackSystemVariables}, data)
+	return appendLenEncBytes([]byte{proto.TrackSystemVariables}, data)
 }
 
 // TrackSchema returns a session-state entry reporting that the current
 // database is now name.
 func TrackSchema(name string) []byte {
-	return appendLenEncBytes([]byte{TrackSchemaChange}, appendLenEncString(nil, name))
+	return appendLenEncBytes([]byte{proto.TrackSchemaChange}, appendLenEncString(nil, name))
 }
 
 // TrackStateChange returns a session-state entry reporting that the session
@@ -101,7 +91,7 @@ func TrackStateChange(changed bool) []byte {
 	if changed {
 		v = "1"
 	}
-	return appendLenEncBytes([]byte{TrackStateChangeType}, appendLenEncString(nil, v))
+	return appendLenEncBytes([]byte{proto.TrackStateChangeType}, appendLenEncString(nil, v))
 }
 
 // WriteERR sends an ERR packet with the given error number, SQLSTATE and
@@ -113,7 +103,7 @@ func TrackStateChange(changed bool) []byte {
 func (c *FakeConn) WriteERR(number uint16, sqlState, msg string) error {
 	b := []byte{0xff}
 	b = binary.LittleEndian.AppendUint16(b, number)
-	if c.gotClient && c.Capabilities()&ClientProtocol41 != 0 {
+	if c.gotClient && c.Capabilities()&proto.ClientProtocol41 != 0 {
 		if sqlState == "" {
 			sqlState = "HY000"
 		}
@@ -139,7 +129,7 @@ func (c *FakeConn) eofPayload(warnings, status uint16) []byte {
 		status = c.status
 	}
 	b := []byte{0xfe}
-	if c.Capabilities()&ClientProtocol41 != 0 {
+	if c.Capabilities()&proto.ClientProtocol41 != 0 {
 		b = binary.LittleEndian.AppendUint16(b, warnings)
 		b = binary.LittleEndian.AppendUint16(b, status)
 	}
@@ -148,7 +138,7 @@ func (c *FakeConn) eofPayload(warnings, status uint16) []byte {
 
 // WriteColumnCount sends the packet that starts a result set: the column
 // count, followed by a "metadata follows" byte of 1 when
-// MariaDBClientCacheMetadata or ClientOptionalResultsetMetadata is in
+// proto.MariaDBClientCacheMetadata or proto.ClientOptionalResultsetMetadata is in
 // effect.
 func (c *FakeConn) WriteColumnCount(n int) error {
 	return c.WritePacket(c.columnCountPayload(n))
@@ -156,7 +146,7 @@ func (c *FakeConn) WriteColumnCount(n int) error {
 
 func (c *FakeConn) columnCountPayload(n int) []byte {
 	b := appendLenEncInt(nil, uint64(n))
-	if c.Capabilities()&(MariaDBClientCacheMetadata|ClientOptionalResultsetMetadata) != 0 {
+	if c.Capabilities()&(proto.MariaDBClientCacheMetadata|proto.ClientOptionalResultsetMetadata) != 0 {
 		b = append(b, 1)
 	}
 	return b
@@ -173,7 +163,7 @@ type ColumnDef struct {
 	Schema, Table, OrgTable, Name, OrgName string
 	// Charset is the collation id of the column's values; 0 means binary (63)
 	// for numeric and temporal types and the server's default
-	// (CollationUTF8MB4GeneralCI for MariaDB, CollationUTF8MB40900AICI for
+	// (proto.CollationUTF8MB4GeneralCI for MariaDB, proto.CollationUTF8MB40900AICI for
 	// MySQL) otherwise.
 	Charset uint16
 	// Length is the maximum display length.
@@ -187,7 +177,7 @@ type ColumnDef struct {
 	// ExtendedType and ExtendedFormat are MariaDB's extended metadata: the
 	// data type name (for example "point" for a GEOMETRY column) and the
 	// format (MariaDB sends "json" for JSON columns, which are BLOB-typed
-	// text). They are sent only when MariaDBClientExtendedMetadata is in
+	// text). They are sent only when proto.MariaDBClientExtendedMetadata is in
 	// effect.
 	ExtendedType, ExtendedFormat string
 }
@@ -196,9 +186,9 @@ type ColumnDef struct {
 // temporal values, which servers label with the binary collation.
 func isBinaryCharsetType(t byte) bool {
 	switch t {
-	case TypeDecimal, TypeTiny, TypeShort, TypeLong, TypeFloat, TypeDouble, TypeNull,
-		TypeTimestamp, TypeLongLong, TypeInt24, TypeDate, TypeTime, TypeDateTime,
-		TypeYear, TypeNewDate, TypeBit, TypeNewDecimal, TypeGeometry:
+	case proto.TypeDecimal, proto.TypeTiny, proto.TypeShort, proto.TypeLong, proto.TypeFloat, proto.TypeDouble, proto.TypeNull,
+		proto.TypeTimestamp, proto.TypeLongLong, proto.TypeInt24, proto.TypeDate, proto.TypeTime, proto.TypeDateTime,
+		proto.TypeYear, proto.TypeNewDate, proto.TypeBit, proto.TypeNewDecimal, proto.TypeGeometry:
 		return true
 	}
 	return false
@@ -213,11 +203,11 @@ func (c *FakeConn) columnDefPayload(col ColumnDef) []byte {
 	if charset == 0 {
 		switch {
 		case isBinaryCharsetType(col.Type):
-			charset = uint16(CollationBinary)
+			charset = uint16(proto.CollationBinary)
 		case c.mariadb:
-			charset = uint16(CollationUTF8MB4GeneralCI)
+			charset = uint16(proto.CollationUTF8MB4GeneralCI)
 		default:
-			charset = uint16(CollationUTF8MB40900AICI)
+			charset = uint16(proto.CollationUTF8MB40900AICI)
 		}
 	}
 	b := appendLenEncString(nil, catalog)
@@ -226,7 +216,7 @@ func (c *FakeConn) columnDefPayload(col ColumnDef) []byte {
 	b = appendLenEncString(b, col.OrgTable)
 	b = appendLenEncString(b, col.Name)
 	b = appendLenEncString(b, col.OrgName)
-	if c.Capabilities()&MariaDBClientExtendedMetadata != 0 {
+	if c.Capabilities()&proto.MariaDBClientExtendedMetadata != 0 {
 		var ext []byte
 		if col.ExtendedType != "" {
 			ext = appendLenEncString(append(ext, 0), col.ExtendedType)
@@ -246,7 +236,7 @@ func (c *FakeConn) columnDefPayload(col ColumnDef) []byte {
 }
 
 // WriteColumnDef sends a column definition packet (protocol 4.1 layout, with
-// MariaDB's extended metadata when MariaDBClientExtendedMetadata is in
+// MariaDB's extended metadata when proto.MariaDBClientExtendedMetadata is in
 // effect).
 func (c *FakeConn) WriteColumnDef(col ColumnDef) error {
 	return c.WritePacket(c.columnDefPayload(col))
@@ -349,7 +339,7 @@ type Result struct {
 	// Warnings is the warning count of the final OK or EOF packet.
 	Warnings uint16
 	// Status is the status of the final OK or EOF packet; 0 means the
-	// connection's Status(). StatusMoreResultsExist is added when more
+	// connection's Status(). proto.StatusMoreResultsExist is added when more
 	// results follow.
 	Status uint16
 	// Custom, if set, replaces all of the above: WriteResult calls it to
@@ -363,7 +353,7 @@ type Result struct {
 // WriteResult sends r: an ERR packet, an OK packet, or a text result set
 // (column count, column definitions, EOF unless CLIENT_DEPRECATE_EOF is in
 // effect, rows, then EOF or an OK packet with header 0xfe). more sets
-// StatusMoreResultsExist in the final packet, announcing another result.
+// proto.StatusMoreResultsExist in the final packet, announcing another result.
 func (c *FakeConn) WriteResult(r Result, more bool) error {
 	return c.writeResult(r, more, false)
 }
@@ -380,12 +370,12 @@ func (c *FakeConn) writeResult(r Result, more, binaryRows bool) error {
 		status = c.status
 	}
 	if more {
-		status |= StatusMoreResultsExist
+		status |= proto.StatusMoreResultsExist
 	}
 	if len(r.Columns) == 0 {
 		return c.WriteOK(OKOptions{AffectedRows: r.AffectedRows, LastInsertID: r.LastInsertID, Status: status, Warnings: r.Warnings, Info: r.Info})
 	}
-	deprecateEOF := c.Capabilities()&ClientDeprecateEOF != 0
+	deprecateEOF := c.Capabilities()&proto.ClientDeprecateEOF != 0
 	c.WriteColumnCount(len(r.Columns))
 	for _, col := range r.Columns {
 		c.WriteColumnDef(col)
@@ -483,7 +473,7 @@ func Queries(m map[string]Result) QueryHandler {
 //     query attributes is refused);
 //   - COM_STMT_PREPARE with a statement whose parameter count is the number
 //     of '?' placeholders and whose columns are those of h's first result;
-//     COM_STMT_EXECUTE (including MariaDB's LastPreparedStmt id) with h's
+//     COM_STMT_EXECUTE (including MariaDB's proto.LastPreparedStmt id) with h's
 //     results in the binary protocol; COM_STMT_SEND_LONG_DATA,
 //     COM_STMT_RESET and COM_STMT_CLOSE as a server does (cursors are not
 //     supported: an execute asking for one gets its rows at once);
@@ -506,16 +496,16 @@ func (c *FakeConn) ServeQueries(h QueryHandler) error {
 			return err
 		}
 		switch cmd {
-		case ComQuit:
+		case proto.ComQuit:
 			return nil
-		case ComQuery:
+		case proto.ComQuery:
 			query, qerr := c.queryText(payload)
 			if qerr != nil {
 				err = c.WriteERR(1105, "HY000", qerr.Error())
 				break
 			}
 			err = c.writeResults(h(Query{SQL: query, Stage: TextQuery}), false)
-		case ComStmtPrepare:
+		case proto.ComStmtPrepare:
 			nextID++
 			query := string(payload)
 			results := h(Query{SQL: query, Stage: Prepare, StmtID: nextID})
@@ -536,21 +526,21 @@ func (c *FakeConn) ServeQueries(h QueryHandler) error {
 			stmts[st.id] = st
 			lastID, lastOK = st.id, true
 			err = c.WritePrepareOK(st.id, params, first.Columns, 0)
-		case ComStmtExecute, ComStmtSendLongData, ComStmtReset, ComStmtClose:
+		case proto.ComStmtExecute, proto.ComStmtSendLongData, proto.ComStmtReset, proto.ComStmtClose:
 			d := &decoder{buf: payload}
 			id := d.uint32("statement id")
-			if id == LastPreparedStmt && lastOK {
+			if id == proto.LastPreparedStmt && lastOK {
 				id = lastID
 			}
 			st := stmts[id]
 			if d.err != nil || st == nil {
-				if cmd == ComStmtExecute || cmd == ComStmtReset {
+				if cmd == proto.ComStmtExecute || cmd == proto.ComStmtReset {
 					err = c.WriteERR(1243, "HY000", fmt.Sprintf("Unknown prepared statement handler (%d) given to mysqld_stmt_execute", id))
 				}
 				break
 			}
 			switch cmd {
-			case ComStmtExecute:
+			case proto.ComStmtExecute:
 				args, derr := decodeExecute(d, st)
 				if derr != nil {
 					err = c.WriteERR(1210, "HY000", "Incorrect arguments to mysqld_stmt_execute: "+derr.Error())
@@ -558,23 +548,23 @@ func (c *FakeConn) ServeQueries(h QueryHandler) error {
 				}
 				clear(st.longData)
 				err = c.writeResults(h(Query{SQL: st.sql, Stage: Execute, Args: args, StmtID: st.id}), true)
-			case ComStmtSendLongData:
+			case proto.ComStmtSendLongData:
 				param := int(d.uint16("parameter id"))
 				if d.err == nil && param < st.params {
 					st.longData[param] = append(st.longData[param], d.rest()...)
 				}
-			case ComStmtReset:
+			case proto.ComStmtReset:
 				clear(st.longData)
 				err = c.WriteOK(OKOptions{})
-			case ComStmtClose:
+			case proto.ComStmtClose:
 				delete(stmts, st.id)
 			}
-		case ComPing, ComInitDB, ComResetConnection:
-			if cmd == ComResetConnection {
+		case proto.ComPing, proto.ComInitDB, proto.ComResetConnection:
+			if cmd == proto.ComResetConnection {
 				clear(stmts)
 			}
 			err = c.WriteOK(OKOptions{})
-		case ComSetOption:
+		case proto.ComSetOption:
 			err = c.WriteEOF(0, 0)
 		default:
 			err = c.WriteERR(1047, "08S01", fmt.Sprintf("Unknown command 0x%02x (mysqltest fake server)", cmd))
@@ -589,7 +579,7 @@ func (c *FakeConn) ServeQueries(h QueryHandler) error {
 }
 
 // writeResults sends a handler's results, chained with
-// StatusMoreResultsExist; no results is a plain OK.
+// proto.StatusMoreResultsExist; no results is a plain OK.
 func (c *FakeConn) writeResults(results []Result, binaryRows bool) error {
 	if len(results) == 0 {
 		return c.WriteOK(OKOptions{})
@@ -606,7 +596,7 @@ func (c *FakeConn) writeResults(results []Result, binaryRows bool) error {
 // a parameter count and a parameter set count when CLIENT_QUERY_ATTRIBUTES is
 // in effect.
 func (c *FakeConn) queryText(payload []byte) (string, error) {
-	if c.Capabilities()&ClientQueryAttributes == 0 {
+	if c.Capabilities()&proto.ClientQueryAttributes == 0 {
 		return string(payload), nil
 	}
 	d := &decoder{buf: payload}

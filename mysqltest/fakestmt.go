@@ -4,16 +4,12 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// LastPreparedStmt is the statement id with which a MariaDB client names the
-// statement prepared just before, so that COM_STMT_PREPARE and its first
-// COM_STMT_EXECUTE can be sent together.
-const LastPreparedStmt uint32 = 0xffffffff
 
 // WritePrepareOK sends the answer to COM_STMT_PREPARE: the COM_STMT_PREPARE_OK
 // packet with the statement id, column and parameter counts and warning
@@ -26,11 +22,11 @@ func (c *FakeConn) WritePrepareOK(stmtID uint32, params, columns []ColumnDef, wa
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(params)))
 	b = append(b, 0)
 	b = binary.LittleEndian.AppendUint16(b, warnings)
-	if c.Capabilities()&ClientOptionalResultsetMetadata != 0 {
+	if c.Capabilities()&proto.ClientOptionalResultsetMetadata != 0 {
 		b = append(b, 1)
 	}
 	c.WritePacket(b)
-	deprecateEOF := c.Capabilities()&ClientDeprecateEOF != 0
+	deprecateEOF := c.Capabilities()&proto.ClientDeprecateEOF != 0
 	for _, group := range [][]ColumnDef{params, columns} {
 		if len(group) == 0 {
 			continue
@@ -49,7 +45,7 @@ func (c *FakeConn) WritePrepareOK(stmtID uint32, params, columns []ColumnDef, wa
 // parameter: name "?", type NULL, binary collation and flag. Clients do not
 // depend on its details.
 func ParamDef() ColumnDef {
-	return ColumnDef{Catalog: "def", Name: "?", Type: TypeNull, Charset: uint16(CollationBinary), Flags: FlagBinary}
+	return ColumnDef{Catalog: "def", Name: "?", Type: proto.TypeNull, Charset: uint16(proto.CollationBinary), Flags: proto.FlagBinary}
 }
 
 // WriteBinaryRow sends a binary-protocol row (as in answers to
@@ -58,7 +54,7 @@ func ParamDef() ColumnDef {
 // floats, bools, strings, []byte, time.Time (DATE, DATETIME, TIMESTAMP; the
 // zero time.Time is MySQL's zero date) or time.Duration (TIME); a string is
 // parsed when the column type needs a number, date or time. Integer columns
-// with FlagUnsigned take unsigned values. A value that does not fit its
+// with proto.FlagUnsigned take unsigned values. A value that does not fit its
 // column is an error and nothing is sent.
 func (c *FakeConn) WriteBinaryRow(columns []ColumnDef, values []any) error {
 	b, err := binaryRowPayload(columns, values)
@@ -98,7 +94,7 @@ func isNullValue(v any) bool {
 
 // appendBinaryValue encodes v for column col in the binary protocol.
 func appendBinaryValue(b []byte, col ColumnDef, v any) ([]byte, error) {
-	unsigned := col.Flags&FlagUnsigned != 0
+	unsigned := col.Flags&proto.FlagUnsigned != 0
 	intOf := func(bits int) (uint64, error) {
 		if unsigned {
 			u, err := toUint64(v)
@@ -114,31 +110,31 @@ func appendBinaryValue(b []byte, col ColumnDef, v any) ([]byte, error) {
 		return uint64(i), err
 	}
 	switch col.Type {
-	case TypeTiny:
+	case proto.TypeTiny:
 		u, err := intOf(8)
 		return append(b, byte(u)), err
-	case TypeShort, TypeYear:
+	case proto.TypeShort, proto.TypeYear:
 		u, err := intOf(16)
 		return binary.LittleEndian.AppendUint16(b, uint16(u)), err
-	case TypeLong, TypeInt24:
+	case proto.TypeLong, proto.TypeInt24:
 		u, err := intOf(32)
 		return binary.LittleEndian.AppendUint32(b, uint32(u)), err
-	case TypeLongLong:
+	case proto.TypeLongLong:
 		u, err := intOf(64)
 		return binary.LittleEndian.AppendUint64(b, u), err
-	case TypeFloat:
+	case proto.TypeFloat:
 		f, err := toFloat64(v)
 		return binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(f))), err
-	case TypeDouble:
+	case proto.TypeDouble:
 		f, err := toFloat64(v)
 		return binary.LittleEndian.AppendUint64(b, math.Float64bits(f)), err
-	case TypeDate, TypeNewDate, TypeDateTime, TypeTimestamp:
+	case proto.TypeDate, proto.TypeNewDate, proto.TypeDateTime, proto.TypeTimestamp:
 		t, err := toTime(v)
 		if err != nil {
 			return b, err
 		}
-		return appendBinaryDateTime(b, t, col.Type == TypeDate || col.Type == TypeNewDate), nil
-	case TypeTime:
+		return appendBinaryDateTime(b, t, col.Type == proto.TypeDate || col.Type == proto.TypeNewDate), nil
+	case proto.TypeTime:
 		d, err := toDuration(v)
 		if err != nil {
 			return b, err
@@ -461,27 +457,27 @@ func decodeExecute(d *decoder, st *fakeStmt) ([]any, error) {
 func decodeBinaryParam(d *decoder, typ byte, unsigned bool) (any, error) {
 	var v any
 	switch typ {
-	case TypeNull:
+	case proto.TypeNull:
 		return nil, nil
-	case TypeTiny:
+	case proto.TypeTiny:
 		x := d.byte1("TINY")
 		v = int64(int8(x))
 		if unsigned {
 			v = uint64(x)
 		}
-	case TypeShort, TypeYear:
+	case proto.TypeShort, proto.TypeYear:
 		x := d.uint16("SHORT")
 		v = int64(int16(x))
 		if unsigned {
 			v = uint64(x)
 		}
-	case TypeLong, TypeInt24:
+	case proto.TypeLong, proto.TypeInt24:
 		x := d.uint32("LONG")
 		v = int64(int32(x))
 		if unsigned {
 			v = uint64(x)
 		}
-	case TypeLongLong:
+	case proto.TypeLongLong:
 		b := d.bytes(8, "LONGLONG")
 		if b != nil {
 			x := binary.LittleEndian.Uint64(b)
@@ -490,14 +486,14 @@ func decodeBinaryParam(d *decoder, typ byte, unsigned bool) (any, error) {
 				v = x
 			}
 		}
-	case TypeFloat:
+	case proto.TypeFloat:
 		v = math.Float32frombits(d.uint32("FLOAT"))
-	case TypeDouble:
+	case proto.TypeDouble:
 		b := d.bytes(8, "DOUBLE")
 		if b != nil {
 			v = math.Float64frombits(binary.LittleEndian.Uint64(b))
 		}
-	case TypeDate, TypeNewDate, TypeDateTime, TypeTimestamp:
+	case proto.TypeDate, proto.TypeNewDate, proto.TypeDateTime, proto.TypeTimestamp:
 		n := int(d.byte1("datetime length"))
 		b := d.bytes(n, "datetime")
 		if d.err != nil {
@@ -519,7 +515,7 @@ func decodeBinaryParam(d *decoder, typ byte, unsigned bool) (any, error) {
 			return nil, fmt.Errorf("datetime of length %d", n)
 		}
 		v = time.Date(year, time.Month(month), day, h, m, s, us*1000, time.UTC)
-	case TypeTime:
+	case proto.TypeTime:
 		n := int(d.byte1("time length"))
 		b := d.bytes(n, "time")
 		if d.err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"math"
 	"reflect"
 	"sync"
@@ -13,17 +14,17 @@ import (
 )
 
 var binaryColumns = []ColumnDef{
-	{Name: "i", Type: TypeLong},
-	{Name: "u", Type: TypeLongLong, Flags: FlagUnsigned},
-	{Name: "t", Type: TypeTiny},
-	{Name: "s", Type: TypeVarString},
-	{Name: "f", Type: TypeFloat},
-	{Name: "d", Type: TypeDouble},
-	{Name: "dt", Type: TypeDateTime},
-	{Name: "day", Type: TypeDate},
-	{Name: "tm", Type: TypeTime},
-	{Name: "dec", Type: TypeNewDecimal},
-	{Name: "n", Type: TypeLong},
+	{Name: "i", Type: proto.TypeLong},
+	{Name: "u", Type: proto.TypeLongLong, Flags: proto.FlagUnsigned},
+	{Name: "t", Type: proto.TypeTiny},
+	{Name: "s", Type: proto.TypeVarString},
+	{Name: "f", Type: proto.TypeFloat},
+	{Name: "d", Type: proto.TypeDouble},
+	{Name: "dt", Type: proto.TypeDateTime},
+	{Name: "day", Type: proto.TypeDate},
+	{Name: "tm", Type: proto.TypeTime},
+	{Name: "dec", Type: proto.TypeNewDecimal},
+	{Name: "n", Type: proto.TypeLong},
 }
 
 var binaryRow = []any{
@@ -61,8 +62,8 @@ func TestFakeServerPreparedStatements(t *testing.T) {
 		caps uint64
 	}{
 		{"mysql", HandshakeOptions{}, 0},
-		{"mysql eof", HandshakeOptions{}, rawDefaultCaps &^ ClientDeprecateEOF},
-		{"mariadb", HandshakeOptions{MariaDB: true}, rawDefaultCaps | MariaDBClientCacheMetadata},
+		{"mysql eof", HandshakeOptions{}, rawDefaultCaps &^ proto.ClientDeprecateEOF},
+		{"mariadb", HandshakeOptions{MariaDB: true}, rawDefaultCaps | proto.MariaDBClientCacheMetadata},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mu.Lock()
@@ -110,8 +111,8 @@ func TestFakeServerPreparedStatements(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c.command(ComStmtSendLongData, append(append(leUint32(up.id), 2, 0), "long "...))
-			c.command(ComStmtSendLongData, append(append(leUint32(up.id), 2, 0), "data"...))
+			c.command(proto.ComStmtSendLongData, append(append(leUint32(up.id), 2, 0), "long "...))
+			c.command(proto.ComStmtSendLongData, append(append(leUint32(up.id), 2, 0), "data"...))
 			when := time.Date(2001, 2, 3, 4, 5, 6, 7000, time.UTC)
 			if err := c.sendExecute(up.id, []any{when, nil, rawLongData{}}, true); err != nil {
 				t.Fatal(err)
@@ -139,7 +140,7 @@ func TestFakeServerPreparedStatements(t *testing.T) {
 			}
 			c.sendPrepare("SELECT * FROM t WHERE id = ? AND name <> '?' -- ?")
 			seqAfterPrepare := c.seq
-			c.sendExecute(LastPreparedStmt, []any{int64(7)}, true)
+			c.sendExecute(proto.LastPreparedStmt, []any{int64(7)}, true)
 			c.seq = seqAfterPrepare - 1
 			c.seq = 1
 			st2, err := c.readPrepare()
@@ -151,7 +152,7 @@ func TestFakeServerPreparedStatements(t *testing.T) {
 				t.Fatalf("pipelined execute: %+v, %v", r, err)
 			}
 			c.sendPrepare("BROKEN ?")
-			c.sendExecute(LastPreparedStmt, []any{int64(7)}, true)
+			c.sendExecute(proto.LastPreparedStmt, []any{int64(7)}, true)
 			c.seq = 1
 			if _, err := c.readPrepare(); err == nil {
 				t.Error("pipelined failing prepare succeeded")
@@ -163,11 +164,11 @@ func TestFakeServerPreparedStatements(t *testing.T) {
 			}
 
 			// Reset, close, then execute the closed statement.
-			c.command(ComStmtReset, leUint32(st2.id))
+			c.command(proto.ComStmtReset, leUint32(st2.id))
 			if p, err := c.readPacket(); err != nil || p[0] != 0 {
 				t.Errorf("COM_STMT_RESET: %x, %v", p, err)
 			}
-			c.command(ComStmtClose, leUint32(st2.id))
+			c.command(proto.ComStmtClose, leUint32(st2.id))
 			c.sendExecute(st2.id, []any{int64(1)}, true)
 			if _, err := c.readBinaryResult(); !errors.As(err, &se) || se.Code != 1243 {
 				t.Errorf("execute of a closed statement: %v, want ERR 1243", err)
@@ -201,13 +202,13 @@ func TestBinaryRowErrors(t *testing.T) {
 		col ColumnDef
 		v   any
 	}{
-		{ColumnDef{Type: TypeTiny}, 300},
-		{ColumnDef{Type: TypeTiny, Flags: FlagUnsigned}, -1},
-		{ColumnDef{Type: TypeLong}, "twelve"},
-		{ColumnDef{Type: TypeLong}, 1.5},
-		{ColumnDef{Type: TypeDateTime}, "yesterday"},
-		{ColumnDef{Type: TypeTime}, "25"},
-		{ColumnDef{Type: TypeDouble}, struct{}{}},
+		{ColumnDef{Type: proto.TypeTiny}, 300},
+		{ColumnDef{Type: proto.TypeTiny, Flags: proto.FlagUnsigned}, -1},
+		{ColumnDef{Type: proto.TypeLong}, "twelve"},
+		{ColumnDef{Type: proto.TypeLong}, 1.5},
+		{ColumnDef{Type: proto.TypeDateTime}, "yesterday"},
+		{ColumnDef{Type: proto.TypeTime}, "25"},
+		{ColumnDef{Type: proto.TypeDouble}, struct{}{}},
 	} {
 		if _, err := binaryRowPayload([]ColumnDef{tc.col}, []any{tc.v}); err == nil {
 			t.Errorf("type %d value %#v: no error", tc.col.Type, tc.v)
@@ -217,7 +218,7 @@ func TestBinaryRowErrors(t *testing.T) {
 		t.Error("short row: no error")
 	}
 	// Zero date and NULL bitmap positions.
-	got, err := binaryRowPayload([]ColumnDef{{Type: TypeDate}, {Type: TypeLong}, {Type: TypeDateTime}}, []any{"0000-00-00", nil, time.Time{}})
+	got, err := binaryRowPayload([]ColumnDef{{Type: proto.TypeDate}, {Type: proto.TypeLong}, {Type: proto.TypeDateTime}}, []any{"0000-00-00", nil, time.Time{}})
 	if err != nil || !bytes.Equal(got, []byte{0, 0x08, 0, 0}) {
 		t.Errorf("zero dates and NULL: %x, %v", got, err)
 	}
@@ -270,7 +271,7 @@ func TestCrossCheckBinaryProtocol(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	for _, caps := range []uint64{rawDefaultCaps, rawDefaultCaps &^ ClientDeprecateEOF} {
+	for _, caps := range []uint64{rawDefaultCaps, rawDefaultCaps &^ proto.ClientDeprecateEOF} {
 		t.Run(fmt.Sprintf("caps %#x", caps), func(t *testing.T) {
 			p := newTestProxy(t, target)
 			var mu sync.Mutex
@@ -296,7 +297,7 @@ func TestCrossCheckBinaryProtocol(t *testing.T) {
 			}
 			// The fake's PREPARE_OK and definitions for the same statement.
 			var cols []ColumnDef
-			for _, p := range packets[1+st.params+boolInt(st.params > 0 && caps&ClientDeprecateEOF == 0):] {
+			for _, p := range packets[1+st.params+boolInt(st.params > 0 && caps&proto.ClientDeprecateEOF == 0):] {
 				if p[0] == 0xfe && len(p) == 5 {
 					continue
 				}
@@ -320,7 +321,7 @@ func TestCrossCheckBinaryProtocol(t *testing.T) {
 				t.Errorf("real parameter definition %+v, ParamDef() %+v", params[0], ParamDef())
 			}
 			fc, buf := recordingFakeConn(t, c)
-			fc.SetStatus(StatusAutocommit)
+			fc.SetStatus(proto.StatusAutocommit)
 			fc.WritePrepareOK(st.id, params, cols, 0)
 			if got, want := splitPackets(buf.Bytes()), packets; !reflect.DeepEqual(got, want) {
 				t.Errorf("prepare answer differs:\n fake %x\n real %x", got, want)
@@ -342,7 +343,7 @@ func TestCrossCheckBinaryProtocol(t *testing.T) {
 				t.Fatalf("%d rows", len(r.rows))
 			}
 			// The real server's rows, decoded and re-encoded by the fake.
-			rows := packets[1+len(cols)+boolInt(caps&ClientDeprecateEOF == 0) : len(packets)-1]
+			rows := packets[1+len(cols)+boolInt(caps&proto.ClientDeprecateEOF == 0) : len(packets)-1]
 			for i, rp := range rows {
 				want := r.rows[i]
 				got, err := binaryRowPayload(cols, want)

@@ -3,6 +3,7 @@ package mysqltest
 import (
 	"context"
 	"fmt"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"strconv"
 	"strings"
 	"sync"
@@ -98,14 +99,14 @@ var (
 	// SessionTracking is CLIENT_SESSION_TRACK: OK packets report changed
 	// system variables, the schema and state changes (MariaDB, MySQL 5.7+;
 	// not TiDB).
-	SessionTracking = capFeature("session tracking", ClientSessionTrack, "CLIENT_SESSION_TRACK")
+	SessionTracking = capFeature("session tracking", proto.ClientSessionTrack, "CLIENT_SESSION_TRACK")
 	// BulkExecute is MariaDB's COM_STMT_BULK_EXECUTE
 	// (MARIADB_CLIENT_STMT_BULK_OPERATIONS).
-	BulkExecute = capFeature("COM_STMT_BULK_EXECUTE", MariaDBClientStmtBulkOperations, "MARIADB_CLIENT_STMT_BULK_OPERATIONS")
+	BulkExecute = capFeature("COM_STMT_BULK_EXECUTE", proto.MariaDBClientStmtBulkOperations, "MARIADB_CLIENT_STMT_BULK_OPERATIONS")
 	// LocalInfile is LOAD DATA LOCAL INFILE as far as the handshake tells
 	// (CLIENT_LOCAL_FILES); the server's local_infile setting may still
 	// refuse it.
-	LocalInfile = capFeature("LOAD DATA LOCAL INFILE", ClientLocalFiles, "CLIENT_LOCAL_FILES")
+	LocalInfile = capFeature("LOAD DATA LOCAL INFILE", proto.ClientLocalFiles, "CLIENT_LOCAL_FILES")
 	// SequenceEngine is MariaDB's SEQUENCE engine: tables seq_1_to_N exist
 	// in every database.
 	SequenceEngine = mariaDBFeature("the SEQUENCE engine (seq_1_to_N tables)", 10, 0)
@@ -124,10 +125,10 @@ var (
 	ReadOnlyTransactions = notTiDB("READ ONLY transactions",
 		"TiDB implements READ ONLY only as a no-op it refuses (error 1235) unless tidb_enable_noop_functions=1")
 	// ZlibCompression is the zlib protocol compression of CLIENT_COMPRESS.
-	ZlibCompression = capFeature("zlib protocol compression", ClientCompress, "CLIENT_COMPRESS")
+	ZlibCompression = capFeature("zlib protocol compression", proto.ClientCompress, "CLIENT_COMPRESS")
 	// ZstdCompression is the zstd protocol compression of MySQL 8.0.18+ and
 	// TiDB (CLIENT_ZSTD_COMPRESSION_ALGORITHM; not MariaDB).
-	ZstdCompression = capFeature("zstd protocol compression", ClientZstdCompression, "CLIENT_ZSTD_COMPRESSION_ALGORITHM")
+	ZstdCompression = capFeature("zstd protocol compression", proto.ClientZstdCompression, "CLIENT_ZSTD_COMPRESSION_ALGORITHM")
 	// GBKIntroducer is the _gbk character set introducer (_gbk X'...').
 	GBKIntroducer = notTiDB("the _gbk introducer",
 		"TiDB accepts SET NAMES gbk but refuses _gbk (error 1115, Unsupported character introducer)")

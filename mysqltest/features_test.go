@@ -1,13 +1,17 @@
 package mysqltest
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/myxdb/myx/mysqltest/proto"
+)
 
 func TestFeatures(t *testing.T) {
 	maria := &ServerInfo{Version: "5.5.5-10.11.6-MariaDB-0+deb12u1", MariaDB: true,
-		Capabilities: ClientSessionTrack | ClientLocalFiles | MariaDBClientStmtBulkOperations}
+		Capabilities: proto.ClientSessionTrack | proto.ClientLocalFiles | proto.MariaDBClientStmtBulkOperations}
 	maria104 := &ServerInfo{Version: "5.5.5-10.4.30-MariaDB", MariaDB: true}
-	tidb := &ServerInfo{Version: "8.0.11-TiDB-v8.4.0-this-is-a-placeholder", Capabilities: ClientLocalFiles | ClientCompress | ClientZstdCompression}
-	mysql := &ServerInfo{Version: "8.0.36", Capabilities: ClientSessionTrack | ClientLocalFiles}
+	tidb := &ServerInfo{Version: "8.0.11-TiDB-v8.4.0-this-is-a-placeholder", Capabilities: proto.ClientLocalFiles | proto.ClientCompress | proto.ClientZstdCompression}
+	mysql := &ServerInfo{Version: "8.0.36", Capabilities: proto.ClientSessionTrack | proto.ClientLocalFiles}
 
 	if f := tidb.Flavor(); f != "TiDB" {
 		t.Errorf("TiDB flavour %q", f)

@@ -3,6 +3,7 @@ package mysqltest
 import (
 	"bytes"
 	"fmt"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -114,7 +115,7 @@ func TestProxyMySQLResetMidTransaction(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if c.okStatus&StatusInTrans == 0 {
+	if c.okStatus&proto.StatusInTrans == 0 {
 		t.Errorf("status %#x after INSERT lacks IN_TRANS", c.okStatus)
 	}
 	p.ResetAll()
@@ -134,7 +135,7 @@ func TestProxyMySQLResetOnCommit(t *testing.T) {
 	admin := sharedClient(t, dsn)
 	isCommit := func(chunk []byte) bool {
 		// One packet: 4-byte header, COM_QUERY, "COMMIT".
-		return len(chunk) > 5 && chunk[4] == ComQuery && bytes.EqualFold(chunk[5:], []byte("COMMIT"))
+		return len(chunk) > 5 && chunk[4] == proto.ComQuery && bytes.EqualFold(chunk[5:], []byte("COMMIT"))
 	}
 	for _, tc := range []struct {
 		name   string

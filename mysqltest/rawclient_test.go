@@ -16,6 +16,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"io"
 	"math"
 	"net"
@@ -37,10 +38,10 @@ type rawOptions struct {
 	authResponse []byte
 }
 
-const rawDefaultCaps = ClientLongPassword | ClientLongFlag | ClientConnectWithDB |
-	ClientLocalFiles | ClientProtocol41 | ClientTransactions | ClientSecureConnection |
-	ClientMultiStatements | ClientMultiResults | ClientPSMultiResults | ClientPluginAuth |
-	ClientConnectAttrs | ClientPluginAuthLenencClientData | ClientDeprecateEOF
+const rawDefaultCaps = proto.ClientLongPassword | proto.ClientLongFlag | proto.ClientConnectWithDB |
+	proto.ClientLocalFiles | proto.ClientProtocol41 | proto.ClientTransactions | proto.ClientSecureConnection |
+	proto.ClientMultiStatements | proto.ClientMultiResults | proto.ClientPSMultiResults | proto.ClientPluginAuth |
+	proto.ClientConnectAttrs | proto.ClientPluginAuthLenencClientData | proto.ClientDeprecateEOF
 
 type rawClient struct {
 	conn   net.Conn
@@ -103,7 +104,7 @@ func (c *rawClient) close() { c.conn.Close() }
 // quit sends COM_QUIT and closes.
 func (c *rawClient) quit() {
 	c.seq = 0
-	c.writePacket([]byte{ComQuit})
+	c.writePacket([]byte{proto.ComQuit})
 	c.conn.Close()
 }
 
@@ -182,16 +183,16 @@ func (c *rawClient) login(o rawOptions) error {
 		caps = rawDefaultCaps
 	}
 	if o.tls != nil {
-		caps |= ClientSSL
+		caps |= proto.ClientSSL
 	}
 	if len(o.attrs) == 0 {
-		caps &^= ClientConnectAttrs
+		caps &^= proto.ClientConnectAttrs
 	}
 	if o.db == "" {
-		caps &^= ClientConnectWithDB
+		caps &^= proto.ClientConnectWithDB
 	}
 	if info.MariaDB {
-		caps &^= ClientMySQL
+		caps &^= proto.ClientMySQL
 	}
 	c.caps = caps & info.Capabilities
 	plugin := o.plugin
@@ -225,21 +226,21 @@ func (c *rawClient) login(o rawOptions) error {
 	if auth == nil {
 		auth = c.authData(plugin, info.Scramble, o.password)
 	}
-	if caps&ClientPluginAuthLenencClientData != 0 {
+	if caps&proto.ClientPluginAuthLenencClientData != 0 {
 		resp = appendTestLenEnc(resp, uint64(len(auth)))
 	} else {
 		resp = append(resp, byte(len(auth)))
 	}
 	resp = append(resp, auth...)
-	if caps&ClientConnectWithDB != 0 {
+	if caps&proto.ClientConnectWithDB != 0 {
 		resp = append(resp, o.db...)
 		resp = append(resp, 0)
 	}
-	if caps&ClientPluginAuth != 0 {
+	if caps&proto.ClientPluginAuth != 0 {
 		resp = append(resp, plugin...)
 		resp = append(resp, 0)
 	}
-	if caps&ClientConnectAttrs != 0 {
+	if caps&proto.ClientConnectAttrs != 0 {
 		var kv []byte
 		for _, a := range o.attrs {
 			kv = appendTestLenEnc(kv, uint64(len(a[0])))
@@ -369,7 +370,7 @@ func (c *rawClient) command(cmd byte, arg []byte) error {
 // query runs a COM_QUERY and reads one result (no multi-result support
 // beyond reporting the status flags).
 func (c *rawClient) query(sql string) (*rawResult, error) {
-	if err := c.command(ComQuery, []byte(sql)); err != nil {
+	if err := c.command(proto.ComQuery, []byte(sql)); err != nil {
 		return nil, err
 	}
 	return c.readResult()
@@ -391,7 +392,7 @@ func (c *rawClient) readOK(p []byte) (*rawResult, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	if c.caps&ClientSessionTrack != 0 {
+	if c.caps&proto.ClientSessionTrack != 0 {
 		if d.remaining() > 0 {
 			r.info = string(d.lenEncBytes("info"))
 		}
@@ -417,7 +418,7 @@ func (c *rawClient) readResult() (*rawResult, error) {
 	}
 	d := &decoder{buf: p}
 	n := d.lenEncInt("column count")
-	if c.caps&MariaDBClientCacheMetadata != 0 {
+	if c.caps&proto.MariaDBClientCacheMetadata != 0 {
 		if d.byte1("metadata follows") != 1 {
 			return nil, errors.New("raw client: metadata not sent")
 		}
@@ -440,7 +441,7 @@ func (c *rawClient) readResult() (*rawResult, error) {
 		}
 		r.columns = append(r.columns, col)
 	}
-	if c.caps&ClientDeprecateEOF == 0 {
+	if c.caps&proto.ClientDeprecateEOF == 0 {
 		p, err := c.readPacket()
 		if err != nil {
 			return nil, err
@@ -455,7 +456,7 @@ func (c *rawClient) readResult() (*rawResult, error) {
 			return nil, err
 		}
 		if p[0] == 0xfe && len(p) < maxPayload {
-			if c.caps&ClientDeprecateEOF != 0 {
+			if c.caps&proto.ClientDeprecateEOF != 0 {
 				ok, err := c.readOK(p)
 				if err != nil {
 					return nil, err
@@ -506,7 +507,7 @@ func (c *rawClient) parseColumn(p []byte) (rawColumn, error) {
 	col.orgTable = string(d.lenEncBytes("org table"))
 	col.name = string(d.lenEncBytes("name"))
 	col.orgName = string(d.lenEncBytes("org name"))
-	if c.caps&MariaDBClientExtendedMetadata != 0 {
+	if c.caps&proto.MariaDBClientExtendedMetadata != 0 {
 		col.extended = d.lenEncBytes("extended metadata")
 	}
 	if fixed := d.lenEncInt("fixed length"); fixed != 0x0c && d.err == nil {
@@ -541,7 +542,7 @@ type rawStmt struct {
 
 // sendPrepare writes COM_STMT_PREPARE without reading the answer.
 func (c *rawClient) sendPrepare(query string) error {
-	return c.command(ComStmtPrepare, []byte(query))
+	return c.command(proto.ComStmtPrepare, []byte(query))
 }
 
 // readPrepare reads a COM_STMT_PREPARE answer.
@@ -575,7 +576,7 @@ func (c *rawClient) readPrepare() (*rawStmt, error) {
 			}
 			cols = append(cols, col)
 		}
-		if c.caps&ClientDeprecateEOF == 0 {
+		if c.caps&proto.ClientDeprecateEOF == 0 {
 			if p, err := c.readPacket(); err != nil || p[0] != 0xfe {
 				return nil, fmt.Errorf("raw client: want EOF after definitions: %x %v", p, err)
 			}
@@ -615,35 +616,35 @@ func (c *rawClient) sendExecute(id uint32, args []any, bindTypes bool) error {
 			switch v := a.(type) {
 			case nil:
 				nulls[i/8] |= 1 << (i % 8)
-				types = append(types, TypeNull, 0)
+				types = append(types, proto.TypeNull, 0)
 			case int64:
-				types = append(types, TypeLongLong, 0)
+				types = append(types, proto.TypeLongLong, 0)
 				values = binary.LittleEndian.AppendUint64(values, uint64(v))
 			case uint64:
-				types = append(types, TypeLongLong, 0x80)
+				types = append(types, proto.TypeLongLong, 0x80)
 				values = binary.LittleEndian.AppendUint64(values, v)
 			case float64:
-				types = append(types, TypeDouble, 0)
+				types = append(types, proto.TypeDouble, 0)
 				values = binary.LittleEndian.AppendUint64(values, math.Float64bits(v))
 			case string:
-				types = append(types, TypeVarString, 0)
+				types = append(types, proto.TypeVarString, 0)
 				values = appendTestLenEnc(values, uint64(len(v)))
 				values = append(values, v...)
 			case []byte:
-				types = append(types, TypeBlob, 0)
+				types = append(types, proto.TypeBlob, 0)
 				values = appendTestLenEnc(values, uint64(len(v)))
 				values = append(values, v...)
 			case rawLongData:
 				// Sent with COM_STMT_SEND_LONG_DATA: type only, no value.
-				types = append(types, TypeBlob, 0)
+				types = append(types, proto.TypeBlob, 0)
 			case time.Time:
-				types = append(types, TypeDateTime, 0)
+				types = append(types, proto.TypeDateTime, 0)
 				values = append(values, 11)
 				values = binary.LittleEndian.AppendUint16(values, uint16(v.Year()))
 				values = append(values, byte(v.Month()), byte(v.Day()), byte(v.Hour()), byte(v.Minute()), byte(v.Second()))
 				values = binary.LittleEndian.AppendUint32(values, uint32(v.Nanosecond()/1000))
 			case time.Duration:
-				types = append(types, TypeTime, 0)
+				types = append(types, proto.TypeTime, 0)
 				neg := byte(0)
 				if v < 0 {
 					neg, v = 1, -v
@@ -665,7 +666,7 @@ func (c *rawClient) sendExecute(id uint32, args []any, bindTypes bool) error {
 		}
 		b = append(b, values...)
 	}
-	return c.command(ComStmtExecute, b)
+	return c.command(proto.ComStmtExecute, b)
 }
 
 // binaryResult is a result read in the binary protocol.
@@ -702,7 +703,7 @@ func (c *rawClient) readBinaryResult() (*binaryResult, error) {
 		}
 		r.columns = append(r.columns, col)
 	}
-	if c.caps&ClientDeprecateEOF == 0 {
+	if c.caps&proto.ClientDeprecateEOF == 0 {
 		if _, err := c.readPacket(); err != nil {
 			return nil, err
 		}
@@ -713,7 +714,7 @@ func (c *rawClient) readBinaryResult() (*binaryResult, error) {
 			return nil, err
 		}
 		if p[0] == 0xfe && len(p) < maxPayload {
-			if c.caps&ClientDeprecateEOF != 0 {
+			if c.caps&proto.ClientDeprecateEOF != 0 {
 				ok, err := c.readOK(p)
 				if err != nil {
 					return nil, err
@@ -737,7 +738,7 @@ func (c *rawClient) readBinaryResult() (*binaryResult, error) {
 			if nulls[(i+2)/8]&(1<<((i+2)%8)) != 0 {
 				continue
 			}
-			v, err := decodeBinaryParam(d, col.typ, col.flags&FlagUnsigned != 0)
+			v, err := decodeBinaryParam(d, col.typ, col.flags&proto.FlagUnsigned != 0)
 			if err != nil {
 				return nil, err
 			}

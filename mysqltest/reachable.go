@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"net"
 	"os"
 	"strings"
@@ -42,7 +43,7 @@ type ServerInfo struct {
 	// Scramble is the authentication challenge (normally 20 bytes).
 	Scramble []byte
 	// MariaDB reports whether the server is MariaDB: its version string says
-	// so or it cleared the ClientMySQL capability bit.
+	// so or it cleared the proto.ClientMySQL capability bit.
 	MariaDB bool
 }
 
@@ -126,10 +127,10 @@ func parseServerHandshake(p []byte) (*ServerInfo, error) {
 		authLen := int(d.byte1("auth plugin data length"))
 		d.bytes(6, "reserved")
 		ext := d.uint32("reserved or MariaDB capabilities")
-		if caps&ClientMySQL == 0 {
+		if caps&proto.ClientMySQL == 0 {
 			caps |= uint64(ext) << 32
 		}
-		if caps&ClientSecureConnection != 0 {
+		if caps&proto.ClientSecureConnection != 0 {
 			n := max(13, authLen-8)
 			part2 := d.bytes(n, "auth plugin data part 2")
 			// The last byte of part 2 is a NUL terminator, not scramble.
@@ -138,7 +139,7 @@ func parseServerHandshake(p []byte) (*ServerInfo, error) {
 			}
 			scramble = append(scramble, part2...)
 		}
-		if caps&ClientPluginAuth != 0 && d.err == nil {
+		if caps&proto.ClientPluginAuth != 0 && d.err == nil {
 			rest := d.rest()
 			if i := strings.IndexByte(string(rest), 0); i >= 0 {
 				rest = rest[:i]
@@ -151,7 +152,7 @@ func parseServerHandshake(p []byte) (*ServerInfo, error) {
 	}
 	info.Capabilities = caps
 	info.Scramble = scramble
-	info.MariaDB = strings.Contains(info.Version, "MariaDB") || caps&ClientMySQL == 0
+	info.MariaDB = strings.Contains(info.Version, "MariaDB") || caps&proto.ClientMySQL == 0
 	return info, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"net"
 	"runtime"
 	"strings"
@@ -79,7 +80,7 @@ func TestRequireShared(t *testing.T) {
 	if info.ProtocolVersion != 10 || info.Version == "" || info.ConnectionID == 0 || len(info.Scramble) != 20 {
 		t.Errorf("implausible handshake: %+v", info)
 	}
-	if info.Capabilities&ClientProtocol41 == 0 || info.Capabilities&ClientPluginAuth == 0 {
+	if info.Capabilities&proto.ClientProtocol41 == 0 || info.Capabilities&proto.ClientPluginAuth == 0 {
 		t.Errorf("capabilities %#x lack PROTOCOL_41 or PLUGIN_AUTH", info.Capabilities)
 	}
 	t.Logf("shared server: %s (MariaDB %v, plugin %s, caps %#x)", info.Version, info.MariaDB, info.AuthPlugin, info.Capabilities)

@@ -190,7 +190,7 @@ func (s *TiDBServer) configText() string {
 		b.WriteString("\n\n")
 	}
 	fmt.Fprintf(&b, "[security]\nauto-tls = %t\nrsa-key-size = 2048\n\n", !s.opts.NoTLS)
-	fmt.Fprintf(&b, "[log]\nlevel = \"warn\"\nslow-query-file = %q\n", filepath.Join(s.dir, "slow.log"))
+	fmt.Fprintf(&b, "[log]\nlevel = \"warn\"\nslow-query-file = %q\n", s.slowLog())
 	return b.String()
 }
 
@@ -223,6 +223,9 @@ func StartTiDBT(t testing.TB, opts TiDBOptions) *TiDBServer {
 	})
 }
 
+// slowLog is the path of the server's slow query log, in its directory.
+func (s *TiDBServer) slowLog() string { return filepath.Join(s.dir, "slow.log") }
+
 // startArgs are the command-line arguments of a start.
 func (s *TiDBServer) startArgs() []string {
 	a := []string{
@@ -235,6 +238,9 @@ func (s *TiDBServer) startArgs() []string {
 		"-status-host=127.0.0.1",
 		"-status=" + strconv.Itoa(s.statusPort),
 		"-log-file=" + s.log,
+		// The flag as well as the configuration's slow-query-file: TiDB's default is
+		// tidb-slow.log in the working directory, and a flag outranks any configuration.
+		"-log-slow-query=" + s.slowLog(),
 		"-temp-dir=" + filepath.Join(s.dir, "tmp"),
 	}
 	return append(a, s.opts.Flags...)

@@ -2,6 +2,7 @@ package mysqltest
 
 import (
 	"context"
+	"github.com/myxdb/myx/mysqltest/proto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,7 @@ func TestTiDBLifecycle(t *testing.T) {
 	if !strings.Contains(info.Version, "-TiDB-") || info.MariaDB {
 		t.Errorf("server version %q (MariaDB %v), want a TiDB version", info.Version, info.MariaDB)
 	}
-	if info.Capabilities&ClientSSL == 0 {
+	if info.Capabilities&proto.ClientSSL == 0 {
 		t.Error("TiDB started with auto-TLS does not offer TLS (no CLIENT_SSL)")
 	}
 	if s.StatusAddr() == s.Addr() {
@@ -80,7 +81,36 @@ func TestTiDBNoTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Capabilities&ClientSSL != 0 {
+	if info.Capabilities&proto.ClientSSL != 0 {
 		t.Error("TiDB started with NoTLS offers TLS")
+	}
+}
+
+// TestTiDBFilesStayInDir checks that every file TiDB is told about, the slow
+// query log included (its default is tidb-slow.log in the working directory),
+// lies in the server's own directory.
+func TestTiDBFilesStayInDir(t *testing.T) {
+	dir := t.TempDir()
+	s := &TiDBServer{log: filepath.Join(dir, "tidb.log"), config: filepath.Join(dir, "tidb.toml")}
+	s.dir, s.socket = dir, filepath.Join(dir, "tidb.sock")
+	paths := map[string]string{}
+	for _, a := range s.startArgs() {
+		name, value, ok := strings.Cut(a, "=")
+		if ok && strings.Contains(value, string(filepath.Separator)) {
+			paths[name] = value
+		}
+	}
+	for _, flag := range []string{"-config", "-path", "-socket", "-log-file", "-log-slow-query", "-temp-dir"} {
+		p, ok := paths[flag]
+		if !ok {
+			t.Errorf("start arguments %q have no %s", s.startArgs(), flag)
+			continue
+		}
+		if rel, err := filepath.Rel(dir, p); err != nil || strings.HasPrefix(rel, "..") {
+			t.Errorf("%s=%s is outside the server's directory %s", flag, p, dir)
+		}
+	}
+	if want := "slow-query-file = \"" + paths["-log-slow-query"] + "\""; !strings.Contains(s.configText(), want) {
+		t.Errorf("configuration does not name the same slow log (%s):\n%s", want, s.configText())
 	}
 }

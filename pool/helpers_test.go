@@ -2,12 +2,8 @@ package pool
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"regexp"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +11,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/mysqltest"
 )
 
@@ -22,7 +19,7 @@ import (
 // none), with short timeouts so that fault tests stay quick.
 func testConnConfig(t testing.TB) *myx.Config {
 	t.Helper()
-	return connConfigFor(t, mysqltest.Require(t))
+	return shortTimeouts(testsupport.Config(t))
 }
 
 func connConfigFor(t testing.TB, dsn string) *myx.Config {
@@ -31,6 +28,11 @@ func connConfigFor(t testing.TB, dsn string) *myx.Config {
 	if err != nil {
 		t.Fatalf("DSN: %v", err)
 	}
+	return shortTimeouts(cfg)
+}
+
+// shortTimeouts sets the connect and kill timeouts of the pool's fault tests on cfg.
+func shortTimeouts(cfg *myx.Config) *myx.Config {
 	cfg.ConnectTimeout = 3 * time.Second
 	cfg.KillTimeout = time.Second
 	return cfg
@@ -64,53 +66,17 @@ func newPool(t testing.TB, cc *myx.Config, edit func(*Config)) *Pool {
 }
 
 // direct opens a plain connection to the server of cc, closed when the test ends.
-func direct(t testing.TB, cc *myx.Config) *myx.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, err := myx.ConnectConfig(ctx, cc.Copy())
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(func() { c.Close(context.Background()) })
-	return c
-}
-
-var nonWord = regexp.MustCompile(`[^a-zA-Z0-9_]+`)
+func direct(t testing.TB, cc *myx.Config) *myx.Conn { t.Helper(); return testsupport.Connect(t, cc) }
 
 // newTable creates a table unique to this test with the given columns, dropped at the end.
 func newTable(t testing.TB, cc *myx.Config, columns string) string {
 	t.Helper()
-	var b [4]byte
-	rand.Read(b[:])
-	name := strings.ToLower(nonWord.ReplaceAllString(t.Name(), "_"))
-	if len(name) > 40 {
-		name = name[:40]
-	}
-	name = "p_" + name + "_" + hex.EncodeToString(b[:])
-	c := direct(t, cc)
-	ctx := context.Background()
-	if _, err := c.Exec(ctx, "CREATE TABLE "+name+" ("+columns+") ENGINE=InnoDB"); err != nil {
-		t.Fatalf("create table: %v", err)
-	}
-	t.Cleanup(func() {
-		dc, err := myx.ConnectConfig(ctx, cc.Copy())
-		if err != nil {
-			return
-		}
-		defer dc.Close(ctx)
-		dc.Exec(ctx, "DROP TABLE IF EXISTS "+name)
-	})
-	return name
+	return testsupport.NewTable(t, cc, "p_", columns, "ENGINE=InnoDB")
 }
 
-// ctxT is the context for a test's calls expected to take about d on a quiet machine. It has
-// no deadline: on a busy one they take what the machine gives them, and a hang is go test's
-// -timeout to catch. (Tests of deadlines make their own contexts.)
-func ctxT(t testing.TB, d time.Duration) context.Context {
-	_ = d
-	return context.Background()
-}
+// ctxT is the context for a test's calls expected to take about d on a quiet machine
+// (testsupport.Context: no deadline; on a busy machine they take what it gives them).
+func ctxT(t testing.TB, d time.Duration) context.Context { _ = d; return testsupport.Context(t) }
 
 // eventually polls cond every 10ms until it holds or d passes.
 func eventually(d time.Duration, cond func() bool) bool {
@@ -136,15 +102,9 @@ func connID(t testing.TB, p *Pool) uint32 {
 	return id
 }
 
-// kill runs KILL CONNECTION id from a separate connection.
-func kill(t testing.TB, cc *myx.Config, id uint32) {
-	t.Helper()
-	c := direct(t, cc)
-	if _, err := c.Exec(context.Background(), "KILL CONNECTION "+strconv.FormatUint(uint64(id), 10)); err != nil {
-		t.Fatalf("KILL CONNECTION %d: %v", id, err)
-	}
-	c.Close(context.Background())
-}
+// kill kills connection id from a separate connection and waits until the server has let go
+// of it.
+func kill(t testing.TB, cc *myx.Config, id uint32) { t.Helper(); testsupport.KillConnection(t, cc, id) }
 
 // alive reports whether the server still has a connection with this id.
 func alive(t testing.TB, c *myx.Conn, id uint32) bool {
@@ -311,5 +271,5 @@ func execOutcome(err error) outcome {
 // skipUnless skips the test unless the test server has every feature (see mysqltest.SkipUnless).
 func skipUnless(t testing.TB, fs ...mysqltest.Feature) {
 	t.Helper()
-	mysqltest.SkipUnless(t, mysqltest.DSN(), fs...)
+	testsupport.SkipUnless(t, fs...)
 }

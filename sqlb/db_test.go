@@ -2,14 +2,11 @@ package sqlb
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/mysqltest"
 )
 
@@ -17,35 +14,15 @@ import (
 // that the shared fixture tables (user, jobs, ...) can be created under their names by
 // any number of tests in parallel.
 
-var nonWord = regexp.MustCompile(`[^a-z0-9_]+`)
-
 // uniqueName returns a name unique to this test and run, at most 64 characters.
-func uniqueName(t testing.TB, prefix string) string {
-	var b [4]byte
-	rand.Read(b[:])
-	name := nonWord.ReplaceAllString(strings.ToLower(t.Name()), "_")
-	if len(name) > 40 {
-		name = name[:40]
-	}
-	return prefix + name + "_" + hex.EncodeToString(b[:])
-}
+func uniqueName(t testing.TB, prefix string) string { return testsupport.UniqueName(t, prefix) }
 
 // testConfig returns the test server's configuration (skipping, or failing in CI, when
 // there is no server).
-func testConfig(t testing.TB) *myx.Config {
-	t.Helper()
-	cfg, err := myx.ParseConfig(mysqltest.Require(t))
-	if err != nil {
-		t.Fatalf("test DSN: %v", err)
-	}
-	return cfg
-}
+func testConfig(t testing.TB) *myx.Config { t.Helper(); return testsupport.Config(t) }
 
-// testContext is the context for a test's calls. It has no deadline: a test's work takes what
-// the machine gives it, and a hang is go test's -timeout to catch.
-func testContext(t testing.TB) context.Context {
-	return context.Background()
-}
+// testContext is the context for a test's calls (testsupport.Context: no deadline).
+func testContext(t testing.TB) context.Context { return testsupport.Context(t) }
 
 // testDB creates a database for the test and returns a connection using it; both are
 // gone when the test ends.
@@ -116,5 +93,5 @@ func mustAll[T any](t testing.TB, ctx context.Context, ex Executor, q Statement,
 // skipUnless skips the test unless the test server has every feature (see mysqltest.SkipUnless).
 func skipUnless(t testing.TB, fs ...mysqltest.Feature) {
 	t.Helper()
-	mysqltest.SkipUnless(t, mysqltest.DSN(), fs...)
+	testsupport.SkipUnless(t, fs...)
 }

@@ -11,14 +11,15 @@ import (
 // The tutorial's join, executed: values read by column object (typed) and by label.
 func ExampleGet() {
 	ctx := context.Background()
-	conn, err := myx.Connect(ctx, "mysql://root@127.0.0.1:3306/test")
+	conn, done, err := tutorialDB(ctx) // user xxx with jobs engineer and teacher, user yyy
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer conn.Close(ctx)
+	defer done()
 	q := sqlb.Select(users, jobs).From(users).Join(jobs).
 		Where(userUsername.Eq("xxx")).
+		OrderBy(jobsID).
 		LabelStyle(sqlb.LabelTablePlusColumn)
 	rows, err := sqlb.Query(ctx, conn, q) // compiled for the connection's server
 	if err != nil {
@@ -36,6 +37,9 @@ func ExampleGet() {
 	if err := rows.Err(); err != nil {
 		fmt.Println(err)
 	}
+	// Output:
+	// xxx 1 engineer 1
+	// xxx 1 teacher 2
 }
 
 // The same join mapped into nested structs: one User per user.id, with its jobs.
@@ -51,26 +55,30 @@ func ExampleAll() {
 		Jobs     []Job // the rows of table "jobs"
 	}
 	ctx := context.Background()
-	conn, err := myx.Connect(ctx, "mysql://root@127.0.0.1:3306/test")
+	conn, done, err := tutorialDB(ctx) // user xxx with jobs engineer and teacher, user yyy
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer conn.Close(ctx)
-	list, err := sqlb.All[User](ctx, conn, sqlb.Select(users, jobs).From(users).Join(jobs).Where(userUsername.Eq("xxx")))
+	defer done()
+	list, err := sqlb.All[User](ctx, conn, sqlb.Select(users, jobs).From(users).Join(jobs).OrderBy(userID, jobsID))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	for _, u := range list {
-		fmt.Println(u.Username, len(u.Jobs))
+		fmt.Println(u.ID, u.Username, len(u.Jobs), u.Jobs[0].Jobs)
 	}
+	// Output:
+	// 1 xxx 2 engineer
+	// 2 yyy 1 pilot
 }
 
-// CreateAll and DropAll run the DDL lists on a server; Reflect reads a schema back.
+// CreateAll and DropAll run the DDL lists on a server (tables in foreign-key order, and the
+// reverse); Reflect reads a schema back from information_schema.
 func ExampleMetaData_CreateAll() {
 	ctx := context.Background()
-	conn, err := myx.Connect(ctx, "mysql://root@127.0.0.1:3306/test")
+	conn, err := myx.Connect(ctx, dsn)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -80,7 +88,8 @@ func ExampleMetaData_CreateAll() {
 		fmt.Println(err)
 		return
 	}
-	md, err := sqlb.Reflect(ctx, conn, sqlb.ReflectTables("jobs"))
+	defer schema.DropAll(ctx, conn)
+	md, err := sqlb.Reflect(ctx, conn, sqlb.ReflectTables("user", "jobs"))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -88,4 +97,7 @@ func ExampleMetaData_CreateAll() {
 	for _, t := range md.SortedTables() {
 		fmt.Println(t.Name(), len(t.Columns()))
 	}
+	// Output:
+	// user 2
+	// jobs 3
 }

@@ -2,31 +2,21 @@ package stdlib_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/mysqltest"
 	_ "github.com/myxdb/myx/stdlib"
 )
 
 // testConfig returns the test server's configuration (the test is skipped, or fails in CI,
 // without a server).
-func testConfig(t testing.TB) *myx.Config {
-	t.Helper()
-	cfg, err := myx.ParseConfig(mysqltest.Require(t))
-	if err != nil {
-		t.Fatalf("MYSQL_TEST_DSN: %v", err)
-	}
-	return cfg
-}
+func testConfig(t testing.TB) *myx.Config { t.Helper(); return testsupport.Config(t) }
 
 // urlDSN gives the test server's DSN in URL form with extra parameters.
 func urlDSN(t testing.TB, params string) string {
@@ -78,18 +68,8 @@ func openDB(t testing.TB, dsn ...string) *sql.DB {
 	return db
 }
 
-var nonWord = regexp.MustCompile(`[^a-zA-Z0-9_]+`)
-
 // uniqueName gives a name for a table or routine unique to this test run.
-func uniqueName(t testing.TB) string {
-	var b [4]byte
-	rand.Read(b[:])
-	name := strings.ToLower(nonWord.ReplaceAllString(t.Name(), "_"))
-	if len(name) > 40 {
-		name = name[:40]
-	}
-	return "s_" + name + "_" + hex.EncodeToString(b[:])
-}
+func uniqueName(t testing.TB) string { return testsupport.UniqueName(t, "s_") }
 
 // newTable creates a table with the given column definitions, dropped when the test ends.
 func newTable(t testing.TB, db *sql.DB, columns string) string {
@@ -98,7 +78,7 @@ func newTable(t testing.TB, db *sql.DB, columns string) string {
 	if _, err := db.ExecContext(ctxT(t), "CREATE TABLE "+name+" ("+columns+")"); err != nil {
 		t.Fatalf("create table: %v", err)
 	}
-	t.Cleanup(func() { dropLater(t, "DROP TABLE IF EXISTS "+name) })
+	testsupport.DropAtEnd(t, testConfig(t), "TABLE", name)
 	return name
 }
 
@@ -117,11 +97,8 @@ func dropLater(t testing.TB, stmt string) {
 	}
 }
 
-// ctxT is the context for a test's calls. It has no deadline: a test's work takes what the
-// machine gives it, and a hang is go test's -timeout to catch.
-func ctxT(t testing.TB) context.Context {
-	return context.Background()
-}
+// ctxT is the context for a test's calls (testsupport.Context: no deadline).
+func ctxT(t testing.TB) context.Context { return testsupport.Context(t) }
 
 // count returns SELECT COUNT(*) FROM tbl.
 func count(t testing.TB, db *sql.DB, tbl string) int {
@@ -134,44 +111,17 @@ func count(t testing.TB, db *sql.DB, tbl string) int {
 }
 
 // admin opens a separate native connection for server-side actions (KILL, checks).
-func admin(t testing.TB) *myx.Conn {
-	t.Helper()
-	c, err := myx.ConnectConfig(ctxT(t), testConfig(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(context.Background()) })
-	return c
-}
+func admin(t testing.TB) *myx.Conn { t.Helper(); return testsupport.Connect(t, testConfig(t)) }
 
 // killAndWait kills connection id and waits until the server no longer lists it, so that the
 // victim's socket has been closed by the server.
 func killAndWait(t testing.TB, id int64) {
 	t.Helper()
-	a := admin(t)
-	ctx := ctxT(t)
-	if _, err := a.Exec(ctx, "KILL CONNECTION "+strconv.FormatInt(id, 10)); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		var n int
-		if err := a.QueryRow(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?", id).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("connection %d still listed after KILL", id)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	// Let the FIN reach the client's socket.
-	time.Sleep(20 * time.Millisecond)
+	testsupport.KillConnection(t, testConfig(t), uint32(id))
 }
 
 // skipUnless skips the test unless the test server has every feature (see mysqltest.SkipUnless).
 func skipUnless(t testing.TB, fs ...mysqltest.Feature) {
 	t.Helper()
-	mysqltest.SkipUnless(t, mysqltest.DSN(), fs...)
+	testsupport.SkipUnless(t, fs...)
 }
