@@ -349,8 +349,8 @@ func (c *Conn) setCharsets(ctx context.Context) error {
 	var last error
 	for _, cs := range c.cfg.Charsets {
 		q := "SET NAMES " + cs
-		if charsetOf(c.cfg.Collation) == cs {
-			q += " COLLATE " + c.cfg.Collation
+		if charsetOf(c.cfg.collation()) == cs {
+			q += " COLLATE " + c.cfg.collation()
 		}
 		_, err := c.execText(ctx, q)
 		if err == nil {

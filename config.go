@@ -16,6 +16,7 @@ import (
 
 	"github.com/myxdb/myx/internal/auth"
 	"github.com/myxdb/myx/internal/suggest"
+	"github.com/myxdb/myx/internal/wire"
 )
 
 // TLSMode says whether and how a connection uses TLS.
@@ -73,13 +74,40 @@ func ParseTLSMode(s string) (TLSMode, error) {
 		"and open the database with stdlib.OpenDB)", s)
 }
 
-// Config holds everything needed to open a connection. Build one with ParseConfig, adjust fields,
-// and pass it to ConnectConfig. A Config must not be modified after it has been passed to
-// ConnectConfig.
+// The defaults of the Config fields whose zero value means "the default". They are defined
+// here only: ParseConfig leaves a field zero unless the DSN sets it, and a Config built by
+// hand (&Config{User: "app", Database: "shop"}) behaves exactly as the parsed one.
+const (
+	// DefaultAddr is the address of a tcp connection with an empty Config.Addr.
+	DefaultAddr = "127.0.0.1:3306"
+	// DefaultSocket is the socket path of a unix connection with an empty Config.Addr.
+	DefaultSocket = "/run/mysqld/mysqld.sock"
+	// DefaultConnectTimeout bounds dialing plus the handshake (Config.ConnectTimeout).
+	DefaultConnectTimeout = 10 * time.Second
+	// DefaultKillTimeout bounds a KILL QUERY after a cancellation (Config.KillTimeout).
+	DefaultKillTimeout = 3 * time.Second
+	// DefaultStatementCacheSize is how many prepared statements a connection keeps
+	// (Config.StatementCacheSize).
+	DefaultStatementCacheSize = 256
+	// DefaultCollation is the connection's collation (Config.Collation).
+	DefaultCollation = "utf8mb4_general_ci"
+	// DefaultMaxAllowedPacket is the largest command the client sends before it knows the
+	// server's max_allowed_packet (Config.MaxAllowedPacket; go-sql-driver's default).
+	DefaultMaxAllowedPacket = 64 << 20
+	// DefaultMaxPacketSize bounds one packet read from the server (Config.MaxPacketSize).
+	DefaultMaxPacketSize = wire.DefaultMaxPacket
+)
+
+// Config holds everything needed to open a connection. Build one with ParseConfig, or by hand,
+// adjust fields, and pass it to ConnectConfig. Every field's zero value is valid and means
+// the default documented on the field (the Default* constants), so ParseConfig(dsn) and a
+// Config with the same fields set by hand connect the same way. A Config must not be
+// modified after it has been passed to ConnectConfig.
 type Config struct {
-	// Network is "tcp" or "unix".
+	// Network is "tcp" or "unix"; empty means tcp.
 	Network string
-	// Addr is host:port for tcp, the socket path for unix.
+	// Addr is host:port for tcp, the socket path for unix; empty means DefaultAddr (tcp) or
+	// DefaultSocket (unix). ParseConfig always sets both, as go-sql-driver does.
 	Addr     string
 	User     string
 	Password string
@@ -91,19 +119,20 @@ type Config struct {
 	TLSMode   TLSMode
 	TLSConfig *tls.Config
 
-	// ConnectTimeout bounds dialing plus the handshake (default 10s); the context passed to
-	// Connect may shorten it.
+	// ConnectTimeout bounds dialing plus the handshake; the context passed to Connect may
+	// shorten it. Zero means DefaultConnectTimeout (10s); negative means no bound of its own,
+	// only the context's (DSN connect_timeout=0 sets that).
 	ConnectTimeout time.Duration
 	// KillTimeout bounds the side connection that sends KILL QUERY when a context ends during a
-	// call, and how long the call then waits for the server to stop (default 3s). When it runs
-	// out the connection is closed instead.
+	// call, and how long the call then waits for the server to stop. Zero or negative means
+	// DefaultKillTimeout (3s). When it runs out the connection is closed instead.
 	KillTimeout time.Duration
 
-	// Collation for the connection (default utf8mb4_general_ci); its character set is the
-	// connection's.
+	// Collation for the connection; its character set is the connection's. Empty means
+	// DefaultCollation (utf8mb4_general_ci).
 	Collation string
 	// Location is the time zone DATETIME values are read in and time.Time arguments are
-	// converted to (default UTC). TIMESTAMP values follow the session's time_zone.
+	// converted to; nil means UTC. TIMESTAMP values follow the session's time_zone.
 	Location *time.Location
 	// ParseTime is go-sql-driver's parseTime: whether DATE, DATETIME and TIMESTAMP values reach
 	// database/sql, and any sql.Scanner given to Rows.Scan, as time.Time (in Location) rather
@@ -116,8 +145,10 @@ type Config struct {
 	// charset-aware escaping, and send it in one COM_QUERY, instead of using server-side
 	// prepared statements. Useful behind proxies that do not support prepared statements.
 	InterpolateParams bool
-	// StatementCacheSize is how many prepared statements each connection keeps (LRU); 0 prepares
-	// and closes a statement for every call. ParseConfig sets 256.
+	// StatementCacheSize is how many prepared statements each connection keeps (LRU). Zero
+	// means DefaultStatementCacheSize (256); negative turns the cache off: a statement is
+	// prepared and closed for every call, and Query without arguments goes as text (DSN
+	// statement_cache_size=0 sets that).
 	StatementCacheSize int
 	// MultiStatements allows several statements separated by ';' in one Query/Exec without
 	// arguments. Off by default: it widens the damage of SQL injection.
@@ -135,10 +166,11 @@ type Config struct {
 
 	// MaxAllowedPacket is the largest command the client sends, in bytes (go-sql-driver's
 	// maxAllowedPacket): a statement that cannot fit is a *PacketTooLargeError before anything
-	// is sent. 0 means the server's max_allowed_packet. Either way, the first time a
-	// connection has a command of 256 KiB or more (or an io.Reader argument) it asks the
-	// server for max_allowed_packet, once, and keeps to the lower of the two. ParseConfig sets
-	// 64 MiB (go-sql-driver's default). Arguments larger than 1 MiB (or a share of this limit)
+	// is sent. Zero means DefaultMaxAllowedPacket (64 MiB, go-sql-driver's default); negative
+	// means the server's max_allowed_packet alone (DSN maxAllowedPacket=0, as in
+	// go-sql-driver). Either way, the first time a connection has a command of 256 KiB or
+	// more (or an io.Reader argument) it asks the server for max_allowed_packet, once, and
+	// keeps to the lower of the two. Arguments larger than 1 MiB (or a share of this limit)
 	// are sent as long data, in pieces within this limit, so a value may be as large as the
 	// server's max_allowed_packet (a larger one, once the server's value is known, is a
 	// *PacketTooLargeError). With InterpolateParams, a statement whose text would not fit goes
@@ -148,7 +180,7 @@ type Config struct {
 	// MaxPacketSize bounds one packet read from the server, after joining the 16 MiB pieces of
 	// a split one: a larger packet is an error wrapping ErrPacketTooLarge and the connection is
 	// closed. It also bounds the memory reading costs (at most this much plus a quarter, however
-	// the server splits its packets). 0 means the default, 64 MiB (DSN max_packet_size; the
+	// the server splits its packets). 0 means DefaultMaxPacketSize, 64 MiB (DSN max_packet_size; the
 	// default is go-sql-driver's); explicit values up to 1 GiB, the largest max_allowed_packet a
 	// server accepts, are allowed, and a larger or negative value is a *ConfigError.
 	MaxPacketSize int
@@ -320,17 +352,12 @@ func (e *ConfigError) Error() string {
 // edit away from a known name (conect_timeout, tsl, readTimout): that is a *ConfigError naming
 // the parameter meant, so that a misspelt setting is never sent to the server or ignored.
 func ParseConfig(dsn string) (*Config, error) {
+	// Only the address is filled in: every other field a DSN leaves out stays zero, which
+	// means its default (see the Default* constants).
 	cfg := &Config{
-		Network:            "tcp",
-		Addr:               "127.0.0.1:3306",
-		ConnectTimeout:     10 * time.Second,
-		KillTimeout:        3 * time.Second,
-		Collation:          "utf8mb4_general_ci",
-		Location:           time.UTC,
-		StatementCacheSize: 256,
-		MaxPacketSize:      defaultMaxPacketSize,
-		MaxAllowedPacket:   64 << 20,
-		RuntimeParams:      map[string]string{},
+		Network:       "tcp",
+		Addr:          DefaultAddr,
+		RuntimeParams: map[string]string{},
 	}
 	fail := func(format string, args ...any) (*Config, error) {
 		return nil, &ConfigError{DSN: redactDSN(dsn), Msg: fmt.Sprintf(format, args...)}
@@ -468,8 +495,8 @@ func parseDriverDSN(cfg *Config, dsn string) (url.Values, error) {
 				cfg.Addr = net.JoinHostPort(cfg.Addr, "3306")
 			}
 		case "unix":
-			if cfg.Addr == "127.0.0.1:3306" {
-				cfg.Addr = "/run/mysqld/mysqld.sock"
+			if cfg.Addr == DefaultAddr {
+				cfg.Addr = DefaultSocket
 			}
 		default:
 			return nil, fmt.Errorf("unknown network %q (want tcp or unix)", cfg.Network)
@@ -518,9 +545,16 @@ func (cfg *Config) applyParams(params url.Values) error {
 		case "tls-server-name":
 			serverName = v
 		case "connect_timeout", "timeout":
-			cfg.ConnectTimeout, err = parseDuration(v)
+			// 0 means no timeout of its own, as go-sql-driver's timeout=0.
+			cfg.ConnectTimeout, err = parseTimeout(v)
+			if err == nil && cfg.ConnectTimeout == 0 {
+				cfg.ConnectTimeout = -1
+			}
 		case "kill_timeout":
 			cfg.KillTimeout, err = parseDuration(v)
+			if err == nil && cfg.KillTimeout <= 0 {
+				err = fmt.Errorf("must be positive")
+			}
 		case "collation":
 			cfg.Collation = v
 		case "charset":
@@ -535,8 +569,11 @@ func (cfg *Config) applyParams(params url.Values) error {
 			cfg.InterpolateParams, err = parseBool(v)
 		case "statement_cache_size", "stmtCacheSize":
 			cfg.StatementCacheSize, err = strconv.Atoi(v)
-			if err == nil && cfg.StatementCacheSize < 0 {
-				err = fmt.Errorf("negative")
+			switch {
+			case err == nil && cfg.StatementCacheSize < 0:
+				err = fmt.Errorf("negative (0 turns the cache off)")
+			case err == nil && cfg.StatementCacheSize == 0:
+				cfg.StatementCacheSize = -1 // off
 			}
 		case "multiStatements", "multi_statements":
 			cfg.MultiStatements, err = parseBool(v)
@@ -557,8 +594,11 @@ func (cfg *Config) applyParams(params url.Values) error {
 			cfg.MaxPacketSize, err = parseMaxPacketSize(v)
 		case "maxAllowedPacket":
 			cfg.MaxAllowedPacket, err = strconv.Atoi(v)
-			if err == nil && (cfg.MaxAllowedPacket < 0 || cfg.MaxAllowedPacket > 1<<30) {
+			switch {
+			case err == nil && (cfg.MaxAllowedPacket < 0 || cfg.MaxAllowedPacket > 1<<30):
 				err = fmt.Errorf("must be between 0 (the server's max_allowed_packet) and 1073741824")
+			case err == nil && cfg.MaxAllowedPacket == 0:
+				cfg.MaxAllowedPacket = -1 // the server's
 			}
 		case "runtime_poller":
 			cfg.RuntimePoller, err = parseBool(v)
@@ -658,7 +698,7 @@ func (cfg *Config) applyParams(params url.Values) error {
 			cfg.TLSMode = TLSVerifyFull
 		}
 	}
-	if _, ok := collationIDs[cfg.Collation]; !ok {
+	if _, ok := collationIDs[cfg.Collation]; !ok && cfg.Collation != "" {
 		if strings.IndexByte(cfg.Collation, '_') < 0 || !isIdentifier(cfg.Collation) {
 			return fmt.Errorf("unknown collation %q", cfg.Collation)
 		}
@@ -699,7 +739,7 @@ func (cfg *Config) applyCharsets(v string, collationGiven bool) error {
 	}
 	if len(list) == 1 {
 		if collationGiven {
-			if charsetOf(cfg.Collation) != list[0] {
+			if charsetOf(cfg.collation()) != list[0] {
 				return fmt.Errorf("collation %s does not belong to character set %s", cfg.Collation, list[0])
 			}
 			return nil
@@ -777,14 +817,103 @@ func (cfg *Config) String() string {
 		b.WriteString(":xxxxx")
 	}
 	b.WriteByte('@')
-	if cfg.Network == "unix" {
-		b.WriteString("unix(" + cfg.Addr + ")")
+	if cfg.network() == "unix" {
+		b.WriteString("unix(" + cfg.addr() + ")")
 	} else {
-		b.WriteString(cfg.Addr)
+		b.WriteString(cfg.addr())
 	}
 	b.WriteByte('/')
 	b.WriteString(url.PathEscape(cfg.Database))
 	return b.String()
+}
+
+// The accessors below are the only readers of the fields whose zero value means a default:
+// every code path asks them, never the field.
+
+// network is Config.Network, tcp when empty.
+func (cfg *Config) network() string {
+	if cfg.Network == "" {
+		return "tcp"
+	}
+	return cfg.Network
+}
+
+// addr is Config.Addr, or the default address of the network when empty.
+func (cfg *Config) addr() string {
+	switch {
+	case cfg.Addr != "":
+		return cfg.Addr
+	case cfg.network() == "unix":
+		return DefaultSocket
+	}
+	return DefaultAddr
+}
+
+// connectTimeout is Config.ConnectTimeout with its default; 0 means no timeout.
+func (cfg *Config) connectTimeout() time.Duration {
+	switch {
+	case cfg.ConnectTimeout == 0:
+		return DefaultConnectTimeout
+	case cfg.ConnectTimeout < 0:
+		return 0
+	}
+	return cfg.ConnectTimeout
+}
+
+// killTimeout is Config.KillTimeout with its default.
+func (cfg *Config) killTimeout() time.Duration {
+	if cfg.KillTimeout > 0 {
+		return cfg.KillTimeout
+	}
+	return DefaultKillTimeout
+}
+
+// statementCacheSize is Config.StatementCacheSize with its default; 0 means no cache.
+func (cfg *Config) statementCacheSize() int {
+	switch {
+	case cfg.StatementCacheSize == 0:
+		return DefaultStatementCacheSize
+	case cfg.StatementCacheSize < 0:
+		return 0
+	}
+	return cfg.StatementCacheSize
+}
+
+// collation is Config.Collation with its default.
+func (cfg *Config) collation() string {
+	if cfg.Collation == "" {
+		return DefaultCollation
+	}
+	return cfg.Collation
+}
+
+// location is Config.Location with its default.
+func (cfg *Config) location() *time.Location {
+	if cfg.Location != nil {
+		return cfg.Location
+	}
+	return time.UTC
+}
+
+// maxAllowedPacket is Config.MaxAllowedPacket with its default; 0 means the server's
+// max_allowed_packet (unknown until learned).
+func (cfg *Config) maxAllowedPacket() int {
+	switch {
+	case cfg.MaxAllowedPacket == 0:
+		return DefaultMaxAllowedPacket
+	case cfg.MaxAllowedPacket < 0:
+		return 0
+	}
+	return cfg.MaxAllowedPacket
+}
+
+// maxPacketSize is Config.MaxPacketSize with its default (checkMaxPacketSize refuses values
+// out of range before a connection uses it).
+func (cfg *Config) maxPacketSize() int {
+	if cfg.MaxPacketSize == 0 {
+		return DefaultMaxPacketSize
+	}
+	return cfg.MaxPacketSize
 }
 
 // Copy returns a copy of cfg whose slices and maps can be changed independently.

@@ -93,9 +93,9 @@ func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
 	if err := checkMaxPacketSize(cfg); err != nil {
 		return nil, err
 	}
-	if cfg.ConnectTimeout > 0 {
+	if timeout := cfg.connectTimeout(); timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, cfg.ConnectTimeout)
+		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
 	c := &Conn{cfg: cfg, learned: -1}
@@ -114,16 +114,13 @@ func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
 
 func (c *Conn) connect(ctx context.Context) error {
 	cfg := c.cfg
-	network := cfg.Network
-	if network == "" {
-		network = "tcp"
-	}
+	network := cfg.network()
 	var err error
 	if cfg.DialFunc != nil {
-		c.nc, err = cfg.DialFunc(ctx, network, cfg.Addr)
+		c.nc, err = cfg.DialFunc(ctx, network, cfg.addr())
 	} else {
 		var d net.Dialer
-		c.nc, err = d.DialContext(ctx, network, cfg.Addr)
+		c.nc, err = d.DialContext(ctx, network, cfg.addr())
 	}
 	if err != nil {
 		return &ConnError{Op: "dial", Err: err, safe: true}
@@ -134,7 +131,7 @@ func (c *Conn) connect(ctx context.Context) error {
 	}
 	c.secure = network == "unix"
 	c.rd = wire.NewReader(c.nc)
-	c.rd.Max = cfg.MaxPacketSize
+	c.rd.Max = cfg.maxPacketSize()
 
 	// Connection setup (handshake, authentication, session settings) is bounded by the
 	// context: a deadline becomes the socket deadline, and a cancellation interrupts the I/O.
@@ -224,11 +221,11 @@ func (c *Conn) handshake(ctx context.Context) error {
 		c.caps |= wire.ClientMySQL
 	}
 
-	collation, setNames := handshakeCollation(cfg.Collation)
-	c.charset = charsetOf(cfg.Collation)
+	collation, setNames := handshakeCollation(cfg.collation())
+	c.charset = charsetOf(cfg.collation())
 
 	// TLS
-	if cfg.TLSMode != TLSDisabled && cfg.Network != "unix" {
+	if cfg.TLSMode != TLSDisabled && cfg.network() != "unix" {
 		if hs.Capabilities&wire.ClientSSL == 0 {
 			if cfg.TLSMode != TLSPreferred && !cfg.AllowFallbackToPlaintext {
 				return &ConnError{Op: "handshake", Err: fmt.Errorf("TLS mode %s but the server does not offer TLS", cfg.TLSMode), safe: true}
@@ -396,8 +393,8 @@ func (c *Conn) tlsConfig() *tls.Config {
 	} else {
 		tc = &tls.Config{}
 	}
-	host := cfg.Addr
-	if h, _, err := net.SplitHostPort(cfg.Addr); err == nil {
+	host := cfg.addr()
+	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
 	if tc.ServerName == "" {

@@ -487,7 +487,7 @@ func isPlainSelect(query string) bool {
 // binaryWithoutArgs reports whether a query without arguments should still go through a
 // prepared statement: when statements are cached, and the text cannot hold several statements.
 func (c *Conn) binaryWithoutArgs(query string) bool {
-	if c.cfg.StatementCacheSize == 0 || c.cfg.InterpolateParams {
+	if c.cfg.statementCacheSize() == 0 || c.cfg.InterpolateParams {
 		return false
 	}
 	return !c.cfg.MultiStatements || !strings.Contains(query, ";")
@@ -565,9 +565,9 @@ func (c *Conn) ResetSession(ctx context.Context) error {
 	err := c.simpleCommand(wire.ComResetConnection)
 	if err == nil {
 		c.stmts.forget()
-		c.charset = charsetOf(c.cfg.Collation)
+		c.charset = charsetOf(c.cfg.collation())
 		c.charsetKnown, c.learned = false, -1
-		if _, setNames := handshakeCollation(c.cfg.Collation); setNames != "" {
+		if _, setNames := handshakeCollation(c.cfg.collation()); setNames != "" {
 			_, err = c.execText(ctx, "SET NAMES "+charsetOf(setNames)+" COLLATE "+setNames)
 		}
 		if err == nil {
