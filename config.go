@@ -2,6 +2,7 @@ package myx
 
 import (
 	"context"
+	"errors"
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
@@ -324,6 +325,10 @@ func (e *ConfigError) Error() string {
 //	user:password@tcp(host:3306)/dbname?param=value
 //	user@unix(/run/mysqld/mysqld.sock)/dbname
 //
+// The second form is read as go-sql-driver reads it, and also when a parameter value holds an
+// unescaped '/' (loc=America/New_York), which go-sql-driver refuses. A DSN that cannot be
+// read is a *ConfigError saying what is wrong and where.
+//
 // Parameters (both forms), myx's own and every one go-sql-driver/mysql documents, with
 // go-sql-driver's meaning:
 //
@@ -391,7 +396,7 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 		case strings.HasPrefix(host, "unix("):
 			end := strings.IndexByte(host, ')')
 			if end < 0 {
-				return nil, fmt.Errorf("unclosed unix(")
+				return nil, fmt.Errorf("missing ')' after the socket path of unix(")
 			}
 			cfg.Network, cfg.Addr = "unix", host[5:end]
 			authEnd = hostStart + end + 1
@@ -402,7 +407,7 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 			}
 			p, err := url.PathUnescape(host[:end])
 			if err != nil {
-				return nil, fmt.Errorf("bad socket path")
+				return nil, fmt.Errorf("invalid percent-escape in the socket path")
 			}
 			cfg.Network, cfg.Addr = "unix", p
 			authEnd = hostStart + end
@@ -415,8 +420,11 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 	}
 	u, err := url.Parse(dsn)
 	if err != nil {
-		// url's errors quote the whole input, password included: describe it ourselves.
-		return nil, fmt.Errorf("not a valid URL")
+		return nil, urlError(dsn)
+	}
+	if strings.Contains(u.EscapedPath(), "@") {
+		// mysql://u:pa/ss@host/db: the authority ended at a '/', '?' or '#' of the password.
+		return nil, errUnescapedCredentials
 	}
 	if u.User != nil {
 		cfg.User = u.User.Username()
@@ -430,13 +438,75 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 		if h == "" {
 			h = "127.0.0.1"
 		}
-		if _, err := strconv.Atoi(p); err != nil {
-			return nil, fmt.Errorf("bad port")
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("port %s is out of range (1 to 65535)", p)
 		}
 		cfg.Addr = net.JoinHostPort(h, p)
 	}
 	cfg.Database = strings.TrimPrefix(u.Path, "/")
-	return url.ParseQuery(u.RawQuery)
+	params, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("parameters: %v", queryError(err))
+	}
+	return params, nil
+}
+
+// errUnescapedCredentials reports an '@' after the host, which is what a user name or
+// password holding an unescaped '/', '?' or '#' leaves; its text quotes nothing.
+var errUnescapedCredentials = errors.New("an '@' after the host: percent-escape '/', '?', '#' and '@' in the user name and password (%2F, %3F, %23, %40)")
+
+// urlError says what is wrong with a URL-form DSN that net/url refuses, and where, without
+// quoting the credentials (net/url's own errors quote the whole input).
+func urlError(dsn string) error {
+	scheme := strings.Index(dsn, "://") + 3
+	rest := dsn[scheme:]
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+		if strings.IndexByte(rest[end:], '@') >= 0 && !strings.Contains(authority, "@") {
+			return errUnescapedCredentials
+		}
+	}
+	cred := ""
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		cred, rest = authority[:at], rest[at+1:]
+	}
+	// Parse again without the credentials: what fails now is in the host, path or query.
+	_, err := url.Parse(dsn[:scheme] + "u@" + rest)
+	if err == nil {
+		// Only the credentials were wrong.
+		what := "user name"
+		if strings.Contains(cred, ":") {
+			what = "user name or password"
+		}
+		return fmt.Errorf("invalid character or percent-escape in the %s (percent-escape special characters: %% as %%25, @ as %%40, / as %%2F, : in a user name as %%3A)", what)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var ee url.EscapeError
+	if errors.As(err, &ee) {
+		where := "host"
+		if i := strings.Index(rest, string(ee)); i >= 0 {
+			switch q, p := strings.IndexByte(rest, '?'), strings.IndexByte(rest, '/'); {
+			case q >= 0 && i > q:
+				where = "parameters"
+			case p >= 0 && i > p:
+				where = "database name"
+			}
+		}
+		return fmt.Errorf("invalid percent-escape %q in the %s (write %% as %%25)", string(ee), where)
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "control character"):
+		return fmt.Errorf("a control character (newline, tab...) in the DSN")
+	case strings.HasPrefix(msg, "invalid port") && cred == "":
+		// Without an '@', what follows a ':' may be a password: do not quote it.
+		return fmt.Errorf("invalid port after the host (want a number; a user name and password end with '@')")
+	}
+	return errors.New(strings.TrimPrefix(msg, "net/url: "))
 }
 
 // firstSegment returns s up to the first '/' or '?' that is not inside "unix(...)".
@@ -452,23 +522,22 @@ func firstSegment(s string) string {
 	return s
 }
 
+// parseDriverDSN reads go-sql-driver's form, [user[:password]@][net[(addr)]]/dbname[?params].
+// The database name starts after a '/' as in go-sql-driver (the last one, since the password
+// and a socket path may hold '/'); when that reading fails, because a parameter value holds an
+// unescaped '/' (loc=America/New_York), an earlier '/' followed by a well-formed database name
+// and '?' is taken instead. Every DSN go-sql-driver accepts is read as it reads it.
 func parseDriverDSN(cfg *Config, dsn string) (url.Values, error) {
-	rest := dsn
-	var query string
-	slash := strings.LastIndexByte(rest, '/')
+	slash := driverDSNSlash(dsn)
 	if slash < 0 {
-		return nil, fmt.Errorf("missing '/' before the database name")
+		return nil, driverDSNError(dsn)
 	}
-	if q := strings.IndexByte(rest[slash:], '?'); q >= 0 {
-		query = rest[slash+q+1:]
-		cfg.Database = rest[slash+1 : slash+q]
-	} else {
-		cfg.Database = rest[slash+1:]
-	}
-	rest = rest[:slash]
-	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
-		cred := rest[:at]
-		rest = rest[at+1:]
+	left, right := dsn[:slash], dsn[slash+1:]
+	db, query, _ := strings.Cut(right, "?")
+	rest := left
+	if at := strings.LastIndexByte(left, '@'); at >= 0 {
+		cred := left[:at]
+		rest = left[at+1:]
 		if colon := strings.IndexByte(cred, ':'); colon >= 0 {
 			cfg.User, cfg.Password = cred[:colon], cred[colon+1:]
 		} else {
@@ -476,18 +545,10 @@ func parseDriverDSN(cfg *Config, dsn string) (url.Values, error) {
 		}
 	}
 	if rest != "" {
-		open := strings.IndexByte(rest, '(')
-		if open < 0 {
-			cfg.Network = rest
-		} else {
-			if !strings.HasSuffix(rest, ")") {
-				return nil, fmt.Errorf("unclosed '(' in address")
-			}
-			cfg.Network = rest[:open]
-			addr := rest[open+1 : len(rest)-1]
-			if addr != "" {
-				cfg.Addr = addr
-			}
+		network, addr, _ := splitDriverAddr(rest)
+		cfg.Network = network
+		if addr != "" {
+			cfg.Addr = addr
 		}
 		switch cfg.Network {
 		case "tcp", "tcp4", "tcp6":
@@ -498,16 +559,117 @@ func parseDriverDSN(cfg *Config, dsn string) (url.Values, error) {
 			if cfg.Addr == DefaultAddr {
 				cfg.Addr = DefaultSocket
 			}
-		default:
-			return nil, fmt.Errorf("unknown network %q (want tcp or unix)", cfg.Network)
 		}
 	}
-	db, err := url.PathUnescape(cfg.Database)
+	name, err := url.PathUnescape(db)
 	if err != nil {
-		return nil, fmt.Errorf("bad database name")
+		return nil, fmt.Errorf("invalid percent-escape in the database name %q", db)
 	}
-	cfg.Database = db
-	return url.ParseQuery(query)
+	cfg.Database = name
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, fmt.Errorf("parameters: %v", queryError(err))
+	}
+	return params, nil
+}
+
+// driverNetworks are the networks of go-sql-driver's address form.
+var driverNetworks = []string{"tcp", "tcp4", "tcp6", "unix"}
+
+// splitDriverAddr splits net(addr) or net; ok reports a well-formed address part.
+func splitDriverAddr(s string) (network, addr string, ok bool) {
+	open := strings.IndexByte(s, '(')
+	if open < 0 {
+		return s, "", slices.Contains(driverNetworks, s)
+	}
+	network = s[:open]
+	if !strings.HasSuffix(s, ")") {
+		return network, "", false
+	}
+	return network, s[open+1 : len(s)-1], slices.Contains(driverNetworks, network)
+}
+
+// driverDSNSlash returns the index of the '/' that starts the database name, or -1 when no
+// reading of dsn is well formed.
+func driverDSNSlash(dsn string) int {
+	last := true
+	for i := len(dsn) - 1; i >= 0; i-- {
+		if dsn[i] != '/' {
+			continue
+		}
+		db, _, hasQuery := strings.Cut(dsn[i+1:], "?")
+		// A '/' after this one must be in the parameters, not in the database name.
+		if last || hasQuery && strings.IndexByte(db, '/') < 0 {
+			if driverLeftOK(dsn[:i]) {
+				return i
+			}
+		}
+		last = false
+	}
+	return -1
+}
+
+// driverLeftOK reports whether s is a well-formed [user[:password]@][net[(addr)]].
+func driverLeftOK(s string) bool {
+	if at := strings.LastIndexByte(s, '@'); at >= 0 {
+		s = s[at+1:]
+	}
+	if s == "" {
+		return true
+	}
+	_, _, ok := splitDriverAddr(s)
+	return ok
+}
+
+// driverDSNError says what is wrong with a go-sql-driver DSN that driverDSNSlash could not
+// read, without quoting the credentials.
+func driverDSNError(dsn string) error {
+	last := strings.LastIndexByte(dsn, '/')
+	if last < 0 {
+		return fmt.Errorf("missing the '/' before the database name (the form is user:password@tcp(host:3306)/dbname)")
+	}
+	// A well-formed address followed by a database name holding '/'.
+	for i := last; i >= 0; i-- {
+		if dsn[i] == '/' && driverLeftOK(dsn[:i]) {
+			db, _, _ := strings.Cut(dsn[i+1:], "?")
+			return fmt.Errorf("the database name %q holds a '/' (write it as %%2F)", db)
+		}
+	}
+	// Otherwise the address part, after the credentials, is malformed: the one that ends at
+	// the first '/' after the '@' go-sql-driver would take.
+	at := strings.LastIndexByte(dsn[:last], '@')
+	addr := dsn[at+1:]
+	addr = addr[:strings.IndexByte(addr, '/')]
+	if at < 0 && strings.ContainsAny(strings.SplitN(addr, "(", 2)[0], ":") {
+		// Possibly user:password with the '@' missing: do not quote it.
+		return fmt.Errorf("the part before the first '/' is neither user[:password]@ followed by an address nor an address (the form is user:password@tcp(host:3306)/dbname)")
+	}
+	network, _, _ := splitDriverAddr(addr)
+	switch open, close := strings.IndexByte(addr, '('), strings.LastIndexByte(addr, ')'); {
+	case open >= 0 && close < open:
+		return fmt.Errorf("missing ')' after the address in %q (the form is tcp(host:3306))", addr)
+	case open >= 0 && close != len(addr)-1:
+		return fmt.Errorf("unexpected %q after the address %q (the database name follows a '/')", addr[close+1:], addr[:close+1])
+	case !slices.Contains(driverNetworks, network):
+		in := ""
+		if addr != network {
+			in = fmt.Sprintf(" in %q", addr)
+		}
+		return fmt.Errorf("unknown network %q%s (want tcp(host:port) or unix(/path/to/socket), or the URL form mysql://host:port/dbname)", network, in)
+	}
+	return fmt.Errorf("cannot read the address %q", addr)
+}
+
+// queryError describes an error of url.ParseQuery without internals.
+func queryError(err error) string {
+	var ee url.EscapeError
+	if errors.As(err, &ee) {
+		return fmt.Sprintf("invalid percent-escape %q (write %% as %%25)", string(ee))
+	}
+	if strings.Contains(err.Error(), "semicolon") {
+		return "a ';' between parameters (separate them with '&', and write a ';' in a value as %3B)"
+	}
+	return err.Error()
 }
 
 func parseBool(s string) (bool, error) {
@@ -787,25 +949,46 @@ func isIdentifier(s string) bool {
 
 // redactDSN masks the password in a DSN of either form.
 func redactDSN(dsn string) string {
-	body := dsn
-	prefix := ""
 	if i := strings.Index(dsn, "://"); i >= 0 {
-		prefix, body = dsn[:i+3], dsn[i+3:]
+		prefix, body := dsn[:i+3], dsn[i+3:]
+		// The credentials end at the last '@' before the database name.
+		end := strings.LastIndexByte(body, '/')
+		if end < 0 {
+			end = len(body)
+		}
+		return prefix + maskCredentials(body, end)
 	}
-	// The credentials end at the last '@' before the address part.
-	end := strings.LastIndexByte(body, '/')
+	// go-sql-driver's form: the credentials end at the last '@' before the '/' the parser
+	// takes (or, for a DSN it cannot read, the last '/').
+	end := driverDSNSlash(dsn)
 	if end < 0 {
-		end = len(body)
+		if end = strings.LastIndexByte(dsn, '/'); end < 0 {
+			end = len(dsn)
+		}
 	}
-	at := strings.LastIndexByte(body[:end], '@')
+	return maskCredentials(dsn, end)
+}
+
+// maskCredentials masks what follows the first ':' of the credentials in s, which end at
+// the last '@' before end. Without an '@', a ':' before the address (user:password with the
+// '@' forgotten) is masked too.
+func maskCredentials(s string, end int) string {
+	at := strings.LastIndexByte(s[:end], '@')
 	if at < 0 {
-		return dsn
+		head := s[:end]
+		if open := strings.IndexByte(head, '('); open >= 0 {
+			head = head[:open]
+		}
+		if colon := strings.IndexByte(head, ':'); colon >= 0 && !strings.Contains(head, "[") {
+			return s[:colon] + ":xxxxx" + s[len(head):]
+		}
+		return s
 	}
-	cred := body[:at]
+	cred := s[:at]
 	if colon := strings.IndexByte(cred, ':'); colon >= 0 {
 		cred = cred[:colon] + ":xxxxx"
 	}
-	return prefix + cred + body[at:]
+	return cred + s[at:]
 }
 
 // String returns the configuration as a URL-form DSN with the password masked.
