@@ -2,10 +2,10 @@ package myx
 
 import (
 	"context"
-	"errors"
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"

@@ -20,11 +20,11 @@ type agreeBase struct {
 type AgreeAudit struct{ Who string }
 
 type agreeRow struct {
-	agreeBase         // flattened
-	*AgreeAudit       // flattened through a pointer, allocated
-	Name       string `db:",omitempty"` // the option changes nothing; the Go name stays
-	Skip       string `db:"-"`
-	Alias      string `db:"tag_label"`
+	agreeBase          // flattened
+	*AgreeAudit        // flattened through a pointer, allocated
+	Name        string `db:",omitempty"` // the option changes nothing; the Go name stays
+	Skip        string `db:"-"`
+	Alias       string `db:"tag_label"`
 }
 
 type agreeLeft struct{ ID int64 }
