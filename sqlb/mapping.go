@@ -389,14 +389,16 @@ func makePlan(t reflect.Type, cols []planColumn, matchErr error, cfg mapConfig) 
 	if err := p.matchLabels(); err != nil {
 		return nil, err
 	}
+	// Before the keys claim their columns: a key column whose name is ambiguous is an error
+	// too, not silently left out of the struct.
+	if err := p.ambiguities(root); err != nil {
+		return nil, err
+	}
 	if p.grouped {
 		if err := p.keys(root, "", true); err != nil {
 			return nil, err
 		}
 	} else if err := p.keys(root, "", false); err != nil {
-		return nil, err
-	}
-	if err := p.ambiguities(root); err != nil {
 		return nil, err
 	}
 	if !cfg.skipUnmapped {
@@ -459,14 +461,19 @@ func (p *planner) ambiguities(n *nodePlan) error {
 		if p.claimed[i] {
 			continue
 		}
-		names := []string{c.label}
-		if n.from != nil && c.col != nil && c.col.From() == n.from {
-			names = append(names, c.col.Name())
+		// The names a field of n could have taken the column by: any label for a flat
+		// struct; for a table's struct, the column name of its own columns and the label of
+		// an expression.
+		name := c.label
+		switch {
+		case n.from == nil:
+		case c.col != nil && c.col.From() == n.from:
+			name = c.col.Name()
+		case c.col != nil && !isNilFrom(c.col.From()):
+			continue
 		}
-		for _, name := range names {
-			if fields := st.Ambiguous(name); fields != nil {
-				return fmt.Errorf("sqlb: column %q matches %s, equally deep in %s: tag one of them or skip the others (db:\"-\")", c.label, strings.Join(fields, " and "), n.typ)
-			}
+		if fields := st.Ambiguous(name); fields != nil {
+			return fmt.Errorf("sqlb: column %q matches %s, equally deep in %s: tag one of them or skip the others (db:\"-\")", c.label, strings.Join(fields, " and "), n.typ)
 		}
 	}
 	for _, r := range n.rels {

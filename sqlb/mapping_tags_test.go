@@ -131,3 +131,40 @@ func TestMappingAgreesWithCollectors(t *testing.T) {
 		t.Errorf("outer wins: myx %+v %v, sqlb %+v %v", ow, errA, ow2, errB)
 	}
 }
+
+type agreeUserJob struct {
+	ID     int64
+	Jobs   string
+	UserID int64
+}
+
+// The same rules for structs with relations: a struct maps the columns of its own table.
+type agreeNestedUser struct {
+	*AgreeNestedBase                // flattened through a pointer: the user's columns
+	Jobs             []agreeUserJob // a relation
+}
+
+type AgreeNestedBase struct {
+	ID       int64
+	Username string
+}
+
+type agreeNestedAmbiguous struct {
+	agreeLeft
+	agreeRight
+	Username string
+	Jobs     []agreeUserJob
+}
+
+func TestMappingTagsWithRelations(t *testing.T) {
+	t.Parallel()
+	conn, ctx := seedShop(t)
+	q := Select(userID, userUsername, jobsID, jobsJobs, jobsUserID).From(user).Join(jobs).Where(userID.Eq(2)).OrderBy(jobsID)
+	got := mustAll[agreeNestedUser](t, ctx, conn, q)
+	if len(got) != 1 || got[0].AgreeNestedBase == nil || got[0].ID != 2 || got[0].Username != "bob" || len(got[0].Jobs) == 0 {
+		t.Fatalf("nested through an embedded pointer: %+v", got)
+	}
+	// The key column of an ambiguous name is not silently left out.
+	_, err := All[agreeNestedAmbiguous](ctx, conn, q)
+	wantErr(t, err, "agreeLeft.ID and agreeRight.ID")
+}
