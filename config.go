@@ -422,9 +422,15 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 	if err != nil {
 		return nil, urlError(dsn)
 	}
-	if strings.Contains(u.EscapedPath(), "@") {
-		// mysql://u:pa/ss@host/db: the authority ended at a '/', '?' or '#' of the password.
+	// mysql://u:pa/ss@host/db: the authority ended at a '/', '?' or '#' of the password, and
+	// the rest of the credentials landed in the path, the query or the fragment.
+	switch {
+	case strings.Contains(u.EscapedPath(), "@"),
+		u.User == nil && credentialsInQuery(u.RawQuery),
+		strings.Contains(u.Fragment, "@"):
 		return nil, errUnescapedCredentials
+	case u.Fragment != "" || strings.HasSuffix(dsn, "#"):
+		return nil, fmt.Errorf("a '#' in the DSN (percent-escape it as %%23)")
 	}
 	if u.User != nil {
 		cfg.User = u.User.Username()
@@ -454,6 +460,13 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 // errUnescapedCredentials reports an '@' after the host, which is what a user name or
 // password holding an unescaped '/', '?' or '#' leaves; its text quotes nothing.
 var errUnescapedCredentials = errors.New("an '@' after the host: percent-escape '/', '?', '#' and '@' in the user name and password (%2F, %3F, %23, %40)")
+
+// credentialsInQuery reports a query that starts with the end of a user name or password
+// holding an unescaped '?' (an '@' before any '=').
+func credentialsInQuery(q string) bool {
+	at := strings.IndexByte(q, '@')
+	return at >= 0 && !strings.Contains(q[:at], "=")
+}
 
 // urlError says what is wrong with a URL-form DSN that net/url refuses, and where, without
 // quoting the credentials (net/url's own errors quote the whole input).

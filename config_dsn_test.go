@@ -29,6 +29,11 @@ func TestDSNErrorMessages(t *testing.T) {
 		{"mysql://user:hun#ter2@host/db", "an '@' after the host"},
 		{"mysql://user:hun?ter2@host/db", "an '@' after the host"},
 		{"mysql://user:hun:ter2@host/db", ""}, // accepted: ':' may follow the first one
+		{"mysql://u:12?ter2@host/db", "an '@' after the host"},
+		{"mysql://u:12#ter2@host/db", "an '@' after the host"},
+		{"mysql://u:12/ter2@host/db", "an '@' after the host"},
+		{"mysql://user:hunter2@host/db#x", "a '#' in the DSN"},
+		{"mysql://host/db?init=a@b", ""}, // an '@' in a parameter value
 		{"mysql://user:hunter2@unix(/tmp/x.sock/db", "missing ')' after the socket path"},
 		{"mysql://root:hunter2/db", "invalid port after the host (want a number"},
 		// go-sql-driver form.

@@ -1,31 +1,16 @@
 // Package structtag is the one reader of `db` struct tags: it walks a struct type and tells
 // which field a column name goes to. The root package's collectors (RowToStructByName and
 // the rest) and sqlb's struct mapping (All, One, Collect, ScanStruct) both use it, so they
-// agree on every rule. The rules are documented for users once, at myx.RowToStructByName;
-// this is their implementation:
+// agree on every rule.
 //
-//   - A field's name is the tag's name part, `db:"name"`, or, when the tag is absent or its
-//     name part empty (`db:",omitempty"`), the Go field name. Names are matched
-//     case-insensitively with underscores ignored (Key): user_id, UserID and USERID are one
-//     name.
-//   - `db:"-"` skips the field; `db:"-,"` names it "-".
-//   - Options after the first comma (omitempty, or any other) are kept in Field.Options and
-//     change nothing in reading; they are accepted so that structs tagged for sqlx or other
-//     tools map unchanged.
-//   - Unexported fields are skipped, tagged or not.
-//   - An embedded (anonymous) struct, or pointer to a struct, without a tag name is
-//     flattened: its fields count as the outer struct's, one level deeper. A struct type
-//     scanned as one value (time.Time, an sql.Scanner such as sql.NullString) is not
-//     flattened but is one field named after its type. An embedded pointer is allocated when
-//     a column goes to one of its fields (FieldByIndex) and left nil otherwise; an embedded
-//     pointer to an unexported struct type cannot be allocated and is skipped. An embedded
-//     struct with a tag name is one field of that name (for sqlb, a relation).
-//   - When several fields have one name, Go's rules for promoted fields decide, as in
-//     encoding/json: the shallowest wins; at the same depth, a field named by its tag wins
-//     over the others; otherwise the name is ambiguous and no field takes it (Ambiguous lists
-//     them, so that a column of that name is reported, never filled at random).
-//
-// The result of a walk is cached per type.
+// The rules are written once, for users, in the "Struct tags" section of
+// myx.RowToStructByName's documentation: the name from the tag or the Go field name, matched
+// by Key; `db:"-"`; options accepted and ignored; unexported fields skipped; embedded structs
+// and pointers to structs flattened unless tagged with a name (pointers allocated by
+// FieldByIndex; pointers to unexported types skipped; value types such as time.Time and
+// sql.Scanners not flattened, see IsValue); name conflicts decided as Go promotes fields
+// (shallowest, then tagged, else ambiguous: see Struct.Ambiguous). Each rule has a test
+// here. The walk of a type is cached.
 package structtag
 
 import (
