@@ -2,6 +2,7 @@ package myx_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -115,4 +116,39 @@ func TestDriverDSNUnescapedSlashInParams(t *testing.T) {
 			t.Errorf("%s: got %s %s %q %q %q %s", tc.dsn, cfg.Network, cfg.Addr, cfg.User, cfg.Password, cfg.Database, loc)
 		}
 	}
+}
+
+// FuzzParseConfigHidesPassword: whatever follows the credentials, ParseConfig does not panic
+// and neither its error nor Config.String shows the password.
+func FuzzParseConfigHidesPassword(f *testing.F) {
+	for _, s := range []string{
+		"tcp(h:3306/db", "tcp(h)/db?loc=America/New_York", "[::1/test", "h:x/db", "unix(/tmp/s", "h/d%zz",
+		"carrierpigeon(h)/db", "tcp(h)/a/b?c=d/e", "h/db#frag", "tcp(h)x/db", "", "/", "?", "h/db?x=1;y=2",
+	} {
+		f.Add(false, s)
+		f.Add(true, s)
+	}
+	const pw = "Zq9xPw3Lk"
+	f.Fuzz(func(t *testing.T, url bool, rest string) {
+		// Skip a rest that could show the password by itself, quoted or escaped.
+		for _, r := range []string{rest, fmt.Sprintf("%q", rest), strings.ToLower(rest)} {
+			if strings.Contains(strings.ToLower(r), strings.ToLower(pw[:4])) {
+				return
+			}
+		}
+		dsn := "user:" + pw + "@" + rest
+		if url {
+			dsn = "mysql://" + dsn
+		}
+		cfg, err := myx.ParseConfig(dsn)
+		if err != nil {
+			if strings.Contains(err.Error(), pw[:4]) {
+				t.Fatalf("%q: the error shows the password: %v", dsn, err)
+			}
+			return
+		}
+		if strings.Contains(cfg.String(), pw[:4]) {
+			t.Fatalf("%q: Config.String shows the password: %s", dsn, cfg)
+		}
+	})
 }
