@@ -174,7 +174,7 @@ const learnLimitAt = 256 << 10
 // Config.MaxAllowedPacket, lowered to the server's max_allowed_packet once learned; 0 when
 // neither is known.
 func (c *Conn) sendLimit() int {
-	limit := c.cfg.MaxAllowedPacket
+	limit := c.cfg.maxAllowedPacket()
 	if c.maxAllowed > 0 && (limit <= 0 || c.maxAllowed < limit) {
 		limit = c.maxAllowed
 	}
@@ -270,13 +270,6 @@ func (c *Conn) argTime(t time.Time) time.Time {
 		t = t.Truncate(c.cfg.TimeTruncate)
 	}
 	return t.In(c.cfg.location())
-}
-
-func (cfg *Config) location() *time.Location {
-	if cfg.Location != nil {
-		return cfg.Location
-	}
-	return time.UTC
 }
 
 // ArgCountError reports a call whose argument count does not match the placeholders. Nothing

@@ -34,7 +34,7 @@ var argConfigs = []struct {
 }{
 	{"prepared", func(*myx.Config) {}},
 	{"interpolated", func(cfg *myx.Config) { cfg.InterpolateParams = true }},
-	{"nocache", func(cfg *myx.Config) { cfg.StatementCacheSize = 0 }},
+	{"nocache", func(cfg *myx.Config) { cfg.StatementCacheSize = -1 }},
 }
 
 // usable fails the test unless c still runs a query.
@@ -246,8 +246,8 @@ func TestArgErrorsInStmtBatchExecMany(t *testing.T) {
 
 func TestMaxAllowedPacketParameter(t *testing.T) {
 	for dsn, want := range map[string]int{
-		"mysql://root@127.0.0.1:3306/test":                       64 << 20,
-		"mysql://root@127.0.0.1:3306/test?maxAllowedPacket=0":    0,
+		"mysql://root@127.0.0.1:3306/test":                       0,
+		"mysql://root@127.0.0.1:3306/test?maxAllowedPacket=0":    -1,
 		"root@tcp(127.0.0.1:3306)/test?maxAllowedPacket=1048576": 1 << 20,
 	} {
 		cfg, err := myx.ParseConfig(dsn)
@@ -266,7 +266,7 @@ func TestMaxAllowedPacketParameter(t *testing.T) {
 // max_allowed_packet.
 func TestBatchLearnsLimit(t *testing.T) {
 	t.Parallel()
-	c := connect(t, func(cfg *myx.Config) { cfg.MaxAllowedPacket = 0 })
+	c := connect(t, func(cfg *myx.Config) { cfg.MaxAllowedPacket = -1 })
 	ctx := ctxT(t)
 	b := &myx.Batch{}
 	big := strings.Repeat("b", 2<<20)

@@ -153,13 +153,6 @@ func (c *Conn) force() {
 	}
 }
 
-func (cfg *Config) killTimeout() time.Duration {
-	if cfg.KillTimeout > 0 {
-		return cfg.KillTimeout
-	}
-	return 3 * time.Second
-}
-
 // killQuery opens a short-lived side connection and sends KILL QUERY id.
 func killQuery(cfg *Config, id uint32, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -167,7 +160,7 @@ func killQuery(cfg *Config, id uint32, timeout time.Duration) error {
 	side := cfg.Copy()
 	side.SessionVars = nil
 	side.InitCommands = nil
-	side.StatementCacheSize = 0
+	side.StatementCacheSize = -1
 	side.ConnectTimeout = timeout
 	kc, err := ConnectConfig(ctx, side)
 	if err != nil {

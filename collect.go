@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"sync"
+
+	"github.com/myxdb/myx/internal/structtag"
 )
 
 // CollectableRow is the view of the current row that row functions get. *Rows implements it.
@@ -108,11 +109,37 @@ func RowToMap(row CollectableRow) (map[string]any, error) {
 	return m, nil
 }
 
-// RowToStructByName scans the row into a new T, a struct, matching columns to exported fields
-// by name: the `db:"name"` tag when present (`db:"-"` skips the field), otherwise the field
-// name compared case-insensitively, with underscores ignored (user_id matches UserID).
-// Embedded structs are flattened. Every column must have a field and every field a column;
-// RowToStructByNameLax allows fields without columns.
+// RowToStructByName scans the row into a new T, a struct, matching columns to its fields by
+// name. Every column must have a field and every field a column (RowToStructByNameLax allows
+// fields without a column); a column that no field takes, a field without a column, two
+// columns for one field and an ambiguous name (below) are errors naming them, never a
+// silent zero.
+//
+// # Struct tags
+//
+// These rules are the only ones: sqlb's struct mapping (sqlb.All, sqlb.Collect...) follows
+// them too.
+//
+//   - A field's name is its tag's name, `db:"user_id"`, or, without a tag or with an empty
+//     name in it (`db:",omitempty"`), the Go field name. Names are compared
+//     case-insensitively with underscores ignored: the column user_id matches UserID,
+//     User_ID and a field tagged `db:"USERID"`.
+//   - `db:"-"` skips a field (`db:"-,"` names it "-"). Unexported fields are skipped.
+//   - Options after a comma, such as omitempty, are accepted, so that structs tagged for
+//     sqlx or for writing map unchanged, and change nothing when reading.
+//   - An embedded struct, or pointer to a struct, without a tag name is flattened: its
+//     fields are matched as if they were the outer struct's. An embedded pointer is
+//     allocated when a column goes to one of its fields and stays nil otherwise; an embedded
+//     pointer to an unexported struct type cannot be allocated and is skipped. A struct
+//     type read from one column (time.Time, an sql.Scanner such as sql.NullString) is not
+//     flattened: embedded, it is a field named after its type. An embedded struct with a
+//     tag name is one field of that name (in sqlb, a relation).
+//   - When fields share a name, Go's rules for promoted fields decide, as in encoding/json:
+//     the least deeply embedded wins; among equally deep ones a field named by its tag wins;
+//     otherwise the name is ambiguous: no field takes it and a column of that name is an
+//     error naming the fields (tag or rename one, or skip the others with `db:"-"`).
+//
+// The analysis of a struct type is done once and cached.
 func RowToStructByName[T any](row CollectableRow) (T, error) {
 	var v T
 	err := scanStruct(row, &v, false)
@@ -133,53 +160,6 @@ func RowToAddrOfStructByName[T any](row CollectableRow) (*T, error) {
 	return v, err
 }
 
-type structField struct {
-	name  string // normalised
-	index []int
-}
-
-var structFieldsCache sync.Map // reflect.Type -> []structField
-
-func normaliseName(s string) string {
-	return strings.ToLower(strings.ReplaceAll(s, "_", ""))
-}
-
-func structFields(t reflect.Type) []structField {
-	if v, ok := structFieldsCache.Load(t); ok {
-		return v.([]structField)
-	}
-	var fields []structField
-	var walk func(t reflect.Type, index []int)
-	walk = func(t reflect.Type, index []int) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag, hasTag := f.Tag.Lookup("db")
-			if tag == "-" {
-				continue
-			}
-			idx := append(append([]int(nil), index...), i)
-			if f.Anonymous && !hasTag {
-				ft := f.Type
-				if ft.Kind() == reflect.Struct {
-					walk(ft, idx)
-					continue
-				}
-			}
-			if !f.IsExported() {
-				continue
-			}
-			name := f.Name
-			if hasTag {
-				name, _, _ = strings.Cut(tag, ",")
-			}
-			fields = append(fields, structField{name: normaliseName(name), index: idx})
-		}
-	}
-	walk(t, nil)
-	structFieldsCache.Store(t, fields)
-	return fields
-}
-
 // structPlan maps column i to a field index path.
 type structPlan struct {
 	typ   reflect.Type
@@ -188,29 +168,30 @@ type structPlan struct {
 }
 
 func makeStructPlan(t reflect.Type, cols []Column, lax bool) (*structPlan, error) {
-	fields := structFields(t)
-	byName := make(map[string][]int, len(fields))
-	for _, f := range fields {
-		byName[f.name] = f.index
-	}
+	st := structtag.Of(t)
 	plan := &structPlan{typ: t, paths: make([][]int, len(cols))}
 	if len(cols) > 0 {
 		plan.cols = &cols[0]
 	}
-	used := make(map[string]bool, len(cols))
+	taken := make(map[*structtag.Field]int, len(cols)) // field -> column
 	for i := range cols {
-		n := normaliseName(cols[i].Name)
-		path, ok := byName[n]
+		f, ok := st.Lookup(cols[i].Name)
 		if !ok {
+			if fields := st.Ambiguous(cols[i].Name); fields != nil {
+				return nil, fmt.Errorf("myx: column %q matches %s, equally deep in %s: tag one of them or skip the others (db:\"-\")", cols[i].Name, strings.Join(fields, " and "), t)
+			}
 			return nil, fmt.Errorf("myx: column %q has no matching field in %s", cols[i].Name, t)
 		}
-		plan.paths[i] = path
-		used[n] = true
+		if j, dup := taken[f]; dup {
+			return nil, fmt.Errorf("myx: columns %q (%d) and %q (%d) both match field %s; label them distinctly", cols[j].Name, j, cols[i].Name, i, f.Label)
+		}
+		taken[f] = i
+		plan.paths[i] = f.Index
 	}
 	if !lax {
-		for _, f := range fields {
-			if !used[f.name] {
-				return nil, fmt.Errorf("myx: field %s.%s has no matching column in the result", t, t.FieldByIndex(f.index).Name)
+		for i := range st.Fields {
+			if _, ok := taken[&st.Fields[i]]; !ok {
+				return nil, fmt.Errorf("myx: field %s of %s has no matching column in the result", st.Fields[i].Label, t)
 			}
 		}
 	}
@@ -243,17 +224,7 @@ func scanStruct(row CollectableRow, dst any, lax bool) error {
 		rows.planDest = dest
 	}
 	for i, path := range plan.paths {
-		f := v
-		for _, x := range path {
-			if f.Kind() == reflect.Pointer {
-				if f.IsNil() {
-					f.Set(reflect.New(f.Type().Elem()))
-				}
-				f = f.Elem()
-			}
-			f = f.Field(x)
-		}
-		dest[i] = f.Addr().Interface()
+		dest[i] = structtag.FieldByIndex(v, path).Addr().Interface()
 	}
 	err := row.Scan(dest...)
 	clear(dest)

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/myxdb/myx/internal/auth"
 	"github.com/myxdb/myx/internal/suggest"
+	"github.com/myxdb/myx/internal/wire"
 )
 
 // TLSMode says whether and how a connection uses TLS.
@@ -73,13 +75,40 @@ func ParseTLSMode(s string) (TLSMode, error) {
 		"and open the database with stdlib.OpenDB)", s)
 }
 
-// Config holds everything needed to open a connection. Build one with ParseConfig, adjust fields,
-// and pass it to ConnectConfig. A Config must not be modified after it has been passed to
-// ConnectConfig.
+// The defaults of the Config fields whose zero value means "the default". They are defined
+// here only: ParseConfig leaves a field zero unless the DSN sets it, and a Config built by
+// hand (&Config{User: "app", Database: "shop"}) behaves exactly as the parsed one.
+const (
+	// DefaultAddr is the address of a tcp connection with an empty Config.Addr.
+	DefaultAddr = "127.0.0.1:3306"
+	// DefaultSocket is the socket path of a unix connection with an empty Config.Addr.
+	DefaultSocket = "/run/mysqld/mysqld.sock"
+	// DefaultConnectTimeout bounds dialing plus the handshake (Config.ConnectTimeout).
+	DefaultConnectTimeout = 10 * time.Second
+	// DefaultKillTimeout bounds a KILL QUERY after a cancellation (Config.KillTimeout).
+	DefaultKillTimeout = 3 * time.Second
+	// DefaultStatementCacheSize is how many prepared statements a connection keeps
+	// (Config.StatementCacheSize).
+	DefaultStatementCacheSize = 256
+	// DefaultCollation is the connection's collation (Config.Collation).
+	DefaultCollation = "utf8mb4_general_ci"
+	// DefaultMaxAllowedPacket is the largest command the client sends before it knows the
+	// server's max_allowed_packet (Config.MaxAllowedPacket; go-sql-driver's default).
+	DefaultMaxAllowedPacket = 64 << 20
+	// DefaultMaxPacketSize bounds one packet read from the server (Config.MaxPacketSize).
+	DefaultMaxPacketSize = wire.DefaultMaxPacket
+)
+
+// Config holds everything needed to open a connection. Build one with ParseConfig, or by hand,
+// adjust fields, and pass it to ConnectConfig. Every field's zero value is valid and means
+// the default documented on the field (the Default* constants), so ParseConfig(dsn) and a
+// Config with the same fields set by hand connect the same way. A Config must not be
+// modified after it has been passed to ConnectConfig.
 type Config struct {
-	// Network is "tcp" or "unix".
+	// Network is "tcp" or "unix"; empty means tcp.
 	Network string
-	// Addr is host:port for tcp, the socket path for unix.
+	// Addr is host:port for tcp, the socket path for unix; empty means DefaultAddr (tcp) or
+	// DefaultSocket (unix). ParseConfig always sets both, as go-sql-driver does.
 	Addr     string
 	User     string
 	Password string
@@ -91,19 +120,20 @@ type Config struct {
 	TLSMode   TLSMode
 	TLSConfig *tls.Config
 
-	// ConnectTimeout bounds dialing plus the handshake (default 10s); the context passed to
-	// Connect may shorten it.
+	// ConnectTimeout bounds dialing plus the handshake; the context passed to Connect may
+	// shorten it. Zero means DefaultConnectTimeout (10s); negative means no bound of its own,
+	// only the context's (DSN connect_timeout=0 sets that).
 	ConnectTimeout time.Duration
 	// KillTimeout bounds the side connection that sends KILL QUERY when a context ends during a
-	// call, and how long the call then waits for the server to stop (default 3s). When it runs
-	// out the connection is closed instead.
+	// call, and how long the call then waits for the server to stop. Zero or negative means
+	// DefaultKillTimeout (3s). When it runs out the connection is closed instead.
 	KillTimeout time.Duration
 
-	// Collation for the connection (default utf8mb4_general_ci); its character set is the
-	// connection's.
+	// Collation for the connection; its character set is the connection's. Empty means
+	// DefaultCollation (utf8mb4_general_ci).
 	Collation string
 	// Location is the time zone DATETIME values are read in and time.Time arguments are
-	// converted to (default UTC). TIMESTAMP values follow the session's time_zone.
+	// converted to; nil means UTC. TIMESTAMP values follow the session's time_zone.
 	Location *time.Location
 	// ParseTime is go-sql-driver's parseTime: whether DATE, DATETIME and TIMESTAMP values reach
 	// database/sql, and any sql.Scanner given to Rows.Scan, as time.Time (in Location) rather
@@ -116,8 +146,10 @@ type Config struct {
 	// charset-aware escaping, and send it in one COM_QUERY, instead of using server-side
 	// prepared statements. Useful behind proxies that do not support prepared statements.
 	InterpolateParams bool
-	// StatementCacheSize is how many prepared statements each connection keeps (LRU); 0 prepares
-	// and closes a statement for every call. ParseConfig sets 256.
+	// StatementCacheSize is how many prepared statements each connection keeps (LRU). Zero
+	// means DefaultStatementCacheSize (256); negative turns the cache off: a statement is
+	// prepared and closed for every call, and Query without arguments goes as text (DSN
+	// statement_cache_size=0 sets that).
 	StatementCacheSize int
 	// MultiStatements allows several statements separated by ';' in one Query/Exec without
 	// arguments. Off by default: it widens the damage of SQL injection.
@@ -135,10 +167,11 @@ type Config struct {
 
 	// MaxAllowedPacket is the largest command the client sends, in bytes (go-sql-driver's
 	// maxAllowedPacket): a statement that cannot fit is a *PacketTooLargeError before anything
-	// is sent. 0 means the server's max_allowed_packet. Either way, the first time a
-	// connection has a command of 256 KiB or more (or an io.Reader argument) it asks the
-	// server for max_allowed_packet, once, and keeps to the lower of the two. ParseConfig sets
-	// 64 MiB (go-sql-driver's default). Arguments larger than 1 MiB (or a share of this limit)
+	// is sent. Zero means DefaultMaxAllowedPacket (64 MiB, go-sql-driver's default); negative
+	// means the server's max_allowed_packet alone (DSN maxAllowedPacket=0, as in
+	// go-sql-driver). Either way, the first time a connection has a command of 256 KiB or
+	// more (or an io.Reader argument) it asks the server for max_allowed_packet, once, and
+	// keeps to the lower of the two. Arguments larger than 1 MiB (or a share of this limit)
 	// are sent as long data, in pieces within this limit, so a value may be as large as the
 	// server's max_allowed_packet (a larger one, once the server's value is known, is a
 	// *PacketTooLargeError). With InterpolateParams, a statement whose text would not fit goes
@@ -148,7 +181,7 @@ type Config struct {
 	// MaxPacketSize bounds one packet read from the server, after joining the 16 MiB pieces of
 	// a split one: a larger packet is an error wrapping ErrPacketTooLarge and the connection is
 	// closed. It also bounds the memory reading costs (at most this much plus a quarter, however
-	// the server splits its packets). 0 means the default, 64 MiB (DSN max_packet_size; the
+	// the server splits its packets). 0 means DefaultMaxPacketSize, 64 MiB (DSN max_packet_size; the
 	// default is go-sql-driver's); explicit values up to 1 GiB, the largest max_allowed_packet a
 	// server accepts, are allowed, and a larger or negative value is a *ConfigError.
 	MaxPacketSize int
@@ -292,6 +325,10 @@ func (e *ConfigError) Error() string {
 //	user:password@tcp(host:3306)/dbname?param=value
 //	user@unix(/run/mysqld/mysqld.sock)/dbname
 //
+// The second form is read as go-sql-driver reads it, and also when a parameter value holds an
+// unescaped '/' (loc=America/New_York), which go-sql-driver refuses. A DSN that cannot be
+// read is a *ConfigError saying what is wrong and where.
+//
 // Parameters (both forms), myx's own and every one go-sql-driver/mysql documents, with
 // go-sql-driver's meaning:
 //
@@ -320,17 +357,12 @@ func (e *ConfigError) Error() string {
 // edit away from a known name (conect_timeout, tsl, readTimout): that is a *ConfigError naming
 // the parameter meant, so that a misspelt setting is never sent to the server or ignored.
 func ParseConfig(dsn string) (*Config, error) {
+	// Only the address is filled in: every other field a DSN leaves out stays zero, which
+	// means its default (see the Default* constants).
 	cfg := &Config{
-		Network:            "tcp",
-		Addr:               "127.0.0.1:3306",
-		ConnectTimeout:     10 * time.Second,
-		KillTimeout:        3 * time.Second,
-		Collation:          "utf8mb4_general_ci",
-		Location:           time.UTC,
-		StatementCacheSize: 256,
-		MaxPacketSize:      defaultMaxPacketSize,
-		MaxAllowedPacket:   64 << 20,
-		RuntimeParams:      map[string]string{},
+		Network:       "tcp",
+		Addr:          DefaultAddr,
+		RuntimeParams: map[string]string{},
 	}
 	fail := func(format string, args ...any) (*Config, error) {
 		return nil, &ConfigError{DSN: redactDSN(dsn), Msg: fmt.Sprintf(format, args...)}
@@ -364,7 +396,7 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 		case strings.HasPrefix(host, "unix("):
 			end := strings.IndexByte(host, ')')
 			if end < 0 {
-				return nil, fmt.Errorf("unclosed unix(")
+				return nil, fmt.Errorf("missing ')' after the socket path of unix(")
 			}
 			cfg.Network, cfg.Addr = "unix", host[5:end]
 			authEnd = hostStart + end + 1
@@ -375,7 +407,7 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 			}
 			p, err := url.PathUnescape(host[:end])
 			if err != nil {
-				return nil, fmt.Errorf("bad socket path")
+				return nil, fmt.Errorf("invalid percent-escape in the socket path")
 			}
 			cfg.Network, cfg.Addr = "unix", p
 			authEnd = hostStart + end
@@ -388,8 +420,17 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 	}
 	u, err := url.Parse(dsn)
 	if err != nil {
-		// url's errors quote the whole input, password included: describe it ourselves.
-		return nil, fmt.Errorf("not a valid URL")
+		return nil, urlError(dsn)
+	}
+	// mysql://u:pa/ss@host/db: the authority ended at a '/', '?' or '#' of the password, and
+	// the rest of the credentials landed in the path, the query or the fragment.
+	switch {
+	case strings.Contains(u.EscapedPath(), "@"),
+		u.User == nil && credentialsInQuery(u.RawQuery),
+		strings.Contains(u.Fragment, "@"):
+		return nil, errUnescapedCredentials
+	case u.Fragment != "" || strings.HasSuffix(dsn, "#"):
+		return nil, fmt.Errorf("a '#' in the DSN (percent-escape it as %%23)")
 	}
 	if u.User != nil {
 		cfg.User = u.User.Username()
@@ -403,13 +444,82 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 		if h == "" {
 			h = "127.0.0.1"
 		}
-		if _, err := strconv.Atoi(p); err != nil {
-			return nil, fmt.Errorf("bad port")
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("port %s is out of range (1 to 65535)", p)
 		}
 		cfg.Addr = net.JoinHostPort(h, p)
 	}
 	cfg.Database = strings.TrimPrefix(u.Path, "/")
-	return url.ParseQuery(u.RawQuery)
+	params, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("parameters: %v", queryError(err))
+	}
+	return params, nil
+}
+
+// errUnescapedCredentials reports an '@' after the host, which is what a user name or
+// password holding an unescaped '/', '?' or '#' leaves; its text quotes nothing.
+var errUnescapedCredentials = errors.New("an '@' after the host: percent-escape '/', '?', '#' and '@' in the user name and password (%2F, %3F, %23, %40)")
+
+// credentialsInQuery reports a query that starts with the end of a user name or password
+// holding an unescaped '?' (an '@' before any '=').
+func credentialsInQuery(q string) bool {
+	at := strings.IndexByte(q, '@')
+	return at >= 0 && !strings.Contains(q[:at], "=")
+}
+
+// urlError says what is wrong with a URL-form DSN that net/url refuses, and where, without
+// quoting the credentials (net/url's own errors quote the whole input).
+func urlError(dsn string) error {
+	scheme := strings.Index(dsn, "://") + 3
+	rest := dsn[scheme:]
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+		if strings.IndexByte(rest[end:], '@') >= 0 && !strings.Contains(authority, "@") {
+			return errUnescapedCredentials
+		}
+	}
+	cred := ""
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		cred, rest = authority[:at], rest[at+1:]
+	}
+	// Parse again without the credentials: what fails now is in the host, path or query.
+	_, err := url.Parse(dsn[:scheme] + "u@" + rest)
+	if err == nil {
+		// Only the credentials were wrong.
+		what := "user name"
+		if strings.Contains(cred, ":") {
+			what = "user name or password"
+		}
+		return fmt.Errorf("invalid character or percent-escape in the %s (percent-escape special characters: %% as %%25, @ as %%40, / as %%2F, : in a user name as %%3A)", what)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var ee url.EscapeError
+	if errors.As(err, &ee) {
+		where := "host"
+		if i := strings.Index(rest, string(ee)); i >= 0 {
+			switch q, p := strings.IndexByte(rest, '?'), strings.IndexByte(rest, '/'); {
+			case q >= 0 && i > q:
+				where = "parameters"
+			case p >= 0 && i > p:
+				where = "database name"
+			}
+		}
+		return fmt.Errorf("invalid percent-escape %q in the %s (write %% as %%25)", string(ee), where)
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "control character"):
+		return fmt.Errorf("a control character (newline, tab...) in the DSN")
+	case strings.HasPrefix(msg, "invalid port") && cred == "":
+		// Without an '@', what follows a ':' may be a password: do not quote it.
+		return fmt.Errorf("invalid port after the host (want a number; a user name and password end with '@')")
+	}
+	return errors.New(strings.TrimPrefix(msg, "net/url: "))
 }
 
 // firstSegment returns s up to the first '/' or '?' that is not inside "unix(...)".
@@ -425,23 +535,22 @@ func firstSegment(s string) string {
 	return s
 }
 
+// parseDriverDSN reads go-sql-driver's form, [user[:password]@][net[(addr)]]/dbname[?params].
+// The database name starts after a '/' as in go-sql-driver (the last one, since the password
+// and a socket path may hold '/'); when that reading fails, because a parameter value holds an
+// unescaped '/' (loc=America/New_York), an earlier '/' followed by a well-formed database name
+// and '?' is taken instead. Every DSN go-sql-driver accepts is read as it reads it.
 func parseDriverDSN(cfg *Config, dsn string) (url.Values, error) {
-	rest := dsn
-	var query string
-	slash := strings.LastIndexByte(rest, '/')
+	slash := driverDSNSlash(dsn)
 	if slash < 0 {
-		return nil, fmt.Errorf("missing '/' before the database name")
+		return nil, driverDSNError(dsn)
 	}
-	if q := strings.IndexByte(rest[slash:], '?'); q >= 0 {
-		query = rest[slash+q+1:]
-		cfg.Database = rest[slash+1 : slash+q]
-	} else {
-		cfg.Database = rest[slash+1:]
-	}
-	rest = rest[:slash]
-	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
-		cred := rest[:at]
-		rest = rest[at+1:]
+	left, right := dsn[:slash], dsn[slash+1:]
+	db, query, _ := strings.Cut(right, "?")
+	rest := left
+	if at := strings.LastIndexByte(left, '@'); at >= 0 {
+		cred := left[:at]
+		rest = left[at+1:]
 		if colon := strings.IndexByte(cred, ':'); colon >= 0 {
 			cfg.User, cfg.Password = cred[:colon], cred[colon+1:]
 		} else {
@@ -449,18 +558,10 @@ func parseDriverDSN(cfg *Config, dsn string) (url.Values, error) {
 		}
 	}
 	if rest != "" {
-		open := strings.IndexByte(rest, '(')
-		if open < 0 {
-			cfg.Network = rest
-		} else {
-			if !strings.HasSuffix(rest, ")") {
-				return nil, fmt.Errorf("unclosed '(' in address")
-			}
-			cfg.Network = rest[:open]
-			addr := rest[open+1 : len(rest)-1]
-			if addr != "" {
-				cfg.Addr = addr
-			}
+		network, addr, _ := splitDriverAddr(rest)
+		cfg.Network = network
+		if addr != "" {
+			cfg.Addr = addr
 		}
 		switch cfg.Network {
 		case "tcp", "tcp4", "tcp6":
@@ -468,19 +569,120 @@ func parseDriverDSN(cfg *Config, dsn string) (url.Values, error) {
 				cfg.Addr = net.JoinHostPort(cfg.Addr, "3306")
 			}
 		case "unix":
-			if cfg.Addr == "127.0.0.1:3306" {
-				cfg.Addr = "/run/mysqld/mysqld.sock"
+			if cfg.Addr == DefaultAddr {
+				cfg.Addr = DefaultSocket
 			}
-		default:
-			return nil, fmt.Errorf("unknown network %q (want tcp or unix)", cfg.Network)
 		}
 	}
-	db, err := url.PathUnescape(cfg.Database)
+	name, err := url.PathUnescape(db)
 	if err != nil {
-		return nil, fmt.Errorf("bad database name")
+		return nil, fmt.Errorf("invalid percent-escape in the database name %q", db)
 	}
-	cfg.Database = db
-	return url.ParseQuery(query)
+	cfg.Database = name
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, fmt.Errorf("parameters: %v", queryError(err))
+	}
+	return params, nil
+}
+
+// driverNetworks are the networks of go-sql-driver's address form.
+var driverNetworks = []string{"tcp", "tcp4", "tcp6", "unix"}
+
+// splitDriverAddr splits net(addr) or net; ok reports a well-formed address part.
+func splitDriverAddr(s string) (network, addr string, ok bool) {
+	open := strings.IndexByte(s, '(')
+	if open < 0 {
+		return s, "", slices.Contains(driverNetworks, s)
+	}
+	network = s[:open]
+	if !strings.HasSuffix(s, ")") {
+		return network, "", false
+	}
+	return network, s[open+1 : len(s)-1], slices.Contains(driverNetworks, network)
+}
+
+// driverDSNSlash returns the index of the '/' that starts the database name, or -1 when no
+// reading of dsn is well formed.
+func driverDSNSlash(dsn string) int {
+	last := true
+	for i := len(dsn) - 1; i >= 0; i-- {
+		if dsn[i] != '/' {
+			continue
+		}
+		db, _, hasQuery := strings.Cut(dsn[i+1:], "?")
+		// A '/' after this one must be in the parameters, not in the database name.
+		if last || hasQuery && strings.IndexByte(db, '/') < 0 {
+			if driverLeftOK(dsn[:i]) {
+				return i
+			}
+		}
+		last = false
+	}
+	return -1
+}
+
+// driverLeftOK reports whether s is a well-formed [user[:password]@][net[(addr)]].
+func driverLeftOK(s string) bool {
+	if at := strings.LastIndexByte(s, '@'); at >= 0 {
+		s = s[at+1:]
+	}
+	if s == "" {
+		return true
+	}
+	_, _, ok := splitDriverAddr(s)
+	return ok
+}
+
+// driverDSNError says what is wrong with a go-sql-driver DSN that driverDSNSlash could not
+// read, without quoting the credentials.
+func driverDSNError(dsn string) error {
+	last := strings.LastIndexByte(dsn, '/')
+	if last < 0 {
+		return fmt.Errorf("missing the '/' before the database name (the form is user:password@tcp(host:3306)/dbname)")
+	}
+	// A well-formed address followed by a database name holding '/'.
+	for i := last; i >= 0; i-- {
+		if dsn[i] == '/' && driverLeftOK(dsn[:i]) {
+			db, _, _ := strings.Cut(dsn[i+1:], "?")
+			return fmt.Errorf("the database name %q holds a '/' (write it as %%2F)", db)
+		}
+	}
+	// Otherwise the address part, after the credentials, is malformed: the one that ends at
+	// the first '/' after the '@' go-sql-driver would take.
+	at := strings.LastIndexByte(dsn[:last], '@')
+	addr := dsn[at+1:]
+	addr = addr[:strings.IndexByte(addr, '/')]
+	if at < 0 && strings.ContainsAny(strings.SplitN(addr, "(", 2)[0], ":") {
+		// Possibly user:password with the '@' missing: do not quote it.
+		return fmt.Errorf("the part before the first '/' is neither user[:password]@ followed by an address nor an address (the form is user:password@tcp(host:3306)/dbname)")
+	}
+	network, _, _ := splitDriverAddr(addr)
+	switch open, close := strings.IndexByte(addr, '('), strings.LastIndexByte(addr, ')'); {
+	case open >= 0 && close < open:
+		return fmt.Errorf("missing ')' after the address in %q (the form is tcp(host:3306))", addr)
+	case open >= 0 && close != len(addr)-1:
+		return fmt.Errorf("unexpected %q after the address %q (the database name follows a '/')", addr[close+1:], addr[:close+1])
+	case !slices.Contains(driverNetworks, network):
+		in := ""
+		if addr != network {
+			in = fmt.Sprintf(" in %q", addr)
+		}
+		return fmt.Errorf("unknown network %q%s (want tcp(host:port) or unix(/path/to/socket), or the URL form mysql://host:port/dbname)", network, in)
+	}
+	return fmt.Errorf("cannot read the address %q", addr)
+}
+
+// queryError describes an error of url.ParseQuery without internals.
+func queryError(err error) string {
+	var ee url.EscapeError
+	if errors.As(err, &ee) {
+		return fmt.Sprintf("invalid percent-escape %q (write %% as %%25)", string(ee))
+	}
+	if strings.Contains(err.Error(), "semicolon") {
+		return "a ';' between parameters (separate them with '&', and write a ';' in a value as %3B)"
+	}
+	return err.Error()
 }
 
 func parseBool(s string) (bool, error) {
@@ -518,9 +720,16 @@ func (cfg *Config) applyParams(params url.Values) error {
 		case "tls-server-name":
 			serverName = v
 		case "connect_timeout", "timeout":
-			cfg.ConnectTimeout, err = parseDuration(v)
+			// 0 means no timeout of its own, as go-sql-driver's timeout=0.
+			cfg.ConnectTimeout, err = parseTimeout(v)
+			if err == nil && cfg.ConnectTimeout == 0 {
+				cfg.ConnectTimeout = -1
+			}
 		case "kill_timeout":
 			cfg.KillTimeout, err = parseDuration(v)
+			if err == nil && cfg.KillTimeout <= 0 {
+				err = fmt.Errorf("must be positive")
+			}
 		case "collation":
 			cfg.Collation = v
 		case "charset":
@@ -535,8 +744,11 @@ func (cfg *Config) applyParams(params url.Values) error {
 			cfg.InterpolateParams, err = parseBool(v)
 		case "statement_cache_size", "stmtCacheSize":
 			cfg.StatementCacheSize, err = strconv.Atoi(v)
-			if err == nil && cfg.StatementCacheSize < 0 {
-				err = fmt.Errorf("negative")
+			switch {
+			case err == nil && cfg.StatementCacheSize < 0:
+				err = fmt.Errorf("negative (0 turns the cache off)")
+			case err == nil && cfg.StatementCacheSize == 0:
+				cfg.StatementCacheSize = -1 // off
 			}
 		case "multiStatements", "multi_statements":
 			cfg.MultiStatements, err = parseBool(v)
@@ -557,8 +769,11 @@ func (cfg *Config) applyParams(params url.Values) error {
 			cfg.MaxPacketSize, err = parseMaxPacketSize(v)
 		case "maxAllowedPacket":
 			cfg.MaxAllowedPacket, err = strconv.Atoi(v)
-			if err == nil && (cfg.MaxAllowedPacket < 0 || cfg.MaxAllowedPacket > 1<<30) {
+			switch {
+			case err == nil && (cfg.MaxAllowedPacket < 0 || cfg.MaxAllowedPacket > 1<<30):
 				err = fmt.Errorf("must be between 0 (the server's max_allowed_packet) and 1073741824")
+			case err == nil && cfg.MaxAllowedPacket == 0:
+				cfg.MaxAllowedPacket = -1 // the server's
 			}
 		case "runtime_poller":
 			cfg.RuntimePoller, err = parseBool(v)
@@ -658,7 +873,7 @@ func (cfg *Config) applyParams(params url.Values) error {
 			cfg.TLSMode = TLSVerifyFull
 		}
 	}
-	if _, ok := collationIDs[cfg.Collation]; !ok {
+	if _, ok := collationIDs[cfg.Collation]; !ok && cfg.Collation != "" {
 		if strings.IndexByte(cfg.Collation, '_') < 0 || !isIdentifier(cfg.Collation) {
 			return fmt.Errorf("unknown collation %q", cfg.Collation)
 		}
@@ -699,7 +914,7 @@ func (cfg *Config) applyCharsets(v string, collationGiven bool) error {
 	}
 	if len(list) == 1 {
 		if collationGiven {
-			if charsetOf(cfg.Collation) != list[0] {
+			if charsetOf(cfg.collation()) != list[0] {
 				return fmt.Errorf("collation %s does not belong to character set %s", cfg.Collation, list[0])
 			}
 			return nil
@@ -747,25 +962,46 @@ func isIdentifier(s string) bool {
 
 // redactDSN masks the password in a DSN of either form.
 func redactDSN(dsn string) string {
-	body := dsn
-	prefix := ""
 	if i := strings.Index(dsn, "://"); i >= 0 {
-		prefix, body = dsn[:i+3], dsn[i+3:]
+		prefix, body := dsn[:i+3], dsn[i+3:]
+		// The credentials end at the last '@' before the database name.
+		end := strings.LastIndexByte(body, '/')
+		if end < 0 {
+			end = len(body)
+		}
+		return prefix + maskCredentials(body, end)
 	}
-	// The credentials end at the last '@' before the address part.
-	end := strings.LastIndexByte(body, '/')
+	// go-sql-driver's form: the credentials end at the last '@' before the '/' the parser
+	// takes (or, for a DSN it cannot read, the last '/').
+	end := driverDSNSlash(dsn)
 	if end < 0 {
-		end = len(body)
+		if end = strings.LastIndexByte(dsn, '/'); end < 0 {
+			end = len(dsn)
+		}
 	}
-	at := strings.LastIndexByte(body[:end], '@')
+	return maskCredentials(dsn, end)
+}
+
+// maskCredentials masks what follows the first ':' of the credentials in s, which end at
+// the last '@' before end. Without an '@', a ':' before the address (user:password with the
+// '@' forgotten) is masked too.
+func maskCredentials(s string, end int) string {
+	at := strings.LastIndexByte(s[:end], '@')
 	if at < 0 {
-		return dsn
+		head := s[:end]
+		if open := strings.IndexByte(head, '('); open >= 0 {
+			head = head[:open]
+		}
+		if colon := strings.IndexByte(head, ':'); colon >= 0 && !strings.Contains(head, "[") {
+			return s[:colon] + ":xxxxx" + s[len(head):]
+		}
+		return s
 	}
-	cred := body[:at]
+	cred := s[:at]
 	if colon := strings.IndexByte(cred, ':'); colon >= 0 {
 		cred = cred[:colon] + ":xxxxx"
 	}
-	return prefix + cred + body[at:]
+	return cred + s[at:]
 }
 
 // String returns the configuration as a URL-form DSN with the password masked.
@@ -777,14 +1013,103 @@ func (cfg *Config) String() string {
 		b.WriteString(":xxxxx")
 	}
 	b.WriteByte('@')
-	if cfg.Network == "unix" {
-		b.WriteString("unix(" + cfg.Addr + ")")
+	if cfg.network() == "unix" {
+		b.WriteString("unix(" + cfg.addr() + ")")
 	} else {
-		b.WriteString(cfg.Addr)
+		b.WriteString(cfg.addr())
 	}
 	b.WriteByte('/')
 	b.WriteString(url.PathEscape(cfg.Database))
 	return b.String()
+}
+
+// The accessors below are the only readers of the fields whose zero value means a default:
+// every code path asks them, never the field.
+
+// network is Config.Network, tcp when empty.
+func (cfg *Config) network() string {
+	if cfg.Network == "" {
+		return "tcp"
+	}
+	return cfg.Network
+}
+
+// addr is Config.Addr, or the default address of the network when empty.
+func (cfg *Config) addr() string {
+	switch {
+	case cfg.Addr != "":
+		return cfg.Addr
+	case cfg.network() == "unix":
+		return DefaultSocket
+	}
+	return DefaultAddr
+}
+
+// connectTimeout is Config.ConnectTimeout with its default; 0 means no timeout.
+func (cfg *Config) connectTimeout() time.Duration {
+	switch {
+	case cfg.ConnectTimeout == 0:
+		return DefaultConnectTimeout
+	case cfg.ConnectTimeout < 0:
+		return 0
+	}
+	return cfg.ConnectTimeout
+}
+
+// killTimeout is Config.KillTimeout with its default.
+func (cfg *Config) killTimeout() time.Duration {
+	if cfg.KillTimeout > 0 {
+		return cfg.KillTimeout
+	}
+	return DefaultKillTimeout
+}
+
+// statementCacheSize is Config.StatementCacheSize with its default; 0 means no cache.
+func (cfg *Config) statementCacheSize() int {
+	switch {
+	case cfg.StatementCacheSize == 0:
+		return DefaultStatementCacheSize
+	case cfg.StatementCacheSize < 0:
+		return 0
+	}
+	return cfg.StatementCacheSize
+}
+
+// collation is Config.Collation with its default.
+func (cfg *Config) collation() string {
+	if cfg.Collation == "" {
+		return DefaultCollation
+	}
+	return cfg.Collation
+}
+
+// location is Config.Location with its default.
+func (cfg *Config) location() *time.Location {
+	if cfg.Location != nil {
+		return cfg.Location
+	}
+	return time.UTC
+}
+
+// maxAllowedPacket is Config.MaxAllowedPacket with its default; 0 means the server's
+// max_allowed_packet (unknown until learned).
+func (cfg *Config) maxAllowedPacket() int {
+	switch {
+	case cfg.MaxAllowedPacket == 0:
+		return DefaultMaxAllowedPacket
+	case cfg.MaxAllowedPacket < 0:
+		return 0
+	}
+	return cfg.MaxAllowedPacket
+}
+
+// maxPacketSize is Config.MaxPacketSize with its default (checkMaxPacketSize refuses values
+// out of range before a connection uses it).
+func (cfg *Config) maxPacketSize() int {
+	if cfg.MaxPacketSize == 0 {
+		return DefaultMaxPacketSize
+	}
+	return cfg.MaxPacketSize
 }
 
 // Copy returns a copy of cfg whose slices and maps can be changed independently.

@@ -86,8 +86,8 @@ func TestParseCharsets(t *testing.T) {
 		charsets  []string
 	}{
 		{"u@tcp(h)/d?charset=latin1", "latin1_swedish_ci", nil},
-		{"u@tcp(h)/d?charset=utf8mb4,utf8", "utf8mb4_general_ci", []string{"utf8mb4", "utf8"}},
-		{"u@tcp(h)/d?charset=klingon,latin1", "utf8mb4_general_ci", []string{"klingon", "latin1"}},
+		{"u@tcp(h)/d?charset=utf8mb4,utf8", "", []string{"utf8mb4", "utf8"}},
+		{"u@tcp(h)/d?charset=klingon,latin1", "", []string{"klingon", "latin1"}},
 		{"u@tcp(h)/d?charset=utf8mb4&collation=utf8mb4_bin", "utf8mb4_bin", nil},
 		{"u@tcp(h)/d?collation=utf8mb4_bin&charset=utf8mb4", "utf8mb4_bin", nil},
 	} {

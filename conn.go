@@ -90,9 +90,9 @@ func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
 	if err := checkMaxPacketSize(cfg); err != nil {
 		return nil, err
 	}
-	if cfg.ConnectTimeout > 0 {
+	if timeout := cfg.connectTimeout(); timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, cfg.ConnectTimeout)
+		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
 	c := &Conn{cfg: cfg, learned: -1}

@@ -255,7 +255,7 @@ func isPlainSelect(query string) bool {
 // binaryWithoutArgs reports whether a query without arguments should still go through a
 // prepared statement: when statements are cached, and the text cannot hold several statements.
 func (c *Conn) binaryWithoutArgs(query string) bool {
-	if c.cfg.StatementCacheSize == 0 || c.cfg.InterpolateParams {
+	if c.cfg.statementCacheSize() == 0 || c.cfg.InterpolateParams {
 		return false
 	}
 	return !c.cfg.MultiStatements || !strings.Contains(query, ";")

@@ -66,7 +66,7 @@ func TestStatementCacheEviction(t *testing.T) {
 func TestNoStatementCache(t *testing.T) {
 	t.Parallel()
 	skipUnless(t, mysqltest.StatementCounters)
-	c := connect(t, func(cfg *myx.Config) { cfg.StatementCacheSize = 0 })
+	c := connect(t, func(cfg *myx.Config) { cfg.StatementCacheSize = -1 })
 	ctx := ctxT(t)
 	for i := range 5 {
 		var n int

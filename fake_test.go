@@ -20,7 +20,7 @@ func fakeConfig(t *testing.T, fs *mysqltest.FakeServer, user, password string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.StatementCacheSize = 0
+	cfg.StatementCacheSize = -1
 	cfg.ConnectTimeout = 5 * time.Second
 	cfg.TLSMode = myx.TLSDisabled
 	return cfg

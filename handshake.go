@@ -22,16 +22,13 @@ import (
 // per-I/O timeouts.
 func (c *Conn) connect(ctx context.Context) error {
 	cfg := c.cfg
-	network := cfg.Network
-	if network == "" {
-		network = "tcp"
-	}
+	network := cfg.network()
 	var err error
 	if cfg.DialFunc != nil {
-		c.nc, err = cfg.DialFunc(ctx, network, cfg.Addr)
+		c.nc, err = cfg.DialFunc(ctx, network, cfg.addr())
 	} else {
 		var d net.Dialer
-		c.nc, err = d.DialContext(ctx, network, cfg.Addr)
+		c.nc, err = d.DialContext(ctx, network, cfg.addr())
 	}
 	if err != nil {
 		return newConnError("dial", err, true)
@@ -42,7 +39,7 @@ func (c *Conn) connect(ctx context.Context) error {
 	}
 	c.secure = network == "unix"
 	c.rd = wire.NewReader(c.nc)
-	c.rd.Max = cfg.MaxPacketSize
+	c.rd.Max = cfg.maxPacketSize()
 
 	// Connection setup (handshake, authentication, session settings) is bounded by the
 	// context: a deadline becomes the socket deadline, and a cancellation interrupts the I/O.
@@ -134,11 +131,11 @@ func (c *Conn) handshake(ctx context.Context) error {
 		c.caps |= wire.ClientMySQL
 	}
 
-	collation, _ := handshakeCollation(cfg.Collation) // initSession sets the others
-	c.charset = charsetOf(cfg.Collation)
+	collation, _ := handshakeCollation(cfg.collation()) // initSession sets the others
+	c.charset = charsetOf(cfg.collation())
 
 	// TLS
-	if cfg.TLSMode != TLSDisabled && cfg.Network != "unix" {
+	if cfg.TLSMode != TLSDisabled && cfg.network() != "unix" {
 		if hs.Capabilities&wire.ClientSSL == 0 {
 			if cfg.TLSMode != TLSPreferred && !cfg.AllowFallbackToPlaintext {
 				return newConnError("handshake", fmt.Errorf("TLS mode %s but the server does not offer TLS", cfg.TLSMode), true)
@@ -320,8 +317,8 @@ func (c *Conn) tlsConfig() *tls.Config {
 	} else {
 		tc = &tls.Config{}
 	}
-	host := cfg.Addr
-	if h, _, err := net.SplitHostPort(cfg.Addr); err == nil {
+	host := cfg.addr()
+	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
 	if tc.ServerName == "" {

@@ -92,9 +92,9 @@ func TestLargeArgumentsAtTheLimit(t *testing.T) {
 			c := connectTo(t, base, func(cfg *myx.Config) {
 				switch name {
 				case "learn":
-					cfg.MaxAllowedPacket = 0
+					cfg.MaxAllowedPacket = -1
 				case "nocache":
-					cfg.StatementCacheSize = 0
+					cfg.StatementCacheSize = -1
 				}
 			})
 			tbl := "t_large_" + name

@@ -19,8 +19,7 @@ var ErrPacketTooLarge = wire.ErrPacketTooLarge
 var ErrMalformed = wire.ErrMalformed
 
 const (
-	defaultMaxPacketSize = wire.DefaultMaxPacket // 64 MiB
-	maxMaxPacketSize     = wire.MaxPacketLimit   // 1 GiB
+	maxMaxPacketSize = wire.MaxPacketLimit // 1 GiB
 )
 
 // parseMaxPacketSize parses the max_packet_size DSN parameter: bytes, 1 to 1 GiB.

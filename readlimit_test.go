@@ -47,10 +47,10 @@ func TestEndlessContinuationPacketsBoundMemory(t *testing.T) {
 			}}}
 		}, nil))
 	cfg := fakeConfig(t, fs, "u", "")
-	if cfg.MaxPacketSize != 64<<20 {
-		t.Fatalf("default MaxPacketSize %d, want 64 MiB", cfg.MaxPacketSize)
+	if cfg.MaxPacketSize != 0 || myx.DefaultMaxPacketSize != 64<<20 {
+		t.Fatalf("default MaxPacketSize %d (%d), want 0 (64 MiB)", cfg.MaxPacketSize, myx.DefaultMaxPacketSize)
 	}
-	limit := uint64(cfg.MaxPacketSize)
+	limit := uint64(myx.DefaultMaxPacketSize)
 	c, err := myx.ConnectConfig(ctxT(t), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +104,7 @@ func TestEndlessContinuationPacketsBoundMemory(t *testing.T) {
 func TestMaxPacketSizeLimits(t *testing.T) {
 	t.Parallel()
 	cfg, err := myx.ParseConfig("mysql://u@127.0.0.1:1/db")
-	if err != nil || cfg.MaxPacketSize != 64<<20 {
+	if err != nil || cfg.MaxPacketSize != 0 {
 		t.Fatalf("default: %v %d", err, cfg.MaxPacketSize)
 	}
 	cfg, err = myx.ParseConfig("u@tcp(127.0.0.1:1)/db?max_packet_size=1073741824")

@@ -16,7 +16,7 @@ import (
 // session needs resetting), Config.Charsets, session variables and init commands.
 func (c *Conn) initSession() error {
 	// A collation the handshake cannot name (an id above 255) is set with SET NAMES.
-	if _, setNames := handshakeCollation(c.cfg.Collation); setNames != "" {
+	if _, setNames := handshakeCollation(c.cfg.collation()); setNames != "" {
 		if _, err := c.execText("SET NAMES " + charsetOf(setNames) + " COLLATE " + setNames); err != nil {
 			return err
 		}
@@ -82,7 +82,7 @@ func (c *Conn) ResetSession(ctx context.Context) error {
 	err := c.simpleCommand(wire.ComResetConnection)
 	if err == nil {
 		c.stmts.forget()
-		c.charset = charsetOf(c.cfg.Collation)
+		c.charset = charsetOf(c.cfg.collation())
 		c.charsetKnown, c.learned = false, -1
 		err = c.initSession()
 	}
@@ -100,8 +100,8 @@ func (c *Conn) setCharsets() error {
 	var last error
 	for _, cs := range c.cfg.Charsets {
 		q := "SET NAMES " + cs
-		if charsetOf(c.cfg.Collation) == cs {
-			q += " COLLATE " + c.cfg.Collation
+		if charsetOf(c.cfg.collation()) == cs {
+			q += " COLLATE " + c.cfg.collation()
 		}
 		_, err := c.execText(q)
 		if err == nil {

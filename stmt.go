@@ -199,8 +199,8 @@ func (c *Conn) sendPrepareExecute(query string, args []any) (*stmt, error) {
 // keep puts a newly prepared statement in the cache, evicting the least recently used, or, with
 // no cache, arranges for it to be closed after its use.
 func (c *Conn) keep(st *stmt) {
-	if c.cfg.StatementCacheSize > 0 {
-		for c.stmts.len() >= c.cfg.StatementCacheSize {
+	if size := c.cfg.statementCacheSize(); size > 0 {
+		for c.stmts.len() >= size {
 			// Closed once the command under way is written (it may still use it).
 			c.queueCloseAfter(c.stmts.removeOldest())
 		}

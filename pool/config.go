@@ -108,8 +108,9 @@ const (
 // (integers), pool_max_conn_lifetime, pool_max_conn_lifetime_jitter, pool_max_conn_idle_time,
 // pool_health_check_period, pool_ping_after_idle (Go durations such as "90s" or "1h", or a
 // number of seconds) and pool_always_reset (a boolean). Any other parameter starting with
-// "pool_" is an error, so a misspelt setting is never silently ignored. Errors are
-// *myx.ConfigError and never contain the password.
+// "pool_" is an error, so a misspelt setting is never silently ignored. The pool_* parameters
+// read are removed from ConnConfig.RuntimeParams, which keeps only what other layers may
+// want. Errors are *myx.ConfigError and never contain the password.
 func ParseConfig(dsn string) (*Config, error) {
 	cc, err := myx.ParseConfig(dsn)
 	if err != nil {
@@ -157,6 +158,7 @@ func ParseConfig(dsn string) (*Config, error) {
 		if perr != nil {
 			return fail("%s=%q: %v", k, v, perr)
 		}
+		delete(cc.RuntimeParams, k)
 	}
 	if cfg.MaxConns > 0 && cfg.MinConns > cfg.MaxConns {
 		return fail("%s (%d) exceeds %s (%d)", paramMinConns, cfg.MinConns, paramMaxConns, cfg.MaxConns)

@@ -9,9 +9,9 @@ import (
 	"reflect"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/structtag"
 )
 
 // Rows map to structs with Collect, All, One and ScanStruct.
@@ -23,10 +23,16 @@ import (
 //     nil when the joined row is missing, as with a LEFT JOIN);
 //   - a slice of structs or of pointers to structs (one-to-many).
 //
-// Without relations, fields match the result's labels, as myx.RowToStructByName does:
-// the `db:"label"` tag, else the field name, compared case-insensitively with
-// underscores ignored (user_id matches UserID); `db:"-"` skips a field and embedded
-// structs are flattened.
+// A field's name comes from the struct tag rules documented at [myx.RowToStructByName],
+// the one place they are written and the one implementation both packages use: the
+// `db:"name"` tag, else the Go field name, compared case-insensitively with underscores
+// ignored (user_id matches UserID); `db:"-"` skips a field; tag options such as omitempty
+// change nothing; embedded structs and pointers to structs without a tag name are
+// flattened (a pointer is allocated when a column goes into it); a name several fields
+// share is decided by Go's promotion rules (the shallowest, then the tagged one) or is an
+// error when ambiguous. An embedded struct with a tag name is a relation of that name.
+//
+// Without relations, fields match the result's labels, as in myx.RowToStructByName.
 //
 // With relations the struct is mapped to the table of the first selected column (the
 // root), and each relation field to the table, alias, derived table or CTE named by its
@@ -203,21 +209,10 @@ func structTarget(t reflect.Type) (reflect.Type, bool) {
 	if t.Kind() == reflect.Pointer {
 		t, ptr = t.Elem(), true
 	}
-	if t.Kind() != reflect.Struct || isValueType(t) {
+	if t.Kind() != reflect.Struct || structtag.IsValue(t) {
 		return nil, false
 	}
 	return t, ptr
-}
-
-var (
-	scannerType = reflect.TypeFor[sql.Scanner]()
-	timeType    = reflect.TypeFor[time.Time]()
-)
-
-// isValueType reports whether a struct type is scanned from one column (time.Time, and
-// types implementing sql.Scanner such as sql.Null[T]) rather than mapped field by field.
-func isValueType(t reflect.Type) bool {
-	return t == timeType || reflect.PointerTo(t).Implements(scannerType) || t.Implements(scannerType)
 }
 
 // relKind is the kind of a relation field.
@@ -232,7 +227,7 @@ const (
 
 // relationKind classifies a field type as a relation, or returns ok false for a value.
 func relationKind(t reflect.Type) (kind relKind, elem reflect.Type, ok bool) {
-	isStruct := func(t reflect.Type) bool { return t.Kind() == reflect.Struct && !isValueType(t) }
+	isStruct := func(t reflect.Type) bool { return t.Kind() == reflect.Struct && !structtag.IsValue(t) }
 	switch {
 	case isStruct(t):
 		return relOne, t, true
@@ -278,59 +273,10 @@ type relPlan struct {
 	name  string
 }
 
-// structField is an exported field of a struct (embedded structs flattened).
-type mapField struct {
-	name  string // the tag or the field name
-	index []int
-	typ   reflect.Type
-	label string // Type.Field, for errors
-}
-
-func mapFields(t reflect.Type) []mapField {
-	var out []mapField
-	var walk func(t reflect.Type, index []int)
-	walk = func(t reflect.Type, index []int) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag, hasTag := f.Tag.Lookup("db")
-			if tag == "-" {
-				continue
-			}
-			idx := append(append([]int(nil), index...), i)
-			if f.Anonymous && !hasTag && f.Type.Kind() == reflect.Struct && !isValueType(f.Type) {
-				walk(f.Type, idx)
-				continue
-			}
-			if !f.IsExported() {
-				continue
-			}
-			name := f.Name
-			if hasTag {
-				if n, _, _ := strings.Cut(tag, ","); n != "" {
-					name = n
-				}
-			}
-			out = append(out, mapField{name: name, index: idx, typ: f.Type, label: typeName(t) + "." + f.Name})
-		}
-	}
-	walk(t, nil)
-	return out
-}
-
-// typeName names a struct type in messages: its name, or its literal when anonymous.
-func typeName(t reflect.Type) string {
-	if t.Name() != "" {
-		return t.Name()
-	}
-	return t.String()
-}
-
-func normName(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
-
 // hasRelations reports whether a struct type has relation fields.
 func hasRelations(t reflect.Type) bool {
-	for _, f := range mapFields(t) {
-		if _, _, ok := relationKind(f.typ); ok {
+	for _, f := range structtag.Of(t).Fields {
+		if _, _, ok := relationKind(f.Type); ok {
 			return true
 		}
 	}
@@ -410,7 +356,7 @@ type planner struct {
 
 type pendingField struct {
 	node *nodePlan
-	f    mapField
+	f    structtag.Field
 }
 
 func makePlan(t reflect.Type, cols []planColumn, matchErr error, cfg mapConfig) (*mapPlan, error) {
@@ -418,7 +364,7 @@ func makePlan(t reflect.Type, cols []planColumn, matchErr error, cfg mapConfig) 
 	var root *nodePlan
 	if !hasRelations(t) {
 		root = &nodePlan{typ: t}
-		for _, f := range mapFields(t) {
+		for _, f := range structtag.Of(t).Fields {
 			p.pending = append(p.pending, pendingField{node: root, f: f})
 		}
 	} else {
@@ -441,6 +387,11 @@ func makePlan(t reflect.Type, cols []planColumn, matchErr error, cfg mapConfig) 
 		}
 	}
 	if err := p.matchLabels(); err != nil {
+		return nil, err
+	}
+	// Before the keys claim their columns: a key column whose name is ambiguous is an error
+	// too, not silently left out of the struct.
+	if err := p.ambiguities(root); err != nil {
 		return nil, err
 	}
 	if p.grouped {
@@ -471,22 +422,22 @@ func (p *planner) node(t reflect.Type, from FromItem, via string, kind relKind) 
 	if kind == relMany || kind == relManyPtr {
 		p.grouped = true
 	}
-	for _, f := range mapFields(t) {
-		if rk, elem, ok := relationKind(f.typ); ok {
+	for _, f := range structtag.Of(t).Fields {
+		if rk, elem, ok := relationKind(f.Type); ok {
 			target, err := p.findFrom(f)
 			if err != nil {
 				return nil, err
 			}
-			child, err := p.node(elem, target, f.label, rk)
+			child, err := p.node(elem, target, f.Label, rk)
 			if err != nil {
 				return nil, err
 			}
-			n.rels = append(n.rels, relPlan{index: f.index, kind: rk, node: child, name: f.label})
+			n.rels = append(n.rels, relPlan{index: f.Index, kind: rk, node: child, name: f.Label})
 			continue
 		}
 		var found []int
 		for i, c := range p.cols {
-			if !p.claimed[i] && c.col != nil && c.col.From() == from && normName(c.col.Name()) == normName(f.name) {
+			if !p.claimed[i] && c.col != nil && c.col.From() == from && structtag.Key(c.col.Name()) == f.Key {
 				found = append(found, i)
 			}
 		}
@@ -496,10 +447,41 @@ func (p *planner) node(t reflect.Type, from FromItem, via string, kind relKind) 
 		case 1:
 			p.claim(n, f, found[0])
 		default:
-			return nil, fmt.Errorf("sqlb: field %s matches %d columns of %s (%s)", f.label, len(found), describeFrom(from), p.labels(found))
+			return nil, fmt.Errorf("sqlb: field %s matches %d columns of %s (%s)", f.Label, len(found), describeFrom(from), p.labels(found))
 		}
 	}
 	return n, nil
+}
+
+// ambiguities reports an unclaimed column whose name several fields of n's struct (or of its
+// relations' structs) share at the same depth, which no field takes.
+func (p *planner) ambiguities(n *nodePlan) error {
+	st := structtag.Of(n.typ)
+	for i, c := range p.cols {
+		if p.claimed[i] {
+			continue
+		}
+		// The names a field of n could have taken the column by: any label for a flat
+		// struct; for a table's struct, the column name of its own columns and the label of
+		// an expression.
+		name := c.label
+		switch {
+		case n.from == nil:
+		case c.col != nil && c.col.From() == n.from:
+			name = c.col.Name()
+		case c.col != nil && !isNilFrom(c.col.From()):
+			continue
+		}
+		if fields := st.Ambiguous(name); fields != nil {
+			return fmt.Errorf("sqlb: column %q matches %s, equally deep in %s: tag one of them or skip the others (db:\"-\")", c.label, strings.Join(fields, " and "), n.typ)
+		}
+	}
+	for _, r := range n.rels {
+		if err := p.ambiguities(r.node); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func orDefault(s, def string) string {
@@ -509,9 +491,9 @@ func orDefault(s, def string) string {
 	return s
 }
 
-func (p *planner) claim(n *nodePlan, f mapField, i int) {
+func (p *planner) claim(n *nodePlan, f structtag.Field, i int) {
 	p.claimed[i] = true
-	n.fields = append(n.fields, fieldPlan{index: f.index, col: i, name: f.label})
+	n.fields = append(n.fields, fieldPlan{index: f.Index, col: i, name: f.Label})
 }
 
 func (p *planner) labels(idx []int) string {
@@ -524,7 +506,7 @@ func (p *planner) labels(idx []int) string {
 
 // findFrom finds the FROM item a relation field maps: the one in the result whose name
 // matches the field's tag or name.
-func (p *planner) findFrom(f mapField) (FromItem, error) {
+func (p *planner) findFrom(f structtag.Field) (FromItem, error) {
 	var names []string
 	seen := map[FromItem]bool{}
 	for _, c := range p.cols {
@@ -533,12 +515,12 @@ func (p *planner) findFrom(f mapField) (FromItem, error) {
 		}
 		from := c.col.From()
 		seen[from] = true
-		if normName(from.fromName()) == normName(f.name) {
+		if structtag.Key(from.fromName()) == f.Key {
 			return from, nil
 		}
 		names = append(names, from.fromName())
 	}
-	return nil, fmt.Errorf("sqlb: relation field %s maps no table of the result: none is named %q (the result has %s; name the table with a db tag)", f.label, f.name, strings.Join(names, ", "))
+	return nil, fmt.Errorf("sqlb: relation field %s maps no table of the result: none is named %q (the result has %s; name the table with a db tag)", f.Label, f.Name, strings.Join(names, ", "))
 }
 
 // matchLabels matches the fields left over by name against the labels of unclaimed
@@ -547,7 +529,7 @@ func (p *planner) matchLabels() error {
 	for _, pf := range p.pending {
 		var found []int
 		for i, c := range p.cols {
-			if !p.claimed[i] && normName(c.label) == normName(pf.f.name) {
+			if !p.claimed[i] && structtag.Key(c.label) == pf.f.Key {
 				found = append(found, i)
 			}
 		}
@@ -557,11 +539,11 @@ func (p *planner) matchLabels() error {
 			if pf.node.from != nil {
 				where = describeFrom(pf.node.from) + " or the result's labels"
 			}
-			return fmt.Errorf("sqlb: field %s has no column in %s (the columns are %s)", pf.f.label, where, p.labels(allIndexes(len(p.cols))))
+			return fmt.Errorf("sqlb: field %s has no column in %s (the columns are %s)", pf.f.Label, where, p.labels(allIndexes(len(p.cols))))
 		case 1:
 			p.claim(pf.node, pf.f, found[0])
 		default:
-			return fmt.Errorf("sqlb: field %s matches %d columns (%s); label them distinctly", pf.f.label, len(found), p.labels(found))
+			return fmt.Errorf("sqlb: field %s matches %d columns (%s); label them distinctly", pf.f.Label, len(found), p.labels(found))
 		}
 	}
 	return nil
@@ -699,7 +681,7 @@ func (m *mapper) fill(inst *instance, n *nodePlan) error {
 // fillValue scans n's value fields from the current row into the struct v.
 func (m *mapper) fillValue(v reflect.Value, n *nodePlan) error {
 	for _, f := range n.fields {
-		dst := v.FieldByIndex(f.index).Addr().Interface()
+		dst := structtag.FieldByIndex(v, f.index).Addr().Interface()
 		if err := m.rows.raw.ScanColumn(f.col, dst); err != nil {
 			return fmt.Errorf("sqlb: field %s: %w", f.name, err)
 		}
@@ -761,7 +743,7 @@ func (m *mapper) assemble(inst *instance, n *nodePlan) error {
 				return err
 			}
 		}
-		field := v.FieldByIndex(r.index)
+		field := structtag.FieldByIndex(v, r.index)
 		switch r.kind {
 		case relOne:
 			if len(children) == 0 {
