@@ -209,6 +209,13 @@ type Config struct {
 	// DialFunc, when set, opens the network connection instead of net.Dialer.
 	DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
+	// Tracer, when not nil, is told about the connection's work: any of QueryTracer,
+	// BatchTracer, CopyFromTracer, ExecManyTracer, PrepareTracer, ConnectTracer, CancelTracer,
+	// ResetTracer and RetryTracer that it implements (found by type assertion when the
+	// connection is made). It is called from the goroutine doing the work and must be safe for
+	// use by several connections at once. Nil costs nothing.
+	Tracer any
+
 	// ReadTimeout, when positive, bounds each read from the server: a read that receives
 	// nothing for that long fails with a *TimeoutError and the connection is closed (the reply
 	// was cut off, so the connection cannot be used again). It is an idle timeout, not a bound
