@@ -228,7 +228,7 @@ func (c *Conn) authenticate(plugin auth.Plugin) error {
 		var reply []byte
 		switch p[0] {
 		case wire.HeaderOK:
-			ok, err := wire.ParseOK(p, c.caps)
+			ok, err := c.parseOK(p)
 			if err != nil {
 				return newConnError("auth", err, true)
 			}

@@ -113,7 +113,7 @@ func (c *Conn) readHead(binary bool, st *stmt, files []*LocalFile) (head, error)
 	}
 	switch p[0] {
 	case wire.HeaderOK:
-		h.ok, err = wire.ParseOK(p, c.caps)
+		h.ok, err = c.parseOK(p)
 		if err != nil {
 			return h, c.fail("read", err, false)
 		}
@@ -241,7 +241,7 @@ func (c *Conn) skipRows() error {
 // readResultEnd decodes the packet that ends a result set and records the status.
 func (c *Conn) readResultEnd(p []byte, deprecateEOF bool, res *Result) error {
 	if deprecateEOF {
-		ok, err := wire.ParseOK(p, c.caps)
+		ok, err := c.parseOK(p)
 		if err != nil {
 			return c.fail("read", err, false)
 		}
@@ -287,7 +287,7 @@ func (c *Conn) readOK() error {
 	}
 	switch {
 	case len(p) > 0 && p[0] == wire.HeaderOK:
-		ok, err := wire.ParseOK(p, c.caps)
+		ok, err := c.parseOK(p)
 		if err != nil {
 			return c.fail("read", err, false)
 		}
@@ -352,4 +352,15 @@ func (c *Conn) readPrepare(query string) (*stmt, error) {
 		}
 	}
 	return st, nil
+}
+
+// parseOK parses an OK packet. TiDB writes the info text ("Records: 2  Duplicates: 0 ...")
+// length-encoded whether or not CLIENT_SESSION_TRACK was agreed, so for TiDB the packet is
+// read as if it had been; other servers follow the capability.
+func (c *Conn) parseOK(p []byte) (wire.OK, error) {
+	caps := c.caps
+	if c.server.Flavor == TiDB {
+		caps |= wire.ClientSessionTrack
+	}
+	return wire.ParseOK(p, caps)
 }

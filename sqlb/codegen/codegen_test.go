@@ -84,7 +84,7 @@ func generationSchema() *sqlb.MetaData {
 	sqlb.AddColumn(kind, "amount", sqlb.Decimal(10, 2), sqlb.Default("1.50"))
 	sqlb.AddColumn(kind, "f", sqlb.Float(), sqlb.Nullable())
 	sqlb.AddColumn(kind, "d", sqlb.Double(), sqlb.Default(3.0))
-	code := sqlb.AddColumn(kind, "code", sqlb.Char(4), sqlb.Charset("ascii"), sqlb.Collate("ascii_general_ci"))
+	code := sqlb.AddColumn(kind, "code", sqlb.Char(4), sqlb.Charset("ascii"), sqlb.Collate("ascii_bin"))
 	label := sqlb.AddColumn(kind, "label", sqlb.VarChar(80), sqlb.Default("a 'quoted' \\ label"), sqlb.Comment("what \"people\" see"))
 	sqlb.AddColumn(kind, "tt", sqlb.TinyText(), sqlb.Nullable())
 	body := sqlb.AddColumn(kind, "body", sqlb.TextType(), sqlb.Nullable())
