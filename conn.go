@@ -164,8 +164,12 @@ func (c *Conn) connect(ctx context.Context) error {
 	}
 	raw.SetDeadline(time.Time{})
 	c.lastUsed = time.Now()
-	if !cfg.RuntimePoller && c.nc == raw {
-		if pr := newPollReader(raw); pr != nil {
+	if cfg.Poller != PollRuntime && c.nc == raw {
+		var group *pollGroup
+		if cfg.Poller == PollAdaptive {
+			group = cfg.pollGroup()
+		}
+		if pr := newPollReader(raw, group); pr != nil {
 			c.rd.SetSource(pr)
 			c.poll = pr
 		}

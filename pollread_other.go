@@ -13,7 +13,7 @@ type pollReader struct {
 	idle      time.Duration
 }
 
-func newPollReader(net.Conn) *pollReader { return nil }
+func newPollReader(net.Conn, *pollGroup) *pollReader { return nil }
 
 func (p *pollReader) setDeadline(time.Time) {}
 

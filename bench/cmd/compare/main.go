@@ -27,10 +27,14 @@ type workload struct {
 }
 
 func main() {
+	bench.MaybeChild() // a measuring child of the curve or cpu report (curve.go) runs and exits
 	rounds := flag.Int("rounds", 5, "runs of each workload per side (the median is reported)")
 	only := flag.String("only", "", "comma-separated workloads to run (default: all)")
 	flag.Parse()
 	ctx := context.Background()
+	if runReports(ctx, only, *rounds) {
+		return
+	}
 	if err := bench.Setup(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "setup:", err)
 		os.Exit(1)

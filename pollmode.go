@@ -1,0 +1,91 @@
+package myx
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"unsafe"
+)
+
+// PollMode says how a connection waits for the server's replies (Config.Poller). It matters
+// on Linux for connections without TLS; elsewhere, and with TLS, replies are always awaited in
+// the runtime's network poller.
+type PollMode uint8
+
+const (
+	// PollAdaptive, the default, waits in poll(2) on the connection's own thread while few
+	// connections made from the same Config are waiting at once (4 per GOMAXPROCS), and in the
+	// runtime's network poller beyond. One connection, or a small pool, gets the cheaper
+	// round trip of PollThread; a large pool under many goroutines keeps the thread count and
+	// the scheduler's hand-offs of PollRuntime.
+	PollAdaptive PollMode = iota
+	// PollRuntime always waits in the runtime's network poller, as net.Conn does
+	// (DSN runtime_poller=true).
+	PollRuntime
+	// PollThread always waits in poll(2) on the connection's thread, holding an OS thread per
+	// waiting connection (DSN runtime_poller=false).
+	PollThread
+)
+
+// String gives the mode's name: "adaptive", "runtime" or "thread".
+func (m PollMode) String() string {
+	switch m {
+	case PollAdaptive:
+		return "adaptive"
+	case PollRuntime:
+		return "runtime"
+	case PollThread:
+		return "thread"
+	}
+	return fmt.Sprintf("PollMode(%d)", uint8(m))
+}
+
+// parsePollMode reads the DSN parameter runtime_poller: a boolean, or "adaptive".
+func parsePollMode(s string) (PollMode, error) {
+	if s == "adaptive" {
+		return PollAdaptive, nil
+	}
+	on, err := parseBool(s)
+	if err != nil {
+		return 0, fmt.Errorf("want true, false or adaptive: %w", err)
+	}
+	if on {
+		return PollRuntime, nil
+	}
+	return PollThread, nil
+}
+
+// pollGroup is what the connections made from one Config share: how many of them are waiting
+// for the server right now.
+type pollGroup struct {
+	waiting atomic.Int32
+	limit   int32 // waits beyond this many at once go to the runtime's poller
+}
+
+// threadWaitLimit is how many connections of a group may wait in poll(2) at once under
+// PollAdaptive. Measured on the pool curve (bench/curve.go): with GOMAXPROCS=2, 8
+// connections waiting in poll(2) beat the runtime's poller, 32 lose clearly.
+func threadWaitLimit() int32 {
+	if s := os.Getenv("MYX_POLL_LIMIT"); s != "" { // TODO(perfpoll): experiment only, remove
+		n := 0
+		for _, c := range s {
+			n = n*10 + int(c-'0')
+		}
+		return int32(n)
+	}
+	return int32(4 * runtime.GOMAXPROCS(0))
+}
+
+// pollGroup gives the group of the connections made from cfg, creating it on first use.
+func (cfg *Config) pollGroup() *pollGroup {
+	ptr := (*unsafe.Pointer)(unsafe.Pointer(&cfg.pollers))
+	if g := atomic.LoadPointer(ptr); g != nil {
+		return (*pollGroup)(g)
+	}
+	g := &pollGroup{limit: threadWaitLimit()}
+	if atomic.CompareAndSwapPointer(ptr, nil, unsafe.Pointer(g)) {
+		return g
+	}
+	return (*pollGroup)(atomic.LoadPointer(ptr))
+}
