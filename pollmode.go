@@ -2,7 +2,6 @@ package myx
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"sync/atomic"
 	"unsafe"
@@ -15,7 +14,7 @@ type PollMode uint8
 
 const (
 	// PollAdaptive, the default, waits in poll(2) on the connection's own thread while few
-	// connections made from the same Config are waiting at once (4 per GOMAXPROCS), and in the
+	// connections made from the same Config are waiting at once (twice GOMAXPROCS), and in the
 	// runtime's network poller beyond. One connection, or a small pool, gets the cheaper
 	// round trip of PollThread; a large pool under many goroutines keeps the thread count and
 	// the scheduler's hand-offs of PollRuntime.
@@ -64,17 +63,13 @@ type pollGroup struct {
 }
 
 // threadWaitLimit is how many connections of a group may wait in poll(2) at once under
-// PollAdaptive. Measured on the pool curve (bench/curve.go): with GOMAXPROCS=2, 8
-// connections waiting in poll(2) beat the runtime's poller, 32 lose clearly.
+// PollAdaptive: twice GOMAXPROCS. Measured on the pool curve (bench/curve.go, GOMAXPROCS=2, a
+// loaded machine): limits of 2, 4 and 8 all did at least as well as the runtime's poller at
+// 8/16, 32/64, 64/256 and 128/1000 (connections/goroutines), and 2 and 4 best at 8/16; every
+// wait in poll(2) (PollThread) needed 2 to 5 times the context switches per query from 8
+// connections on.
 func threadWaitLimit() int32 {
-	if s := os.Getenv("MYX_POLL_LIMIT"); s != "" { // TODO(perfpoll): experiment only, remove
-		n := 0
-		for _, c := range s {
-			n = n*10 + int(c-'0')
-		}
-		return int32(n)
-	}
-	return int32(4 * runtime.GOMAXPROCS(0))
+	return int32(2 * runtime.GOMAXPROCS(0))
 }
 
 // pollGroup gives the group of the connections made from cfg, creating it on first use.

@@ -24,10 +24,12 @@ import (
 // (those made from one Config) are waiting, and the runtime's poller beyond; PollThread always
 // uses poll(2).
 //
-// The socket stays in non-blocking mode: writes, the stale-connection check and TLS use the
-// runtime as usual. Deadlines and interruptions reach a waiting read through setDeadline and
-// interrupt (a read waiting in the runtime's poller also sees the socket deadline the
-// canceler sets).
+// While nothing bounds a wait on the thread (no context deadline, no ReadTimeout), the socket
+// is switched to blocking mode and the wait is one blocking read, as the C client does: a
+// round trip is a write and a read. Writes, the stale-connection check and TLS use the runtime
+// as usual (see sendTimeout for writes in blocking mode). Deadlines and interruptions reach a
+// waiting read through setDeadline and interrupt (a read waiting in the runtime's poller also
+// sees the socket deadline the canceler sets; interrupt's shutdown wakes a blocking read).
 type pollReader struct {
 	rc        syscall.RawConn
 	nc        net.Conn
@@ -37,7 +39,10 @@ type pollReader struct {
 	idle      time.Duration // Config.ReadTimeout: the longest one Read may wait (0 = no limit)
 	deadline  atomic.Int64  // unix nanoseconds; 0 = none
 	stopped   atomic.Bool   // interrupt was called: reads fail at once
-	waits     uint32        // waits in poll(2), for the periodic yield (see threadWait)
+	waits     uint32        // waits on the thread, for the periodic yield (see threadWait)
+	flags     int           // the descriptor's file status flags, O_NONBLOCK included
+	blocking  bool          // O_NONBLOCK is off (see threadWait)
+	calm      uint8         // thread waits since the last wait in the runtime's poller
 
 	// A wait in the runtime's poller: readFn is readFD bound once, buf/n/err its arguments
 	// and results (no allocation per read).
@@ -58,12 +63,17 @@ func newPollReader(nc net.Conn, group *pollGroup) *pollReader {
 	if err != nil {
 		return nil
 	}
-	fd := -1
-	rc.Control(func(f uintptr) { fd = int(f) })
+	fd, flags := -1, 0
+	rc.Control(func(f uintptr) {
+		fl, _, e := syscall.Syscall(syscall.SYS_FCNTL, f, syscall.F_GETFL, 0)
+		if e == 0 && fl&syscall.O_NONBLOCK != 0 {
+			fd, flags = int(f), int(fl)
+		}
+	})
 	if fd < 0 {
 		return nil
 	}
-	p := &pollReader{rc: rc, nc: nc, fd: fd, group: group}
+	p := &pollReader{rc: rc, nc: nc, fd: fd, group: group, flags: flags}
 	p.readFn = p.readFD
 	return p
 }
@@ -102,7 +112,7 @@ func (p *pollReader) Read(b []byte) (int, error) {
 		p.waitFirst = false
 	} else {
 		// More of a reply already under way: it is often there already.
-		n, err := readNow(p.fd, b)
+		n, err := recvNow(p.fd, b)
 		if err != syscall.EAGAIN {
 			return p.result(n, err)
 		}
@@ -123,7 +133,27 @@ func (p *pollReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// readNow reads without waiting.
+// recvNow reads what is there without waiting, whether or not the descriptor is in
+// non-blocking mode. MSG_DONTWAIT guarantees the call does not block, which is why it may
+// skip the runtime's system call bookkeeping (RawSyscall): it never holds the P for long.
+func recvNow(fd int, b []byte) (int, error) {
+	var p unsafe.Pointer
+	if len(b) > 0 {
+		p = unsafe.Pointer(&b[0])
+	}
+	for {
+		n, _, e := syscall.RawSyscall6(syscall.SYS_RECVFROM, uintptr(fd), uintptr(p), uintptr(len(b)), syscall.MSG_DONTWAIT, 0, 0)
+		switch e {
+		case 0:
+			return int(n), nil
+		case syscall.EINTR:
+			continue
+		}
+		return 0, e
+	}
+}
+
+// readNow reads, waiting for data only when the descriptor is in blocking mode.
 func readNow(fd int, b []byte) (int, error) {
 	for {
 		n, err := syscall.Read(fd, b)
@@ -159,6 +189,23 @@ func (p *pollReader) threadWait(b []byte) (int, error) {
 	if p.waits++; p.waits&15 == 0 {
 		runtime.Gosched()
 	}
+	if p.calm < calmBeforeBlocking {
+		p.calm++
+	}
+	if p.idle == 0 && p.deadline.Load() == 0 && !p.stopped.Load() {
+		// Nothing bounds the wait: a blocking read waits and reads in one system call (the
+		// C client's way), instead of poll(2) and a read.
+		if !p.blocking && p.calm >= calmBeforeBlocking {
+			p.setBlocking(true)
+		}
+		if p.blocking {
+			n, err := readNow(p.fd, b)
+			if err != syscall.EAGAIN {
+				return p.result(n, err)
+			}
+			// EAGAIN from a blocking socket: a receive timeout someone else set; wait below.
+		}
+	}
 	var idleUntil int64 // unix nanoseconds when ReadTimeout runs out, set at the first wait
 	for {
 		if p.stopped.Load() {
@@ -189,10 +236,40 @@ func (p *pollReader) threadWait(b []byte) (int, error) {
 		if e != 0 && e != syscall.EINTR {
 			return 0, os.NewSyscallError("poll", e)
 		}
-		n, err := readNow(p.fd, b)
+		n, err := recvNow(p.fd, b)
 		if err != syscall.EAGAIN {
 			return p.result(n, err)
 		}
+	}
+}
+
+// calmBeforeBlocking is how many waits in a row on the thread turn blocking mode on (each
+// switch is an fcntl(2)): a connection that keeps changing between the thread and the
+// runtime's poller stays in non-blocking mode.
+const calmBeforeBlocking = 8
+
+// sendTimeout bounds a write blocked in the kernel while the descriptor is in blocking mode.
+// The runtime's write loop takes the EAGAIN that follows as "wait until writable" in its
+// poller, where the write deadlines (Config.WriteTimeout, the context's backstop, Close's
+// limit, Conn.force) apply as usual, at most this late.
+const sendTimeout = 10 * time.Millisecond
+
+// setBlocking turns the descriptor's blocking mode on or off. Blocking mode is only for
+// reads waiting on the thread; the runtime's poller needs non-blocking mode, and writes
+// keep their deadlines through sendTimeout.
+func (p *pollReader) setBlocking(on bool) {
+	flags := p.flags &^ syscall.O_NONBLOCK
+	if !on {
+		flags = p.flags
+	}
+	if on {
+		tv := syscall.NsecToTimeval(int64(sendTimeout))
+		if syscall.SetsockoptTimeval(p.fd, syscall.SOL_SOCKET, syscall.SO_SNDTIMEO, &tv) != nil {
+			return
+		}
+	}
+	if _, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(p.fd), syscall.F_SETFL, uintptr(flags)); e == 0 {
+		p.blocking = on
 	}
 }
 
@@ -200,6 +277,13 @@ func (p *pollReader) threadWait(b []byte) (int, error) {
 // deadline already holds the context's backstop (the canceler sets it with setDeadline);
 // Config.ReadTimeout is put on the socket for this read only.
 func (p *pollReader) runtimeWait(b []byte) (int, error) {
+	p.calm = 0
+	if p.blocking {
+		p.setBlocking(false)
+		if p.blocking {
+			return p.threadWait(b) // could not switch: wait on the thread
+		}
+	}
 	own := false
 	if p.idle > 0 {
 		dl := time.Now().Add(p.idle).UnixNano()

@@ -60,6 +60,7 @@ type Measurement struct {
 	Threads int     `json:"threads"` // OS threads of the process after the run (the peak)
 	CPU     float64 `json:"cpu_us"`  // client CPU (user+system, getrusage) per query, µs
 	User    float64 `json:"user_us"` // of which user time, µs per query
+	Switch  float64 `json:"csw"`     // voluntary context switches of the process per query
 }
 
 type childJob struct {
@@ -175,6 +176,7 @@ func runChild(ctx context.Context, job childJob) (Measurement, error) {
 	m.Rate = float64(job.N) / elapsed.Seconds()
 	m.CPU = float64(user+sys) / float64(time.Microsecond) / float64(job.N)
 	m.User = float64(user) / float64(time.Microsecond) / float64(job.N)
+	m.Switch = float64(after.Nvcsw-before.Nvcsw) / float64(job.N)
 	return m, nil
 }
 
@@ -275,13 +277,15 @@ func medianOf(ms []Measurement) Measurement {
 	cpu := make([]float64, len(s))
 	thr := make([]float64, len(s))
 	usr := make([]float64, len(s))
+	csw := make([]float64, len(s))
 	for i, x := range s {
-		cpu[i], thr[i], usr[i] = x.CPU, float64(x.Threads), x.User
+		cpu[i], thr[i], usr[i], csw[i] = x.CPU, float64(x.Threads), x.User, x.Switch
 	}
 	slices.Sort(cpu)
 	slices.Sort(thr)
 	slices.Sort(usr)
-	m.CPU, m.Threads, m.User = cpu[len(cpu)/2], int(thr[len(thr)/2]), usr[len(usr)/2]
+	slices.Sort(csw)
+	m.CPU, m.Threads, m.User, m.Switch = cpu[len(cpu)/2], int(thr[len(thr)/2]), usr[len(usr)/2], csw[len(csw)/2]
 	return m
 }
 
@@ -306,7 +310,7 @@ func Curve(ctx context.Context, w io.Writer, points []CurvePoint, variants []str
 	}
 	fmt.Fprintf(w, "pool curve: point queries through the pool, %d per run, %d rounds, median; %s, GOMAXPROCS=%d, %s\n",
 		n, rounds, runtime.Version(), runtime.GOMAXPROCS(0), loadAverage())
-	fmt.Fprintf(w, "%-10s %-14s %10s %7s %8s %9s %9s\n", "conns/gor", "variant", "queries/s", "ratio", "threads", "cpu µs/q", "user µs/q")
+	fmt.Fprintf(w, "%-10s %-14s %10s %7s %8s %9s %9s %6s\n", "conns/gor", "variant", "queries/s", "ratio", "threads", "cpu µs/q", "user µs/q", "csw/q")
 	for _, pt := range points {
 		res := make(map[string][]Measurement)
 		for range rounds {
@@ -328,7 +332,7 @@ func Curve(ctx context.Context, w io.Writer, points []CurvePoint, variants []str
 			if base > 0 {
 				ratio = fmt.Sprintf("%.2fx", m.Rate/base)
 			}
-			fmt.Fprintf(w, "%-10s %-14s %10.0f %7s %8d %9.1f %9.1f\n", fmt.Sprintf("%d/%d", pt.Conns, pt.Workers), v, m.Rate, ratio, m.Threads, m.CPU, m.User)
+			fmt.Fprintf(w, "%-10s %-14s %10.0f %7s %8d %9.1f %9.1f %6.2f\n", fmt.Sprintf("%d/%d", pt.Conns, pt.Workers), v, m.Rate, ratio, m.Threads, m.CPU, m.User, m.Switch)
 		}
 	}
 	return nil
@@ -342,7 +346,7 @@ func CPUReport(ctx context.Context, w io.Writer, rounds, n int) error {
 		return err
 	}
 	fmt.Fprintf(w, "client CPU per point query, one connection, %d queries per run, %d rounds, median; %s\n", n, rounds, loadAverage())
-	fmt.Fprintf(w, "%-14s %10s %9s %9s\n", "client", "queries/s", "cpu µs/q", "user µs/q")
+	fmt.Fprintf(w, "%-14s %10s %9s %9s %6s\n", "client", "queries/s", "cpu µs/q", "user µs/q", "csw/q")
 	variants := []string{VariantMyx, VariantRuntime, VariantDriver}
 	res := make(map[string][]Measurement)
 	var cres []Measurement
@@ -365,7 +369,7 @@ func CPUReport(ctx context.Context, w io.Writer, rounds, n int) error {
 	}
 	for _, v := range variants {
 		m := medianOf(res[v])
-		fmt.Fprintf(w, "%-14s %10.0f %9.1f %9.1f\n", v, m.Rate, m.CPU, m.User)
+		fmt.Fprintf(w, "%-14s %10.0f %9.1f %9.1f %6.2f\n", v, m.Rate, m.CPU, m.User, m.Switch)
 	}
 	if len(cres) > 0 {
 		m := medianOf(cres)
