@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -13,9 +14,9 @@ import (
 type PollMode uint8
 
 const (
-	// PollAdaptive, the default, waits in poll(2) on the connection's own thread while few
-	// connections made from the same Config are waiting at once (twice GOMAXPROCS), and in the
-	// runtime's network poller beyond. One connection, or a small pool, gets the cheaper
+	// PollAdaptive, the default, waits on the connection's own thread while few connections
+	// made from the same Config are waiting at once (at most twice GOMAXPROCS, and not within
+	// 100ms of more having waited), and in the runtime's network poller otherwise. One connection, or a small pool, gets the cheaper
 	// round trip of PollThread; a large pool under many goroutines keeps the thread count and
 	// the scheduler's hand-offs of PollRuntime.
 	PollAdaptive PollMode = iota
@@ -58,8 +59,27 @@ func parsePollMode(s string) (PollMode, error) {
 // pollGroup is what the connections made from one Config share: how many of them are waiting
 // for the server right now.
 type pollGroup struct {
-	waiting atomic.Int32
-	limit   int32 // waits beyond this many at once go to the runtime's poller
+	waiting   atomic.Int32
+	crowdedAt atomic.Int64 // unix nanoseconds when more than limit were last waiting; 0 = never
+	limit     int32        // waits beyond this many at once go to the runtime's poller
+}
+
+// calmAfter is how long a group that had more than its limit of connections waiting keeps
+// all its waits in the runtime's poller. In a crowded group the moments when few connections
+// wait are those when the replies just came in and the goroutines that got them are busy: the
+// worst time for a wait to take a thread.
+const calmAfter = 100 * time.Millisecond
+
+// enter counts a wait of the group (the caller subtracts it from waiting when done) and tells
+// whether it may be on the thread.
+func (g *pollGroup) enter() bool {
+	waiting := g.waiting.Add(1)
+	if waiting > g.limit {
+		g.crowdedAt.Store(time.Now().UnixNano())
+		return false
+	}
+	at := g.crowdedAt.Load()
+	return at == 0 || time.Now().UnixNano()-at > int64(calmAfter)
 }
 
 // threadWaitLimit is how many connections of a group may wait in poll(2) at once under

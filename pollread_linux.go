@@ -121,10 +121,9 @@ func (p *pollReader) Read(b []byte) (int, error) {
 	if g == nil {
 		return p.threadWait(b)
 	}
-	waiting := g.waiting.Add(1)
 	var n int
 	var err error
-	if waiting <= g.limit {
+	if g.enter() {
 		n, err = p.threadWait(b)
 	} else {
 		n, err = p.runtimeWait(b)

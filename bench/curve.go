@@ -373,7 +373,7 @@ func CPUReport(ctx context.Context, w io.Writer, rounds, n int) error {
 	}
 	if len(cres) > 0 {
 		m := medianOf(cres)
-		fmt.Fprintf(w, "%-14s %10.0f %9.1f %9.1f   (sysbench process, less a 1-event run)\n", "C (sysbench)", m.Rate, m.CPU, m.User)
+		fmt.Fprintf(w, "%-14s %10.0f %9.1f %9.1f %6.2f   (the sysbench process, less a 1-event run)\n", "C (sysbench)", m.Rate, m.CPU, m.User, m.Switch)
 	} else {
 		fmt.Fprintln(w, "C (sysbench): not measured (sysbench or c-point.lua not found)")
 	}
@@ -404,6 +404,7 @@ func measureSysbench(ctx context.Context, lua string, n int) (Measurement, error
 		return Measurement{}, err
 	}
 	host, port, _ := strings.Cut(cfg.Addr, ":")
+	var csw int64
 	one := func(events int) (user, sys time.Duration, elapsed time.Duration, err error) {
 		args := []string{lua, "--mysql-host=" + host, "--mysql-user=" + cfg.User, "--mysql-db=" + cfg.Database,
 			"--threads=1", "--time=0", "--events=" + strconv.Itoa(events)}
@@ -429,6 +430,13 @@ func measureSysbench(ctx context.Context, lua string, n int) (Measurement, error
 				elapsed = d
 			}
 		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			if events == 1 {
+				csw -= ru.Nvcsw
+			} else {
+				csw += ru.Nvcsw
+			}
+		}
 		return cmd.ProcessState.UserTime(), cmd.ProcessState.SystemTime(), elapsed, nil
 	}
 	u1, s1, _, err := one(1)
@@ -442,6 +450,7 @@ func measureSysbench(ctx context.Context, lua string, n int) (Measurement, error
 	m := Measurement{Variant: "C", N: n, Workers: 1}
 	per := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) / float64(n-1) }
 	m.CPU = per(un + sn - u1 - s1)
+	m.Switch = float64(csw) / float64(n-1)
 	m.User = per(un - u1)
 	if el > 0 {
 		m.Rate = float64(n) / el.Seconds()
