@@ -176,15 +176,16 @@ func (p *pollReader) result(n int, err error) (int, error) {
 	return 0, os.NewSyscallError("read", err)
 }
 
-// threadWait waits for data in poll(2) and reads it.
+// threadWait waits for data on the calling thread and reads it: one blocking read when nothing
+// bounds the wait, poll(2) with a timeout and a read otherwise.
 func (p *pollReader) threadWait(b []byte) (int, error) {
-	// Yield now and then. A goroutine whose every wait is a poll(2) never passes through the
-	// scheduler, and after 10ms of that the runtime deems it a long runner: each later poll(2)
-	// then has its P taken away by sysmon and handed to another thread, and the thread that
-	// returns from poll(2) has to get one back (two futex wakeups and a context switch per
-	// round trip, measured: 12,890 futex and 8,893 nanosleep calls for 22,000 queries,
-	// against 2,800 and 840 with the yield). A yield with nothing else to run costs well under
-	// a microsecond.
+	// Yield now and then. A goroutine whose every wait is in a system call never passes
+	// through the scheduler, and after 10ms of that the runtime deems it a long runner: each
+	// later wait then has its P taken away by sysmon and handed to another thread, and the
+	// thread that returns from the wait has to get one back (two futex wakeups and a context
+	// switch per round trip, measured: 12,890 futex and 8,893 nanosleep calls for 22,000
+	// queries, against 2,800 and 840 with the yield). A yield with nothing else to run costs
+	// well under a microsecond.
 	if p.waits++; p.waits&15 == 0 {
 		runtime.Gosched()
 	}
