@@ -39,7 +39,7 @@ type pollReader struct {
 	idle      time.Duration // Config.ReadTimeout: the longest one Read may wait (0 = no limit)
 	deadline  atomic.Int64  // unix nanoseconds; 0 = none
 	stopped   atomic.Bool   // interrupt was called: reads fail at once
-	waits     uint32        // waits on the thread, for the periodic yield (see threadWait)
+	lastYield int64         // unix nanoseconds of the last yield (see threadWait)
 	flags     int           // the descriptor's file status flags, O_NONBLOCK included
 	blocking  bool          // O_NONBLOCK is off (see threadWait)
 	calm      uint8         // thread waits since the last wait in the runtime's poller
@@ -184,9 +184,11 @@ func (p *pollReader) threadWait(b []byte) (int, error) {
 	// later wait then has its P taken away by sysmon and handed to another thread, and the
 	// thread that returns from the wait has to get one back (two futex wakeups and a context
 	// switch per round trip, measured: 12,890 futex and 8,893 nanosleep calls for 22,000
-	// queries, against 2,800 and 840 with the yield). A yield with nothing else to run costs
-	// well under a microsecond.
-	if p.waits++; p.waits&15 == 0 {
+	// queries, against 2,800 and 840 with a yield every 16 waits). A yield is not free either:
+	// it wakes an idle thread, which takes the goroutine over while this one goes to sleep
+	// (the 2,800 futex calls), so it is done once per yieldEvery, well within the 10ms.
+	if now := time.Now().UnixNano(); now-p.lastYield >= int64(yieldEvery) {
+		p.lastYield = now
 		runtime.Gosched()
 	}
 	if p.calm < calmBeforeBlocking {
@@ -242,6 +244,9 @@ func (p *pollReader) threadWait(b []byte) (int, error) {
 		}
 	}
 }
+
+// yieldEvery is how often a goroutine waiting on its thread yields (see threadWait).
+const yieldEvery = 4 * time.Millisecond
 
 // calmBeforeBlocking is how many waits in a row on the thread turn blocking mode on (each
 // switch is an fcntl(2)): a connection that keeps changing between the thread and the
