@@ -170,7 +170,8 @@ type Config struct {
 	// zero value, PollAdaptive, suits one connection and large pools alike. DSN:
 	// runtime_poller=true (PollRuntime), false (PollThread) or adaptive.
 	Poller PollMode
-	// pollers is shared by the connections made from this Config (see pollGroup).
+	// pollers is shared by the connections made from this Config and its copies (see
+	// pollGroup); set atomically by the first connection.
 	pollers *pollGroup
 
 	// DialFunc, when set, opens the network connection instead of net.Dialer.

@@ -125,3 +125,21 @@ func TestBlockingWaitContextDeadline(t *testing.T) {
 		t.Fatalf("got %v, want an InterruptedError", err)
 	}
 }
+
+// TestBlockingWaitLargeWrite: in blocking mode a command larger than the socket buffers is
+// written whole (the write may block in the kernel, time out after sendTimeout and go on in
+// the runtime's poller) and its reply read.
+func TestBlockingWaitLargeWrite(t *testing.T) {
+	c := connect(t, func(cfg *myx.Config) { cfg.Poller = myx.PollThread })
+	warmBlocking(t, c)
+	const size = 8 << 20
+	for range 3 {
+		var n int
+		if err := c.QueryRow(context.Background(), "SELECT LENGTH('"+strings.Repeat("y", size)+"')").Scan(&n); err != nil || n != size {
+			t.Fatalf("got %d %v, want %d", n, err, size)
+		}
+	}
+	if !myx.PollBlocking(c) {
+		t.Error("the connection left blocking mode")
+	}
+}
