@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/myxdb/myx"
 )
@@ -88,6 +89,30 @@ func TestPollModesConcurrent(t *testing.T) {
 			}
 			if n := myx.PollWaiting(cfg); n != 0 {
 				t.Errorf("%d waits still counted", n)
+			}
+		})
+	}
+}
+
+// TestCheckConnAfterReadTimeoutIdle: a connection idle for longer than its ReadTimeout is still
+// healthy; the deadline its last read had must not fail the stale check.
+func TestCheckConnAfterReadTimeoutIdle(t *testing.T) {
+	for _, mode := range []myx.PollMode{myx.PollRuntime, myx.PollThread, pollAdaptiveBeyondLimit} {
+		t.Run(fmt.Sprint(uint8(mode)), func(t *testing.T) {
+			c := connect(t, func(cfg *myx.Config) {
+				cfg.ReadTimeout = 200 * time.Millisecond
+				setPoller(cfg, mode)
+			})
+			var n int
+			if err := c.QueryRow(context.Background(), "SELECT 1").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(400 * time.Millisecond) // idle past the read timeout
+			if err := c.CheckConn(); err != nil {
+				t.Fatalf("CheckConn of a healthy idle connection: %v", err)
+			}
+			if err := c.QueryRow(context.Background(), "SELECT 2").Scan(&n); err != nil || n != 2 {
+				t.Fatalf("after the idle time: %d %v", n, err)
 			}
 		})
 	}
