@@ -245,6 +245,9 @@ func (p *pollReader) threadWait(b []byte) (int, error) {
 	}
 }
 
+// rawWriteMax is the largest write made with RawSyscall (see write).
+const rawWriteMax = 16 << 10
+
 // yieldEvery is how often a goroutine waiting on its thread yields (see threadWait).
 const yieldEvery = 4 * time.Millisecond
 
@@ -342,4 +345,40 @@ func (p *pollReader) readFD(fd uintptr) bool {
 	}
 	p.n, p.err = n, err
 	return true
+}
+
+// write writes b to the socket (for a connection without Config.WriteTimeout). A small write
+// in non-blocking mode goes directly through RawSyscall: such a write never waits, so it need
+// not tell the scheduler it is in a system call, and sysmon cannot hand the P to another
+// thread while the kernel delivers the bytes over loopback (the write runs the receiving
+// side's network stack, long enough to be taken for a blocked call; measured at 128
+// connections and 1000 goroutines: context switches per query from 0.22-0.39 down to
+// 0.01-0.11, client CPU per query about 20% lower). Whatever the socket does not take at once,
+// large writes (which would hold the P, and a stop of the world, for long) and every write in
+// blocking mode go through the runtime's net.Conn, which waits and applies the deadlines.
+func (p *pollReader) write(b []byte) (int, error) {
+	if p.stopped.Load() {
+		return 0, os.ErrDeadlineExceeded
+	}
+	n := 0
+	if !p.blocking && len(b) <= rawWriteMax {
+		for n < len(b) {
+			w, _, e := syscall.RawSyscall(syscall.SYS_WRITE, uintptr(p.fd), uintptr(unsafe.Pointer(&b[n])), uintptr(len(b)-n))
+			if e == syscall.EINTR {
+				continue
+			}
+			if e != 0 {
+				if e != syscall.EAGAIN {
+					return n, os.NewSyscallError("write", e)
+				}
+				break
+			}
+			n += int(w)
+		}
+		if n == len(b) {
+			return n, nil
+		}
+	}
+	m, err := p.nc.Write(b[n:])
+	return n + m, err
 }

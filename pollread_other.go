@@ -20,3 +20,5 @@ func (p *pollReader) setDeadline(time.Time) {}
 func (p *pollReader) interrupt() {}
 
 func (p *pollReader) Read([]byte) (int, error) { panic("unreachable") }
+
+func (p *pollReader) write([]byte) (int, error) { panic("unreachable") }
