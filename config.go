@@ -199,12 +199,13 @@ type Config struct {
 	// ConnectAttrs are sent to the server in the handshake (performance_schema.session_connect_attrs).
 	ConnectAttrs map[string]string
 
-	// RuntimePoller makes the connection wait for the server's replies in Go's network poller.
-	// By default, on Linux, a connection without TLS waits in poll(2) on its own thread, which
-	// costs fewer system calls and wakeups per round trip (the point-query benchmark gains
-	// 10-20%) but holds an OS thread per connection while a reply is awaited. Set it for
-	// programs with very many connections waiting at once.
-	RuntimePoller bool
+	// Poller says how the connection waits for the server's replies (see PollMode); the
+	// zero value, PollAdaptive, suits one connection and large pools alike. DSN:
+	// runtime_poller=true (PollRuntime), false (PollThread) or adaptive.
+	Poller PollMode
+	// pollers is shared by the connections made from this Config and its copies (see
+	// pollGroup); set atomically by the first connection.
+	pollers *pollGroup
 
 	// DialFunc, when set, opens the network connection instead of net.Dialer.
 	DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -783,7 +784,7 @@ func (cfg *Config) applyParams(params url.Values) error {
 				cfg.MaxAllowedPacket = -1 // the server's
 			}
 		case "runtime_poller":
-			cfg.RuntimePoller, err = parseBool(v)
+			cfg.Poller, err = parsePollMode(v)
 		case "socket":
 			cfg.Network, cfg.Addr = "unix", v
 		case "parseTime", "parse_time":

@@ -15,7 +15,7 @@ var errUnexpectedData = errors.New("connection has unread data from the server (
 // allocation.
 type staleChecker struct {
 	raw  syscall.RawConn
-	peek func(fd uintptr) bool // s.peekFD, bound once
+	peek func(fd uintptr) // s.peekFD, bound once
 	err  error
 	buf  [1]byte
 }
@@ -46,14 +46,17 @@ func (c *Conn) checkStale() error {
 		s.raw, s.peek = raw, s.peekFD
 	}
 	s.err = nil
-	if err := s.raw.Read(s.peek); err != nil {
+	// Control, not Read: Read first fails on an expired read deadline, and the last read's
+	// Config.ReadTimeout deadline (with runtime_poller=true) has expired on any connection
+	// idle for longer than that; the peek does not wait, so no deadline concerns it.
+	if err := s.raw.Control(s.peek); err != nil {
 		return err
 	}
 	return s.err
 }
 
 // peekFD peeks at the socket without blocking and records what it finds in s.err.
-func (s *staleChecker) peekFD(fd uintptr) bool {
+func (s *staleChecker) peekFD(fd uintptr) {
 	n, _, err := syscall.Recvfrom(int(fd), s.buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
 	switch {
 	case n == 0 && err == nil:
@@ -64,5 +67,4 @@ func (s *staleChecker) peekFD(fd uintptr) bool {
 	default:
 		s.err = err
 	}
-	return true
 }

@@ -94,6 +94,9 @@ func (r *timedReader) Read(b []byte) (int, error) {
 // write writes b to the network connection, within Config.WriteTimeout when it is set.
 func (c *Conn) write(b []byte) (int, error) {
 	if c.cfg.WriteTimeout <= 0 {
+		if c.poll != nil {
+			return c.poll.write(b)
+		}
 		return c.nc.Write(b)
 	}
 	dl, own := c.ioDeadline(c.cfg.WriteTimeout)

@@ -14,9 +14,10 @@ import (
 
 // pollers runs f with replies awaited in poll(2) (the Linux default) and in the runtime's
 // network poller.
-func pollers(t *testing.T, f func(t *testing.T, runtimePoller bool)) {
-	t.Run("poll", func(t *testing.T) { f(t, false) })
-	t.Run("runtime", func(t *testing.T) { f(t, true) })
+func pollers(t *testing.T, f func(t *testing.T, mode myx.PollMode)) {
+	t.Run("poll", func(t *testing.T) { f(t, myx.PollThread) })
+	t.Run("runtime", func(t *testing.T) { f(t, myx.PollRuntime) })
+	t.Run("adaptive-runtime", func(t *testing.T) { f(t, pollAdaptiveBeyondLimit) })
 }
 
 // wantTimeout checks that err is a read or write timeout inside a *ConnError and that c is
@@ -40,10 +41,10 @@ func wantTimeout(t *testing.T, c *myx.Conn, err error, op string, after time.Dur
 }
 
 func TestReadTimeoutFires(t *testing.T) {
-	pollers(t, func(t *testing.T, runtimePoller bool) {
+	pollers(t, func(t *testing.T, mode myx.PollMode) {
 		cfg, proxy := proxiedConfig(t)
 		cfg.ReadTimeout = 300 * time.Millisecond
-		cfg.RuntimePoller = runtimePoller
+		setPoller(cfg, mode)
 		c, err := myx.ConnectConfig(ctxT(t), cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -64,10 +65,10 @@ func TestReadTimeoutFires(t *testing.T) {
 // that waits fails and the connection, out of sync, is closed.
 func TestReadTimeoutMidResult(t *testing.T) {
 	skipUnless(t, mysqltest.SequenceEngine)
-	pollers(t, func(t *testing.T, runtimePoller bool) {
+	pollers(t, func(t *testing.T, mode myx.PollMode) {
 		cfg, proxy := proxiedConfig(t)
 		cfg.ReadTimeout = 300 * time.Millisecond
-		cfg.RuntimePoller = runtimePoller
+		setPoller(cfg, mode)
 		c, err := myx.ConnectConfig(ctxT(t), cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -98,11 +99,11 @@ func TestReadTimeoutMidResult(t *testing.T) {
 // TestReadTimeoutAndContext: a context deadline earlier than the read timeout wins (the call
 // is interrupted, not timed out).
 func TestReadTimeoutAndContext(t *testing.T) {
-	pollers(t, func(t *testing.T, runtimePoller bool) {
+	pollers(t, func(t *testing.T, mode myx.PollMode) {
 		cfg, proxy := proxiedConfig(t)
 		cfg.ReadTimeout = time.Hour
 		cfg.KillTimeout = 200 * time.Millisecond // the kill goes through the black hole too
-		cfg.RuntimePoller = runtimePoller
+		setPoller(cfg, mode)
 		c, err := myx.ConnectConfig(ctxT(t), cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -128,10 +129,10 @@ func TestReadTimeoutAndContext(t *testing.T) {
 // prepared statements) is unaffected.
 func TestReadTimeoutUnused(t *testing.T) {
 	skipUnless(t, mysqltest.SequenceEngine)
-	pollers(t, func(t *testing.T, runtimePoller bool) {
+	pollers(t, func(t *testing.T, mode myx.PollMode) {
 		c := connect(t, func(cfg *myx.Config) {
 			cfg.ReadTimeout, cfg.WriteTimeout = time.Minute, time.Minute
-			cfg.RuntimePoller = runtimePoller
+			setPoller(cfg, mode)
 		})
 		for i := range 50 {
 			var n int

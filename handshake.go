@@ -18,7 +18,7 @@ import (
 )
 
 // connect dials, runs the handshake and sets the session up (initSession), all bounded by ctx,
-// then puts in place how replies are awaited (poll(2), unless Config.RuntimePoller) and the
+// then puts in place how replies are awaited (poll(2) unless Config.Poller says otherwise) and the
 // per-I/O timeouts.
 func (c *Conn) connect(ctx context.Context) error {
 	cfg := c.cfg
@@ -69,8 +69,12 @@ func (c *Conn) connect(ctx context.Context) error {
 	}
 	raw.SetDeadline(time.Time{})
 	c.lastUsed = time.Now()
-	if !cfg.RuntimePoller && c.nc == raw {
-		if pr := newPollReader(raw); pr != nil {
+	if cfg.Poller != PollRuntime && c.nc == raw {
+		var group *pollGroup
+		if cfg.Poller == PollAdaptive {
+			group = cfg.pollGroup()
+		}
+		if pr := newPollReader(raw, group); pr != nil {
 			c.rd.SetSource(pr)
 			c.poll = pr
 		}

@@ -13,10 +13,12 @@ type pollReader struct {
 	idle      time.Duration
 }
 
-func newPollReader(net.Conn) *pollReader { return nil }
+func newPollReader(net.Conn, *pollGroup) *pollReader { return nil }
 
 func (p *pollReader) setDeadline(time.Time) {}
 
 func (p *pollReader) interrupt() {}
 
 func (p *pollReader) Read([]byte) (int, error) { panic("unreachable") }
+
+func (p *pollReader) write([]byte) (int, error) { panic("unreachable") }

@@ -41,6 +41,7 @@ func size(full int) int {
 }
 
 func main() {
+	bench.MaybeChild() // a measuring child of the curve or cpu report (curve.go) runs and exits
 	rounds := flag.Int("rounds", 0, "runs of each workload per side, the median is reported (default 5, 3 with -quick)")
 	only := flag.String("only", "", "comma-separated workloads to run (default: all)")
 	flag.BoolVar(&quick, "quick", false, "a tenth of each workload's operations, three rounds: a first look in well under a minute")
@@ -62,6 +63,9 @@ func main() {
 	}
 	defer startPlot()()
 	ctx := context.Background()
+	if runReports(ctx, only, *rounds) {
+		return
+	}
 	prog := newProgress(*showProgress, *rounds)
 	prog.note("setting up the benchmark tables")
 	if err := bench.Setup(ctx); err != nil {
