@@ -120,13 +120,31 @@ type queryTrace struct {
 }
 
 // describe is the StatementInfo of sql: from ctx (WithStatementInfo) when it is there,
-// otherwise from the lexer.
-func describe(ctx context.Context, sql string) StatementInfo {
+// otherwise from the lexer, through a small per-connection cache (statements repeat).
+func (c *Conn) describe(ctx context.Context, sql string) StatementInfo {
 	if info, ok := statementInfoFrom(ctx); ok {
 		return info
 	}
-	return DescribeStatement(sql)
+	if info, ok := c.infos[sql]; ok {
+		return info
+	}
+	info := DescribeStatement(sql)
+	if len(sql) <= maxDescribedLen {
+		if c.infos == nil {
+			c.infos = make(map[string]StatementInfo)
+		} else if len(c.infos) >= maxDescribed {
+			clear(c.infos)
+		}
+		c.infos[sql] = info
+	}
+	return info
 }
+
+// The cache of describe: at most maxDescribed statements, of at most maxDescribedLen bytes.
+const (
+	maxDescribed    = 512
+	maxDescribedLen = 4 << 10
+)
 
 // DescribeStatement tells what a statement is from its text, with the project's SQL lexer: the
 // operation (its upper-case verb) and, for a simple statement about one table (SELECT ... FROM
@@ -160,7 +178,7 @@ func tracerArgs(args []any) []any {
 // then runs under).
 func (c *Conn) startQuery(ctx context.Context, sql string, args []any) queryTrace {
 	qt := queryTrace{active: true}
-	qt.ctx = c.tr.query.TraceQueryStart(ctx, c, TraceQueryStartData{SQL: sql, Args: tracerArgs(args), Statement: describe(ctx, sql)})
+	qt.ctx = c.tr.query.TraceQueryStart(ctx, c, TraceQueryStartData{SQL: sql, Args: tracerArgs(args), Statement: c.describe(ctx, sql)})
 	if qt.ctx == nil {
 		qt.ctx = ctx
 	}
@@ -279,7 +297,7 @@ func (c *Conn) traceBatchItem(br *BatchResults, bt *batchTrace, err error, retur
 		Index:        i,
 		SQL:          it.query,
 		Args:         it.args,
-		Statement:    DescribeStatement(it.query),
+		Statement:    c.describe(context.Background(), it.query),
 		Err:          err,
 		RowsReturned: returned,
 		RowsAffected: affected,
