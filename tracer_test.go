@@ -465,7 +465,6 @@ func TestTracePrepareByCache(t *testing.T) {
 	}
 }
 
-
 func TestTraceBatch(t *testing.T) {
 	c, rec := tracedConn(t)
 	ctx := ctxT(t)
