@@ -79,6 +79,7 @@ type Conn struct {
 	qt    queryTrace
 	bt    batchTrace
 	infos map[string]StatementInfo // what traced statements are (see describe)
+	targs []any                    // the arguments' copy given to the QueryTracer (see tracerArgs)
 	// manyMethod is how the ExecMany under way sends its rows (for the ExecManyTracer).
 	manyMethod string
 	lastCache  CacheOutcome

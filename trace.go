@@ -166,19 +166,25 @@ func DescribeStatement(sql string) StatementInfo {
 
 // tracerArgs is the copy of args a tracer is given. Handing the caller's slice to a tracer
 // (an interface call) would make every caller's variadic slice escape to the heap, traced or
-// not; the copy costs an allocation only when tracing.
-func tracerArgs(args []any) []any {
+// not. The copy lives in a buffer of the connection, reused once the statement has ended
+// (the tracer may not keep Args past TraceQueryEnd); a statement started while another is
+// still open (it fails as busy) gets a copy of its own.
+func (c *Conn) tracerArgs(args []any) []any {
 	if len(args) == 0 {
 		return nil
 	}
-	return append(make([]any, 0, len(args)), args...)
+	if c.busy != nil || c.batch != nil {
+		return append(make([]any, 0, len(args)), args...)
+	}
+	c.targs = append(c.targs[:0], args...)
+	return c.targs
 }
 
 // startQuery calls TraceQueryStart for a statement and returns its trace (whose ctx the call
 // then runs under).
 func (c *Conn) startQuery(ctx context.Context, sql string, args []any) queryTrace {
 	qt := queryTrace{active: true}
-	qt.ctx = c.tr.query.TraceQueryStart(ctx, c, TraceQueryStartData{SQL: sql, Args: tracerArgs(args), Statement: c.describe(ctx, sql)})
+	qt.ctx = c.tr.query.TraceQueryStart(ctx, c, TraceQueryStartData{SQL: sql, Args: c.tracerArgs(args), Statement: c.describe(ctx, sql)})
 	if qt.ctx == nil {
 		qt.ctx = ctx
 	}
@@ -206,6 +212,10 @@ func (c *Conn) endQuery(qt *queryTrace, err error, affected uint64) {
 		BytesRead:    c.rd.BytesRead() - m.read,
 		Duration:     time.Since(m.start),
 	})
+	if len(c.targs) > 0 && c.busy == nil {
+		clear(c.targs) // keep no caller's values alive
+		c.targs = c.targs[:0]
+	}
 }
 
 // endRowsQuery ends the trace of the query whose Rows r is being released.
