@@ -54,8 +54,8 @@ type TraceQueryEndData struct {
 	Err          error        // nil on success; the statement's or the result's error
 	RowsReturned int64        // rows read from a result set (Query); 0 for Exec
 	RowsAffected int64        // from the OK packet (Exec, or the end of a Query's result)
-	Cache        CacheOutcome // how the statement cache was used
-	RoundTrips   int          // request/reply exchanges with the server for this statement
+	Cache        CacheOutcome // how the statement cache was used (CacheNotUsed for a Stmt's executions, which do not go through it)
+	RoundTrips   int          // request/reply exchanges with the server for this statement (see ConnStats.RoundTrips)
 	BytesSent    int64        // bytes written for this statement (protocol framing included)
 	BytesRead    int64        // bytes read for this statement (protocol framing included)
 	Duration     time.Duration
@@ -133,11 +133,16 @@ type TraceExecManyStartData struct {
 type TraceExecManyEndData struct {
 	Err          error
 	RowsAffected int64
-	Method       string // how the rows were sent: "bulk" (MariaDB COM_STMT_BULK_EXECUTE), "multirow" (one multi-row INSERT), "pipelined" (prepared executions written ahead)
-	RoundTrips   int
-	BytesSent    int64
-	BytesRead    int64
-	Duration     time.Duration
+	// Method is how the rows were sent: "bulk" (MariaDB COM_STMT_BULK_EXECUTE), "multirow"
+	// (multi-row INSERTs), "each" (one execution per row, one round trip each), or two of
+	// these joined by "+" when ExecMany changed method on the way (a row that needed long
+	// data continues with "each"). "pipelined" (executions written ahead of their replies)
+	// is reserved; ExecMany does not use it yet.
+	Method     string
+	RoundTrips int
+	BytesSent  int64
+	BytesRead  int64
+	Duration   time.Duration
 }
 
 // PrepareTracer traces statement preparation, explicit (Prepare) or by the statement cache.
