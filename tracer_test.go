@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 // traceRec is a tracer implementing every root interface; it records each call in order.
@@ -763,5 +764,25 @@ func TestStatsCount(t *testing.T) {
 	}
 	if s2 := c.Stats(); s2.StatementCacheHits-s1.StatementCacheHits != 1 {
 		t.Errorf("second run: %+v -> %+v, want one cache hit", s1, s2)
+	}
+}
+
+// With compression the counters are the bytes on the wire: the compressed frames.
+func TestStatsCountCompressedBytes(t *testing.T) {
+	skipUnless(t, mysqltest.ZlibCompression)
+	c := connect(t, func(cfg *myx.Config) { cfg.Compress = myx.CompressZlib })
+	ctx := ctxT(t)
+	s0, z0 := c.Stats(), c.CompressionStats()
+	var s string
+	if err := c.QueryRow(ctx, "SELECT REPEAT('a', 100000)").Scan(&s); err != nil || len(s) != 100000 {
+		t.Fatal(err, len(s))
+	}
+	s1, z1 := c.Stats(), c.CompressionStats()
+	read, wire, raw := s1.BytesRead-s0.BytesRead, z1.WireReceived-z0.WireReceived, z1.RawReceived-z0.RawReceived
+	if read != wire || read <= 0 || read >= raw {
+		t.Errorf("read %d bytes; compression counters: %d on the wire, %d raw", read, wire, raw)
+	}
+	if sent, wireSent := s1.BytesSent-s0.BytesSent, z1.WireSent-z0.WireSent; sent != wireSent {
+		t.Errorf("sent %d bytes, %d on the wire", sent, wireSent)
 	}
 }
