@@ -533,6 +533,16 @@ func TestTraceBatch(t *testing.T) {
 	if d3 := items[3].data.(myx.TraceBatchQueryData); !errors.As(d3.Err, &me) || me.Number != 1146 {
 		t.Errorf("item 3: %+v, want error 1146", d3)
 	}
+	// Its statements were prepared for the cache inside the batch, once per text (the INSERT
+	// is queued twice), the failing one included.
+	preps := rec.only("prepare.end")
+	if len(preps) != 3 || len(rec.only("prepare.start")) != 3 {
+		t.Errorf("prepares %d, want 3: %v", len(preps), rec.kinds())
+	}
+	var me1146 *myx.MySQLError
+	if len(preps) == 3 && !errors.As(preps[2].data.(myx.TracePrepareEndData).Err, &me1146) {
+		t.Errorf("the missing table's prepare: %+v", preps[2].data)
+	}
 	end := rec.only("batch.end")[0].data.(myx.TraceBatchEndData)
 	if end.Err != nil || end.RoundTrips < 1 || end.RoundTrips > 2 || end.BytesSent <= 0 || end.BytesRead <= 0 || end.Duration <= 0 {
 		t.Errorf("end %+v", end)
