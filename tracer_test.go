@@ -796,3 +796,30 @@ func TestStatsCountCompressedBytes(t *testing.T) {
 		t.Errorf("sent %d bytes, %d on the wire", sent, wireSent)
 	}
 }
+
+// When the kill cannot be delivered (the server is unreachable), the cancellation is traced
+// with the kill's error and the connection closed.
+func TestTraceCancelClosesConnection(t *testing.T) {
+	cfg, proxy := proxiedConfig(t)
+	cfg.KillTimeout = 500 * time.Millisecond
+	rec := &traceRec{name: "rec"}
+	cfg.Tracer = rec
+	c, err := myx.ConnectConfig(ctxT(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	proxy.BlackHole(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	if _, err := c.Exec(ctx, "DO SLEEP(30)"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v", err)
+	}
+	evs := rec.only("cancel")
+	if len(evs) != 1 {
+		t.Fatalf("events %v, want one cancel", rec.kinds())
+	}
+	if d := evs[0].data.(myx.TraceCancelData); d.Killed || d.Err == nil || !d.Closed || !errors.Is(d.Cause, context.Canceled) {
+		t.Errorf("cancel %+v, want not killed, the kill's error, closed", d)
+	}
+}
