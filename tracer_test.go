@@ -542,6 +542,26 @@ func TestTraceBatch(t *testing.T) {
 	if end.Err != nil || end.RoundTrips < 1 || end.RoundTrips > 2 || end.BytesSent <= 0 || end.BytesRead <= 0 || end.Duration <= 0 {
 		t.Errorf("end %+v", end)
 	}
+
+	// Again: the statement is in the cache now.
+	rec.reset()
+	hits := c.Stats().StatementCacheHits
+	b.Queue("INSERT INTO "+tbl+" VALUES (?, ?)", 3, 30)
+	if err := c.SendBatch(ctx, b).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if preps := rec.only("prepare.end"); len(preps) != 1 || !preps[0].data.(myx.TracePrepareEndData).Cached {
+		t.Errorf("second batch: %v, want one prepare found in the cache", rec.kinds())
+	}
+	if got := c.Stats().StatementCacheHits; got != hits+1 {
+		t.Errorf("cache hits %d, want %d", got, hits+1)
+	}
+	if items := rec.only("batch.query"); len(items) != 1 || items[0].data.(myx.TraceBatchQueryData).RowsAffected != 1 {
+		t.Errorf("second batch items %+v", items)
+	}
+	if end := rec.only("batch.end"); len(end) != 1 || end[0].data.(myx.TraceBatchEndData).RoundTrips != 1 {
+		t.Errorf("second batch end %+v, want one round trip", end)
+	}
 }
 
 func TestTraceExecMany(t *testing.T) {
