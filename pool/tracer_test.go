@@ -394,6 +394,21 @@ func TestTraceRetries(t *testing.T) {
 		t.Errorf("%d acquires and %d releases (%+v); want two of each, the first destroyed", len(ends), len(rels), rels)
 	}
 
+	// A batch that could not be sent goes to another connection, whole.
+	connID(t, p)
+	rec.take()
+	armed.Store(true)
+	var b myx.Batch
+	b.Queue("DO 1")
+	b.Queue("DO 2")
+	if err := p.SendBatch(ctx, &b).Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, retries = rec.take()
+	if len(retries) != 1 || retries[0].Op != "batch" || retries[0].Attempt != 2 {
+		t.Fatalf("retries %+v, want one batch retry at attempt 2", retries)
+	}
+
 	// Idempotent repeats fn after a lost connection.
 	runs := 0
 	err := p.Idempotent(ctx, func(c *myx.Conn) error {
