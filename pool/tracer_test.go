@@ -409,9 +409,26 @@ func TestTraceRetries(t *testing.T) {
 		t.Fatalf("retries %+v, want one batch retry at attempt 2", retries)
 	}
 
-	// Idempotent repeats fn after a lost connection.
+	// BeginFunc runs the transaction again when its connection was lost before COMMIT.
 	runs := 0
-	err := p.Idempotent(ctx, func(c *myx.Conn) error {
+	err := p.BeginFunc(ctx, func(tx myx.Tx) error {
+		if runs++; runs == 1 {
+			kill(t, cc, tx.Conn().ConnID())
+		}
+		_, err := tx.Exec(ctx, "DO 1")
+		return err
+	})
+	if err != nil || runs != 2 {
+		t.Fatalf("BeginFunc: %d runs, %v", runs, err)
+	}
+	_, _, _, retries = rec.take()
+	if len(retries) != 1 || retries[0].Op != "transaction" || retries[0].Attempt != 2 || !myx.IsConnLost(retries[0].Err) {
+		t.Fatalf("retries %+v, want one transaction retry at attempt 2", retries)
+	}
+
+	// Idempotent repeats fn after a lost connection.
+	runs = 0
+	err = p.Idempotent(ctx, func(c *myx.Conn) error {
 		if runs++; runs == 1 {
 			kill(t, cc, c.ConnID())
 		}
