@@ -497,6 +497,9 @@ func (p *Pool) acquireTraced(ctx context.Context, t AcquireTracer) (*entry, erro
 	sd := TraceAcquireStartData{Pending: p.waiters.n, Idle: len(p.idle)}
 	p.mu.Unlock()
 	tctx := t.TraceAcquireStart(ctx, p, sd)
+	if tctx == nil {
+		tctx = ctx
+	}
 	start := time.Now()
 	e, n, err := p.vetted(tctx)
 	d := TraceAcquireEndData{Err: err, Wait: n.wait, Opened: n.opened, Replaced: n.replaced, Duration: time.Since(start)}
