@@ -69,15 +69,17 @@ type TraceAcquireEndData struct {
 // idle set (or to a waiting acquire) or is closed instead, and its removal by Conn.Hijack.
 // TraceRelease is called once per successful acquire, after the rollback and session reset a
 // release may need and before the connection is handed on, from the goroutine releasing it.
+//
+// TraceRelease receives, as ctx, the context of the work that used the connection: the one
+// given to Exec, Query, QueryRow, ExecMany, SendBatch, CopyFrom, BeginTx, BeginFunc,
+// Idempotent, AcquireFunc, Ping, or to Acquire for a Conn released with Conn.Release. That
+// context may have ended by the time of the release; it is passed for its values (a span, a
+// request id), and the tracer must not rely on it being live. (The ROLLBACK and session reset
+// of a release run under a context with the same values, bounded by Config.ReleaseTimeout
+// only, so the connections' tracer sees them as part of that work.)
 type ReleaseTracer interface {
 	TraceRelease(ctx context.Context, p *Pool, data TraceReleaseData)
 }
-
-// TraceRelease receives, as ctx, the context of the work that used the connection: the one
-// given to Exec, Query, QueryRow, ExecMany, SendBatch, CopyFrom, BeginTx, BeginFunc,
-// Idempotent, AcquireFunc, or to Acquire for a Conn released with Conn.Release. That context
-// may have ended by the time of the release; it is passed for its values (a span, a request
-// id), and the tracer must not rely on it being live.
 
 // TraceReleaseData describes one release.
 type TraceReleaseData struct {

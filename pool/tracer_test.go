@@ -606,3 +606,33 @@ func TestTraceMultiTracerRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestConnTracerSeesReleaseUnderWorkContext: with a tracer on the connections only, the
+// ROLLBACK a release runs is traced under the context of the work that held the connection;
+// the pool's own interfaces are not looked for in ConnConfig.Tracer (except RetryTracer).
+func TestConnTracerSeesReleaseUnderWorkContext(t *testing.T) {
+	t.Parallel()
+	q := &queryRecorder{recorder: recorder{name: "q"}}
+	cc := testConnConfig(t)
+	cc.Tracer = q
+	p := newPool(t, cc, func(c *Config) { c.MaxConns = 1 })
+	ctx := context.WithValue(ctxT(t, 10*time.Second), traceKey("work"), "w")
+	c, err := p.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Conn().Exec(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	c.Release()
+	qs := q.takeQueries()
+	if len(qs) != 2 || qs[1].sql != "ROLLBACK" || qs[1].work != "w" {
+		t.Fatalf("queries traced: %+v", qs)
+	}
+	if starts, ends, rels, _ := q.take(); len(starts)+len(ends)+len(rels) != 0 {
+		t.Errorf("the pool used the connections' tracer for its own events: %d %d %d", len(starts), len(ends), len(rels))
+	}
+	if p.cfg.tr.retry != q {
+		t.Errorf("retry tracer %T, want the connections' one", p.cfg.tr.retry)
+	}
+}
