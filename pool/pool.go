@@ -666,11 +666,16 @@ type cleanup struct {
 }
 
 // traceRelease tells the ReleaseTracer, if any, about the release of a connection that was
-// acquired, and forgets the work's context.
+// acquired, and forgets the work's context. (Small enough to inline: without a tracer a
+// release pays one check.)
 func (p *Pool) traceRelease(e *entry, cl cleanup) {
-	if e.acquired.IsZero() {
-		return
+	if !e.acquired.IsZero() {
+		p.traceReleaseKept(e, cl)
 	}
+}
+
+// traceReleaseKept is traceRelease for an entry that kept its work's context.
+func (p *Pool) traceReleaseKept(e *entry, cl cleanup) {
 	t := p.cfg.tr.release
 	if t == nil {
 		e.ctx, e.acquired = nil, time.Time{}
