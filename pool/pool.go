@@ -502,11 +502,11 @@ func (p *Pool) acquireTraced(ctx context.Context, t AcquireTracer) (*entry, erro
 	}
 	start := time.Now()
 	e, n, err := p.vetted(tctx)
-	d := TraceAcquireEndData{Err: err, Wait: n.wait, Opened: n.opened, Replaced: n.replaced, Duration: time.Since(start)}
+	d := TraceAcquireEndData{Err: err, Wait: n.wait, Replaced: n.replaced, Duration: time.Since(start)}
 	if e != nil {
 		d.Conn = e.c
 		if n.opened {
-			d.CreateDuration = e.created
+			d.Opened, d.CreateDuration = true, e.created
 		}
 	}
 	t.TraceAcquireEnd(tctx, p, d)

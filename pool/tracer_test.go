@@ -636,3 +636,24 @@ func TestConnTracerSeesReleaseUnderWorkContext(t *testing.T) {
 		t.Errorf("retry tracer %T, want the connections' one", p.cfg.tr.retry)
 	}
 }
+
+// TestTraceAcquireDialError: an acquire that fails because no connection can be opened ends
+// with the dial's error, no connection, and Opened false.
+func TestTraceAcquireDialError(t *testing.T) {
+	t.Parallel()
+	cc := testConnConfig(t).Copy()
+	cc.Addr = "127.0.0.1:1" // nothing listens there
+	rec := &recorder{name: "acq"}
+	p := newPool(t, cc, func(c *Config) { c.MaxConns = 1; c.Tracer = rec })
+	err := p.Ping(ctxT(t, 10*time.Second))
+	if !myx.IsConnLost(err) && !errors.As(err, new(*myx.ConnError)) {
+		t.Fatalf("Ping with no server: %v", err)
+	}
+	_, ends, rels, _ := rec.take()
+	if len(ends) != 1 || len(rels) != 0 {
+		t.Fatalf("%d acquire ends, %d releases; want 1 and 0", len(ends), len(rels))
+	}
+	if d := ends[0]; d.Err != err || d.Conn != nil || d.Opened || d.CreateDuration != 0 {
+		t.Errorf("failed acquire: %+v", d.TraceAcquireEndData)
+	}
+}
