@@ -34,6 +34,7 @@ func (p *Pool) BeginTx(ctx context.Context, opts myx.TxOptions) (myx.Tx, error) 
 			}
 			p.put(e, true)
 			if myx.SafeToRetry(err) && attempt < p.safeRetries() {
+				p.traceRetry(ctx, "begin", attempt+2, err)
 				continue
 			}
 			return nil, err
@@ -105,6 +106,11 @@ func (p *Pool) BeginFunc(ctx context.Context, fn func(tx myx.Tx) error) error {
 func (p *Pool) BeginTxFunc(ctx context.Context, opts myx.TxOptions, fn func(tx myx.Tx) error) error {
 	return myx.BeginTxFunc(ctx, p, opts, fn)
 }
+
+// TxRetryTracer gives myx.BeginTxFunc, given the pool, the pool's retry tracer (see
+// Config.Tracer), so that BeginFunc's retries are traced with Op "transaction"; nil when the
+// pool has none.
+func (p *Pool) TxRetryTracer() myx.RetryTracer { return p.cfg.tr.retry }
 
 // RetryableTx is the package's RetryableTx; it makes myx.BeginTxFunc, given the pool, retry
 // what a pool can retry (see myx.TxRetrier).
