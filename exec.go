@@ -86,6 +86,7 @@ func (c *Conn) Exec(ctx context.Context, query string, args ...any) (Result, err
 }
 
 func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, error) {
+	c.noteAttrs(ctx)
 	args, err := normalizeArgs(args)
 	if err != nil {
 		return Result{}, err
@@ -94,7 +95,7 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 	if err := c.needLimitFor(query, args); err != nil {
 		return Result{}, err
 	}
-	if len(args) == 0 || c.interpolates(query, args) || files != nil {
+	if len(args) == 0 || c.interpolates(query, args) || files != nil || c.commenting() {
 		text := query
 		var flags sqltext.Flags
 		if len(args) > 0 {
@@ -157,7 +158,7 @@ func (c *Conn) execTextFiles(query string, files []*LocalFile) (Result, error) {
 		return Result{}, err
 	}
 	c.wr.StartCommand()
-	c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, query)
+	c.wr.B = c.appendQuery(c.wr.B, query)
 	c.wr.Finish()
 	if err := c.flush(); err != nil {
 		return Result{}, err
@@ -191,6 +192,7 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	if err := c.start(ctx); err != nil {
 		return err
 	}
+	c.noteAttrs(ctx)
 	var st *stmt
 	args, err := normalizeArgs(args)
 	if err != nil {
@@ -200,7 +202,7 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	if err := c.needLimitFor(query, args); err != nil {
 		return c.end(ctx, err)
 	}
-	text := files != nil || len(args) > 0 && c.interpolates(query, args) || len(args) == 0 && !c.binaryWithoutArgs(query)
+	text := files != nil || len(args) > 0 && c.interpolates(query, args) || len(args) == 0 && !c.binaryWithoutArgs(query) || c.commenting()
 	if !text {
 		// Rows come back in the binary protocol, cheaper for the server to produce and for us
 		// to decode than text; statements that cannot be prepared fall back to text.
@@ -223,7 +225,7 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 		if err == nil {
 			c.noteStatement(flags)
 			c.wr.StartCommand()
-			c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, q)
+			c.wr.B = c.appendQuery(c.wr.B, q)
 			c.wr.Finish()
 			err = c.flush()
 		}

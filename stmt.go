@@ -273,6 +273,7 @@ func (s *Stmt) Exec(ctx context.Context, args ...any) (Result, error) {
 	if err := c.start(ctx); err != nil {
 		return Result{}, err
 	}
+	c.noteAttrs(ctx)
 	args, err := normalizeArgs(args)
 	if err == nil {
 		err = c.needLimit(argsSize(args))
@@ -335,6 +336,7 @@ func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) err
 	if err := c.start(ctx); err != nil {
 		return err
 	}
+	c.noteAttrs(ctx)
 	args, err := normalizeArgs(args)
 	if err == nil {
 		err = c.needLimit(argsSize(args))
