@@ -103,6 +103,9 @@ func (r *Rows) release() {
 	if err := c.end(r.ctx, r.err); err != nil {
 		r.err = err
 	}
+	if c.qt.active {
+		c.endRowsQuery(r)
+	}
 	r.ctx = nil
 	if f := r.onClose; f != nil {
 		// Last: f may hand the connection to another goroutine.
@@ -169,6 +172,7 @@ func (r *Rows) Next() bool {
 		return false
 	}
 	r.hasRow = true
+	c.stats.RowsRead++
 	return true
 }
 
@@ -282,6 +286,9 @@ func (r *Rows) closeEarly() {
 		skipped += len(p)
 		if !killed && skipped > earlyCloseKillAfter {
 			killed = killQuery(c.cfg, c.id, c.cfg.killTimeout()) == nil
+			if killed {
+				c.stats.Kills++
+			}
 		}
 	}
 }
