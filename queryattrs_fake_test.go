@@ -398,3 +398,53 @@ func TestFakeSQLComment(t *testing.T) {
 		t.Fatalf("text %q", q.SQL)
 	}
 }
+
+// spanTracer puts a "span" in the context of each statement, as otelmyx does.
+type spanTracer struct{}
+
+type spanKey struct{}
+
+func (spanTracer) TraceQueryStart(ctx context.Context, _ *myx.Conn, d myx.TraceQueryStartData) context.Context {
+	return context.WithValue(ctx, spanKey{}, "span of "+d.SQL)
+}
+func (spanTracer) TraceQueryEnd(context.Context, *myx.Conn, myx.TraceQueryEndData) {}
+
+// QueryAttributesFunc is called with the context TraceQueryStart returned, so a tracer's span
+// can become the statement's traceparent.
+func TestFakeQueryAttributesFuncSeesTracerContext(t *testing.T) {
+	t.Parallel()
+	var rec attrRecorder
+	fs := mysqltest.NewFakeServer(t, serve(qaServer, mysqltest.Auth{}, rec.handle, nil))
+	cfg := fakeConfig(t, fs, "u", "")
+	cfg.QueryAttributes = true
+	cfg.Tracer = spanTracer{}
+	cfg.QueryAttributesFunc = func(ctx context.Context) []myx.QueryAttribute {
+		v, _ := ctx.Value(spanKey{}).(string)
+		return []myx.QueryAttribute{{Name: "traceparent", Value: v}}
+	}
+	c, err := myx.ConnectConfig(ctxT(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	if _, err := c.Exec(ctxT(t), "DO 1"); err != nil {
+		t.Fatal(err)
+	}
+	if q := rec.last(t, mysqltest.TextQuery); attrsString(q.Attrs) != "traceparent=span of DO 1;" {
+		t.Fatalf("Exec attrs %s", attrsString(q.Attrs))
+	}
+	if _, err := c.Exec(ctxT(t), "UPDATE t SET v = ?", int64(1)); err != nil {
+		t.Fatal(err)
+	}
+	if q := rec.last(t, mysqltest.Execute); attrsString(q.Attrs) != "traceparent=span of UPDATE t SET v = ?;" {
+		t.Fatalf("prepared Exec attrs %s", attrsString(q.Attrs))
+	}
+	rows, err := c.Query(ctxT(t), "SELECT 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+	if q := rec.last(t, mysqltest.TextQuery); attrsString(q.Attrs) != "traceparent=span of SELECT 2;" {
+		t.Fatalf("Query attrs %s", attrsString(q.Attrs))
+	}
+}
