@@ -448,3 +448,50 @@ func TestFakeQueryAttributesFuncSeesTracerContext(t *testing.T) {
 		t.Fatalf("Query attrs %s", attrsString(q.Attrs))
 	}
 }
+
+// Once the capability is on, the library's own statements, batches and ExecMany use the
+// layout too (with no attributes): the fake server, which parses that layout, runs them.
+func TestFakeQueryAttributesLayoutEverywhere(t *testing.T) {
+	t.Parallel()
+	var rec attrRecorder
+	fs := mysqltest.NewFakeServer(t, serve(qaServer, mysqltest.Auth{}, rec.handle, nil))
+	cfg := fakeConfig(t, fs, "u", "")
+	cfg.QueryAttributes = true
+	cfg.StatementCacheSize = 8
+	c, err := myx.ConnectConfig(ctxT(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	b := &myx.Batch{}
+	b.Queue("DO 1")
+	b.Queue("UPDATE t SET v = ?", int64(3))
+	br := c.SendBatch(ctxT(t), b)
+	for i := range 2 {
+		if _, err := br.Exec(); err != nil {
+			t.Fatalf("batch item %d: %v", i, err)
+		}
+	}
+	if err := br.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if q := rec.last(t, mysqltest.Execute); fmt.Sprint(q.Args) != "[3]" || q.Attrs != nil {
+		t.Fatalf("batch execute %+v", q)
+	}
+	if _, err := c.ExecMany(ctxT(t), "UPDATE t SET v = ? WHERE id = ?", [][]any{{int64(1), int64(2)}, {int64(3), int64(4)}}); err != nil {
+		t.Fatal(err)
+	}
+	if q := rec.last(t, mysqltest.Execute); fmt.Sprint(q.Args) != "[3 4]" || q.Attrs != nil {
+		t.Fatalf("ExecMany execute %+v", q)
+	}
+	tx, err := c.Begin(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if q := rec.last(t, mysqltest.TextQuery); q.SQL != "COMMIT" || q.Attrs != nil {
+		t.Fatalf("commit %+v", q)
+	}
+}
