@@ -228,7 +228,9 @@ type Config struct {
 	// QueryRow, in the sqlcommenter form /*name='value',...*/ (names sorted, both URL-encoded).
 	// A statement that gets a comment is sent as text, its arguments interpolated on the
 	// client (as with InterpolateParams): each text differs, so it is neither prepared nor
-	// cached. Prepared Stmt executions and batches get no comment. DSN: sqlComment.
+	// cached; one whose arguments interpolation refuses (ErrUnsafeCharset, ErrAmbiguousSQL)
+	// is prepared as usual, without the comment. Prepared Stmt executions, batches and
+	// ExecMany get no comment. DSN: sqlComment.
 	SQLComment bool
 	// QueryAttributesFunc, when set, is called once per statement of Exec, Query, QueryRow and
 	// Stmt, with the statement's context (the one TraceQueryStart returned), when the

@@ -123,7 +123,10 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 		if len(args) > 0 {
 			var err error
 			if text, flags, err = c.interpolateArgs(query, args, true); err != nil {
-				return Result{}, err
+				if !c.commentRefused(err, query, args, files) {
+					return Result{}, err
+				}
+				return c.execPrepared(query, args)
 			}
 		} else {
 			flags = c.classify(query)
@@ -131,6 +134,11 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 		c.noteStatement(flags)
 		return c.execTextFiles(text, files)
 	}
+	return c.execPrepared(query, args)
+}
+
+// execPrepared runs query with args through a prepared statement.
+func (c *Conn) execPrepared(query string, args []any) (Result, error) {
 	st, err := c.sendExecute(query, args)
 	if err != nil {
 		return Result{}, err
@@ -250,10 +258,14 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 		} else {
 			flags = c.classify(query)
 		}
-		if err == nil {
+		if err != nil && c.commentRefused(err, query, args, files) {
+			text = false
+			st, err = c.sendExecute(query, args)
+		}
+		if err == nil && text {
 			err = c.checkCommand(1 + len(q))
 		}
-		if err == nil {
+		if err == nil && text {
 			c.noteStatement(flags)
 			c.wr.StartCommand()
 			c.wr.B = c.appendQuery(c.wr.B, q)

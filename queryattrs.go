@@ -9,6 +9,7 @@ package myx
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -180,4 +181,17 @@ func (c *Conn) appendInternalQuery(dst []byte, q string) []byte {
 		return wire.AppendCommand(dst, wire.ComQuery, q)
 	}
 	return wire.AppendQueryAttrs(dst, nil, q)
+}
+
+// commentRefused reports whether err is client-side interpolation refusing the arguments of a
+// statement that went as text only to carry its comment (ErrUnsafeCharset, ErrAmbiguousSQL):
+// then the comment is dropped and the caller prepares the statement, as it would have without
+// attributes.
+func (c *Conn) commentRefused(err error, query string, args []any, files []*LocalFile) bool {
+	if files != nil || !c.commenting() || c.interpolates(query, args) ||
+		!errors.Is(err, ErrUnsafeCharset) && !errors.Is(err, ErrAmbiguousSQL) {
+		return false
+	}
+	c.clearAttrs()
+	return true
 }

@@ -2,6 +2,7 @@ package myx_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -86,5 +87,37 @@ func TestQueryAttributesReachServer(t *testing.T) {
 	}
 	if v == nil || *v != "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" {
 		t.Fatalf("attribute read back: %v", v)
+	}
+}
+
+// A statement whose arguments interpolation refuses (a placeholder in an executable comment)
+// is prepared as without attributes: the comment is dropped, the statement runs.
+func TestSQLCommentFallsBackToPrepared(t *testing.T) {
+	t.Parallel()
+	c := connect(t, func(cfg *myx.Config) { cfg.SQLComment = true })
+	if c.QueryAttributesEnabled() {
+		t.Skip("the server takes query attributes in the protocol")
+	}
+	ctx := myx.WithQueryAttributes(ctxT(t), myx.QueryAttribute{Name: "k", Value: "v"})
+	var n int64
+	if err := c.QueryRow(ctx, "SELECT /*!50000 ? + */ 1", int64(1)).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("QueryRow: %d, %v", n, err)
+	}
+	if _, err := c.Exec(ctx, "DO /*!50000 ? + */ 1", int64(1)); err != nil {
+		t.Fatalf("Exec: %v", err)
+	}
+	// The attributes were dropped with the comment, not left for the next statement.
+	var info string
+	if err := c.QueryRow(ctxT(t), "SELECT INFO FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()").Scan(&info); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(info, "/*k=") {
+		t.Fatalf("attributes carried over: %s", info)
+	}
+	// Without SQLComment's reason to interpolate, nothing changes: InterpolateParams still
+	// refuses such a statement.
+	ci := connect(t, func(cfg *myx.Config) { cfg.SQLComment, cfg.InterpolateParams = true, true })
+	if err := ci.QueryRow(ctx, "SELECT /*!50000 ? + */ 1", int64(1)).Scan(&n); !errors.Is(err, myx.ErrAmbiguousSQL) {
+		t.Fatalf("InterpolateParams: %v", err)
 	}
 }
