@@ -218,9 +218,9 @@ type Config struct {
 
 	// QueryAttributes asks for MySQL's query attributes (CLIENT_QUERY_ATTRIBUTES, MySQL
 	// 8.0.23+): the attributes of WithQueryAttributes and QueryAttributesFunc travel with each
-	// statement of Exec, Query, QueryRow and Stmt (not with batch items, ExecMany or the
-	// library's own statements), for the server's telemetry and
-	// mysql_query_attribute_string(). It is used only
+	// statement of Exec, Query, QueryRow and Stmt, transaction statements included (not with
+	// batch items, ExecMany, or what the library runs internally to set up or learn the
+	// session), for the server's telemetry and mysql_query_attribute_string(). It is used only
 	// when the server offers it (never with MariaDB); Conn.QueryAttributesEnabled says whether
 	// it is. Off by default: the capability changes the layout of every COM_QUERY and
 	// COM_STMT_EXECUTE, which some proxies do not understand. DSN: queryAttributes.
