@@ -495,3 +495,33 @@ func TestFakeQueryAttributesLayoutEverywhere(t *testing.T) {
 		t.Fatalf("commit %+v", q)
 	}
 }
+
+// A large argument travels as long data ahead of the execute; the execute still has the
+// attribute layout, with the long parameter's value left out.
+func TestFakeQueryAttributesWithLongData(t *testing.T) {
+	t.Parallel()
+	var rec attrRecorder
+	h := func(q mysqltest.Query) []mysqltest.Result {
+		if q.SQL == "SELECT @@max_allowed_packet" {
+			return []mysqltest.Result{{Columns: []mysqltest.ColumnDef{{Name: "m", Type: proto.TypeLongLong}}, Rows: [][]any{{int64(64 << 20)}}}}
+		}
+		return rec.handle(q)
+	}
+	fs := mysqltest.NewFakeServer(t, serve(qaServer, mysqltest.Auth{}, h, nil))
+	cfg := fakeConfig(t, fs, "u", "")
+	cfg.QueryAttributes = true
+	c, err := myx.ConnectConfig(ctxT(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	big := strings.Repeat("x", 1<<20+5)
+	ctx := myx.WithQueryAttributes(ctxT(t), myx.QueryAttribute{Name: "a", Value: "x"})
+	if _, err := c.Exec(ctx, "UPDATE t SET v = ?, w = ?", big, int64(9)); err != nil {
+		t.Fatal(err)
+	}
+	q := rec.last(t, mysqltest.Execute)
+	if len(q.Args) != 2 || string(q.Args[0].([]byte)) != big || q.Args[1] != int64(9) || attrsString(q.Attrs) != "a=x;" {
+		t.Fatalf("execute: %d args, attrs %s", len(q.Args), attrsString(q.Attrs))
+	}
+}
