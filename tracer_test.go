@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 // traceRec is a tracer implementing every root interface; it records each call in order.
@@ -83,6 +84,7 @@ func (r *traceRec) only(kind string) []event {
 }
 
 func (r *traceRec) TraceQueryStart(ctx context.Context, c *myx.Conn, d myx.TraceQueryStartData) context.Context {
+	d.Args = append([]any(nil), d.Args...) // the Args are the library's after End: keep a copy
 	r.add(ctx, "query.start", c, d)
 	return r.tag(ctx, "query")
 }
@@ -465,7 +467,6 @@ func TestTracePrepareByCache(t *testing.T) {
 	}
 }
 
-
 func TestTraceBatch(t *testing.T) {
 	c, rec := tracedConn(t)
 	ctx := ctxT(t)
@@ -531,6 +532,16 @@ func TestTraceBatch(t *testing.T) {
 	var me *myx.MySQLError
 	if d3 := items[3].data.(myx.TraceBatchQueryData); !errors.As(d3.Err, &me) || me.Number != 1146 {
 		t.Errorf("item 3: %+v, want error 1146", d3)
+	}
+	// Its statements were prepared for the cache inside the batch, once per text (the INSERT
+	// is queued twice), the failing one included.
+	preps := rec.only("prepare.end")
+	if len(preps) != 3 || len(rec.only("prepare.start")) != 3 {
+		t.Errorf("prepares %d, want 3: %v", len(preps), rec.kinds())
+	}
+	var me1146 *myx.MySQLError
+	if len(preps) == 3 && !errors.As(preps[2].data.(myx.TracePrepareEndData).Err, &me1146) {
+		t.Errorf("the missing table's prepare: %+v", preps[2].data)
 	}
 	end := rec.only("batch.end")[0].data.(myx.TraceBatchEndData)
 	if end.Err != nil || end.RoundTrips < 1 || end.RoundTrips > 2 || end.BytesSent <= 0 || end.BytesRead <= 0 || end.Duration <= 0 {
@@ -763,5 +774,25 @@ func TestStatsCount(t *testing.T) {
 	}
 	if s2 := c.Stats(); s2.StatementCacheHits-s1.StatementCacheHits != 1 {
 		t.Errorf("second run: %+v -> %+v, want one cache hit", s1, s2)
+	}
+}
+
+// With compression the counters are the bytes on the wire: the compressed frames.
+func TestStatsCountCompressedBytes(t *testing.T) {
+	skipUnless(t, mysqltest.ZlibCompression)
+	c := connect(t, func(cfg *myx.Config) { cfg.Compress = myx.CompressZlib })
+	ctx := ctxT(t)
+	s0, z0 := c.Stats(), c.CompressionStats()
+	var s string
+	if err := c.QueryRow(ctx, "SELECT REPEAT('a', 100000)").Scan(&s); err != nil || len(s) != 100000 {
+		t.Fatal(err, len(s))
+	}
+	s1, z1 := c.Stats(), c.CompressionStats()
+	read, wire, raw := s1.BytesRead-s0.BytesRead, z1.WireReceived-z0.WireReceived, z1.RawReceived-z0.RawReceived
+	if read != wire || read <= 0 || read >= raw {
+		t.Errorf("read %d bytes; compression counters: %d on the wire, %d raw", read, wire, raw)
+	}
+	if sent, wireSent := s1.BytesSent-s0.BytesSent, z1.WireSent-z0.WireSent; sent != wireSent {
+		t.Errorf("sent %d bytes, %d on the wire", sent, wireSent)
 	}
 }
