@@ -184,7 +184,7 @@ func (c *Conn) execText(query string) (Result, error) {
 }
 
 func (c *Conn) execTextFiles(query string, files []*LocalFile) (Result, error) {
-	if err := c.checkCommand(1 + len(query)); err != nil {
+	if err := c.checkCommand(1 + len(query) + c.attrsSize()); err != nil {
 		return Result{}, err
 	}
 	c.wr.StartCommand()
@@ -263,7 +263,7 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 			st, err = c.sendExecute(query, args)
 		}
 		if err == nil && text {
-			err = c.checkCommand(1 + len(q))
+			err = c.checkCommand(1 + len(q) + c.attrsSize())
 		}
 		if err == nil && text {
 			c.noteStatement(flags)

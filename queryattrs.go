@@ -195,3 +195,21 @@ func (c *Conn) commentRefused(err error, query string, args []any, files []*Loca
 	c.clearAttrs()
 	return true
 }
+
+// attrsSize bounds what the noted attributes add to the COM_QUERY of a statement of length
+// len(q) (the layout's counts when the capability is on; the comment, each byte encoded as
+// at most 3, when it is off), for the send limit check made before the command is encoded.
+func (c *Conn) attrsSize() int {
+	if c.caps&wire.ClientQueryAttributes == 0 && len(c.qattrs) == 0 {
+		return 0
+	}
+	return c.attrsSizeOf()
+}
+
+func (c *Conn) attrsSizeOf() int {
+	n := 9 + 1 + (len(c.qattrs)+7)/8 + 1 // counts, NULL bitmap, bound flag; or separators
+	for _, a := range c.qattrs {
+		n += 3*(len(a.Name)+len(a.Value)) + 2 + 9 + 9 // type and lengths; or quotes and comma
+	}
+	return n
+}

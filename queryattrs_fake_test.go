@@ -3,6 +3,7 @@ package myx_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -523,5 +524,43 @@ func TestFakeQueryAttributesWithLongData(t *testing.T) {
 	q := rec.last(t, mysqltest.Execute)
 	if len(q.Args) != 2 || string(q.Args[0].([]byte)) != big || q.Args[1] != int64(9) || attrsString(q.Attrs) != "a=x;" {
 		t.Fatalf("execute: %d args, attrs %s", len(q.Args), attrsString(q.Attrs))
+	}
+}
+
+// The attributes count against the send limit: a statement that fits alone but not with its
+// attributes is refused before anything is sent, and the connection stays usable.
+func TestFakeQueryAttributesSendLimit(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"protocol", "comment"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			var rec attrRecorder
+			o := qaServer
+			if mode == "comment" {
+				o = mysqltest.HandshakeOptions{MariaDB: true}
+			}
+			fs := mysqltest.NewFakeServer(t, serve(o, mysqltest.Auth{}, rec.handle, nil))
+			cfg := fakeConfig(t, fs, "u", "")
+			cfg.QueryAttributes = mode == "protocol"
+			cfg.SQLComment = mode == "comment"
+			cfg.MaxAllowedPacket = 1000
+			c, err := myx.ConnectConfig(ctxT(t), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close(context.Background())
+			q := "DO '" + strings.Repeat("x", 900) + "'"
+			ctx := myx.WithQueryAttributes(ctxT(t), myx.QueryAttribute{Name: "a", Value: strings.Repeat("v", 100)})
+			var tooLarge *myx.PacketTooLargeError
+			if _, err := c.Exec(ctx, q); !errors.As(err, &tooLarge) {
+				t.Fatalf("Exec with attributes over the limit: %v", err)
+			}
+			if _, err := c.Exec(ctxT(t), q); err != nil {
+				t.Fatalf("the same statement without attributes: %v", err)
+			}
+			if got := rec.last(t, mysqltest.TextQuery); got.SQL != q || got.Attrs != nil {
+				t.Fatalf("sent %q with %v", got.SQL, got.Attrs)
+			}
+		})
 	}
 }
