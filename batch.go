@@ -276,7 +276,7 @@ func (br *BatchResults) sendWindow() error {
 			if err == nil {
 				c.noteStatement(flags)
 				c.wr.StartCommand()
-				c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, text)
+				c.wr.B = c.appendQuery(c.wr.B, text)
 				c.wr.Finish()
 			}
 		default:

@@ -63,20 +63,35 @@ func (c *Conn) appendExecuteID(id uint32, args []any, allowLong bool) error {
 	w := &c.wr
 	mark := len(w.B)
 	w.StartCommand()
-	w.B = wire.AppendExecuteHeader(w.B, id, wire.CursorNone)
+	// With query attributes (queryattrs.go) a parameter count follows the header, each type
+	// entry has a name (3 bytes for an unnamed parameter), and the attributes follow the
+	// statement's parameters.
+	var attrs []wire.QueryAttr
+	stride := 2
+	if c.caps&wire.ClientQueryAttributes == 0 {
+		w.B = wire.AppendExecuteHeader(w.B, id, wire.CursorNone)
+	} else {
+		attrs, stride = c.takeAttrs(), 3
+		w.B = wire.AppendExecuteHeader(w.B, id, wire.CursorNone|wire.ExecuteParamCountAvailable)
+		w.B = appendExecuteAttrs(w.B, len(args), attrs)
+	}
 	limit := c.sendLimit()
 	var longs []longArg
-	if n := len(args); n > 0 {
+	if n := len(args); n > 0 || len(attrs) > 0 {
 		threshold := longThreshold(limit, n)
 		nullPos := len(w.B)
-		for range (n + 7) / 8 {
+		for range (n + len(attrs) + 7) / 8 {
 			w.B = append(w.B, 0)
 		}
 		w.B = append(w.B, 1) // types follow
 		typePos := len(w.B)
 		for range n {
 			w.B = append(w.B, 0, 0)
+			if stride == 3 {
+				w.B = append(w.B, 0) // no name
+			}
 		}
+		w.B = wire.AppendAttrTypes(w.B, attrs)
 		for i, a := range args {
 			var flags byte
 			la, typ, isLong, err := c.longCandidate(a, threshold, limit, id != lastPrepared && allowLong)
@@ -86,7 +101,7 @@ func (c *Conn) appendExecuteID(id uint32, args []any, allowLong bool) error {
 				if c.goArgs {
 					typ = wire.TypeString
 				}
-				w.B[typePos+2*i] = typ
+				w.B[typePos+stride*i] = typ
 				continue
 			}
 			if la.b != nil {
@@ -105,9 +120,10 @@ func (c *Conn) appendExecuteID(id uint32, args []any, allowLong bool) error {
 			if typ == wire.TypeNull {
 				w.B[nullPos+i/8] |= 1 << (i & 7)
 			}
-			w.B[typePos+2*i] = typ
-			w.B[typePos+2*i+1] = flags
+			w.B[typePos+stride*i] = typ
+			w.B[typePos+stride*i+1] = flags
 		}
+		w.B = wire.AppendAttrValues(w.B, attrs)
 	}
 	if size := len(w.B) - mark - 4; limit > 0 && size > limit {
 		w.B = w.B[:mark]

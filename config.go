@@ -217,6 +217,31 @@ type Config struct {
 	// use by several connections at once. Nil costs nothing.
 	Tracer any
 
+	// QueryAttributes asks for MySQL's query attributes (CLIENT_QUERY_ATTRIBUTES, MySQL
+	// 8.0.23+): the attributes of WithQueryAttributes and QueryAttributesFunc travel with each
+	// statement of Exec, Query, QueryRow and Stmt, transaction statements included (not with
+	// batch items, ExecMany, or what the library runs internally to set up or learn the
+	// session), for the server's telemetry and mysql_query_attribute_string(). It is used only
+	// when the server offers it (never with MariaDB); Conn.QueryAttributesEnabled says whether
+	// it is. Off by default: the capability changes the layout of every COM_QUERY and
+	// COM_STMT_EXECUTE, which some proxies do not understand. DSN: queryAttributes.
+	QueryAttributes bool
+	// SQLComment sends the statement's attributes, when they cannot travel as query attributes
+	// (MariaDB, or QueryAttributes off), as a comment appended to the text of Exec, Query and
+	// QueryRow, in the sqlcommenter form /*name='value',...*/ (names sorted, both URL-encoded).
+	// A statement that gets a comment is sent as text, its arguments interpolated on the
+	// client (as with InterpolateParams): each text differs, so it is neither prepared nor
+	// cached; one whose arguments interpolation refuses (ErrUnsafeCharset, ErrAmbiguousSQL)
+	// is prepared as usual, without the comment. Prepared Stmt executions, batches and
+	// ExecMany get no comment. DSN: sqlComment.
+	SQLComment bool
+	// QueryAttributesFunc, when set, is called once per statement of Exec, Query, QueryRow and
+	// Stmt, with the statement's context (the one TraceQueryStart returned), when the
+	// attributes have a way to travel (QueryAttributesEnabled, or SQLComment); its attributes
+	// follow those of WithQueryAttributes. It must be safe for concurrent use; the slice it
+	// returns is not kept past the call.
+	QueryAttributesFunc func(ctx context.Context) []QueryAttribute
+
 	// ReadTimeout, when positive, bounds each read from the server: a read that receives
 	// nothing for that long fails with a *TimeoutError and the connection is closed (the reply
 	// was cut off, so the connection cannot be used again). It is an idle timeout, not a bound
@@ -296,6 +321,8 @@ var knownParams = []string{
 	"connectionAttributes", "allowAllFiles", "strict",
 	// database/sql face
 	"checkConnLiveness", "resetSession",
+	// observability
+	"queryAttributes", "sqlComment",
 }
 
 // notTypos are server session variables that are one edit away from a parameter name
@@ -359,6 +386,7 @@ func (e *ConfigError) Error() string {
 //     only sends LOAD DATA LOCAL data the caller passes to the statement (*LocalFile). strict
 //     is refused as go-sql-driver refuses it (use sql_mode).
 //   - database/sql: checkConnLiveness, resetSession (see the stdlib package).
+//   - Observability: queryAttributes, sqlComment (see Config.QueryAttributes).
 //
 // Parameters starting with "pool_" are kept in RuntimeParams for the pool. Any other
 // parameter is a session variable set at connect time (as in go-sql-driver), unless it is one
@@ -750,6 +778,10 @@ func (cfg *Config) applyParams(params url.Values) error {
 			}
 		case "interpolateParams", "interpolate_params":
 			cfg.InterpolateParams, err = parseBool(v)
+		case "queryAttributes":
+			cfg.QueryAttributes, err = parseBool(v)
+		case "sqlComment":
+			cfg.SQLComment, err = parseBool(v)
 		case "statement_cache_size", "stmtCacheSize":
 			cfg.StatementCacheSize, err = strconv.Atoi(v)
 			switch {

@@ -24,7 +24,7 @@ func TestEveryKnownParamHandled(t *testing.T) {
 		"allowFallbackToPlaintext": "true", "compress": "false", "max_packet_size": "1048576",
 		"maxAllowedPacket": "0", "runtime_poller": "true", "socket": "%2Ftmp%2Fx.sock",
 		"connectionAttributes": "app:shop,team:core", "checkConnLiveness": "false",
-		"resetSession": "true",
+		"resetSession": "true", "queryAttributes": "true", "sqlComment": "true",
 	}
 	// Parameters whose value names a file, and the one that is always refused.
 	skip := map[string]bool{"tls-ca": true, "ssl-ca": true, "tls-cert": true, "ssl-cert": true,

@@ -61,7 +61,8 @@ type Conn struct {
 	charsetKnown bool
 	learned      int8
 	hexCharsetOK bool
-	marks        []int // placeholder offsets, reused
+	marks        []int            // placeholder offsets, reused
+	qattrs       []wire.QueryAttr // the next statement's query attributes (queryattrs.go), reused
 
 	cancel canceler
 	stale  staleChecker // see checkStale
@@ -291,6 +292,7 @@ func (c *Conn) start(ctx context.Context) error {
 			return newConnError("write", err, true)
 		}
 	}
+	c.clearAttrs()
 	c.cancel.arm(ctx)
 	if c.tr.inCommand {
 		c.cmdCtx = ctx

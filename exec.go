@@ -108,6 +108,7 @@ func (c *Conn) execTraced(ctx context.Context, query string, args []any) (Result
 }
 
 func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, error) {
+	c.noteAttrs(ctx)
 	args, err := normalizeArgs(args)
 	if err != nil {
 		return Result{}, err
@@ -116,13 +117,16 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 	if err := c.needLimitFor(query, args); err != nil {
 		return Result{}, err
 	}
-	if len(args) == 0 || c.interpolates(query, args) || files != nil {
+	if len(args) == 0 || c.interpolates(query, args) || files != nil || c.commenting() {
 		text := query
 		var flags sqltext.Flags
 		if len(args) > 0 {
 			var err error
 			if text, flags, err = c.interpolateArgs(query, args, true); err != nil {
-				return Result{}, err
+				if !c.commentRefused(err, query, args, files) {
+					return Result{}, err
+				}
+				return c.execPrepared(query, args)
 			}
 		} else {
 			flags = c.classify(query)
@@ -130,6 +134,11 @@ func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, erro
 		c.noteStatement(flags)
 		return c.execTextFiles(text, files)
 	}
+	return c.execPrepared(query, args)
+}
+
+// execPrepared runs query with args through a prepared statement.
+func (c *Conn) execPrepared(query string, args []any) (Result, error) {
 	st, err := c.sendExecute(query, args)
 	if err != nil {
 		return Result{}, err
@@ -175,11 +184,11 @@ func (c *Conn) execText(query string) (Result, error) {
 }
 
 func (c *Conn) execTextFiles(query string, files []*LocalFile) (Result, error) {
-	if err := c.checkCommand(1 + len(query)); err != nil {
+	if err := c.checkCommand(1 + len(query) + c.attrsSize()); err != nil {
 		return Result{}, err
 	}
 	c.wr.StartCommand()
-	c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, query)
+	c.wr.B = c.appendQuery(c.wr.B, query)
 	c.wr.Finish()
 	if err := c.flush(); err != nil {
 		return Result{}, err
@@ -222,6 +231,7 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	if err := c.start(ctx); err != nil {
 		return err
 	}
+	c.noteAttrs(ctx)
 	var st *stmt
 	args, err := normalizeArgs(args)
 	if err != nil {
@@ -231,7 +241,7 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 	if err := c.needLimitFor(query, args); err != nil {
 		return c.end(ctx, err)
 	}
-	text := files != nil || len(args) > 0 && c.interpolates(query, args) || len(args) == 0 && !c.binaryWithoutArgs(query)
+	text := files != nil || len(args) > 0 && c.interpolates(query, args) || len(args) == 0 && !c.binaryWithoutArgs(query) || c.commenting()
 	if !text {
 		// Rows come back in the binary protocol, cheaper for the server to produce and for us
 		// to decode than text; statements that cannot be prepared fall back to text.
@@ -248,13 +258,17 @@ func (c *Conn) query(ctx context.Context, r *Rows, query string, args []any) err
 		} else {
 			flags = c.classify(query)
 		}
-		if err == nil {
-			err = c.checkCommand(1 + len(q))
+		if err != nil && c.commentRefused(err, query, args, files) {
+			text = false
+			st, err = c.sendExecute(query, args)
 		}
-		if err == nil {
+		if err == nil && text {
+			err = c.checkCommand(1 + len(q) + c.attrsSize())
+		}
+		if err == nil && text {
 			c.noteStatement(flags)
 			c.wr.StartCommand()
-			c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, q)
+			c.wr.B = c.appendQuery(c.wr.B, q)
 			c.wr.Finish()
 			err = c.flush()
 		}

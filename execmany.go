@@ -241,7 +241,7 @@ func (c *Conn) learnMaxAllowed() error {
 // queryInternal runs a text query on a connection already inside start/end.
 func (c *Conn) queryInternal(r *Rows, query string) error {
 	c.wr.StartCommand()
-	c.wr.B = wire.AppendCommand(c.wr.B, wire.ComQuery, query)
+	c.wr.B = c.appendInternalQuery(c.wr.B, query)
 	c.wr.Finish()
 	if err := c.flush(); err != nil {
 		return err

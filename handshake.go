@@ -129,6 +129,9 @@ func (c *Conn) handshake(ctx context.Context) error {
 	if cfg.ClientFoundRows {
 		want |= wire.ClientFoundRows
 	}
+	if cfg.QueryAttributes && !isMariaDB {
+		want |= wire.ClientQueryAttributes
+	}
 	want |= compressionCaps(cfg.Compress, hs.Capabilities)
 	c.caps = want & hs.Capabilities
 	if !isMariaDB {

@@ -317,6 +317,7 @@ func (s *Stmt) exec(ctx context.Context, args []any) (Result, error) {
 	if err := c.start(ctx); err != nil {
 		return Result{}, err
 	}
+	c.noteAttrs(ctx)
 	args, err := normalizeArgs(args)
 	if err == nil {
 		err = c.needLimit(argsSize(args))
@@ -393,6 +394,7 @@ func (c *Conn) queryPrepared(ctx context.Context, r *Rows, st *stmt, args []any)
 	if err := c.start(ctx); err != nil {
 		return err
 	}
+	c.noteAttrs(ctx)
 	args, err := normalizeArgs(args)
 	if err == nil {
 		err = c.needLimit(argsSize(args))

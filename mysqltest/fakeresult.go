@@ -446,6 +446,10 @@ type Query struct {
 	Args []any
 	// StmtID is the statement id of a Prepare or Execute.
 	StmtID uint32
+	// Attrs are the query attributes sent with a TextQuery or an Execute, when the client
+	// negotiated CLIENT_QUERY_ATTRIBUTES (offer it with proto.ClientQueryAttributes in
+	// HandshakeOptions.Capabilities); nil if none.
+	Attrs []QueryAttr
 }
 
 // QueryHandler answers a query for ServeQueries: it returns the results to
@@ -469,8 +473,8 @@ func Queries(m map[string]Result) QueryHandler {
 
 // ServeQueries answers commands until the client quits or goes away:
 //
-//   - COM_QUERY with h's results in the text protocol (a query carrying
-//     query attributes is refused);
+//   - COM_QUERY with h's results in the text protocol (query attributes, if
+//     negotiated, decoded into Query.Attrs);
 //   - COM_STMT_PREPARE with a statement whose parameter count is the number
 //     of '?' placeholders and whose columns are those of h's first result;
 //     COM_STMT_EXECUTE (including MariaDB's proto.LastPreparedStmt id) with h's
@@ -499,12 +503,12 @@ func (c *FakeConn) ServeQueries(h QueryHandler) error {
 		case proto.ComQuit:
 			return nil
 		case proto.ComQuery:
-			query, qerr := c.queryText(payload)
+			query, attrs, qerr := ParseQuery(payload, c.Capabilities())
 			if qerr != nil {
-				err = c.WriteERR(1105, "HY000", qerr.Error())
+				err = c.WriteERR(1835, "HY000", "Malformed communication packet: "+qerr.Error())
 				break
 			}
-			err = c.writeResults(h(Query{SQL: query, Stage: TextQuery}), false)
+			err = c.writeResults(h(Query{SQL: query, Stage: TextQuery, Attrs: attrs}), false)
 		case proto.ComStmtPrepare:
 			nextID++
 			query := string(payload)
@@ -541,13 +545,13 @@ func (c *FakeConn) ServeQueries(h QueryHandler) error {
 			}
 			switch cmd {
 			case proto.ComStmtExecute:
-				args, derr := decodeExecute(d, st)
+				args, attrs, derr := decodeExecuteAttrs(d, st, c.Capabilities()&proto.ClientQueryAttributes != 0)
 				if derr != nil {
 					err = c.WriteERR(1210, "HY000", "Incorrect arguments to mysqld_stmt_execute: "+derr.Error())
 					break
 				}
 				clear(st.longData)
-				err = c.writeResults(h(Query{SQL: st.sql, Stage: Execute, Args: args, StmtID: st.id}), true)
+				err = c.writeResults(h(Query{SQL: st.sql, Stage: Execute, Args: args, StmtID: st.id, Attrs: attrs}), true)
 			case proto.ComStmtSendLongData:
 				param := int(d.uint16("parameter id"))
 				if d.err == nil && param < st.params {
@@ -590,25 +594,6 @@ func (c *FakeConn) writeResults(results []Result, binaryRows bool) error {
 		}
 	}
 	return nil
-}
-
-// queryText extracts the SQL text of a COM_QUERY payload, which starts with
-// a parameter count and a parameter set count when CLIENT_QUERY_ATTRIBUTES is
-// in effect.
-func (c *FakeConn) queryText(payload []byte) (string, error) {
-	if c.Capabilities()&proto.ClientQueryAttributes == 0 {
-		return string(payload), nil
-	}
-	d := &decoder{buf: payload}
-	n := d.lenEncInt("parameter count")
-	d.lenEncInt("parameter set count")
-	if d.err != nil {
-		return "", d.err
-	}
-	if n != 0 {
-		return "", errors.New("mysqltest fake server does not support query attributes")
-	}
-	return string(d.rest()), nil
 }
 
 // isConnGone reports whether err means the client closed or reset the

@@ -407,48 +407,10 @@ func countPlaceholders(query string) int {
 }
 
 // decodeExecute parses a COM_STMT_EXECUTE payload (after the command byte)
-// for st, returning the arguments.
+// for st, without CLIENT_QUERY_ATTRIBUTES, returning the arguments.
 func decodeExecute(d *decoder, st *fakeStmt) ([]any, error) {
-	d.byte1("flags")
-	d.uint32("iteration count")
-	if d.err != nil {
-		return nil, d.err
-	}
-	if st.params == 0 {
-		return nil, nil
-	}
-	nulls := d.bytes((st.params+7)/8, "NULL bitmap")
-	bound := d.byte1("new params bound flag")
-	if d.err != nil {
-		return nil, d.err
-	}
-	if bound == 1 {
-		st.types = append([]byte{}, d.bytes(2*st.params, "parameter types")...)
-	} else if st.types == nil {
-		return nil, errors.New("mysqltest: first execution of a statement did not send parameter types")
-	}
-	if d.err != nil {
-		return nil, d.err
-	}
-	args := make([]any, st.params)
-	for i := range args {
-		if data, ok := st.longData[i]; ok {
-			args[i] = data
-			continue
-		}
-		if nulls[i/8]&(1<<(i%8)) != 0 {
-			continue
-		}
-		v, err := decodeBinaryParam(d, st.types[2*i], st.types[2*i+1]&0x80 != 0)
-		if err != nil {
-			return nil, fmt.Errorf("mysqltest: parameter %d: %w", i, err)
-		}
-		args[i] = v
-	}
-	if d.err == nil && d.remaining() != 0 {
-		return nil, fmt.Errorf("mysqltest: %d unexpected bytes after the parameters of COM_STMT_EXECUTE", d.remaining())
-	}
-	return args, d.err
+	args, _, err := decodeExecuteAttrs(d, st, false)
+	return args, err
 }
 
 // decodeBinaryParam decodes one binary-protocol value: integers become int64
