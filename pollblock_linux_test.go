@@ -34,6 +34,7 @@ func TestBlockingWaitCancelKeepsConnection(t *testing.T) {
 	for _, mode := range []myx.PollMode{myx.PollThread, myx.PollAdaptive} {
 		t.Run(mode.String(), func(t *testing.T) {
 			c := connect(t, func(cfg *myx.Config) {
+				cfg.TLSMode = myx.TLSDisabled // the poll reader waits on plain TCP only (TiDB offers TLS)
 				cfg.Poller = mode
 				cfg.KillTimeout = 15 * time.Second
 			})
@@ -130,7 +131,7 @@ func TestBlockingWaitContextDeadline(t *testing.T) {
 // written whole (the write may block in the kernel, time out after sendTimeout and go on in
 // the runtime's poller) and its reply read.
 func TestBlockingWaitLargeWrite(t *testing.T) {
-	c := connect(t, func(cfg *myx.Config) { cfg.Poller = myx.PollThread })
+	c := connect(t, func(cfg *myx.Config) { cfg.Poller, cfg.TLSMode = myx.PollThread, myx.TLSDisabled })
 	warmBlocking(t, c)
 	const size = 8 << 20
 	for range 3 {
