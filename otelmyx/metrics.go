@@ -1,0 +1,195 @@
+package otelmyx
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/metric/noop"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+
+	"github.com/myxdb/myx"
+)
+
+// Names of myx's own metrics (outside the semantic conventions, hence the myx. prefix).
+const (
+	MetricBytes          = "myx.client.bytes"           // By; network.io.direction transmit or receive
+	MetricRoundTrips     = "myx.client.round_trips"     // {round_trip}
+	MetricStatementCache = "myx.client.statement_cache" // {statement}; myx.statement_cache hit or miss
+	MetricKills          = "myx.client.kills"           // {kill}; myx.kill.outcome
+	MetricResets         = "myx.client.resets"          // {reset}; error.type when the reset failed
+	MetricRetries        = "myx.client.retries"         // {retry}; myx.retry.operation
+)
+
+// instruments are the Tracer's metric instruments; every one is usable (a no-op when the
+// provider refused it or metrics are off).
+type instruments struct {
+	duration   metric.Float64Histogram
+	bytes      metric.Int64Counter
+	roundTrips metric.Int64Counter
+	cache      metric.Int64Counter
+	kills      metric.Int64Counter
+	resets     metric.Int64Counter
+	retries    metric.Int64Counter
+}
+
+func newInstruments(c config) instruments {
+	mp := c.mp
+	if c.disableMetrics {
+		mp = noop.NewMeterProvider()
+	}
+	m := mp.Meter(ScopeName, metric.WithSchemaURL(semconv.SchemaURL))
+	var in instruments
+	var err error
+	report := func(e error) {
+		if e != nil {
+			otel.Handle(e)
+		}
+	}
+	nm := noop.Meter{}
+	if in.duration, err = m.Float64Histogram("db.client.operation.duration",
+		metric.WithDescription("Duration of database client operations."),
+		metric.WithUnit("s"),
+		metric.WithExplicitBucketBoundaries(durationBuckets...)); err != nil {
+		report(err)
+		in.duration, _ = nm.Float64Histogram("")
+	}
+	counter := func(name, unit, desc string) metric.Int64Counter {
+		c, err := m.Int64Counter(name, metric.WithUnit(unit), metric.WithDescription(desc))
+		if err != nil {
+			report(err)
+			c, _ = nm.Int64Counter(name)
+		}
+		return c
+	}
+	in.bytes = counter(MetricBytes, "By", "Bytes exchanged with the server, protocol framing included.")
+	in.roundTrips = counter(MetricRoundTrips, "{round_trip}", "Request/reply exchanges with the server.")
+	in.cache = counter(MetricStatementCache, "{statement}", "Statements executed through the prepared-statement cache, by outcome.")
+	in.kills = counter(MetricKills, "{kill}", "KILL QUERY attempts made to cancel a statement, by outcome.")
+	in.resets = counter(MetricResets, "{reset}", "Session resets (COM_RESET_CONNECTION and session set-up again).")
+	in.retries = counter(MetricRetries, "{retry}", "Operations the library retried, by operation.")
+	return in
+}
+
+// metricKey identifies one attribute set of one kind of measurement; the Tracer keeps the
+// sets it has built so that a steady workload builds none.
+type metricKey struct {
+	kind      uint8
+	system    string
+	tidb      bool
+	namespace string
+	address   string
+	port      int
+	op, coll  string
+	summary   string
+	status    string
+	errType   string
+	extra     string
+}
+
+const (
+	kindOperation uint8 = iota
+	kindTransmit
+	kindReceive
+	kindRoundTrips
+	kindCache
+	kindConn // a counter with the connection's attributes and at most one more (extra)
+)
+
+// maxMetricSets bounds the attribute sets kept; past it sets are built for each measurement.
+const maxMetricSets = 4096
+
+func keyOf(kind uint8, ca *connAttrs) metricKey {
+	return metricKey{kind: kind, system: ca.system.Value.AsString(), tidb: ca.tidb,
+		namespace: ca.namespace, address: ca.address, port: ca.port}
+}
+
+func (k *metricKey) attrs() []attribute.KeyValue {
+	kv := make([]attribute.KeyValue, 0, 10)
+	kv = append(kv, semconv.DBSystemNameKey.String(k.system))
+	if k.tidb {
+		kv = append(kv, AttrServerFlavor.String("tidb"))
+	}
+	if k.namespace != "" {
+		kv = append(kv, semconv.DBNamespaceKey.String(k.namespace))
+	}
+	if k.address != "" {
+		kv = append(kv, semconv.ServerAddressKey.String(k.address))
+	}
+	if k.port != 0 {
+		kv = append(kv, semconv.ServerPortKey.Int(k.port))
+	}
+	switch k.kind {
+	case kindOperation:
+		kv = appendStatement(kv, myx.StatementInfo{Operation: k.op, Collection: k.coll, Summary: k.summary})
+		if k.status != "" {
+			kv = append(kv, semconv.DBResponseStatusCodeKey.String(k.status))
+		}
+		if k.errType != "" {
+			kv = append(kv, semconv.ErrorTypeKey.String(k.errType))
+		}
+	case kindTransmit:
+		kv = append(kv, semconv.NetworkIODirectionTransmit)
+	case kindReceive:
+		kv = append(kv, semconv.NetworkIODirectionReceive)
+	case kindCache:
+		kv = append(kv, AttrStatementCache.String(k.extra))
+	}
+	return kv
+}
+
+// option gives the measurement option carrying k's attribute set.
+func (t *Tracer) option(k metricKey) metric.MeasurementOption {
+	t.mu.RLock()
+	o, ok := t.metsets[k]
+	t.mu.RUnlock()
+	if ok {
+		return o
+	}
+	o = metric.WithAttributeSet(attribute.NewSet(k.attrs()...))
+	t.mu.Lock()
+	if len(t.metsets) < maxMetricSets {
+		t.metsets[k] = o
+	}
+	t.mu.Unlock()
+	return o
+}
+
+// recordOperation records db.client.operation.duration for the operation st describes.
+func (t *Tracer) recordOperation(ctx context.Context, st *opState, d time.Duration, err error) {
+	k := keyOf(kindOperation, &st.conn)
+	k.op, k.coll, k.summary = st.info.Operation, st.info.Collection, st.info.Summary
+	if err != nil {
+		k.status, k.errType = errorAttrs(err)
+	}
+	t.m.duration.Record(ctx, d.Seconds(), t.option(k))
+}
+
+// recordIO adds an operation's bytes, round trips and statement cache outcome to myx's
+// counters.
+func (t *Tracer) recordIO(ctx context.Context, st *opState, roundTrips int, sent, read int64, cache myx.CacheOutcome) {
+	if sent > 0 {
+		t.m.bytes.Add(ctx, sent, t.option(keyOf(kindTransmit, &st.conn)))
+	}
+	if read > 0 {
+		t.m.bytes.Add(ctx, read, t.option(keyOf(kindReceive, &st.conn)))
+	}
+	if roundTrips > 0 {
+		t.m.roundTrips.Add(ctx, int64(roundTrips), t.option(keyOf(kindRoundTrips, &st.conn)))
+	}
+	if cache != myx.CacheNotUsed {
+		k := keyOf(kindCache, &st.conn)
+		k.extra = cache.String()
+		t.m.cache.Add(ctx, 1, t.option(k))
+	}
+}
+
+// count adds n to a counter with the connection's attributes and extra (rare events: no
+// attribute set is kept).
+func (m *instruments) count(ctx context.Context, c metric.Int64Counter, n int64, ca *connAttrs, extra ...attribute.KeyValue) {
+	k := keyOf(kindConn, ca)
+	kv := append(k.attrs(), extra...)
+	c.Add(ctx, n, metric.WithAttributes(kv...))
+}
