@@ -160,6 +160,8 @@ type Tracer struct {
 
 	mu      sync.RWMutex
 	metsets map[metricKey]metric.MeasurementOption
+
+	pools poolsState
 }
 
 // NewTracer returns a Tracer configured by opts. Instruments that the MeterProvider refuses
