@@ -180,7 +180,7 @@ func pointWith[P interface {
 }
 
 func histAttrs(p metricdata.HistogramDataPoint[float64]) attribute.Set { return p.Attributes }
-func sumAttrs(p metricdata.DataPoint[int64]) attribute.Set               { return p.Attributes }
+func sumAttrs(p metricdata.DataPoint[int64]) attribute.Set             { return p.Attributes }
 
 func testCtx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -140,15 +140,27 @@ func (k *metricKey) attrs() []attribute.KeyValue {
 	return kv
 }
 
-// option gives the measurement option carrying k's attribute set.
-func (t *Tracer) option(k metricKey) metric.MeasurementOption {
+// measureOpts are an attribute set as the option lists Record and Add take, made once so
+// that passing them allocates nothing.
+type measureOpts struct {
+	rec []metric.RecordOption
+	add []metric.AddOption
+}
+
+func newMeasureOpts(kv ...attribute.KeyValue) *measureOpts {
+	o := metric.WithAttributeSet(attribute.NewSet(kv...))
+	return &measureOpts{rec: []metric.RecordOption{o}, add: []metric.AddOption{o}}
+}
+
+// option gives the measurement options carrying k's attribute set.
+func (t *Tracer) option(k metricKey) *measureOpts {
 	t.mu.RLock()
 	o, ok := t.metsets[k]
 	t.mu.RUnlock()
 	if ok {
 		return o
 	}
-	o = metric.WithAttributeSet(attribute.NewSet(k.attrs()...))
+	o = newMeasureOpts(k.attrs()...)
 	t.mu.Lock()
 	if len(t.metsets) < maxMetricSets {
 		t.metsets[k] = o
@@ -164,25 +176,25 @@ func (t *Tracer) recordOperation(ctx context.Context, st *opState, d time.Durati
 	if err != nil {
 		k.status, k.errType = errorAttrs(err)
 	}
-	t.m.duration.Record(ctx, d.Seconds(), t.option(k))
+	t.m.duration.Record(ctx, d.Seconds(), t.option(k).rec...)
 }
 
 // recordIO adds an operation's bytes, round trips and statement cache outcome to myx's
 // counters.
 func (t *Tracer) recordIO(ctx context.Context, st *opState, roundTrips int, sent, read int64, cache myx.CacheOutcome) {
 	if sent > 0 {
-		t.m.bytes.Add(ctx, sent, t.option(keyOf(kindTransmit, &st.conn)))
+		t.m.bytes.Add(ctx, sent, t.option(keyOf(kindTransmit, &st.conn)).add...)
 	}
 	if read > 0 {
-		t.m.bytes.Add(ctx, read, t.option(keyOf(kindReceive, &st.conn)))
+		t.m.bytes.Add(ctx, read, t.option(keyOf(kindReceive, &st.conn)).add...)
 	}
 	if roundTrips > 0 {
-		t.m.roundTrips.Add(ctx, int64(roundTrips), t.option(keyOf(kindRoundTrips, &st.conn)))
+		t.m.roundTrips.Add(ctx, int64(roundTrips), t.option(keyOf(kindRoundTrips, &st.conn)).add...)
 	}
 	if cache != myx.CacheNotUsed {
 		k := keyOf(kindCache, &st.conn)
 		k.extra = cache.String()
-		t.m.cache.Add(ctx, 1, t.option(k))
+		t.m.cache.Add(ctx, 1, t.option(k).add...)
 	}
 }
 

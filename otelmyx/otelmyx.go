@@ -159,7 +159,7 @@ type Tracer struct {
 	m      instruments
 
 	mu      sync.RWMutex
-	metsets map[metricKey]metric.MeasurementOption
+	metsets map[metricKey]*measureOpts
 
 	pools poolsState
 }
@@ -180,7 +180,7 @@ func NewTracer(opts ...Option) *Tracer {
 	t := &Tracer{
 		cfg:     c,
 		tracer:  c.tp.Tracer(ScopeName, trace.WithSchemaURL(semconv.SchemaURL)),
-		metsets: make(map[metricKey]metric.MeasurementOption),
+		metsets: make(map[metricKey]*measureOpts),
 	}
 	t.m = newInstruments(c)
 	return t

@@ -63,10 +63,11 @@ func newPoolInstruments(m metric.Meter) poolInstruments {
 // poolAttrs are the attribute sets of one pool, made once.
 type poolAttrs struct {
 	name   string
-	opt    metric.MeasurementOption // db.client.connection.pool.name
-	idle   metric.MeasurementOption // ... and db.client.connection.state=idle
-	used   metric.MeasurementOption // ... and db.client.connection.state=used
-	system []attribute.KeyValue     // for acquire spans
+	opt    *measureOpts         // db.client.connection.pool.name
+	idle   metric.ObserveOption // ... and db.client.connection.state=idle
+	used   metric.ObserveOption // ... and db.client.connection.state=used
+	obs    metric.ObserveOption // db.client.connection.pool.name, for observations
+	system []attribute.KeyValue // for acquire spans
 }
 
 // poolsState holds the per-pool attribute sets, lazily made.
@@ -121,7 +122,8 @@ func (s *poolsState) attrsOf(t *Tracer, p *pool.Pool) *poolAttrs {
 	pn := semconv.DBClientConnectionPoolNameKey.String(name)
 	a := &poolAttrs{
 		name:   name,
-		opt:    metric.WithAttributeSet(attribute.NewSet(pn)),
+		opt:    newMeasureOpts(pn),
+		obs:    metric.WithAttributeSet(attribute.NewSet(pn)),
 		idle:   metric.WithAttributeSet(attribute.NewSet(pn, semconv.DBClientConnectionStateIdle)),
 		used:   metric.WithAttributeSet(attribute.NewSet(pn, semconv.DBClientConnectionStateUsed)),
 		system: append(kv, pn),
@@ -151,13 +153,13 @@ func (t *Tracer) TraceAcquireEnd(ctx context.Context, p *pool.Pool, data pool.Tr
 	s := t.poolInstr()
 	a := s.attrsOf(t, p)
 	if data.Err == nil {
-		s.in.wait.Record(ctx, data.Wait.Seconds(), a.opt)
+		s.in.wait.Record(ctx, data.Wait.Seconds(), a.opt.rec...)
 	}
 	if data.Opened && data.CreateDuration > 0 {
-		s.in.create.Record(ctx, data.CreateDuration.Seconds(), a.opt)
+		s.in.create.Record(ctx, data.CreateDuration.Seconds(), a.opt.rec...)
 	}
 	if data.Err != nil && errors.Is(data.Err, context.DeadlineExceeded) {
-		s.in.timeouts.Add(ctx, 1, a.opt)
+		s.in.timeouts.Add(ctx, 1, a.opt.add...)
 	}
 	span, _ := ctx.Value(acquireSpanKey{}).(trace.Span)
 	if span == nil {
@@ -179,7 +181,7 @@ func (t *Tracer) TraceAcquireEnd(ctx context.Context, p *pool.Pool, data pool.Tr
 // TraceRelease implements pool.ReleaseTracer: db.client.connection.use_time.
 func (t *Tracer) TraceRelease(ctx context.Context, p *pool.Pool, data pool.TraceReleaseData) {
 	s := t.poolInstr()
-	s.in.use.Record(ctx, data.Use.Seconds(), s.attrsOf(t, p).opt)
+	s.in.use.Record(ctx, data.Use.Seconds(), s.attrsOf(t, p).opt.rec...)
 }
 
 // RegisterPoolMetrics observes p's pool.Stat for db.client.connection.count (idle and used),
@@ -210,8 +212,8 @@ func (t *Tracer) RegisterPoolMetrics(p *pool.Pool) (unregister func() error, err
 		st := p.Stat()
 		o.ObserveInt64(count, int64(st.IdleConns), a.idle)
 		o.ObserveInt64(count, int64(st.InUseConns), a.used)
-		o.ObserveInt64(pending, int64(st.PendingAcquires), a.opt)
-		o.ObserveInt64(maxConns, int64(st.MaxConns), a.opt)
+		o.ObserveInt64(pending, int64(st.PendingAcquires), a.obs)
+		o.ObserveInt64(maxConns, int64(st.MaxConns), a.obs)
 		return nil
 	}, count, pending, maxConns)
 	if err != nil {
