@@ -52,6 +52,19 @@
 // connection goes back to the pool in a known state, or is closed: the next user never sees
 // results meant for another.
 //
+// # Tracing
+//
+// Config.Tracer takes a value implementing AcquireTracer (each acquire: its wait, whether a
+// connection was opened for it, its error, a timeout being errors.Is(err,
+// context.DeadlineExceeded)), ReleaseTracer (each release, with the context of the work that
+// held the connection, how long it was held, and whether it was rolled back, reset or closed)
+// and myx.RetryTracer (the pool's retries), in any combination; MultiTracer combines several.
+// The same value may be one of the root package's tracers: the pool's connections then use
+// it, unless their ConnConfig has a tracer of its own. Stat's gauges (IdleConns, InUseConns,
+// PendingAcquires, MaxConns) and counters (TimeoutAcquireCount and the others) complete what
+// OpenTelemetry's db.client.connection metrics need. With no tracer, acquiring and releasing
+// cost nothing more.
+//
 // # Errors
 //
 // Every failure is a value: *myx.MySQLError for the server's errors, *myx.ConnError for lost
