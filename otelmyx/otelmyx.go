@@ -317,7 +317,7 @@ func (t *Tracer) startSpan(ctx context.Context, name string, ca *connAttrs, info
 	kv = appendStatement(kv, info)
 	kv = append(kv, extra...)
 	kv = append(kv, t.cfg.attrs...)
-	return t.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(kv...))
+	return t.tracer.Start(ctx, name, clientKind, trace.WithAttributes(kv...))
 }
 
 // errorAttrs gives db.response.status_code (for a server error) and error.type of err.
@@ -352,21 +352,43 @@ func endSpan(span trace.Span, err error, kv ...attribute.KeyValue) {
 	span.End()
 }
 
-func stateFrom(ctx context.Context) *opState {
-	st, _ := ctx.Value(stateKey{}).(*opState)
-	return st
+// opCtx is the context a Start returns: the caller's (with the span, if one was started) and
+// the operation's state in one allocation.
+type opCtx struct {
+	context.Context
+	opState
 }
+
+// Value gives the opCtx itself for stateKey, and defers to the parent for every other key.
+func (c *opCtx) Value(key any) any {
+	if _, ok := key.(stateKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func stateFrom(ctx context.Context) *opState {
+	if c, ok := ctx.Value(stateKey{}).(*opCtx); ok {
+		return &c.opState
+	}
+	return nil
+}
+
+// clientKind is the start option of every span (made once: an option is an interface value).
+var clientKind = trace.WithSpanKind(trace.SpanKindClient)
 
 // begin is the common Start: it starts a span when wanted and hands an opState to End.
 func (t *Tracer) begin(ctx context.Context, c *myx.Conn, name string, info myx.StatementInfo, extra ...attribute.KeyValue) context.Context {
-	st := &opState{start: time.Now(), conn: connAttrsOf(c), info: info}
+	oc := &opCtx{opState: opState{start: time.Now(), conn: connAttrsOf(c), info: info}}
+	st := &oc.opState
 	if t.wantSpan(ctx) {
 		if name == "" {
 			name = spanName(info, st.conn.system)
 		}
 		ctx, st.span = t.startSpan(ctx, name, &st.conn, info, extra...)
 	}
-	return context.WithValue(ctx, stateKey{}, st)
+	oc.Context = ctx
+	return oc
 }
 
 // TraceQueryStart implements myx.QueryTracer.
@@ -556,13 +578,17 @@ func (t *Tracer) TraceCopyFromEnd(ctx context.Context, c *myx.Conn, data myx.Tra
 }
 
 // TracePrepareStart implements myx.PrepareTracer. A preparation is an event ("prepare") of
-// the span it happens under (the statement's, for the statement cache), not a span.
+// the span it happens under (the statement's, for the statement cache), not a span; a
+// statement found in the cache (nothing sent) makes no event.
 func (t *Tracer) TracePrepareStart(ctx context.Context, c *myx.Conn, data myx.TracePrepareStartData) context.Context {
 	return ctx
 }
 
 // TracePrepareEnd implements myx.PrepareTracer.
 func (t *Tracer) TracePrepareEnd(ctx context.Context, c *myx.Conn, data myx.TracePrepareEndData) {
+	if data.Cached && data.Err == nil {
+		return
+	}
 	span := trace.SpanFromContext(ctx)
 	if !span.IsRecording() {
 		return
@@ -595,7 +621,7 @@ func (t *Tracer) TraceConnectStart(ctx context.Context, data myx.TraceConnectSta
 		}
 	}
 	kv = append(kv, t.cfg.attrs...)
-	ctx, _ = t.tracer.Start(ctx, "connect", trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(kv...))
+	ctx, _ = t.tracer.Start(ctx, "connect", clientKind, trace.WithAttributes(kv...))
 	return ctx
 }
 
