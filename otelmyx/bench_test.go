@@ -103,3 +103,28 @@ func BenchmarkPoint(b *testing.B) {
 		runPoint(b, ctx, newPool(b, tr, 4), query)
 	})
 }
+
+// BenchmarkTracerCost is the Tracer's own cost per statement, without the server: the Start
+// and End a traced point query makes (a span under a recording parent, and the metrics), and
+// the same with no parent (metrics only).
+func BenchmarkTracerCost(b *testing.B) {
+	c := connect(b, nil)
+	info := myx.StatementInfo{Operation: "SELECT", Collection: "t", Summary: "SELECT t"}
+	start := myx.TraceQueryStartData{SQL: "SELECT id, name, score FROM t WHERE id = ?", Args: []any{1}, Statement: info}
+	end := myx.TraceQueryEndData{RowsReturned: 1, Cache: myx.CacheHit, RoundTrips: 1, BytesSent: 40, BytesRead: 120}
+	b.Run("span", func(b *testing.B) {
+		tr, ctx := benchTracer(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
+		}
+	})
+	b.Run("noparent", func(b *testing.B) {
+		tr, _ := benchTracer(b)
+		ctx := context.Background()
+		b.ReportAllocs()
+		for b.Loop() {
+			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package otelmyx
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -27,15 +28,15 @@ const (
 // provider refused it or metrics are off).
 type instruments struct {
 	duration   metric.Float64Histogram
-	bytes      metric.Int64Counter
-	roundTrips metric.Int64Counter
-	cache      metric.Int64Counter
+	bytes      metric.Int64ObservableCounter // fed from connTotals at collection
+	roundTrips metric.Int64ObservableCounter
+	cache      metric.Int64ObservableCounter
 	kills      metric.Int64Counter
 	resets     metric.Int64Counter
 	retries    metric.Int64Counter
 }
 
-func newInstruments(c config) instruments {
+func newInstruments(c config, totals func(metric.Observer) error) instruments {
 	mp := c.mp
 	if c.disableMetrics {
 		mp = noop.NewMeterProvider()
@@ -64,9 +65,24 @@ func newInstruments(c config) instruments {
 		}
 		return c
 	}
-	in.bytes = counter(MetricBytes, "By", "Bytes exchanged with the server, protocol framing included.")
-	in.roundTrips = counter(MetricRoundTrips, "{round_trip}", "Request/reply exchanges with the server.")
-	in.cache = counter(MetricStatementCache, "{statement}", "Statements executed through the prepared-statement cache, by outcome.")
+	observed := func(name, unit, desc string) metric.Int64ObservableCounter {
+		c, err := m.Int64ObservableCounter(name, metric.WithUnit(unit), metric.WithDescription(desc))
+		if err != nil {
+			report(err)
+			c, _ = nm.Int64ObservableCounter(name)
+		}
+		return c
+	}
+	// Bytes, round trips and cache outcomes happen on every statement: they are summed in
+	// atomics and observed when the reader collects, so that a statement pays no
+	// measurement for them.
+	in.bytes = observed(MetricBytes, "By", "Bytes exchanged with the server, protocol framing included.")
+	in.roundTrips = observed(MetricRoundTrips, "{round_trip}", "Request/reply exchanges with the server.")
+	in.cache = observed(MetricStatementCache, "{statement}", "Statements executed through the prepared-statement cache, by outcome.")
+	if _, err := m.RegisterCallback(func(_ context.Context, o metric.Observer) error { return totals(o) },
+		in.bytes, in.roundTrips, in.cache); err != nil {
+		report(err)
+	}
 	in.kills = counter(MetricKills, "{kill}", "KILL QUERY attempts made to cancel a statement, by outcome.")
 	in.resets = counter(MetricResets, "{reset}", "Session resets (COM_RESET_CONNECTION and session set-up again).")
 	in.retries = counter(MetricRetries, "{retry}", "Operations the library retried, by operation.")
@@ -86,16 +102,11 @@ type metricKey struct {
 	summary   string
 	status    string
 	errType   string
-	extra     string
 }
 
 const (
 	kindOperation uint8 = iota
-	kindTransmit
-	kindReceive
-	kindRoundTrips
-	kindCache
-	kindConn // a counter with the connection's attributes and at most one more (extra)
+	kindConn            // the connection's attributes only
 )
 
 // maxMetricSets bounds the attribute sets kept; past it sets are built for each measurement.
@@ -130,12 +141,6 @@ func (k *metricKey) attrs() []attribute.KeyValue {
 		if k.errType != "" {
 			kv = append(kv, semconv.ErrorTypeKey.String(k.errType))
 		}
-	case kindTransmit:
-		kv = append(kv, semconv.NetworkIODirectionTransmit)
-	case kindReceive:
-		kv = append(kv, semconv.NetworkIODirectionReceive)
-	case kindCache:
-		kv = append(kv, AttrStatementCache.String(k.extra))
 	}
 	return kv
 }
@@ -179,22 +184,85 @@ func (t *Tracer) recordOperation(ctx context.Context, st *opState, d time.Durati
 	t.m.duration.Record(ctx, d.Seconds(), t.option(k).rec...)
 }
 
+// connTotals are the sums of bytes, round trips and statement cache outcomes of the
+// connections that share one set of connection attributes.
+type connTotals struct {
+	sent, read, trips, hits, misses atomic.Int64
+
+	tx, rx, rt, hit, miss metric.ObserveOption
+}
+
+func newConnTotals(ca *connAttrs) *connTotals {
+	k := keyOf(kindConn, ca)
+	base := k.attrs()
+	with := func(extra attribute.KeyValue) metric.ObserveOption {
+		kv := append(append(make([]attribute.KeyValue, 0, len(base)+1), base...), extra)
+		return metric.WithAttributeSet(attribute.NewSet(kv...))
+	}
+	return &connTotals{
+		tx:   with(semconv.NetworkIODirectionTransmit),
+		rx:   with(semconv.NetworkIODirectionReceive),
+		rt:   metric.WithAttributeSet(attribute.NewSet(base...)),
+		hit:  with(AttrStatementCache.String("hit")),
+		miss: with(AttrStatementCache.String("miss")),
+	}
+}
+
+// totalsFor gives the totals of the connections with ca's attributes.
+func (t *Tracer) totalsFor(ca *connAttrs) *connTotals {
+	k := keyOf(kindConn, ca)
+	t.mu.RLock()
+	ct, ok := t.totals[k]
+	t.mu.RUnlock()
+	if ok {
+		return ct
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if ct, ok := t.totals[k]; ok {
+		return ct
+	}
+	if len(t.totals) >= maxMetricSets {
+		return t.overflow
+	}
+	ct = newConnTotals(ca)
+	t.totals[k] = ct
+	return ct
+}
+
+// observeTotals reports every connTotals (the callback of the observed counters).
+func (t *Tracer) observeTotals(o metric.Observer) error {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for _, ct := range t.totals {
+		o.ObserveInt64(t.m.bytes, ct.sent.Load(), ct.tx)
+		o.ObserveInt64(t.m.bytes, ct.read.Load(), ct.rx)
+		o.ObserveInt64(t.m.roundTrips, ct.trips.Load(), ct.rt)
+		if n := ct.hits.Load(); n > 0 {
+			o.ObserveInt64(t.m.cache, n, ct.hit)
+		}
+		if n := ct.misses.Load(); n > 0 {
+			o.ObserveInt64(t.m.cache, n, ct.miss)
+		}
+	}
+	return nil
+}
+
 // recordIO adds an operation's bytes, round trips and statement cache outcome to myx's
 // counters.
-func (t *Tracer) recordIO(ctx context.Context, st *opState, roundTrips int, sent, read int64, cache myx.CacheOutcome) {
-	if sent > 0 {
-		t.m.bytes.Add(ctx, sent, t.option(keyOf(kindTransmit, &st.conn)).add...)
+func (t *Tracer) recordIO(st *opState, roundTrips int, sent, read int64, cache myx.CacheOutcome) {
+	ct := st.totals
+	if ct == nil {
+		ct = t.totalsFor(&st.conn)
 	}
-	if read > 0 {
-		t.m.bytes.Add(ctx, read, t.option(keyOf(kindReceive, &st.conn)).add...)
-	}
-	if roundTrips > 0 {
-		t.m.roundTrips.Add(ctx, int64(roundTrips), t.option(keyOf(kindRoundTrips, &st.conn)).add...)
-	}
-	if cache != myx.CacheNotUsed {
-		k := keyOf(kindCache, &st.conn)
-		k.extra = cache.String()
-		t.m.cache.Add(ctx, 1, t.option(k).add...)
+	ct.sent.Add(sent)
+	ct.read.Add(read)
+	ct.trips.Add(int64(roundTrips))
+	switch cache {
+	case myx.CacheHit:
+		ct.hits.Add(1)
+	case myx.CacheMiss:
+		ct.misses.Add(1)
 	}
 }
 

@@ -158,8 +158,10 @@ type Tracer struct {
 	tracer trace.Tracer
 	m      instruments
 
-	mu      sync.RWMutex
-	metsets map[metricKey]*measureOpts
+	mu       sync.RWMutex
+	metsets  map[metricKey]*measureOpts
+	totals   map[metricKey]*connTotals
+	overflow *connTotals // past maxMetricSets connection attribute sets (not observed)
 
 	pools poolsState
 }
@@ -178,11 +180,13 @@ func NewTracer(opts ...Option) *Tracer {
 		c.mp = otel.GetMeterProvider()
 	}
 	t := &Tracer{
-		cfg:     c,
-		tracer:  c.tp.Tracer(ScopeName, trace.WithSchemaURL(semconv.SchemaURL)),
-		metsets: make(map[metricKey]*measureOpts),
+		cfg:      c,
+		tracer:   c.tp.Tracer(ScopeName, trace.WithSchemaURL(semconv.SchemaURL)),
+		metsets:  make(map[metricKey]*measureOpts),
+		totals:   make(map[metricKey]*connTotals),
+		overflow: &connTotals{},
 	}
-	t.m = newInstruments(c)
+	t.m = newInstruments(c, t.observeTotals)
 	return t
 }
 
@@ -192,11 +196,12 @@ type stateKey struct{}
 // opState carries what a Start learnt to the matching End: the span (nil when none was
 // started) and the attributes the duration metric needs.
 type opState struct {
-	span  trace.Span
-	start time.Time
-	conn  connAttrs
-	info  myx.StatementInfo
-	batch batchState
+	span   trace.Span
+	start  time.Time
+	conn   connAttrs
+	totals *connTotals
+	info   myx.StatementInfo
+	batch  batchState
 }
 
 // batchState follows a SendBatch's items to name its span at the end.
@@ -381,6 +386,7 @@ var clientKind = trace.WithSpanKind(trace.SpanKindClient)
 func (t *Tracer) begin(ctx context.Context, c *myx.Conn, name string, info myx.StatementInfo, extra ...attribute.KeyValue) context.Context {
 	oc := &opCtx{opState: opState{start: time.Now(), conn: connAttrsOf(c), info: info}}
 	st := &oc.opState
+	st.totals = t.totalsFor(&st.conn)
 	if t.wantSpan(ctx) {
 		if name == "" {
 			name = spanName(info, st.conn.system)
@@ -411,7 +417,7 @@ func (t *Tracer) TraceQueryEnd(ctx context.Context, c *myx.Conn, data myx.TraceQ
 		d = time.Since(st.start)
 	}
 	t.recordOperation(ctx, st, d, data.Err)
-	t.recordIO(ctx, st, data.RoundTrips, data.BytesSent, data.BytesRead, data.Cache)
+	t.recordIO(st, data.RoundTrips, data.BytesSent, data.BytesRead, data.Cache)
 	if st.span != nil {
 		endSpan(st.span, data.Err,
 			semconv.DBResponseReturnedRows(int(data.RowsReturned)),
@@ -483,7 +489,7 @@ func (t *Tracer) TraceBatchEnd(ctx context.Context, c *myx.Conn, data myx.TraceB
 		d = time.Since(st.start)
 	}
 	t.recordOperation(ctx, st, d, data.Err)
-	t.recordIO(ctx, st, data.RoundTrips, data.BytesSent, data.BytesRead, myx.CacheNotUsed)
+	t.recordIO(st, data.RoundTrips, data.BytesSent, data.BytesRead, myx.CacheNotUsed)
 	if st.span != nil {
 		st.span.SetName(st.info.Summary)
 		endSpan(st.span, data.Err,
@@ -540,7 +546,7 @@ func (t *Tracer) TraceExecManyEnd(ctx context.Context, c *myx.Conn, data myx.Tra
 		d = time.Since(st.start)
 	}
 	t.recordOperation(ctx, st, d, data.Err)
-	t.recordIO(ctx, st, data.RoundTrips, data.BytesSent, data.BytesRead, myx.CacheNotUsed)
+	t.recordIO(st, data.RoundTrips, data.BytesSent, data.BytesRead, myx.CacheNotUsed)
 	if st.span != nil {
 		endSpan(st.span, data.Err,
 			AttrExecManyMethod.String(data.Method),
@@ -571,7 +577,7 @@ func (t *Tracer) TraceCopyFromEnd(ctx context.Context, c *myx.Conn, data myx.Tra
 		d = time.Since(st.start)
 	}
 	t.recordOperation(ctx, st, d, data.Err)
-	t.recordIO(ctx, st, 0, data.BytesSent, 0, myx.CacheNotUsed)
+	t.recordIO(st, 0, data.BytesSent, 0, myx.CacheNotUsed)
 	if st.span != nil {
 		endSpan(st.span, data.Err, AttrRowsAffected.Int64(data.Rows), AttrBytesSent.Int64(data.BytesSent))
 	}
