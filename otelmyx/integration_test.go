@@ -324,3 +324,37 @@ func TestPoolParentChild(t *testing.T) {
 		t.Errorf("%d acquire spans, want 2", acquires)
 	}
 }
+
+func TestResetAndRetry(t *testing.T) {
+	e := newEnv(t)
+	c := connect(t, e.tr)
+	ctx, parent := e.parent(testCtx(t))
+	if err := c.ResetSession(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A retry as the pool or BeginTxFunc reports it.
+	e.tr.TraceRetry(ctx, myx.TraceRetryData{Op: "transaction", Attempt: 2, Err: &myx.MySQLError{Number: 1213}})
+	parent.End()
+	var events []string
+	for _, s := range e.rec.Ended() {
+		if s.Name() != "request" {
+			continue
+		}
+		for _, ev := range s.Events() {
+			events = append(events, ev.Name)
+			if ev.Name == "retry" {
+				wantAttrs(t, "retry event", ev.Attributes, map[string]string{"myx.retry.operation": "transaction", "myx.retry.attempt": "2", "db.response.status_code": "1213"})
+			}
+		}
+	}
+	if strings.Join(events, ",") != "reset,retry" {
+		t.Errorf("events of the caller's span %q, want reset,retry", events)
+	}
+	rm := e.collect(t)
+	if pt, ok := pointWith(sumPoints(t, rm, otelmyx.MetricResets), sumAttrs, map[string]string{"db.system.name": "mariadb"}); !ok || pt.Value != 1 {
+		t.Errorf("resets %d (found %v), want 1", pt.Value, ok)
+	}
+	if pt, ok := pointWith(sumPoints(t, rm, otelmyx.MetricRetries), sumAttrs, map[string]string{"myx.retry.operation": "transaction"}); !ok || pt.Value != 1 {
+		t.Errorf("retries %d (found %v), want 1", pt.Value, ok)
+	}
+}
