@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -44,10 +45,24 @@ func benchTable(b *testing.B) string {
 	return "SELECT id, name, score FROM " + table + " WHERE id = ?"
 }
 
-// benchTracer is an otelmyx.Tracer on an SDK set up as in production, and a context holding
-// a recording parent span.
+// discard is a span processor that drops every span: the cost of the tracer and the SDK's
+// spans without an export pipeline.
+type discard struct{}
+
+func (discard) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
+func (discard) OnEnd(sdktrace.ReadOnlySpan)                    {}
+func (discard) Shutdown(context.Context) error                 { return nil }
+func (discard) ForceFlush(context.Context) error               { return nil }
+
+// benchTracer is an otelmyx.Tracer on an SDK set up as in production (a batching span
+// processor with an exporter that discards), and a context holding a recording parent span.
 func benchTracer(b *testing.B) (*otelmyx.Tracer, context.Context) {
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(tracetest.NewNoopExporter()))
+	return benchTracerWith(b, sdktrace.NewBatchSpanProcessor(tracetest.NewNoopExporter()))
+}
+
+// benchTracerWith is benchTracer with the span processor sp.
+func benchTracerWith(b *testing.B, sp sdktrace.SpanProcessor) (*otelmyx.Tracer, context.Context) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(sp))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	b.Cleanup(func() {
 		_ = tp.Shutdown(context.Background())
@@ -127,4 +142,71 @@ func BenchmarkTracerCost(b *testing.B) {
 			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
 		}
 	})
+}
+
+// BenchmarkPointInterleaved runs the untraced and the traced point query in alternating
+// rounds of 50, so that both see the same machine load, and reports each one's ns/op and the
+// throughput ratio traced/untraced (1 means no cost; the goal is at least 0.9).
+func BenchmarkPointInterleaved(b *testing.B) {
+	query := benchTable(b)
+	run := func(b *testing.B, plain, traced queryRower, tctx context.Context) {
+		var (
+			id    int
+			name  string
+			score float64
+		)
+		one := func(ctx context.Context, q queryRower, i int) {
+			want := (i * 7919) % benchRows
+			if err := q.QueryRow(ctx, query, want).Scan(&id, &name, &score); err != nil {
+				b.Fatal(err)
+			}
+			if id != want {
+				b.Fatalf("got id %d for %d", id, want)
+			}
+		}
+		for i := range 100 {
+			one(context.Background(), plain, i)
+			one(tctx, traced, i)
+		}
+		const round = 50
+		var tPlain, tTraced time.Duration
+		n := 0
+		b.ResetTimer()
+		for n < b.N {
+			start := time.Now()
+			for i := range round {
+				one(context.Background(), plain, n+i)
+			}
+			mid := time.Now()
+			for i := range round {
+				one(tctx, traced, n+i)
+			}
+			tTraced += time.Since(mid)
+			tPlain += mid.Sub(start)
+			n += round
+		}
+		b.ReportMetric(float64(tPlain.Nanoseconds())/float64(n), "untraced-ns/op")
+		b.ReportMetric(float64(tTraced.Nanoseconds())/float64(n), "otel-ns/op")
+		b.ReportMetric(float64(tPlain)/float64(tTraced), "ratio")
+	}
+	// batch: the SDK's batching span processor, whose goroutine is woken for spans as they
+	// end (on a machine short of CPU that hand-off is most of the cost); discard: no export
+	// pipeline, the tracer's and the SDK's span cost alone.
+	procs := []struct {
+		name string
+		make func() sdktrace.SpanProcessor
+	}{
+		{"batch", func() sdktrace.SpanProcessor { return sdktrace.NewBatchSpanProcessor(tracetest.NewNoopExporter()) }},
+		{"discard", func() sdktrace.SpanProcessor { return discard{} }},
+	}
+	for _, pr := range procs {
+		b.Run("conn/"+pr.name, func(b *testing.B) {
+			tr, ctx := benchTracerWith(b, pr.make())
+			run(b, connect(b, nil), connect(b, tr), ctx)
+		})
+		b.Run("pool/"+pr.name, func(b *testing.B) {
+			tr, ctx := benchTracerWith(b, pr.make())
+			run(b, newPool(b, nil, 4), newPool(b, tr, 4), ctx)
+		})
+	}
 }
