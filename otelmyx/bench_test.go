@@ -50,9 +50,9 @@ func benchTable(b *testing.B) string {
 type discard struct{}
 
 func (discard) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
-func (discard) OnEnd(sdktrace.ReadOnlySpan)                    {}
-func (discard) Shutdown(context.Context) error                 { return nil }
-func (discard) ForceFlush(context.Context) error               { return nil }
+func (discard) OnEnd(sdktrace.ReadOnlySpan)                     {}
+func (discard) Shutdown(context.Context) error                  { return nil }
+func (discard) ForceFlush(context.Context) error                { return nil }
 
 // benchTracer is an otelmyx.Tracer on an SDK set up as in production (a batching span
 // processor with an exporter that discards), and a context holding a recording parent span.
