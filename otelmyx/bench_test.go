@@ -15,9 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/otelmyx"
@@ -120,18 +123,36 @@ func BenchmarkPoint(b *testing.B) {
 }
 
 // BenchmarkTracerCost is the Tracer's own cost per statement, without the server: the Start
-// and End a traced point query makes (a span under a recording parent, and the metrics), and
-// the same with no parent (metrics only).
+// and End a traced point query makes (a span under a recording parent, with the discarding
+// span processor, and the metrics), the same with no parent (metrics only), and, for
+// comparison, a bare SDK span with the same attributes and no metrics.
 func BenchmarkTracerCost(b *testing.B) {
 	c := connect(b, nil)
 	info := myx.StatementInfo{Operation: "SELECT", Collection: "t", Summary: "SELECT t"}
 	start := myx.TraceQueryStartData{SQL: "SELECT id, name, score FROM t WHERE id = ?", Args: []any{1}, Statement: info}
 	end := myx.TraceQueryEndData{RowsReturned: 1, Cache: myx.CacheHit, RoundTrips: 1, BytesSent: 40, BytesRead: 120}
 	b.Run("span", func(b *testing.B) {
-		tr, ctx := benchTracer(b)
+		tr, ctx := benchTracerWith(b, discard{})
 		b.ReportAllocs()
 		for b.Loop() {
 			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
+		}
+	})
+	b.Run("sdkonly", func(b *testing.B) {
+		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(discard{}))
+		defer func() { _ = tp.Shutdown(context.Background()) }()
+		tracer := tp.Tracer("bench")
+		ctx, parent := tracer.Start(context.Background(), "request")
+		defer parent.End()
+		b.ReportAllocs()
+		for b.Loop() {
+			_, s := tracer.Start(ctx, "SELECT t", trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
+				semconv.DBSystemNameMariaDB, semconv.DBNamespace("test"), semconv.ServerAddress("127.0.0.1"), semconv.ServerPort(3306),
+				attribute.Int64("myx.conn.id", 1), semconv.DBQuerySummary("SELECT t"), semconv.DBOperationName("SELECT"),
+				semconv.DBCollectionName("t"), semconv.DBQueryText(start.SQL)))
+			s.SetAttributes(semconv.DBResponseReturnedRows(1), attribute.Int64("myx.rows_affected", 0), attribute.Int("myx.round_trips", 1),
+				attribute.Int64("myx.bytes_sent", 40), attribute.Int64("myx.bytes_read", 120), attribute.String("myx.statement_cache", "hit"))
+			s.End()
 		}
 	})
 	b.Run("noparent", func(b *testing.B) {
