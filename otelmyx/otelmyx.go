@@ -313,13 +313,16 @@ func (t *Tracer) wantSpan(ctx context.Context) bool {
 
 // startSpan starts a client span named name with the connection's and the statement's
 // attributes plus extra.
-func (t *Tracer) startSpan(ctx context.Context, name string, ca *connAttrs, info myx.StatementInfo, extra ...attribute.KeyValue) (context.Context, trace.Span) {
-	kv := make([]attribute.KeyValue, 0, 10+len(extra)+len(t.cfg.attrs))
+func (t *Tracer) startSpan(ctx context.Context, name string, ca *connAttrs, info myx.StatementInfo, text string, extra ...attribute.KeyValue) (context.Context, trace.Span) {
+	kv := make([]attribute.KeyValue, 0, 11+len(extra)+len(t.cfg.attrs))
 	kv = ca.appendTo(kv)
 	if ca.id != 0 {
 		kv = append(kv, AttrConnID.Int64(ca.id))
 	}
 	kv = appendStatement(kv, info)
+	if text != "" && t.cfg.queryText {
+		kv = append(kv, semconv.DBQueryTextKey.String(text))
+	}
 	kv = append(kv, extra...)
 	kv = append(kv, t.cfg.attrs...)
 	return t.tracer.Start(ctx, name, clientKind, trace.WithAttributes(kv...))
@@ -382,8 +385,9 @@ func stateFrom(ctx context.Context) *opState {
 // clientKind is the start option of every span (made once: an option is an interface value).
 var clientKind = trace.WithSpanKind(trace.SpanKindClient)
 
-// begin is the common Start: it starts a span when wanted and hands an opState to End.
-func (t *Tracer) begin(ctx context.Context, c *myx.Conn, name string, info myx.StatementInfo, extra ...attribute.KeyValue) context.Context {
+// begin is the common Start: it starts a span when wanted and hands an opState to End. text
+// is the parameterized query text for db.query.text ("" for none).
+func (t *Tracer) begin(ctx context.Context, c *myx.Conn, name string, info myx.StatementInfo, text string, extra ...attribute.KeyValue) context.Context {
 	oc := &opCtx{opState: opState{start: time.Now(), conn: connAttrsOf(c), info: info}}
 	st := &oc.opState
 	st.totals = t.totalsFor(&st.conn)
@@ -391,7 +395,7 @@ func (t *Tracer) begin(ctx context.Context, c *myx.Conn, name string, info myx.S
 		if name == "" {
 			name = spanName(info, st.conn.system)
 		}
-		ctx, st.span = t.startSpan(ctx, name, &st.conn, info, extra...)
+		ctx, st.span = t.startSpan(ctx, name, &st.conn, info, text, extra...)
 	}
 	oc.Context = ctx
 	return oc
@@ -399,11 +403,11 @@ func (t *Tracer) begin(ctx context.Context, c *myx.Conn, name string, info myx.S
 
 // TraceQueryStart implements myx.QueryTracer.
 func (t *Tracer) TraceQueryStart(ctx context.Context, c *myx.Conn, data myx.TraceQueryStartData) context.Context {
-	var text []attribute.KeyValue
-	if t.cfg.queryText && len(data.Args) > 0 && t.wantSpan(ctx) {
-		text = []attribute.KeyValue{semconv.DBQueryTextKey.String(data.SQL)}
+	var text string
+	if len(data.Args) > 0 {
+		text = data.SQL
 	}
-	return t.begin(ctx, c, "", data.Statement, text...)
+	return t.begin(ctx, c, "", data.Statement, text)
 }
 
 // TraceQueryEnd implements myx.QueryTracer.
@@ -432,7 +436,7 @@ func (t *Tracer) TraceQueryEnd(ctx context.Context, c *myx.Conn, data myx.TraceQ
 // TraceBatchStart implements myx.BatchTracer: one span for the whole batch, named at its end
 // "BATCH {summary}" when every item has the same summary, else "BATCH".
 func (t *Tracer) TraceBatchStart(ctx context.Context, c *myx.Conn, data myx.TraceBatchStartData) context.Context {
-	return t.begin(ctx, c, "BATCH", myx.StatementInfo{}, semconv.DBOperationBatchSize(data.Len))
+	return t.begin(ctx, c, "BATCH", myx.StatementInfo{}, "", semconv.DBOperationBatchSize(data.Len))
 }
 
 // TraceBatchQuery implements myx.BatchTracer: each item is an event of the batch's span.
@@ -525,14 +529,10 @@ func batchInfo(info myx.StatementInfo, n int) myx.StatementInfo {
 // there is more than one row of arguments.
 func (t *Tracer) TraceExecManyStart(ctx context.Context, c *myx.Conn, data myx.TraceExecManyStartData) context.Context {
 	info := batchInfo(data.Statement, data.Rows)
-	kv := make([]attribute.KeyValue, 0, 2)
 	if data.Rows != 1 {
-		kv = append(kv, semconv.DBOperationBatchSize(data.Rows))
+		return t.begin(ctx, c, "", info, data.SQL, semconv.DBOperationBatchSize(data.Rows))
 	}
-	if t.cfg.queryText && t.wantSpan(ctx) {
-		kv = append(kv, semconv.DBQueryTextKey.String(data.SQL))
-	}
-	return t.begin(ctx, c, "", info, kv...)
+	return t.begin(ctx, c, "", info, data.SQL)
 }
 
 // TraceExecManyEnd implements myx.ExecManyTracer.
@@ -563,7 +563,7 @@ func (t *Tracer) TraceCopyFromStart(ctx context.Context, c *myx.Conn, data myx.T
 	if data.Table != "" {
 		info.Summary = "LOAD DATA " + data.Table
 	}
-	return t.begin(ctx, c, "", info)
+	return t.begin(ctx, c, "", info, "")
 }
 
 // TraceCopyFromEnd implements myx.CopyFromTracer.
