@@ -85,6 +85,26 @@ func TestPoolMetrics(t *testing.T) {
 	if pt, ok := pointWith(histogramPoints(t, rm, "db.client.connection.create_time"), histAttrs, pn); !ok || pt.Count != 1 || pt.Sum <= 0 {
 		t.Errorf("create_time count %v sum %v (found %v), want 1 and > 0", pt.Count, pt.Sum, ok)
 	}
+	// An acquire waiting for the held connection is a pending request.
+	wctx, stopWaiting := context.WithCancel(ctx)
+	waited := make(chan error, 1)
+	go func() {
+		c, err := p.Acquire(wctx)
+		if err == nil {
+			c.Release()
+		}
+		waited <- err
+	}()
+	for p.Stat().PendingAcquires == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if pt, ok := pointWith(sumPoints(t, e.collect(t), "db.client.connection.pending_requests"), sumAttrs, pn); !ok || pt.Value != 1 {
+		t.Errorf("pending requests with one acquire waiting %v (found %v), want 1", pt.Value, ok)
+	}
+	stopWaiting()
+	if err := <-waited; !errors.Is(err, context.Canceled) {
+		t.Errorf("the waiting acquire ended with %v, want its cancellation", err)
+	}
 	held.Release()
 	rm = e.collect(t)
 	if pt, ok := pointWith(sumPoints(t, rm, "db.client.connection.count"), sumAttrs, map[string]string{"db.client.connection.state": "idle"}); !ok || pt.Value != 1 {
