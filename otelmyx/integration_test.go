@@ -6,6 +6,7 @@ package otelmyx_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 	"github.com/myxdb/myx/otelmyx"
 )
 
@@ -357,4 +359,41 @@ func TestResetAndRetry(t *testing.T) {
 	if pt, ok := pointWith(sumPoints(t, rm, otelmyx.MetricRetries), sumAttrs, map[string]string{"myx.retry.operation": "transaction"}); !ok || pt.Value != 1 {
 		t.Errorf("retries %d (found %v), want 1", pt.Value, ok)
 	}
+}
+
+func TestConnectSpan(t *testing.T) {
+	e := newEnv(t)
+	cfg, err := myx.ParseConfig(mysqltest.Require(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Tracer = e.tr
+	ctx, parent := e.parent(testCtx(t))
+	c, err := myx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	bad := *cfg
+	bad.Password = "wrong password for otelmyx"
+	bad.User = "otelmyx_no_such_user"
+	if c2, err := myx.ConnectConfig(ctx, &bad); err == nil {
+		c2.Close(context.Background())
+		t.Fatal("connected with a user that does not exist")
+	}
+	parent.End()
+	var spans []sdktrace.ReadOnlySpan
+	for _, s := range e.ended() {
+		if s.Name() == "connect" {
+			spans = append(spans, s)
+		}
+	}
+	if len(spans) != 2 {
+		t.Fatalf("%d connect spans, want 2", len(spans))
+	}
+	wantAttrs(t, "connect span", spans[0].Attributes(), map[string]string{
+		"db.system.name": "mariadb", "server.port": "3306", "myx.conn.id": strconv.Itoa(int(c.ConnID())),
+	})
+	// Access denied: the server's error number.
+	wantAttrs(t, "failed connect", spans[1].Attributes(), map[string]string{"db.response.status_code": "1045", "error.type": "1045"})
 }
