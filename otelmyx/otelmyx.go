@@ -76,20 +76,20 @@ const ScopeName = "github.com/myxdb/myx/otelmyx"
 
 // Attribute keys of myx's own, outside the semantic conventions (hence the myx. prefix).
 const (
-	AttrConnID         = attribute.Key("myx.conn.id")         // the server's connection (thread) id
-	AttrRoundTrips     = attribute.Key("myx.round_trips")     // request/reply exchanges of the operation
-	AttrBytesSent      = attribute.Key("myx.bytes_sent")      // bytes written, protocol framing included
-	AttrBytesRead      = attribute.Key("myx.bytes_read")      // bytes read, protocol framing included
-	AttrStatementCache = attribute.Key("myx.statement_cache") // "hit", "miss" or "not_used"
-	AttrRowsAffected   = attribute.Key("myx.rows_affected")   // from the OK packet
-	AttrServerFlavor   = attribute.Key("myx.server.flavor")   // "tidb" for TiDB (db.system.name says mysql)
-	AttrBatchIndex     = attribute.Key("myx.batch.index")     // position of a batch item, from 0
-	AttrExecManyMethod = attribute.Key("myx.execmany.method") // "bulk", "multirow" or "pipelined"
-	AttrKillOutcome    = attribute.Key("myx.kill.outcome")    // "killed", "failed" or "closed"
-	AttrRetryOperation = attribute.Key("myx.retry.operation") // what was retried: "transaction", "exec", ...
-	AttrRetryAttempt   = attribute.Key("myx.retry.attempt")   // the attempt about to start, from 2
-	AttrPrepareCached  = attribute.Key("myx.prepare.cached")  // the prepared statement came from the cache
-	AttrAcquireNewConn = attribute.Key("myx.acquire.new_conn")
+	AttrConnID         = attribute.Key("myx.conn.id")          // the server's connection (thread) id
+	AttrRoundTrips     = attribute.Key("myx.round_trips")      // request/reply exchanges of the operation
+	AttrBytesSent      = attribute.Key("myx.bytes_sent")       // bytes written, protocol framing included
+	AttrBytesRead      = attribute.Key("myx.bytes_read")       // bytes read, protocol framing included
+	AttrStatementCache = attribute.Key("myx.statement_cache")  // "hit", "miss" or "not_used"
+	AttrRowsAffected   = attribute.Key("myx.rows_affected")    // from the OK packet
+	AttrServerFlavor   = attribute.Key("myx.server.flavor")    // "tidb" for TiDB (db.system.name says mysql)
+	AttrBatchIndex     = attribute.Key("myx.batch.index")      // position of a batch item, from 0
+	AttrExecManyMethod = attribute.Key("myx.execmany.method")  // "bulk", "multirow" or "pipelined"
+	AttrKillOutcome    = attribute.Key("myx.kill.outcome")     // "killed", "failed" or "closed"
+	AttrRetryOperation = attribute.Key("myx.retry.operation")  // what was retried: "transaction", "exec", ...
+	AttrRetryAttempt   = attribute.Key("myx.retry.attempt")    // the attempt about to start, from 2
+	AttrPrepareCached  = attribute.Key("myx.prepare.cached")   // the prepared statement came from the cache
+	AttrAcquireNewConn = attribute.Key("myx.acquire.new_conn") // the acquire was served by a connection opened for it
 )
 
 // durationBuckets are the explicit bucket boundaries the conventions give for
