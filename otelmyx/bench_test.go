@@ -138,6 +138,13 @@ func BenchmarkTracerCost(b *testing.B) {
 			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
 		}
 	})
+	b.Run("span-batch", func(b *testing.B) {
+		tr, ctx := benchTracer(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
+		}
+	})
 	b.Run("sdkonly", func(b *testing.B) {
 		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(discard{}))
 		defer func() { _ = tp.Shutdown(context.Background()) }()
