@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 // traceRec is a tracer implementing every root interface; it records each call in order.
@@ -532,6 +533,16 @@ func TestTraceBatch(t *testing.T) {
 	if d3 := items[3].data.(myx.TraceBatchQueryData); !errors.As(d3.Err, &me) || me.Number != 1146 {
 		t.Errorf("item 3: %+v, want error 1146", d3)
 	}
+	// Its statements were prepared for the cache inside the batch, once per text (the INSERT
+	// is queued twice), the failing one included.
+	preps := rec.only("prepare.end")
+	if len(preps) != 3 || len(rec.only("prepare.start")) != 3 {
+		t.Errorf("prepares %d, want 3: %v", len(preps), rec.kinds())
+	}
+	var me1146 *myx.MySQLError
+	if len(preps) == 3 && !errors.As(preps[2].data.(myx.TracePrepareEndData).Err, &me1146) {
+		t.Errorf("the missing table's prepare: %+v", preps[2].data)
+	}
 	end := rec.only("batch.end")[0].data.(myx.TraceBatchEndData)
 	if end.Err != nil || end.RoundTrips < 1 || end.RoundTrips > 2 || end.BytesSent <= 0 || end.BytesRead <= 0 || end.Duration <= 0 {
 		t.Errorf("end %+v", end)
@@ -763,5 +774,52 @@ func TestStatsCount(t *testing.T) {
 	}
 	if s2 := c.Stats(); s2.StatementCacheHits-s1.StatementCacheHits != 1 {
 		t.Errorf("second run: %+v -> %+v, want one cache hit", s1, s2)
+	}
+}
+
+// With compression the counters are the bytes on the wire: the compressed frames.
+func TestStatsCountCompressedBytes(t *testing.T) {
+	skipUnless(t, mysqltest.ZlibCompression)
+	c := connect(t, func(cfg *myx.Config) { cfg.Compress = myx.CompressZlib })
+	ctx := ctxT(t)
+	s0, z0 := c.Stats(), c.CompressionStats()
+	var s string
+	if err := c.QueryRow(ctx, "SELECT REPEAT('a', 100000)").Scan(&s); err != nil || len(s) != 100000 {
+		t.Fatal(err, len(s))
+	}
+	s1, z1 := c.Stats(), c.CompressionStats()
+	read, wire, raw := s1.BytesRead-s0.BytesRead, z1.WireReceived-z0.WireReceived, z1.RawReceived-z0.RawReceived
+	if read != wire || read <= 0 || read >= raw {
+		t.Errorf("read %d bytes; compression counters: %d on the wire, %d raw", read, wire, raw)
+	}
+	if sent, wireSent := s1.BytesSent-s0.BytesSent, z1.WireSent-z0.WireSent; sent != wireSent {
+		t.Errorf("sent %d bytes, %d on the wire", sent, wireSent)
+	}
+}
+
+// When the kill cannot be delivered (the server is unreachable), the cancellation is traced
+// with the kill's error and the connection closed.
+func TestTraceCancelClosesConnection(t *testing.T) {
+	cfg, proxy := proxiedConfig(t)
+	cfg.KillTimeout = 500 * time.Millisecond
+	rec := &traceRec{name: "rec"}
+	cfg.Tracer = rec
+	c, err := myx.ConnectConfig(ctxT(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	proxy.BlackHole(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	if _, err := c.Exec(ctx, "DO SLEEP(30)"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v", err)
+	}
+	evs := rec.only("cancel")
+	if len(evs) != 1 {
+		t.Fatalf("events %v, want one cancel", rec.kinds())
+	}
+	if d := evs[0].data.(myx.TraceCancelData); d.Killed || d.Err == nil || !d.Closed || !errors.Is(d.Cause, context.Canceled) {
+		t.Errorf("cancel %+v, want not killed, the kill's error, closed", d)
 	}
 }
