@@ -1,0 +1,245 @@
+package otelmyx_test
+
+// The cost of tracing, side by side: the point query (one row by primary key, QueryRow and
+// Scan) on one connection and through a pool, untraced and with the OpenTelemetry tracer under
+// a recording parent span (the SDK with a batching span processor and a discarding exporter,
+// and a meter provider with a reader, as an application would have them).
+//
+//	go test -run '^$' -bench Point -benchmem -count 5 ./
+//
+// Compare the ns/op of .../untraced and .../otel of the same target.
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/otelmyx"
+)
+
+const benchRows = 1000
+
+// benchTable creates a table of benchRows rows for the point query and returns its query.
+func benchTable(b *testing.B) string {
+	b.Helper()
+	ctx := context.Background()
+	c := connect(b, nil)
+	table := tableName("otelmyx_bench")
+	if _, err := c.Exec(ctx, "CREATE TABLE "+table+" (id INT PRIMARY KEY, name VARCHAR(64), score DOUBLE)"); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		if _, err := c.Exec(context.Background(), "DROP TABLE "+table); err != nil {
+			b.Error(err)
+		}
+	})
+	if _, err := c.Exec(ctx, "INSERT INTO "+table+" SELECT seq, CONCAT('name ', seq), seq / 7 FROM seq_0_to_"+fmt.Sprint(benchRows-1)); err != nil {
+		b.Fatal(err)
+	}
+	return "SELECT id, name, score FROM " + table + " WHERE id = ?"
+}
+
+// discard is a span processor that drops every span: the cost of the tracer and the SDK's
+// spans without an export pipeline.
+type discard struct{}
+
+func (discard) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
+func (discard) OnEnd(sdktrace.ReadOnlySpan)                     {}
+func (discard) Shutdown(context.Context) error                  { return nil }
+func (discard) ForceFlush(context.Context) error                { return nil }
+
+// benchTracer is an otelmyx.Tracer on an SDK set up as in production (a batching span
+// processor with an exporter that discards), and a context holding a recording parent span.
+func benchTracer(b *testing.B) (*otelmyx.Tracer, context.Context) {
+	return benchTracerWith(b, sdktrace.NewBatchSpanProcessor(tracetest.NewNoopExporter()))
+}
+
+// benchTracerWith is benchTracer with the span processor sp.
+func benchTracerWith(b *testing.B, sp sdktrace.SpanProcessor) (*otelmyx.Tracer, context.Context) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(sp))
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	b.Cleanup(func() {
+		_ = tp.Shutdown(context.Background())
+		_ = mp.Shutdown(context.Background())
+	})
+	ctx, span := tp.Tracer("bench").Start(context.Background(), "request")
+	b.Cleanup(func() { span.End() })
+	return otelmyx.NewTracer(otelmyx.WithTracerProvider(tp), otelmyx.WithMeterProvider(mp)), ctx
+}
+
+type queryRower interface {
+	QueryRow(ctx context.Context, query string, args ...any) *myx.Row
+}
+
+func runPoint(b *testing.B, ctx context.Context, q queryRower, query string) {
+	var (
+		id    int
+		name  string
+		score float64
+	)
+	for i := range 100 { // warm the statement cache and the connection
+		if err := q.QueryRow(ctx, query, i%benchRows).Scan(&id, &name, &score); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		want := (i * 7919) % benchRows
+		if err := q.QueryRow(ctx, query, want).Scan(&id, &name, &score); err != nil {
+			b.Fatal(err)
+		}
+		if id != want {
+			b.Fatalf("got id %d for %d", id, want)
+		}
+	}
+}
+
+func BenchmarkPoint(b *testing.B) {
+	query := benchTable(b)
+	b.Run("conn/untraced", func(b *testing.B) {
+		runPoint(b, context.Background(), connect(b, nil), query)
+	})
+	b.Run("conn/otel", func(b *testing.B) {
+		tr, ctx := benchTracer(b)
+		runPoint(b, ctx, connect(b, tr), query)
+	})
+	b.Run("pool/untraced", func(b *testing.B) {
+		runPoint(b, context.Background(), newPool(b, nil, 4), query)
+	})
+	b.Run("pool/otel", func(b *testing.B) {
+		tr, ctx := benchTracer(b)
+		runPoint(b, ctx, newPool(b, tr, 4), query)
+	})
+}
+
+// BenchmarkTracerCost is the Tracer's own cost per statement, without the server: the Start
+// and End a traced point query makes (a span under a recording parent, with the discarding
+// span processor, and the metrics), the same with no parent (metrics only), and, for
+// comparison, a bare SDK span with the same attributes and no metrics.
+func BenchmarkTracerCost(b *testing.B) {
+	c := connect(b, nil)
+	info := myx.StatementInfo{Operation: "SELECT", Collection: "t", Summary: "SELECT t"}
+	start := myx.TraceQueryStartData{SQL: "SELECT id, name, score FROM t WHERE id = ?", Args: []any{1}, Statement: info}
+	end := myx.TraceQueryEndData{RowsReturned: 1, Cache: myx.CacheHit, RoundTrips: 1, BytesSent: 40, BytesRead: 120}
+	b.Run("span", func(b *testing.B) {
+		tr, ctx := benchTracerWith(b, discard{})
+		b.ReportAllocs()
+		for b.Loop() {
+			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
+		}
+	})
+	b.Run("span-batch", func(b *testing.B) {
+		tr, ctx := benchTracer(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
+		}
+	})
+	b.Run("sdkonly", func(b *testing.B) {
+		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(discard{}))
+		defer func() { _ = tp.Shutdown(context.Background()) }()
+		tracer := tp.Tracer("bench")
+		ctx, parent := tracer.Start(context.Background(), "request")
+		defer parent.End()
+		b.ReportAllocs()
+		for b.Loop() {
+			_, s := tracer.Start(ctx, "SELECT t", trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
+				semconv.DBSystemNameMariaDB, semconv.DBNamespace("test"), semconv.ServerAddress("127.0.0.1"), semconv.ServerPort(3306),
+				attribute.Int64("myx.conn.id", 1), semconv.DBQuerySummary("SELECT t"), semconv.DBOperationName("SELECT"),
+				semconv.DBCollectionName("t"), semconv.DBQueryText(start.SQL)))
+			s.SetAttributes(semconv.DBResponseReturnedRows(1), attribute.Int64("myx.rows_affected", 0), attribute.Int("myx.round_trips", 1),
+				attribute.Int64("myx.bytes_sent", 40), attribute.Int64("myx.bytes_read", 120), attribute.String("myx.statement_cache", "hit"))
+			s.End()
+		}
+	})
+	b.Run("noparent", func(b *testing.B) {
+		tr, _ := benchTracer(b)
+		ctx := context.Background()
+		b.ReportAllocs()
+		for b.Loop() {
+			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
+		}
+	})
+}
+
+// BenchmarkPointInterleaved runs the untraced and the traced point query in alternating
+// rounds of 50 (which goes first alternating too), so that both see the same machine load, and reports each one's ns/op and the
+// throughput ratio traced/untraced (1 means no cost; the goal is at least 0.9).
+func BenchmarkPointInterleaved(b *testing.B) {
+	query := benchTable(b)
+	run := func(b *testing.B, plain, traced queryRower, tctx context.Context) {
+		var (
+			id    int
+			name  string
+			score float64
+		)
+		one := func(ctx context.Context, q queryRower, i int) {
+			want := (i * 7919) % benchRows
+			if err := q.QueryRow(ctx, query, want).Scan(&id, &name, &score); err != nil {
+				b.Fatal(err)
+			}
+			if id != want {
+				b.Fatalf("got id %d for %d", id, want)
+			}
+		}
+		for i := range 100 {
+			one(context.Background(), plain, i)
+			one(tctx, traced, i)
+		}
+		const round = 50
+		var tPlain, tTraced time.Duration
+		n := 0
+		b.ResetTimer()
+		timed := func(ctx context.Context, q queryRower, n int) time.Duration {
+			start := time.Now()
+			for i := range round {
+				one(ctx, q, n+i)
+			}
+			return time.Since(start)
+		}
+		for r := 0; n < b.N; r++ {
+			// Which goes first alternates, so that neither always follows the other.
+			if r%2 == 0 {
+				tPlain += timed(context.Background(), plain, n)
+				tTraced += timed(tctx, traced, n)
+			} else {
+				tTraced += timed(tctx, traced, n)
+				tPlain += timed(context.Background(), plain, n)
+			}
+			n += round
+		}
+		b.ReportMetric(float64(tPlain.Nanoseconds())/float64(n), "untraced-ns/op")
+		b.ReportMetric(float64(tTraced.Nanoseconds())/float64(n), "otel-ns/op")
+		b.ReportMetric(float64(tPlain)/float64(tTraced), "ratio")
+	}
+	// batch: the SDK's batching span processor, whose goroutine is woken for spans as they
+	// end (on a machine short of CPU that hand-off is most of the cost); discard: no export
+	// pipeline, the tracer's and the SDK's span cost alone.
+	procs := []struct {
+		name string
+		make func() sdktrace.SpanProcessor
+	}{
+		{"batch", func() sdktrace.SpanProcessor { return sdktrace.NewBatchSpanProcessor(tracetest.NewNoopExporter()) }},
+		{"discard", func() sdktrace.SpanProcessor { return discard{} }},
+	}
+	for _, pr := range procs {
+		b.Run("conn/"+pr.name, func(b *testing.B) {
+			tr, ctx := benchTracerWith(b, pr.make())
+			run(b, connect(b, nil), connect(b, tr), ctx)
+		})
+		b.Run("pool/"+pr.name, func(b *testing.B) {
+			tr, ctx := benchTracerWith(b, pr.make())
+			run(b, newPool(b, nil, 4), newPool(b, tr, 4), ctx)
+		})
+	}
+}

@@ -1,0 +1,738 @@
+// Package otelmyx records what myx does as OpenTelemetry spans and metrics, following the
+// OpenTelemetry database semantic conventions for MySQL and MariaDB.
+//
+//	t := otelmyx.NewTracer() // the global TracerProvider and MeterProvider
+//	cfg, _ := myx.ParseConfig(dsn)
+//	cfg.Tracer = t
+//	conn, _ := myx.ConnectConfig(ctx, cfg)
+//
+// For a pool, set the connection config's Tracer and the pool's (pool.Config.Tracer) to the same
+// Tracer: it then also records the pool's acquires and connection metrics.
+//
+// # Spans
+//
+// One span of kind client per statement (Exec, Query, QueryRow, a Stmt's executions), per
+// SendBatch (its items are events of that span), per ExecMany, per CopyFrom and per connection
+// attempt. A span is named after the statement's db.query.summary ("SELECT users"), else its
+// operation and table, else its operation, else the database system ("mysql"): never after
+// the SQL text. The summary, operation and table come from myx.StatementInfo: exact for
+// statements built with sqlb, from the SQL lexer for raw SQL, absent where the lexer is not
+// sure.
+//
+// By default a span is started only under a recording parent span, so a statement run
+// outside any trace costs no span (WithSpansWithoutParent changes that); metrics are recorded
+// either way. Pool acquires get no span unless WithAcquireSpans(true).
+//
+// Attributes: db.system.name ("mariadb" when the handshake says MariaDB, "mysql" for MySQL and
+// for TiDB, which speaks the MySQL protocol and has no value of its own in the conventions;
+// myx.server.flavor says "tidb" then), db.namespace (the Config's database), db.operation.name,
+// db.collection.name, db.query.summary, db.query.text (the text as given, with its
+// placeholders, only for statements that have arguments: a statement without arguments may
+// carry literal values, which are never recorded; WithQueryText(false) leaves the text out
+// altogether), db.response.status_code (the MySQL error number) and error.type (the error
+// number for a server error, else the error's type), server.address, server.port,
+// db.operation.batch.size for SendBatch and ExecMany, db.response.returned_rows, and myx's own:
+// myx.conn.id, myx.round_trips, myx.bytes_sent, myx.bytes_read, myx.statement_cache ("hit",
+// "miss" or "not_used"), myx.rows_affected. Cancellations (KILL QUERY), retries, session
+// resets and statement preparations are events on the span of the context they happen in.
+//
+// # Metrics
+//
+// db.client.operation.duration (seconds, the convention's buckets 0.001 … 10; attributes
+// db.system.name, db.namespace, db.operation.name, db.collection.name, db.query.summary,
+// server.address, server.port, and db.response.status_code and error.type on failure), and
+// myx's counters: myx.client.bytes (network.io.direction transmit/receive),
+// myx.client.round_trips and myx.client.statement_cache (myx.statement_cache hit/miss), summed
+// in memory and observed when the metrics are collected; myx.client.kills (myx.kill.outcome),
+// myx.client.resets and myx.client.retries (myx.retry.operation). The pool's connection
+// metrics are described at RegisterPoolMetrics.
+//
+// # Cost
+//
+// Under a recording parent, a statement costs one SDK span (about as much as a bare SDK span
+// with the same attributes: BenchmarkTracerCost) and one histogram measurement; without one,
+// the measurement and one allocation. BenchmarkPointInterleaved compares the point query
+// traced and untraced.
+package otelmyx
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/myxdb/myx"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// ScopeName is the instrumentation scope name of the tracer and meter otelmyx uses.
+const ScopeName = "github.com/myxdb/myx/otelmyx"
+
+// Attribute keys of myx's own, outside the semantic conventions (hence the myx. prefix).
+const (
+	AttrConnID         = attribute.Key("myx.conn.id")          // the server's connection (thread) id
+	AttrRoundTrips     = attribute.Key("myx.round_trips")      // request/reply exchanges of the operation
+	AttrBytesSent      = attribute.Key("myx.bytes_sent")       // bytes written, protocol framing included
+	AttrBytesRead      = attribute.Key("myx.bytes_read")       // bytes read, protocol framing included
+	AttrStatementCache = attribute.Key("myx.statement_cache")  // "hit", "miss" or "not_used"
+	AttrRowsAffected   = attribute.Key("myx.rows_affected")    // from the OK packet
+	AttrServerFlavor   = attribute.Key("myx.server.flavor")    // "tidb" for TiDB (db.system.name says mysql)
+	AttrBatchIndex     = attribute.Key("myx.batch.index")      // position of a batch item, from 0
+	AttrExecManyMethod = attribute.Key("myx.execmany.method")  // "bulk", "multirow" or "pipelined"
+	AttrKillOutcome    = attribute.Key("myx.kill.outcome")     // "killed", "failed" or "closed"
+	AttrRetryOperation = attribute.Key("myx.retry.operation")  // what was retried: "transaction", "exec", ...
+	AttrRetryAttempt   = attribute.Key("myx.retry.attempt")    // the attempt about to start, from 2
+	AttrPrepareCached  = attribute.Key("myx.prepare.cached")   // the prepared statement came from the cache
+	AttrAcquireNewConn = attribute.Key("myx.acquire.new_conn") // the acquire was served by a connection opened for it
+)
+
+// durationBuckets are the explicit bucket boundaries the conventions give for
+// db.client.operation.duration and the pool's time histograms.
+var durationBuckets = []float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10}
+
+// Option configures a Tracer.
+type Option func(*config)
+
+type config struct {
+	tp             trace.TracerProvider
+	mp             metric.MeterProvider
+	queryText      bool
+	acquireSpans   bool
+	withoutParent  bool
+	attrs          []attribute.KeyValue
+	poolName       string
+	disableMetrics bool
+}
+
+// WithTracerProvider sets the TracerProvider spans are made with; the default is the global
+// one (otel.GetTracerProvider) at the time NewTracer is called.
+func WithTracerProvider(tp trace.TracerProvider) Option {
+	return func(c *config) { c.tp = tp }
+}
+
+// WithMeterProvider sets the MeterProvider metrics are recorded with; the default is the
+// global one (otel.GetMeterProvider) at the time NewTracer is called.
+func WithMeterProvider(mp metric.MeterProvider) Option {
+	return func(c *config) { c.mp = mp }
+}
+
+// WithQueryText turns db.query.text on (the default) or off. Even when on, only the text of
+// statements that have arguments is recorded: it is parameterized, its values travel apart.
+// Arguments are never recorded.
+func WithQueryText(on bool) Option {
+	return func(c *config) { c.queryText = on }
+}
+
+// WithAcquireSpans turns on a span per pool acquire ("acquire", under a recording parent);
+// off by default, since an acquire is usually instantaneous and would double the spans.
+// The acquire's wait is recorded in db.client.connection.wait_time either way.
+func WithAcquireSpans(on bool) Option {
+	return func(c *config) { c.acquireSpans = on }
+}
+
+// WithSpansWithoutParent makes spans also when the context has no recording span (they then
+// start traces of their own); off by default, so that background work does not flood the
+// tracing backend.
+func WithSpansWithoutParent(on bool) Option {
+	return func(c *config) { c.withoutParent = on }
+}
+
+// WithAttributes adds attributes to every span (not to metrics, whose cardinality they could
+// raise).
+func WithAttributes(attrs ...attribute.KeyValue) Option {
+	return func(c *config) { c.attrs = append(c.attrs, attrs...) }
+}
+
+// WithPoolName sets db.client.connection.pool.name for the pool metrics; the default is
+// "host:port/database" of the pool's connection config.
+func WithPoolName(name string) Option {
+	return func(c *config) { c.poolName = name }
+}
+
+// WithoutMetrics records spans only.
+func WithoutMetrics() Option {
+	return func(c *config) { c.disableMetrics = true }
+}
+
+// Tracer implements the myx tracer interfaces (QueryTracer, BatchTracer, ExecManyTracer,
+// CopyFromTracer, PrepareTracer, ConnectTracer, CancelTracer, ResetTracer, RetryTracer) with
+// OpenTelemetry. It is safe for concurrent use by any number of connections and pools.
+type Tracer struct {
+	cfg    config
+	tracer trace.Tracer
+	m      instruments
+
+	mu       sync.RWMutex
+	metsets  map[metricKey]*measureOpts
+	totals   map[metricKey]*connTotals
+	overflow *connTotals // past maxMetricSets connection attribute sets (not observed)
+
+	pools poolsState
+}
+
+// NewTracer returns a Tracer configured by opts. Instruments that the MeterProvider refuses
+// to create are replaced by no-op ones (OpenTelemetry's own error handler is told).
+func NewTracer(opts ...Option) *Tracer {
+	c := config{queryText: true}
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.tp == nil {
+		c.tp = otel.GetTracerProvider()
+	}
+	if c.mp == nil {
+		c.mp = otel.GetMeterProvider()
+	}
+	t := &Tracer{
+		cfg:      c,
+		tracer:   c.tp.Tracer(ScopeName, trace.WithSchemaURL(semconv.SchemaURL)),
+		metsets:  make(map[metricKey]*measureOpts),
+		totals:   make(map[metricKey]*connTotals),
+		overflow: &connTotals{},
+	}
+	t.m = newInstruments(c, t.observeTotals)
+	return t
+}
+
+// stateKey is the context key of the *opState a Start hands to its End.
+type stateKey struct{}
+
+// opState carries what a Start learnt to the matching End: the span (nil when none was
+// started) and the attributes the duration metric needs.
+type opState struct {
+	span   trace.Span
+	start  time.Time
+	conn   connAttrs
+	totals *connTotals
+	info   myx.StatementInfo
+	batch  batchState
+}
+
+// batchState follows a SendBatch's items to name its span at the end.
+type batchState struct {
+	summary string // the items' common summary while they share one
+	mixed   bool   // the items do not share one summary
+	count   int
+	failed  int
+}
+
+// connAttrs are what a connection contributes to every span and metric.
+type connAttrs struct {
+	system    attribute.KeyValue
+	tidb      bool
+	namespace string
+	address   string
+	port      int
+	id        int64
+}
+
+func connAttrsOf(c *myx.Conn) connAttrs {
+	var a connAttrs
+	a.system = semconv.DBSystemNameMySQL
+	if c == nil {
+		return a
+	}
+	switch c.ServerInfo().Flavor {
+	case myx.MariaDB:
+		a.system = semconv.DBSystemNameMariaDB
+	case myx.TiDB:
+		a.tidb = true
+	}
+	a.id = int64(c.ConnID())
+	if cfg := c.Config(); cfg != nil {
+		a.namespace = cfg.Database
+		a.address, a.port = splitAddr(cfg)
+	}
+	return a
+}
+
+// splitAddr gives server.address and server.port of a Config: host and port for tcp, the
+// socket path (and no port) for a unix socket.
+func splitAddr(cfg *myx.Config) (string, int) {
+	addr := cfg.Addr
+	if cfg.Network == "unix" {
+		if addr == "" {
+			addr = myx.DefaultSocket
+		}
+		return addr, 0
+	}
+	if addr == "" {
+		addr = myx.DefaultAddr
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr, 0
+	}
+	p, _ := strconv.Atoi(port)
+	return host, p
+}
+
+func (a *connAttrs) appendTo(kv []attribute.KeyValue) []attribute.KeyValue {
+	kv = append(kv, a.system)
+	if a.tidb {
+		kv = append(kv, AttrServerFlavor.String("tidb"))
+	}
+	if a.namespace != "" {
+		kv = append(kv, semconv.DBNamespaceKey.String(a.namespace))
+	}
+	if a.address != "" {
+		kv = append(kv, semconv.ServerAddressKey.String(a.address))
+	}
+	if a.port != 0 {
+		kv = append(kv, semconv.ServerPortKey.Int(a.port))
+	}
+	return kv
+}
+
+func appendStatement(kv []attribute.KeyValue, info myx.StatementInfo) []attribute.KeyValue {
+	if info.Summary != "" {
+		kv = append(kv, semconv.DBQuerySummaryKey.String(info.Summary))
+	}
+	if info.Operation != "" {
+		kv = append(kv, semconv.DBOperationNameKey.String(info.Operation))
+	}
+	if info.Collection != "" {
+		kv = append(kv, semconv.DBCollectionNameKey.String(info.Collection))
+	}
+	return kv
+}
+
+// spanName is the low-cardinality name of a statement's span.
+func spanName(info myx.StatementInfo, system attribute.KeyValue) string {
+	switch {
+	case info.Summary != "":
+		return info.Summary
+	case info.Operation != "" && info.Collection != "":
+		return info.Operation + " " + info.Collection
+	case info.Operation != "":
+		return info.Operation
+	}
+	return system.Value.AsString()
+}
+
+// wantSpan reports whether an operation in ctx gets a span.
+func (t *Tracer) wantSpan(ctx context.Context) bool {
+	return t.cfg.withoutParent || trace.SpanFromContext(ctx).IsRecording()
+}
+
+// startSpan starts a client span named name with the connection's and the statement's
+// attributes plus extra.
+func (t *Tracer) startSpan(ctx context.Context, name string, ca *connAttrs, info myx.StatementInfo, text string, extra ...attribute.KeyValue) (context.Context, trace.Span) {
+	kv := make([]attribute.KeyValue, 0, 11+len(extra)+len(t.cfg.attrs))
+	kv = ca.appendTo(kv)
+	if ca.id != 0 {
+		kv = append(kv, AttrConnID.Int64(ca.id))
+	}
+	kv = appendStatement(kv, info)
+	if text != "" && t.cfg.queryText {
+		kv = append(kv, semconv.DBQueryTextKey.String(text))
+	}
+	kv = append(kv, extra...)
+	kv = append(kv, t.cfg.attrs...)
+	return t.tracer.Start(ctx, name, clientKind, trace.WithAttributes(kv...))
+}
+
+// errorAttrs gives db.response.status_code (for a server error) and error.type of err.
+func errorAttrs(err error) (status string, errType string) {
+	var me *myx.MySQLError
+	if asMySQLError(err, &me) {
+		s := strconv.Itoa(int(me.Number))
+		return s, s
+	}
+	switch {
+	case isCtx(err, context.DeadlineExceeded):
+		return "", "context.DeadlineExceeded"
+	case isCtx(err, context.Canceled):
+		return "", "context.Canceled"
+	}
+	return "", semconv.ErrorType(err).Value.AsString()
+}
+
+// endSpan records err on span and ends it.
+func endSpan(span trace.Span, err error, kv ...attribute.KeyValue) {
+	if err != nil {
+		status, errType := errorAttrs(err)
+		if status != "" {
+			kv = append(kv, semconv.DBResponseStatusCodeKey.String(status))
+		}
+		kv = append(kv, semconv.ErrorTypeKey.String(errType))
+		span.SetStatus(codes.Error, err.Error())
+	}
+	if len(kv) > 0 {
+		span.SetAttributes(kv...)
+	}
+	span.End()
+}
+
+// opCtx is the context a Start returns: the caller's (with the span, if one was started) and
+// the operation's state in one allocation.
+type opCtx struct {
+	context.Context
+	opState
+}
+
+// Value gives the opCtx itself for stateKey, and defers to the parent for every other key.
+func (c *opCtx) Value(key any) any {
+	if _, ok := key.(stateKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func stateFrom(ctx context.Context) *opState {
+	if c, ok := ctx.Value(stateKey{}).(*opCtx); ok {
+		return &c.opState
+	}
+	return nil
+}
+
+// clientKind is the start option of every span (made once: an option is an interface value).
+var clientKind = trace.WithSpanKind(trace.SpanKindClient)
+
+// begin is the common Start: it starts a span when wanted and hands an opState to End. text
+// is the parameterized query text for db.query.text ("" for none).
+func (t *Tracer) begin(ctx context.Context, c *myx.Conn, name string, info myx.StatementInfo, text string, extra ...attribute.KeyValue) context.Context {
+	oc := &opCtx{opState: opState{start: time.Now(), conn: connAttrsOf(c), info: info}}
+	st := &oc.opState
+	st.totals = t.totalsFor(&st.conn)
+	if t.wantSpan(ctx) {
+		if name == "" {
+			name = spanName(info, st.conn.system)
+		}
+		ctx, st.span = t.startSpan(ctx, name, &st.conn, info, text, extra...)
+	}
+	oc.Context = ctx
+	return oc
+}
+
+// TraceQueryStart implements myx.QueryTracer.
+func (t *Tracer) TraceQueryStart(ctx context.Context, c *myx.Conn, data myx.TraceQueryStartData) context.Context {
+	var text string
+	if len(data.Args) > 0 {
+		text = data.SQL
+	}
+	return t.begin(ctx, c, "", data.Statement, text)
+}
+
+// TraceQueryEnd implements myx.QueryTracer.
+func (t *Tracer) TraceQueryEnd(ctx context.Context, c *myx.Conn, data myx.TraceQueryEndData) {
+	st := stateFrom(ctx)
+	if st == nil {
+		return
+	}
+	d := data.Duration
+	if d <= 0 {
+		d = time.Since(st.start)
+	}
+	t.recordOperation(ctx, st, d, data.Err)
+	t.recordIO(st, data.RoundTrips, data.BytesSent, data.BytesRead, data.Cache)
+	if st.span != nil {
+		endSpan(st.span, data.Err,
+			semconv.DBResponseReturnedRows(int(data.RowsReturned)),
+			AttrRowsAffected.Int64(data.RowsAffected),
+			AttrRoundTrips.Int(data.RoundTrips),
+			AttrBytesSent.Int64(data.BytesSent),
+			AttrBytesRead.Int64(data.BytesRead),
+			AttrStatementCache.String(data.Cache.String()))
+	}
+}
+
+// TraceBatchStart implements myx.BatchTracer: one span for the whole batch, named at its end
+// "BATCH {summary}" when every item has the same summary, else "BATCH".
+func (t *Tracer) TraceBatchStart(ctx context.Context, c *myx.Conn, data myx.TraceBatchStartData) context.Context {
+	return t.begin(ctx, c, "BATCH", myx.StatementInfo{}, "", semconv.DBOperationBatchSize(data.Len))
+}
+
+// TraceBatchQuery implements myx.BatchTracer: each item is an event of the batch's span.
+func (t *Tracer) TraceBatchQuery(ctx context.Context, c *myx.Conn, data myx.TraceBatchQueryData) {
+	st := stateFrom(ctx)
+	if st == nil {
+		return
+	}
+	b := &st.batch
+	b.count++
+	if data.Err != nil {
+		b.failed++
+	}
+	switch {
+	case b.mixed:
+	case b.count == 1:
+		b.summary = spanName(data.Statement, st.conn.system)
+	case b.summary != spanName(data.Statement, st.conn.system):
+		b.mixed = true
+	}
+	if st.span == nil {
+		return
+	}
+	kv := make([]attribute.KeyValue, 0, 8)
+	kv = append(kv, AttrBatchIndex.Int(data.Index))
+	kv = appendStatement(kv, data.Statement)
+	if t.cfg.queryText && len(data.Args) > 0 {
+		kv = append(kv, semconv.DBQueryTextKey.String(data.SQL))
+	}
+	kv = append(kv, semconv.DBResponseReturnedRows(int(data.RowsReturned)), AttrRowsAffected.Int64(data.RowsAffected))
+	if data.Err != nil {
+		status, errType := errorAttrs(data.Err)
+		if status != "" {
+			kv = append(kv, semconv.DBResponseStatusCodeKey.String(status))
+		}
+		kv = append(kv, semconv.ErrorTypeKey.String(errType))
+	}
+	st.span.AddEvent("batch item", trace.WithAttributes(kv...))
+}
+
+// TraceBatchEnd implements myx.BatchTracer.
+func (t *Tracer) TraceBatchEnd(ctx context.Context, c *myx.Conn, data myx.TraceBatchEndData) {
+	st := stateFrom(ctx)
+	if st == nil {
+		return
+	}
+	b := &st.batch
+	st.info = myx.StatementInfo{Operation: "BATCH", Summary: "BATCH"}
+	if !b.mixed && b.count > 0 {
+		st.info.Summary = "BATCH " + b.summary
+	}
+	d := data.Duration
+	if d <= 0 {
+		d = time.Since(st.start)
+	}
+	t.recordOperation(ctx, st, d, data.Err)
+	t.recordIO(st, data.RoundTrips, data.BytesSent, data.BytesRead, myx.CacheNotUsed)
+	if st.span != nil {
+		st.span.SetName(st.info.Summary)
+		endSpan(st.span, data.Err,
+			semconv.DBQuerySummaryKey.String(st.info.Summary),
+			semconv.DBOperationNameKey.String("BATCH"),
+			AttrRoundTrips.Int(data.RoundTrips),
+			AttrBytesSent.Int64(data.BytesSent),
+			AttrBytesRead.Int64(data.BytesRead))
+	}
+}
+
+// batchInfo is the StatementInfo of a batch of n executions of the statement info: "BATCH "
+// prepended to its operation and summary when n > 1 (the conventions model one parameter set
+// as a single operation).
+func batchInfo(info myx.StatementInfo, n int) myx.StatementInfo {
+	if n == 1 {
+		return info
+	}
+	if info.Operation != "" {
+		info.Operation = "BATCH " + info.Operation
+	} else {
+		info.Operation = "BATCH"
+	}
+	if info.Summary != "" {
+		info.Summary = "BATCH " + info.Summary
+	} else {
+		info.Summary = "BATCH"
+	}
+	return info
+}
+
+// TraceExecManyStart implements myx.ExecManyTracer: one span, named "BATCH {summary}" when
+// there is more than one row of arguments.
+func (t *Tracer) TraceExecManyStart(ctx context.Context, c *myx.Conn, data myx.TraceExecManyStartData) context.Context {
+	info := batchInfo(data.Statement, data.Rows)
+	if data.Rows != 1 {
+		return t.begin(ctx, c, "", info, data.SQL, semconv.DBOperationBatchSize(data.Rows))
+	}
+	return t.begin(ctx, c, "", info, data.SQL)
+}
+
+// TraceExecManyEnd implements myx.ExecManyTracer.
+func (t *Tracer) TraceExecManyEnd(ctx context.Context, c *myx.Conn, data myx.TraceExecManyEndData) {
+	st := stateFrom(ctx)
+	if st == nil {
+		return
+	}
+	d := data.Duration
+	if d <= 0 {
+		d = time.Since(st.start)
+	}
+	t.recordOperation(ctx, st, d, data.Err)
+	t.recordIO(st, data.RoundTrips, data.BytesSent, data.BytesRead, myx.CacheNotUsed)
+	if st.span != nil {
+		endSpan(st.span, data.Err,
+			AttrExecManyMethod.String(data.Method),
+			AttrRowsAffected.Int64(data.RowsAffected),
+			AttrRoundTrips.Int(data.RoundTrips),
+			AttrBytesSent.Int64(data.BytesSent),
+			AttrBytesRead.Int64(data.BytesRead))
+	}
+}
+
+// TraceCopyFromStart implements myx.CopyFromTracer: a span "LOAD DATA {table}".
+func (t *Tracer) TraceCopyFromStart(ctx context.Context, c *myx.Conn, data myx.TraceCopyFromStartData) context.Context {
+	info := myx.StatementInfo{Operation: "LOAD DATA", Collection: data.Table}
+	if data.Table != "" {
+		info.Summary = "LOAD DATA " + data.Table
+	}
+	return t.begin(ctx, c, "", info, "")
+}
+
+// TraceCopyFromEnd implements myx.CopyFromTracer.
+func (t *Tracer) TraceCopyFromEnd(ctx context.Context, c *myx.Conn, data myx.TraceCopyFromEndData) {
+	st := stateFrom(ctx)
+	if st == nil {
+		return
+	}
+	d := data.Duration
+	if d <= 0 {
+		d = time.Since(st.start)
+	}
+	t.recordOperation(ctx, st, d, data.Err)
+	t.recordIO(st, 0, data.BytesSent, 0, myx.CacheNotUsed)
+	if st.span != nil {
+		endSpan(st.span, data.Err, AttrRowsAffected.Int64(data.Rows), AttrBytesSent.Int64(data.BytesSent))
+	}
+}
+
+// TracePrepareStart implements myx.PrepareTracer. A preparation is an event ("prepare") of
+// the span it happens under (the statement's, for the statement cache), not a span; a
+// statement found in the cache (nothing sent) makes no event.
+func (t *Tracer) TracePrepareStart(ctx context.Context, c *myx.Conn, data myx.TracePrepareStartData) context.Context {
+	return ctx
+}
+
+// TracePrepareEnd implements myx.PrepareTracer.
+func (t *Tracer) TracePrepareEnd(ctx context.Context, c *myx.Conn, data myx.TracePrepareEndData) {
+	if data.Cached && data.Err == nil {
+		return
+	}
+	span := trace.SpanFromContext(ctx)
+	if !span.IsRecording() {
+		return
+	}
+	kv := []attribute.KeyValue{AttrPrepareCached.Bool(data.Cached), attribute.Float64("myx.prepare.duration", data.Duration.Seconds())}
+	if data.Err != nil {
+		status, errType := errorAttrs(data.Err)
+		if status != "" {
+			kv = append(kv, semconv.DBResponseStatusCodeKey.String(status))
+		}
+		kv = append(kv, semconv.ErrorTypeKey.String(errType))
+	}
+	span.AddEvent("prepare", trace.WithAttributes(kv...))
+}
+
+// TraceConnectStart implements myx.ConnectTracer: a span "connect".
+func (t *Tracer) TraceConnectStart(ctx context.Context, data myx.TraceConnectStartData) context.Context {
+	if !t.wantSpan(ctx) {
+		return ctx
+	}
+	kv := make([]attribute.KeyValue, 0, 4)
+	if data.Config != nil {
+		addr, port := splitAddr(data.Config)
+		kv = append(kv, semconv.ServerAddressKey.String(addr))
+		if port != 0 {
+			kv = append(kv, semconv.ServerPortKey.Int(port))
+		}
+		if data.Config.Database != "" {
+			kv = append(kv, semconv.DBNamespaceKey.String(data.Config.Database))
+		}
+	}
+	kv = append(kv, t.cfg.attrs...)
+	ctx, _ = t.tracer.Start(ctx, "connect", clientKind, trace.WithAttributes(kv...))
+	return ctx
+}
+
+// TraceConnectEnd implements myx.ConnectTracer.
+func (t *Tracer) TraceConnectEnd(ctx context.Context, data myx.TraceConnectEndData) {
+	span := trace.SpanFromContext(ctx)
+	if !span.IsRecording() {
+		return
+	}
+	var kv []attribute.KeyValue
+	if data.Conn != nil {
+		ca := connAttrsOf(data.Conn)
+		kv = append(kv, ca.system, AttrConnID.Int64(ca.id))
+		if ca.tidb {
+			kv = append(kv, AttrServerFlavor.String("tidb"))
+		}
+	}
+	endSpan(span, data.Err, kv...)
+}
+
+// TraceCancel implements myx.CancelTracer: an event "cancel" of the statement's span, and the
+// myx.client.kills counter when a KILL QUERY was attempted.
+func (t *Tracer) TraceCancel(ctx context.Context, c *myx.Conn, data myx.TraceCancelData) {
+	outcome := "failed"
+	switch {
+	case data.Closed:
+		outcome = "closed"
+	case data.Killed:
+		outcome = "killed"
+	}
+	ca := connAttrsOf(c)
+	t.m.count(ctx, t.m.kills, 1, &ca, AttrKillOutcome.String(outcome))
+	span := trace.SpanFromContext(ctx)
+	if !span.IsRecording() {
+		return
+	}
+	kv := []attribute.KeyValue{AttrKillOutcome.String(outcome), attribute.Float64("myx.kill.duration", data.Duration.Seconds())}
+	if data.Cause != nil {
+		kv = append(kv, attribute.String("myx.cancel.cause", data.Cause.Error()))
+	}
+	if data.Err != nil {
+		_, errType := errorAttrs(data.Err)
+		kv = append(kv, semconv.ErrorTypeKey.String(errType))
+	}
+	span.AddEvent("cancel", trace.WithAttributes(kv...))
+}
+
+// TraceResetStart implements myx.ResetTracer.
+func (t *Tracer) TraceResetStart(ctx context.Context, c *myx.Conn) context.Context { return ctx }
+
+// TraceResetEnd implements myx.ResetTracer: the myx.client.resets counter, and an event
+// "reset" of the span in ctx, if any.
+func (t *Tracer) TraceResetEnd(ctx context.Context, c *myx.Conn, data myx.TraceResetEndData) {
+	ca := connAttrsOf(c)
+	if data.Err != nil {
+		_, errType := errorAttrs(data.Err)
+		t.m.count(ctx, t.m.resets, 1, &ca, semconv.ErrorTypeKey.String(errType))
+	} else {
+		t.m.count(ctx, t.m.resets, 1, &ca)
+	}
+	span := trace.SpanFromContext(ctx)
+	if span.IsRecording() {
+		span.AddEvent("reset", trace.WithAttributes(attribute.Float64("myx.reset.duration", data.Duration.Seconds())))
+	}
+}
+
+// TraceRetry implements myx.RetryTracer: the myx.client.retries counter and an event "retry"
+// of the span in ctx, if any.
+func (t *Tracer) TraceRetry(ctx context.Context, data myx.TraceRetryData) {
+	op := AttrRetryOperation.String(data.Op)
+	t.m.retries.Add(ctx, 1, metric.WithAttributes(op))
+	span := trace.SpanFromContext(ctx)
+	if !span.IsRecording() {
+		return
+	}
+	kv := []attribute.KeyValue{op, AttrRetryAttempt.Int(data.Attempt)}
+	if data.Err != nil {
+		status, errType := errorAttrs(data.Err)
+		if status != "" {
+			kv = append(kv, semconv.DBResponseStatusCodeKey.String(status))
+		}
+		kv = append(kv, semconv.ErrorTypeKey.String(errType))
+	}
+	span.AddEvent("retry", trace.WithAttributes(kv...))
+}
+
+// Compile-time checks that Tracer implements every tracer interface of myx.
+var (
+	_ myx.QueryTracer    = (*Tracer)(nil)
+	_ myx.BatchTracer    = (*Tracer)(nil)
+	_ myx.ExecManyTracer = (*Tracer)(nil)
+	_ myx.CopyFromTracer = (*Tracer)(nil)
+	_ myx.PrepareTracer  = (*Tracer)(nil)
+	_ myx.ConnectTracer  = (*Tracer)(nil)
+	_ myx.CancelTracer   = (*Tracer)(nil)
+	_ myx.ResetTracer    = (*Tracer)(nil)
+	_ myx.RetryTracer    = (*Tracer)(nil)
+)
