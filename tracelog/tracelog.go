@@ -22,7 +22,7 @@
 //	bytes_sent, bytes_read
 //	err, errno  the error (and the server's error number when the server sent one), on failure
 //	slow        true when the statement took at least the slow threshold
-//	args        the arguments, only with WithArgs(true)
+//	args        the arguments, only with WithArgs(true) (and left out when there are none)
 //
 // A batch gives one "batch" record (size, duration, err, ...) and, at Debug, one "batch query"
 // record per statement in it. "execmany", "copyfrom", "prepare", "connect", "cancel", "reset" and
@@ -555,9 +555,9 @@ func (l *Logger) TraceRetry(ctx context.Context, data myx.TraceRetryData) {
 	l.log.LogAttrs(ctx, slog.LevelInfo, MsgRetry, attrs...)
 }
 
-// argsAttr appends the arguments when they are asked for.
+// argsAttr appends the arguments when they are asked for and there are some.
 func (l *Logger) argsAttr(attrs []slog.Attr, args []any) []slog.Attr {
-	if !l.args {
+	if !l.args || len(args) == 0 {
 		return attrs
 	}
 	return append(attrs, slog.Any(KeyArgs, l.loggable(args)))
