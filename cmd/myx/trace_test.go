@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 // TestTraceLines feeds the -trace tracer what a connection tells it and checks the lines.
@@ -78,5 +80,68 @@ func TestTraceSQL(t *testing.T) {
 		if r == '\uFFFD' {
 			t.Fatalf("traceSQL cut inside a character: %q", got)
 		}
+	}
+}
+
+var traceLine = regexp.MustCompile(`(?m)^myx: +\d+\.\d+m?s  `)
+
+// TestQueryTrace: myx query -trace prints the connection and each statement on stderr, and
+// without -trace nothing of the kind.
+func TestQueryTrace(t *testing.T) {
+	dsn := mysqltest.Require(t)
+	out, errOut, code := query(t, dsn, "", "-trace", "SELECT 1 AS one; DO 2")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "one") {
+		t.Errorf("stdout lost the result:\n%s", out)
+	}
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^myx: +\d+\.\d+m?s  connect \S+  \(conn \d+, server \S+\)$`),
+		regexp.MustCompile(`(?m)^myx: +\d+\.\d+m?s  SELECT 1 AS one  \(1 row, conn \d+\)$`),
+		regexp.MustCompile(`(?m)^myx: +\d+\.\d+m?s  DO 2  \(0 rows, conn \d+\)$`),
+	} {
+		if !want.MatchString(errOut) {
+			t.Errorf("stderr has no line matching %s:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(out, "myx: ") {
+		t.Errorf("trace lines on stdout:\n%s", out)
+	}
+
+	_, errOut, code = query(t, dsn, "", "SELECT 1")
+	if code != 0 || traceLine.MatchString(errOut) {
+		t.Errorf("without -trace: exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
+// TestTourTrace: myx tour -trace prints the statements of the tour, those of its pool
+// included, on stderr.
+func TestTourTrace(t *testing.T) {
+	dsn := mysqltest.Require(t)
+	db := tourDatabase(t, dsn)
+	out, errOut, code := runMyx(t, context.Background(), "", "tour", "-trace", "-dsn", dsn, "-database", db)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+	checkTourOutput(t, out)
+	for _, want := range []string{"connect ", "CREATE TABLE user (", "INSERT INTO jobs (jobs, user_id) VALUES (?, ?)  (executemany of 1000 rows"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr has no %q:\n%s", want, errOut)
+		}
+	}
+	// Every line on stderr is a trace line.
+	for l := range strings.SplitSeq(strings.TrimSpace(errOut), "\n") {
+		if !strings.HasPrefix(l, "myx: ") {
+			t.Errorf("stderr line %q is not a trace line", l)
+		}
+	}
+	// The pool's connections are traced too: several connection ids.
+	ids := map[string]bool{}
+	for _, m := range regexp.MustCompile(`conn (\d+)`).FindAllStringSubmatch(errOut, -1) {
+		ids[m[1]] = true
+	}
+	if len(ids) < 3 {
+		t.Errorf("trace lines name %d connections, want the tour's several: %v", len(ids), ids)
 	}
 }
