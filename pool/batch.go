@@ -46,6 +46,7 @@ func (p *Pool) SendBatch(ctx context.Context, b *myx.Batch) *myx.BatchResults {
 		// nothing was sent, b has its statements back and goes to another connection.
 		err = br.Close()
 		if b.Len() == n && myx.SafeToRetry(err) && attempt < p.safeRetries() {
+			p.traceRetry(ctx, "batch", attempt+2, err)
 			continue
 		}
 		return br
@@ -71,5 +72,6 @@ func (p *Pool) CopyFrom(ctx context.Context, table string, columns []string, src
 		if err == nil || !myx.SafeToRetry(err) || attempt >= p.safeRetries() {
 			return n, err
 		}
+		p.traceRetry(ctx, "copyfrom", attempt+2, err)
 	}
 }

@@ -82,6 +82,23 @@ type Config struct {
 	// AfterRelease, if set, is called when a connection comes back, after any open
 	// transaction was rolled back and before its session is reset; returning false closes it.
 	AfterRelease func(c *myx.Conn) bool
+
+	// Tracer, when not nil, is told about the pool's work: AcquireTracer, ReleaseTracer and
+	// myx.RetryTracer (the pool's retries: Exec, Query, QueryRow, ExecMany, BeginTx, SendBatch
+	// and CopyFrom sent again after a failure before anything was sent, Idempotent run again),
+	// whichever it implements, found by type assertion when the pool is created. It is called
+	// from the goroutines using the pool and must be safe for concurrent use. Nil costs
+	// nothing.
+	//
+	// When Tracer also implements any of the root package's tracers (myx.QueryTracer,
+	// myx.BatchTracer, myx.CopyFromTracer, myx.ExecManyTracer, myx.PrepareTracer,
+	// myx.ConnectTracer, myx.CancelTracer, myx.ResetTracer, myx.RetryTracer) and
+	// ConnConfig.Tracer is nil, the pool's connections use it as their tracer: one value set
+	// here traces the pool and its connections. The pool dials with a copy of ConnConfig for
+	// that; ConnConfig itself is not modified. A ConnConfig.Tracer that is set is kept as it is
+	// (the connections use it, not this one); combine both in a MultiTracer to have both. When
+	// Tracer is not a myx.RetryTracer, the pool's retries go to ConnConfig.Tracer if that is one.
+	Tracer any
 }
 
 // DSN parameters the pool reads from Config.RuntimeParams.
@@ -193,6 +210,9 @@ func parseDuration(s string) (time.Duration, error) {
 type settings struct {
 	Config
 	maxConns int
+	// connConfig is what the pool dials with: ConnConfig, or a copy of it carrying Tracer.
+	connConfig *myx.Config
+	tr         tracers
 }
 
 func (cfg *Config) resolve() (*settings, error) {
@@ -201,6 +221,18 @@ func (cfg *Config) resolve() (*settings, error) {
 	}
 	s := &settings{Config: *cfg}
 	s.maxConns = cfg.MaxConns
+	s.connConfig = cfg.ConnConfig
+	if t := cfg.Tracer; t != nil {
+		var forConns any
+		s.tr, forConns = findTracers(t)
+		if cfg.ConnConfig.Tracer == nil && forConns != nil {
+			s.connConfig = cfg.ConnConfig.Copy()
+			s.connConfig.Tracer = forConns
+		}
+	}
+	if s.tr.retry == nil {
+		s.tr.retry, _ = s.connConfig.Tracer.(myx.RetryTracer)
+	}
 	if s.maxConns <= 0 {
 		s.maxConns = max(4, runtime.NumCPU())
 	}

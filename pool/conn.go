@@ -2,6 +2,7 @@ package pool
 
 import (
 	"context"
+	"time"
 
 	"github.com/myxdb/myx"
 )
@@ -61,7 +62,8 @@ func (c *Conn) Release() {
 }
 
 // Hijack takes the connection out of the pool: the caller owns it and must close it, and the
-// pool opens another in its place when needed. It returns nil after Release or Hijack.
+// pool opens another in its place when needed. A ReleaseTracer hears of it as a release with
+// Hijacked set. It returns nil after Release or Hijack.
 func (c *Conn) Hijack() *myx.Conn {
 	e := c.e
 	if e == nil {
@@ -69,6 +71,10 @@ func (c *Conn) Hijack() *myx.Conn {
 	}
 	c.e = nil
 	p := e.p
+	if p.cfg.tr.release != nil && !e.acquired.IsZero() {
+		p.cfg.tr.release.TraceRelease(e.ctx, p, TraceReleaseData{Conn: e.c, Use: time.Since(e.acquired), Hijacked: true})
+		e.ctx, e.acquired = nil, time.Time{}
+	}
 	p.mu.Lock()
 	p.total--
 	p.inUse--

@@ -29,6 +29,7 @@ func (p *Pool) Exec(ctx context.Context, query string, args ...any) (myx.Result,
 		if err == nil || !myx.SafeToRetry(err) || attempt >= p.safeRetries() {
 			return res, err
 		}
+		p.traceRetry(ctx, "exec", attempt+2, err)
 	}
 }
 
@@ -47,6 +48,7 @@ func (p *Pool) Query(ctx context.Context, query string, args ...any) (*myx.Rows,
 		if err != nil {
 			p.put(e, false)
 			if myx.SafeToRetry(err) && attempt < p.safeRetries() {
+				p.traceRetry(ctx, "query", attempt+2, err)
 				continue
 			}
 			return nil, err
@@ -69,6 +71,7 @@ func (p *Pool) QueryRow(ctx context.Context, query string, args ...any) *myx.Row
 		if err := row.Err(); err != nil {
 			p.put(e, false)
 			if myx.SafeToRetry(err) && attempt < p.safeRetries() {
+				p.traceRetry(ctx, "query", attempt+2, err)
 				continue
 			}
 			return row
@@ -91,6 +94,7 @@ func (p *Pool) ExecMany(ctx context.Context, query string, argRows [][]any) (myx
 		if err == nil || !myx.SafeToRetry(err) || attempt >= p.safeRetries() {
 			return res, err
 		}
+		p.traceRetry(ctx, "execmany", attempt+2, err)
 	}
 }
 
@@ -119,6 +123,7 @@ func (p *Pool) Idempotent(ctx context.Context, fn func(c *myx.Conn) error) error
 		if !sleep(ctx, jitter(delay)) {
 			return err
 		}
+		p.traceRetry(ctx, "idempotent", attempt+1, err)
 		delay = min(2*delay, time.Second)
 	}
 }

@@ -52,6 +52,19 @@
 // connection goes back to the pool in a known state, or is closed: the next user never sees
 // results meant for another.
 //
+// # Tracing
+//
+// Config.Tracer takes a value implementing AcquireTracer (each acquire: its wait, whether a
+// connection was opened for it, its error, a timeout being errors.Is(err,
+// context.DeadlineExceeded)), ReleaseTracer (each release, with the context of the work that
+// held the connection, how long it was held, and whether it was rolled back, reset or closed)
+// and myx.RetryTracer (the pool's retries), in any combination; MultiTracer combines several.
+// The same value may be one of the root package's tracers: the pool's connections then use
+// it, unless their ConnConfig has a tracer of its own. Stat's gauges (IdleConns, InUseConns,
+// PendingAcquires, MaxConns) and counters (TimeoutAcquireCount and the others) complete what
+// OpenTelemetry's db.client.connection metrics need. With no tracer, acquiring and releasing
+// cost nothing more.
+//
 // # Errors
 //
 // Every failure is a value: *myx.MySQLError for the server's errors, *myx.ConnError for lost
@@ -105,6 +118,7 @@ type Pool struct {
 // counters are Stat's cumulative figures.
 type counters struct {
 	canceled, waits    int64
+	timeouts           int64 // of canceled: the context's deadline passed
 	waitTime           time.Duration
 	openWaits          int64 // waits ended by a connection just opened (or its dial error)
 	openWaitTime       time.Duration
@@ -122,6 +136,12 @@ type entry struct {
 	release func()    // p.put(e, false), bound once for Rows.OnClose
 	// needReset forces a session reset at the next release (state the server does not flag).
 	needReset bool
+	// created is how long opening the connection took (dial, session setup, AfterConnect).
+	created time.Duration
+	// With a ReleaseTracer only: the context of the work holding the connection and when it
+	// was acquired (cleared on release).
+	ctx      context.Context
+	acquired time.Time
 }
 
 // New creates a pool from a DSN (see ParseConfig for the pool_* parameters). It opens the
@@ -197,7 +217,8 @@ func (p *Pool) openInitial(ctx context.Context, n int) error {
 
 // connect opens one connection and runs AfterConnect.
 func (p *Pool) connect(ctx context.Context) (*entry, error) {
-	c, err := myx.ConnectConfig(ctx, p.cfg.ConnConfig)
+	start := time.Now()
+	c, err := myx.ConnectConfig(ctx, p.cfg.connConfig)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +229,7 @@ func (p *Pool) connect(ctx context.Context) (*entry, error) {
 			return nil, fmt.Errorf("pool: AfterConnect: %w", err)
 		}
 	}
-	e := &entry{p: p, c: c}
+	e := &entry{p: p, c: c, created: time.Since(start)}
 	e.release = func() { p.put(e, false) }
 	if lt := p.cfg.MaxConnLifetime; lt > 0 {
 		if j := p.cfg.MaxConnLifetimeJitter; j > 0 {
@@ -223,7 +244,8 @@ func (p *Pool) connect(ctx context.Context) (*entry, error) {
 type handoff struct {
 	e      *entry
 	err    error
-	opened bool // from a dial that just finished, not from a release
+	opened bool          // from a dial that just finished, not from a release
+	wait   time.Duration // how long the waiter waited
 }
 
 // waiter is an acquire waiting for a connection, in a FIFO queue.
@@ -274,15 +296,16 @@ func (q *waitQueue) pop() *waiter {
 }
 
 // get takes an idle connection or waits for one, first come, first served. The connection is
-// counted in use.
-func (p *Pool) get(ctx context.Context) (*entry, error) {
+// counted in use. h tells how long the acquire waited and whether the connection was just
+// opened; h.e and h.err are not set.
+func (p *Pool) get(ctx context.Context) (e *entry, h handoff, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, &myx.InterruptedError{Cause: err}
+		return nil, h, &myx.InterruptedError{Cause: err}
 	}
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		return nil, ErrClosed
+		return nil, h, ErrClosed
 	}
 	if p.waiters.n == 0 {
 		if n := len(p.idle); n > 0 {
@@ -291,7 +314,7 @@ func (p *Pool) get(ctx context.Context) (*entry, error) {
 			p.idle = p.idle[:n-1]
 			p.inUse++
 			p.mu.Unlock()
-			return e, nil
+			return e, h, nil
 		}
 	}
 	w := p.waitPool.Get().(*waiter)
@@ -300,19 +323,24 @@ func (p *Pool) get(ctx context.Context) (*entry, error) {
 	p.dialLocked()
 	p.mu.Unlock()
 
-	var h handoff
 	select {
 	case h = <-w.ch:
 	case <-ctx.Done():
+		cause := ctx.Err()
+		timeout := errors.Is(cause, context.DeadlineExceeded)
 		p.mu.Lock()
 		if w.queued {
 			p.waiters.remove(w)
+			h.wait = time.Since(w.start)
 			p.stat.canceled++
+			if timeout {
+				p.stat.timeouts++
+			}
 			p.stat.waits++
-			p.stat.waitTime += time.Since(w.start)
+			p.stat.waitTime += h.wait
 			p.mu.Unlock()
 			p.waitPool.Put(w)
-			return nil, &myx.InterruptedError{Cause: ctx.Err()}
+			return nil, h, &myx.InterruptedError{Cause: cause}
 		}
 		p.mu.Unlock()
 		// A connection (or a dial error) was handed over as the context ended: take it and
@@ -320,15 +348,14 @@ func (p *Pool) get(ctx context.Context) (*entry, error) {
 		h = <-w.ch
 		p.waitPool.Put(w)
 		if h.e != nil {
-			p.giveBack(h.e)
+			p.giveBack(h.e, timeout)
 		}
-		return nil, &myx.InterruptedError{Cause: ctx.Err()}
+		return nil, handoff{wait: h.wait}, &myx.InterruptedError{Cause: cause}
 	}
 	p.waitPool.Put(w)
-	if h.err != nil {
-		return nil, h.err
-	}
-	return h.e, nil
+	e, err = h.e, h.err
+	h.e, h.err = nil, nil
+	return e, h, err
 }
 
 // handLocked hands h to the first waiter, if there is one, and counts the wait: as a wait for
@@ -338,12 +365,13 @@ func (p *Pool) handLocked(h handoff) bool {
 	if w == nil {
 		return false
 	}
+	h.wait = time.Since(w.start)
 	if h.opened {
 		p.stat.openWaits++
-		p.stat.openWaitTime += time.Since(w.start)
+		p.stat.openWaitTime += h.wait
 	} else {
 		p.stat.waits++
-		p.stat.waitTime += time.Since(w.start)
+		p.stat.waitTime += h.wait
 	}
 	if h.e != nil {
 		p.inUse++
@@ -399,11 +427,15 @@ func (p *Pool) putLocked(e *entry) {
 	}
 }
 
-// giveBack returns a connection that was never used (an acquire gave up on it).
-func (p *Pool) giveBack(e *entry) {
+// giveBack returns a connection that was never used (an acquire gave up on it; timeout tells
+// that its context's deadline passed).
+func (p *Pool) giveBack(e *entry, timeout bool) {
 	p.mu.Lock()
 	p.inUse--
 	p.stat.canceled++
+	if timeout {
+		p.stat.timeouts++
+	}
 	if p.closed {
 		p.total--
 		p.stat.destroyed++
@@ -416,26 +448,66 @@ func (p *Pool) giveBack(e *entry) {
 	p.mu.Unlock()
 }
 
-// acquire gets a connection that passed the checks of checkOut.
-func (p *Pool) acquire(ctx context.Context) (*entry, error) {
-	rejected := 0
+// acquire gets a connection that passed the checks of checkOut, for work running under ctx.
+func (p *Pool) acquire(ctx context.Context) (e *entry, err error) {
+	if t := p.cfg.tr.acquire; t != nil {
+		e, err = p.acquireTraced(ctx, t)
+	} else {
+		e, _, err = p.vetted(ctx)
+	}
+	if e != nil && p.cfg.tr.release != nil {
+		e.ctx, e.acquired = ctx, time.Now()
+	}
+	return e, err
+}
+
+// acquireNote is what an acquire tells its tracer.
+type acquireNote struct {
+	handoff      // of the last get: wait (summed over gets), opened
+	replaced int // connections found unfit
+}
+
+// vetted gets a connection that passed the checks of checkOut.
+func (p *Pool) vetted(ctx context.Context) (*entry, acquireNote, error) {
+	var n acquireNote
 	for {
-		e, err := p.get(ctx)
+		e, h, err := p.get(ctx)
+		n.wait += h.wait
+		n.opened = h.opened
 		if err != nil {
-			return nil, err
+			return nil, n, err
 		}
 		ok, err := p.checkOut(ctx, e)
 		if ok {
 			p.acquires.Add(1)
-			return e, nil
+			return e, n, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, n, err
 		}
-		if rejected++; rejected > p.cfg.maxConns {
-			return nil, ErrAcquireRejected
+		if n.replaced++; n.replaced > p.cfg.maxConns {
+			return nil, n, ErrAcquireRejected
 		}
 	}
+}
+
+// acquireTraced is vetted between TraceAcquireStart and TraceAcquireEnd.
+func (p *Pool) acquireTraced(ctx context.Context, t AcquireTracer) (*entry, error) {
+	p.mu.Lock()
+	sd := TraceAcquireStartData{Pending: p.waiters.n, Idle: len(p.idle)}
+	p.mu.Unlock()
+	tctx := t.TraceAcquireStart(ctx, p, sd)
+	start := time.Now()
+	e, n, err := p.vetted(tctx)
+	d := TraceAcquireEndData{Err: err, Wait: n.wait, Opened: n.opened, Replaced: n.replaced, Duration: time.Since(start)}
+	if e != nil {
+		d.Conn = e.c
+		if n.opened {
+			d.CreateDuration = e.created
+		}
+	}
+	t.TraceAcquireEnd(tctx, p, d)
+	return e, err
 }
 
 // checkOut vets a connection about to be handed out: its lifetime, a close by the server (a
@@ -537,28 +609,38 @@ func (p *Pool) nudge() {
 // still busy with a result (checked, with the check of CheckConn, when check is set), or
 // cannot be rolled back or reset within ReleaseTimeout. Releasing runs, in order: ROLLBACK if
 // a transaction is open, AfterRelease, then a session reset if the server flagged a session
-// change since the last reset (or AlwaysReset is set).
+// change since the last reset (or AlwaysReset is set). The ReleaseTracer, if any, hears of it
+// before the connection is handed on or closed.
 func (p *Pool) put(e *entry, check bool) {
 	c := e.c
 	if c.IsClosed() {
+		p.traceRelease(e, cleanup{reason: releaseClosed})
 		p.destroy(e, true, reasonBroken)
 		return
 	}
 	if !e.expires.IsZero() && time.Now().After(e.expires) {
+		p.traceRelease(e, cleanup{reason: releaseLifetime})
 		p.destroy(e, true, reasonLifetime)
 		return
 	}
-	if check && c.CheckConn() != nil {
-		// Busy with an unread result, or closed by the server.
-		p.destroy(e, true, reasonBroken)
-		return
-	}
-	if c.InTransaction() || e.needReset || p.cfg.AlwaysReset || p.cfg.AfterRelease != nil || c.SessionChanged() {
-		if !p.clean(e) {
+	if check {
+		if err := c.CheckConn(); err != nil {
+			// Busy with an unread result, or closed by the server.
+			p.traceRelease(e, cleanup{reason: releaseBusy, err: err})
 			p.destroy(e, true, reasonBroken)
 			return
 		}
 	}
+	var cl cleanup
+	if c.InTransaction() || e.needReset || p.cfg.AlwaysReset || p.cfg.AfterRelease != nil || c.SessionChanged() {
+		cl = p.clean(e)
+		if cl.reason != "" {
+			p.traceRelease(e, cl)
+			p.destroy(e, true, reasonBroken)
+			return
+		}
+	}
+	p.traceRelease(e, cl)
 	p.mu.Lock()
 	p.inUse--
 	if p.closed {
@@ -573,27 +655,73 @@ func (p *Pool) put(e *entry, check bool) {
 	p.mu.Unlock()
 }
 
-// clean rolls back, runs AfterRelease and resets the session as needed; false means the
-// connection must be closed.
-func (p *Pool) clean(e *entry) bool {
+// cleanup is what releasing did to a connection: reason is set when it must be closed.
+type cleanup struct {
+	rolledBack, reset bool
+	reason            string
+	err               error
+}
+
+// traceRelease tells the ReleaseTracer, if any, about the release of a connection that was
+// acquired, and forgets the work's context.
+func (p *Pool) traceRelease(e *entry, cl cleanup) {
+	t := p.cfg.tr.release
+	if t == nil || e.acquired.IsZero() {
+		return
+	}
+	if cl.reason == "" {
+		p.mu.Lock()
+		if p.closed {
+			cl.reason = releasePoolClosed
+		}
+		p.mu.Unlock()
+	}
+	ctx := e.ctx
+	d := TraceReleaseData{
+		Conn:       e.c,
+		Use:        time.Since(e.acquired),
+		RolledBack: cl.rolledBack,
+		Reset:      cl.reset,
+		Destroyed:  cl.reason != "",
+		Reason:     cl.reason,
+		Err:        cl.err,
+	}
+	e.ctx, e.acquired = nil, time.Time{}
+	t.TraceRelease(ctx, p, d)
+}
+
+// clean rolls back, runs AfterRelease and resets the session as needed; a reason in the
+// result means the connection must be closed. The work's context, when a ReleaseTracer keeps
+// it, is the parent of the cleanup's (for its values only: the cleanup is bounded by
+// ReleaseTimeout alone).
+func (p *Pool) clean(e *entry) (cl cleanup) {
 	c := e.c
-	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.ReleaseTimeout)
+	parent := context.Background()
+	if e.ctx != nil {
+		parent = context.WithoutCancel(e.ctx)
+	}
+	ctx, cancel := context.WithTimeout(parent, p.cfg.ReleaseTimeout)
 	defer cancel()
 	if c.InTransaction() {
+		cl.rolledBack = true
 		if _, err := c.Exec(ctx, "ROLLBACK"); err != nil || c.InTransaction() {
-			return false
+			cl.reason, cl.err = releaseRollback, err
+			return cl
 		}
 	}
 	if hook := p.cfg.AfterRelease; hook != nil && !hook(c) {
-		return false
+		cl.reason = releaseAfterRelease
+		return cl
 	}
 	if e.needReset || p.cfg.AlwaysReset || c.SessionChanged() {
+		cl.reset = true
 		if err := c.ResetSession(ctx); err != nil {
-			return false
+			cl.reason, cl.err = releaseReset, err
+			return cl
 		}
 		e.needReset = false
 	}
-	return true
+	return cl
 }
 
 // background runs the health check every HealthCheckPeriod and reopens connections for
@@ -734,8 +862,14 @@ type Stat struct {
 	// ready (or its dial failed), and OpenWaitDuration the total time they spent waiting.
 	OpenWaitCount    int64
 	OpenWaitDuration time.Duration
-	// CanceledAcquireCount counts acquires that gave up because their context ended.
+	// PendingAcquires counts the acquires waiting for a connection now (OpenTelemetry's
+	// db.client.connection.pending_requests).
+	PendingAcquires int
+	// CanceledAcquireCount counts acquires that gave up because their context ended while
+	// they waited; TimeoutAcquireCount counts those of them whose context's deadline passed
+	// (OpenTelemetry's db.client.connection.timeouts).
 	CanceledAcquireCount int64
+	TimeoutAcquireCount  int64
 	// CreatedConns counts connections opened; DialErrors counts failed attempts.
 	CreatedConns int64
 	DialErrors   int64
@@ -763,7 +897,9 @@ func (p *Pool) Stat() Stat {
 		WaitDuration:         p.stat.waitTime,
 		OpenWaitCount:        p.stat.openWaits,
 		OpenWaitDuration:     p.stat.openWaitTime,
+		PendingAcquires:      p.waiters.n,
 		CanceledAcquireCount: p.stat.canceled,
+		TimeoutAcquireCount:  p.stat.timeouts,
 		CreatedConns:         p.stat.created,
 		DialErrors:           p.stat.dialErrors,
 		DestroyedConns:       p.stat.destroyed,

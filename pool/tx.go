@@ -34,6 +34,7 @@ func (p *Pool) BeginTx(ctx context.Context, opts myx.TxOptions) (myx.Tx, error) 
 			}
 			p.put(e, true)
 			if myx.SafeToRetry(err) && attempt < p.safeRetries() {
+				p.traceRetry(ctx, "begin", attempt+2, err)
 				continue
 			}
 			return nil, err
