@@ -12,6 +12,7 @@ import (
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/mysqltest"
+	"github.com/myxdb/myx/pool"
 	"github.com/myxdb/myx/tracelog"
 )
 
@@ -211,4 +212,43 @@ func TestMariaDBSlowAndCancel(t *testing.T) {
 	recs := r.records(t)
 	wantAttrs(t, findOne(t, recs, "query", "SELECT SLEEP(30)"), map[string]any{"level": "ERROR"})
 	wantAttrs(t, findOne(t, recs, "cancel", ""), map[string]any{"killed": true, "cause": "context canceled"})
+}
+
+func TestMariaDBPool(t *testing.T) {
+	dsn := mysqltest.Require(t)
+	ctx := context.Background()
+	cfg, err := myx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &recorder{}
+	logger := tracelog.New(slog.New(slog.NewJSONHandler(r, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	// One Logger in pool.Config.Tracer traces the pool and, ConnConfig.Tracer being unset,
+	// its connections.
+	p, err := pool.NewWithConfig(ctx, &pool.Config{ConnConfig: cfg, MaxConns: 1, Tracer: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if _, err := p.Exec(ctx, "DO 1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Exec(ctx, "DO 2"); err != nil {
+		t.Fatal(err)
+	}
+	recs := r.records(t)
+	acq := find(recs, "acquire", "")
+	rel := find(recs, "release", "")
+	if len(acq) != 2 || len(rel) != 2 {
+		t.Fatalf("%d acquire and %d release records, want 2 each: %v", len(acq), len(rel), recs)
+	}
+	q1, q2 := findOne(t, recs, "query", "DO 1"), findOne(t, recs, "query", "DO 2")
+	id := fmt.Sprint(q1["conn_id"])
+	if id == "0" || fmt.Sprint(q2["conn_id"]) != id {
+		t.Errorf("the queries ran on connections %v and %v, want the pool's one", q1["conn_id"], q2["conn_id"])
+	}
+	wantAttrs(t, acq[0], map[string]any{"level": "DEBUG", "conn_id": id})
+	wantAttrs(t, acq[1], map[string]any{"opened": false, "conn_id": id})
+	wantAttrs(t, rel[1], map[string]any{"level": "DEBUG", "conn_id": id})
+	wantAttrs(t, findOne(t, recs, "connect", ""), map[string]any{"conn_id": id})
 }

@@ -2,10 +2,14 @@
 // batch, ExecMany, CopyFrom, preparation, connection, cancellation, session reset and retry,
 // written when the work ends (aiomysql's echo=True, with timings).
 //
-// A Logger is a tracer: put it in myx.Config.Tracer (or pool.Config.Tracer) and every
-// connection made from that configuration logs through it.
+// A Logger is a tracer: put it in myx.Config.Tracer and every connection made from that
+// configuration logs through it.
 //
 //	cfg.Tracer = tracelog.New(slog.Default())
+//
+// It is also a pool.AcquireTracer and pool.ReleaseTracer: in pool.Config.Tracer it logs the
+// pool's acquires, releases and retries and, when ConnConfig.Tracer is not set, the pool's
+// connections use it as their tracer (see pool.Config.Tracer).
 //
 // # Records
 //
@@ -26,8 +30,8 @@
 //
 // A batch gives one "batch" record (size, duration, err, ...) and, at Debug, one "batch query"
 // record per statement in it. "execmany", "copyfrom", "prepare", "connect", "cancel", "reset" and
-// "retry" records carry what their myx trace data holds. With the pool's tracer hooks,
-// "acquire" and "release" are logged too (see AcquireTracer in the pool package).
+// "retry" records carry what their myx trace data holds, and "acquire" and "release" what the
+// pool's does.
 //
 // # Levels
 //
@@ -114,7 +118,7 @@ const (
 
 // Logger is a myx tracer that logs through a *slog.Logger. It implements myx.QueryTracer,
 // BatchTracer, CopyFromTracer, ExecManyTracer, PrepareTracer, ConnectTracer, CancelTracer,
-// ResetTracer and RetryTracer. It is safe for use by any number of connections at once, and
+// ResetTracer and RetryTracer, and pool.AcquireTracer and pool.ReleaseTracer. It is safe for use by any number of connections at once, and
 // is not changed after New.
 type Logger struct {
 	log       *slog.Logger

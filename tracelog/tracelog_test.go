@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/pool"
 	"github.com/myxdb/myx/tracelog"
 )
 
@@ -431,3 +432,34 @@ func BenchmarkQuery(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func TestPoolRecords(t *testing.T) {
+	l, r := newLogger(slog.LevelDebug)
+	ctx := l.TraceAcquireStart(context.Background(), nil, pool.TraceAcquireStartData{Pending: 2, Idle: 0})
+	l.TraceAcquireEnd(ctx, nil, pool.TraceAcquireEndData{Wait: 3 * time.Millisecond, Opened: true,
+		CreateDuration: 2 * time.Millisecond, Duration: 4 * time.Millisecond})
+	ctx = l.TraceAcquireStart(context.Background(), nil, pool.TraceAcquireStartData{Pending: 5})
+	l.TraceAcquireEnd(ctx, nil, pool.TraceAcquireEndData{Err: context.DeadlineExceeded})
+	l.TraceRelease(context.Background(), nil, pool.TraceReleaseData{Use: time.Millisecond, Reset: true})
+	l.TraceRelease(context.Background(), nil, pool.TraceReleaseData{Destroyed: true, Reason: "reset_failed", Err: errors.New("x")})
+	recs := r.records(t)
+	if len(recs) != 4 {
+		t.Fatalf("got %d records, want 4: %v", len(recs), recs)
+	}
+	wantAttrs(t, recs[0], map[string]any{"level": "DEBUG", "msg": "acquire", "wait": 3000000, "pending": 2, "idle": 0, "opened": true, "create_duration": 2000000, "duration": 4000000})
+	wantNo(t, recs[0], "err", "replaced", "conn_id")
+	wantAttrs(t, recs[1], map[string]any{"level": "ERROR", "msg": "acquire", "pending": 5, "opened": false, "err": "context deadline exceeded"})
+	wantNo(t, recs[1], "create_duration")
+	wantAttrs(t, recs[2], map[string]any{"level": "DEBUG", "msg": "release", "use": 1000000, "reset": true})
+	wantNo(t, recs[2], "destroyed", "reason")
+	wantAttrs(t, recs[3], map[string]any{"level": "WARN", "msg": "release", "destroyed": true, "reason": "reset_failed", "err": "x"})
+
+	// At Info, a successful acquire is not logged.
+	l, r = newLogger(slog.LevelInfo)
+	ctx = l.TraceAcquireStart(context.Background(), nil, pool.TraceAcquireStartData{})
+	l.TraceAcquireEnd(ctx, nil, pool.TraceAcquireEndData{})
+	l.TraceRelease(context.Background(), nil, pool.TraceReleaseData{})
+	if r.buf.Len() != 0 {
+		t.Fatalf("Debug records at Info: %s", r.buf.String())
+	}
+}
