@@ -64,6 +64,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"time"
 	"unicode/utf8"
 
@@ -591,6 +592,20 @@ func (l *Logger) loggableArg(a any) any {
 		return bytesText(v)
 	case fmt.Stringer:
 		return l.cut(v.String())
+	}
+	// Named types: bytes (json.RawMessage) as bytes, pointers as what they point to.
+	switch rv := reflect.ValueOf(a); rv.Kind() {
+	case reflect.Slice:
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			return bytesText(rv.Bytes())
+		}
+	case reflect.Pointer:
+		if rv.IsNil() {
+			return nil
+		}
+		if rv.Elem().Kind() != reflect.Pointer { // one level: a pointer to itself cannot loop
+			return l.loggableArg(rv.Elem().Interface())
+		}
 	}
 	return l.cut(fmt.Sprint(a))
 }

@@ -189,14 +189,18 @@ func TestArgsOnlyWhenAsked(t *testing.T) {
 	blob := bytes.Repeat([]byte{0xab}, 40)
 	long := strings.Repeat("é", 10) // 20 bytes; 8 bytes is 4 runes
 	tm := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	query(l, myx.TraceQueryStartData{SQL: "x", Args: []any{"short", long, blob, []byte("hi"), nil, 3.5, true, tm, int64(-1), struct{ A int }{5}}},
+	n := 9
+	var nilp *int
+	query(l, myx.TraceQueryStartData{SQL: "x", Args: []any{"short", long, blob, []byte("hi"), nil, 3.5, true, tm, int64(-1), struct{ A int }{5},
+		json.RawMessage(`{}`), &n, nilp}},
 		myx.TraceQueryEndData{})
 	args, ok := r.one(t)["args"].([]any)
 	if !ok {
 		t.Fatalf("args = %v, want a list", r.one(t)["args"])
 	}
 	want := []string{"short", "éééé…(20 bytes)", "[]byte(len=40) " + strings.Repeat("ab", 16) + "…",
-		"[]byte(len=2) 6869", "<nil>", "3.5", "true", "2026-12-01T10:00:00Z", "-1", "{5}"}
+		"[]byte(len=2) 6869", "<nil>", "3.5", "true", "2026-12-01T10:00:00Z", "-1", "{5}",
+		"[]byte(len=2) 7b7d", "9", "<nil>"}
 	if len(args) != len(want) {
 		t.Fatalf("args = %v, want %d values", args, len(want))
 	}
