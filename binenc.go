@@ -277,7 +277,8 @@ func (c *Conn) sendLongData(id uint32, mark int, longs []longArg, limit int) err
 // empties it. A failure closes the connection; it is always safe to retry (long data changes
 // nothing on the server).
 func (c *Conn) writeLong() error {
-	_, err := c.write(c.wr.B)
+	n, err := c.write(c.wr.B)
+	c.stats.BytesSent += int64(n)
 	if err != nil {
 		c.wr.Reset()
 		return c.fail("write", err, true)

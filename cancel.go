@@ -161,6 +161,7 @@ func killQuery(cfg *Config, id uint32, timeout time.Duration) error {
 	side.SessionVars = nil
 	side.InitCommands = nil
 	side.StatementCacheSize = -1
+	side.Tracer = nil // the kill is traced as the cancellation of the statement it stops
 	side.ConnectTimeout = timeout
 	kc, err := ConnectConfig(ctx, side)
 	if err != nil {

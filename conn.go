@@ -72,6 +72,18 @@ type Conn struct {
 
 	// scratch buffers reused across results
 	colCache map[string]*Column
+
+	// Tracing (trace.go): the tracers found in Config.Tracer, the traced query whose Rows is
+	// open, the statement cache outcome of the statement under way, and the counters.
+	tr        tracers
+	qt        queryTrace
+	lastCache CacheOutcome
+	stats     ConnStats
+	// awaitReply is set by a write and cleared by the next read of a reply (a round trip).
+	awaitReply bool
+	// cmdCtx is the context of the command under way, kept between start and end only when a
+	// tracer that is called inside a command is set (tracers.inCommand).
+	cmdCtx context.Context
 }
 
 // Connect opens a connection described by a DSN (see ParseConfig). The context bounds dialing
@@ -95,7 +107,18 @@ func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	c := &Conn{cfg: cfg, learned: -1}
+	var ct ConnectTracer
+	var tctx context.Context
+	var began time.Time
+	if cfg.Tracer != nil {
+		if ct, _ = cfg.Tracer.(ConnectTracer); ct != nil {
+			if tctx = ct.TraceConnectStart(ctx, TraceConnectStartData{Config: cfg}); tctx == nil {
+				tctx = ctx
+			}
+			began = time.Now()
+		}
+	}
+	c := &Conn{cfg: cfg, learned: -1, tr: newTracers(cfg.Tracer)}
 	c.cancel.init(c)
 	if err := c.connect(ctx); err != nil {
 		if c.nc != nil {
@@ -104,7 +127,13 @@ func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = &ConnError{Op: "connect", Err: &connectInterrupted{ctx: ctx.Err(), err: err}, safe: true}
 		}
+		if ct != nil {
+			ct.TraceConnectEnd(tctx, TraceConnectEndData{Err: err, Duration: time.Since(began)})
+		}
 		return nil, err
+	}
+	if ct != nil {
+		ct.TraceConnectEnd(tctx, TraceConnectEndData{Conn: c, Duration: time.Since(began)})
 	}
 	return c, nil
 }
@@ -205,7 +234,8 @@ func (c *Conn) fail(op string, err error, safe bool) error {
 
 // flushRaw writes the write buffer; the caller handles errors.
 func (c *Conn) flushRaw() error {
-	_, err := c.nc.Write(c.wr.B)
+	n, err := c.nc.Write(c.wr.B)
+	c.stats.BytesSent += int64(n)
 	c.wr.Reset()
 	return err
 }
@@ -215,6 +245,8 @@ func (c *Conn) flushRaw() error {
 func (c *Conn) flush() error {
 	n, err := c.write(c.wr.B)
 	c.wr.Reset()
+	c.stats.BytesSent += int64(n)
+	c.awaitReply = true
 	if err != nil {
 		return c.fail("write", err, n == 0)
 	}
@@ -255,6 +287,9 @@ func (c *Conn) start(ctx context.Context) error {
 		}
 	}
 	c.cancel.arm(ctx)
+	if c.tr.inCommand {
+		c.cmdCtx = ctx
+	}
 	return nil
 }
 
@@ -263,6 +298,9 @@ func (c *Conn) start(ctx context.Context) error {
 func (c *Conn) end(ctx context.Context, err error) error {
 	fired, killed, forced := c.cancel.disarm()
 	c.lastUsed = time.Now()
+	if c.cmdCtx != nil {
+		c.cmdCtx = nil
+	}
 	if !fired {
 		return err
 	}

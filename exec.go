@@ -78,11 +78,28 @@ func (r *Result) add(ok *wire.OK) {
 // *PacketTooLargeError before anything is sent, and the connection stays usable. The context
 // covers the whole call.
 func (c *Conn) Exec(ctx context.Context, query string, args ...any) (Result, error) {
+	if c.tr.query != nil {
+		return c.execTraced(ctx, query, args)
+	}
 	if err := c.start(ctx); err != nil {
 		return Result{}, err
 	}
 	res, err := c.exec(ctx, query, args)
 	return res, c.end(ctx, err)
+}
+
+// execTraced is Exec with a QueryTracer.
+func (c *Conn) execTraced(ctx context.Context, query string, args []any) (Result, error) {
+	qt := c.startQuery(ctx, query, args)
+	ctx = qt.ctx
+	err := c.start(ctx)
+	var res Result
+	if err == nil {
+		res, err = c.exec(ctx, query, args)
+		err = c.end(ctx, err)
+	}
+	c.endQuery(&qt, err, res.RowsAffected)
+	return res, err
 }
 
 func (c *Conn) exec(ctx context.Context, query string, args []any) (Result, error) {
@@ -181,6 +198,15 @@ func (c *Conn) execStmt(st *stmt, args []any) (Result, error) {
 // life of the Rows.
 func (c *Conn) Query(ctx context.Context, query string, args ...any) (*Rows, error) {
 	r := &Rows{}
+	if c.tr.query != nil {
+		qt := c.startQuery(ctx, query, args)
+		if err := c.query(qt.ctx, r, query, args); err != nil {
+			c.endQuery(&qt, err, 0)
+			return nil, err
+		}
+		c.holdQuery(&qt, r)
+		return r, nil
+	}
 	if err := c.query(ctx, r, query, args); err != nil {
 		return nil, err
 	}
@@ -265,6 +291,15 @@ func (c *Conn) binaryWithoutArgs(query string) bool {
 // which returns ErrNoRows when there is no row.
 func (c *Conn) QueryRow(ctx context.Context, query string, args ...any) *Row {
 	row := &Row{}
+	if c.tr.query != nil {
+		qt := c.startQuery(ctx, query, args)
+		if row.err = c.query(qt.ctx, &row.rows, query, args); row.err != nil {
+			c.endQuery(&qt, row.err, 0)
+		} else {
+			c.holdQuery(&qt, &row.rows)
+		}
+		return row
+	}
 	row.err = c.query(ctx, &row.rows, query, args)
 	return row
 }

@@ -26,6 +26,10 @@ func (c *Conn) readPacket() ([]byte, error) {
 	if err != nil {
 		return nil, c.fail("read", err, false)
 	}
+	if c.awaitReply {
+		c.awaitReply = false
+		c.stats.RoundTrips++
+	}
 	return p, nil
 }
 

@@ -103,6 +103,9 @@ func (r *Rows) release() {
 	if err := c.end(r.ctx, r.err); err != nil {
 		r.err = err
 	}
+	if c.qt.active {
+		c.endRowsQuery(r)
+	}
 	r.ctx = nil
 	if f := r.onClose; f != nil {
 		// Last: f may hand the connection to another goroutine.
@@ -169,6 +172,7 @@ func (r *Rows) Next() bool {
 		return false
 	}
 	r.hasRow = true
+	c.stats.RowsRead++
 	return true
 }
 

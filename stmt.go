@@ -103,9 +103,21 @@ func (s *stmtCache) forget() {
 // stmtFor returns the prepared statement for query, from the cache or newly prepared.
 func (c *Conn) stmtFor(query string) (*stmt, error) {
 	if st := c.stmts.get(query); st != nil {
+		c.noteCache(CacheHit)
+		if c.tr.prepare != nil {
+			c.tracePrepareCached(query)
+		}
 		return st, nil
 	}
+	c.noteCache(CacheMiss)
+	var pt prepareTrace
+	if c.tr.prepare != nil {
+		pt = c.startPrepare(query)
+	}
 	st, err := c.prepare(query)
+	if pt.active {
+		c.endPrepare(&pt, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +141,10 @@ func (c *Conn) placeholders(query string) int {
 // connection usable and the cache consistent.
 func (c *Conn) sendExecute(query string, args []any) (*stmt, error) {
 	if st := c.stmts.get(query); st != nil {
+		c.noteCache(CacheHit)
+		if c.tr.prepare != nil {
+			c.tracePrepareCached(query)
+		}
 		if err := c.appendExecute(st, args); err != nil {
 			return nil, err
 		}
@@ -137,6 +153,7 @@ func (c *Conn) sendExecute(query string, args []any) (*stmt, error) {
 	if c.server.Flavor == MariaDB && c.server.AtLeast(10, 2, 0) && c.placeholders(query) == len(args) {
 		st, err := c.sendPrepareExecute(query, args)
 		if err != errNeedsLong {
+			c.noteCache(CacheMiss)
 			return st, err
 		}
 	}
@@ -167,11 +184,19 @@ func (c *Conn) sendPrepareExecute(query string, args []any) (*stmt, error) {
 		return nil, err
 	}
 	executeSeq := c.wr.Seq
-	if err := c.flush(); err != nil {
-		return nil, err
+	var pt prepareTrace
+	if c.tr.prepare != nil {
+		pt = c.startPrepare(query)
 	}
-	c.rd.Seq = prepareSeq
-	st, err := c.readPrepare(query)
+	err := c.flush()
+	var st *stmt
+	if err == nil {
+		c.rd.Seq = prepareSeq
+		st, err = c.readPrepare(query)
+	}
+	if pt.active {
+		c.endPrepare(&pt, err)
+	}
 	if err != nil {
 		// The execute fails too ("unknown statement"), or the connection is gone.
 		if !c.closed {
@@ -251,8 +276,16 @@ func (c *Conn) Prepare(ctx context.Context, query string) (*Stmt, error) {
 	if err := c.start(ctx); err != nil {
 		return nil, err
 	}
+	var pt prepareTrace
+	if c.tr.prepare != nil {
+		pt = c.startPrepare(query)
+	}
 	st, err := c.prepare(query)
-	if err = c.end(ctx, err); err != nil {
+	err = c.end(ctx, err)
+	if pt.active {
+		c.endPrepare(&pt, err)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return &Stmt{c: c, st: st}, nil
@@ -269,6 +302,17 @@ func (s *Stmt) Exec(ctx context.Context, args ...any) (Result, error) {
 	if s.st == nil {
 		return Result{}, errStmtClosed
 	}
+	c := s.c
+	if c.tr.query != nil {
+		qt := c.startQuery(ctx, s.st.query, args)
+		res, err := s.exec(qt.ctx, args)
+		c.endQuery(&qt, err, res.RowsAffected)
+		return res, err
+	}
+	return s.exec(ctx, args)
+}
+
+func (s *Stmt) exec(ctx context.Context, args []any) (Result, error) {
 	c := s.c
 	if err := c.start(ctx); err != nil {
 		return Result{}, err
@@ -294,6 +338,20 @@ func (s *Stmt) Query(ctx context.Context, args ...any) (*Rows, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// queryStmt runs st with args into r, traced when there is a QueryTracer.
+func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) error {
+	if c.tr.query == nil {
+		return c.queryPrepared(ctx, r, st, args)
+	}
+	qt := c.startQuery(ctx, st.query, args)
+	if err := c.queryPrepared(qt.ctx, r, st, args); err != nil {
+		c.endQuery(&qt, err, 0)
+		return err
+	}
+	c.holdQuery(&qt, r)
+	return nil
 }
 
 // QueryRow runs the statement expecting at most one row; see Conn.QueryRow.
@@ -331,7 +389,7 @@ func (s *Stmt) Close(ctx context.Context) error {
 
 var errStmtClosed = errors.New("myx: statement is closed")
 
-func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) error {
+func (c *Conn) queryPrepared(ctx context.Context, r *Rows, st *stmt, args []any) error {
 	if err := c.start(ctx); err != nil {
 		return err
 	}

@@ -142,6 +142,7 @@ type compressedReader struct {
 	dec    io.Reader // the current frame's decompressor
 	srcErr error     // the error reading src failed with, if any
 	err    error     // the first error Read returned; every later Read returns it
+	count  *int64    // the Reader's count of bytes read from the network (BytesRead)
 	CompressionCounters
 }
 
@@ -157,7 +158,7 @@ type compressedReader struct {
 // over, is an error wrapping ErrMalformed; memory stays bounded (frames are decompressed as the
 // packet reader asks for bytes, never whole).
 func (r *Reader) SetCompression(codec Codec) {
-	r.cr = &compressedReader{src: r.src, codec: codec, buf: make([]byte, defaultReadBuffer)}
+	r.cr = &compressedReader{src: r.src, codec: codec, buf: make([]byte, defaultReadBuffer), count: &r.n}
 	r.src = r.cr
 }
 
@@ -300,6 +301,7 @@ func (c *compressedReader) fill(n int) error {
 	for c.end-c.start < n {
 		m, err := c.src.Read(c.buf[c.end:])
 		c.end += m
+		*c.count += int64(m)
 		if err != nil && c.end-c.start < n {
 			c.srcErr = err
 			return readErr(err)
@@ -318,6 +320,7 @@ func (c *compressedReader) read(p []byte) (int, error) {
 		if len(p) >= len(c.buf) {
 			n, err := c.src.Read(p)
 			c.wire -= n
+			*c.count += int64(n)
 			if n > 0 {
 				err = nil
 			} else if err != nil {
@@ -328,6 +331,7 @@ func (c *compressedReader) read(p []byte) (int, error) {
 		c.start, c.end = 0, 0
 		n, err := c.src.Read(c.buf)
 		c.end = n
+		*c.count += int64(n)
 		if n == 0 {
 			if err != nil {
 				c.srcErr = err

@@ -72,7 +72,15 @@ type Reader struct {
 	Max int
 
 	cr *compressedReader // set by SetCompression
+
+	// n counts the bytes read from the network source (see BytesRead).
+	n int64
 }
+
+// BytesRead reports how many bytes the reader has read from its source since it was made: the
+// bytes on the wire (compressed frames as they arrive, with compression on; TLS records as
+// decrypted, with TLS), whether or not they have been returned by Next yet.
+func (r *Reader) BytesRead() int64 { return r.n }
 
 // NewReader returns a Reader over src.
 func NewReader(src io.Reader) *Reader {
@@ -128,6 +136,9 @@ func (r *Reader) fill(n int) error {
 	for r.end-r.start < n {
 		m, err := r.src.Read(r.buf[r.end:])
 		r.end += m
+		if r.cr == nil {
+			r.n += int64(m)
+		}
 		if err != nil && r.end-r.start < n {
 			return readErr(err)
 		}
@@ -215,6 +226,9 @@ func (r *Reader) appendPayload(big []byte, n int, continued bool) ([]byte, error
 			r.start += m
 		} else {
 			m, err = r.src.Read(room)
+			if r.cr == nil {
+				r.n += int64(m)
+			}
 		}
 		big = big[:len(big)+m]
 		n -= m
