@@ -68,7 +68,7 @@ func TestMariaDBStatements(t *testing.T) {
 	id := fmt.Sprint(c.ConnID())
 
 	rec := findOne(t, r.records(t), "connect", "")
-	wantAttrs(t, rec, map[string]any{"level": "INFO", "conn_id": id, "server": c.ServerVersion()})
+	wantAttrs(t, rec, map[string]any{"level": "INFO", "conn_id": id, "server": c.ServerInfo().String()})
 
 	create := "CREATE TABLE " + table + " (id INT PRIMARY KEY, name VARCHAR(40), data BLOB)"
 	if _, err := c.Exec(ctx, create); err != nil {

@@ -489,7 +489,7 @@ func (l *Logger) TraceConnectEnd(ctx context.Context, data myx.TraceConnectEndDa
 	if data.Conn != nil {
 		attrs = append(attrs,
 			slog.Int64(KeyConnID, connID(data.Conn)),
-			slog.String(KeyServer, data.Conn.ServerVersion()))
+			slog.String(KeyServer, data.Conn.ServerInfo().String()))
 	}
 	attrs = errAttrs(attrs, data.Err)
 	if slow {
