@@ -252,3 +252,43 @@ func TestMariaDBPool(t *testing.T) {
 	wantAttrs(t, rel[1], map[string]any{"level": "DEBUG", "conn_id": id})
 	wantAttrs(t, findOne(t, recs, "connect", ""), map[string]any{"conn_id": id})
 }
+
+// BenchmarkMariaDBPointQuery: a point query untraced, with a Logger whose handler is disabled
+// at every level, with one logging at Error only, and with one logging every statement as JSON.
+func BenchmarkMariaDBPointQuery(b *testing.B) {
+	dsn := mysqltest.Require(b)
+	for _, bc := range []struct {
+		name   string
+		tracer func() any
+	}{
+		{"untraced", func() any { return nil }},
+		{"disabled", func() any {
+			return tracelog.New(slog.New(slog.NewJSONHandler(discard{}, &slog.HandlerOptions{Level: slog.LevelError + 1})))
+		}},
+		{"errorsOnly", func() any {
+			return tracelog.New(slog.New(slog.NewJSONHandler(discard{}, &slog.HandlerOptions{Level: slog.LevelError})))
+		}},
+		{"json", func() any { return tracelog.New(slog.New(slog.NewJSONHandler(discard{}, nil))) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			ctx := context.Background()
+			cfg, err := myx.ParseConfig(dsn)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cfg.Tracer = bc.tracer()
+			c, err := myx.ConnectConfig(ctx, cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close(ctx)
+			var n int
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := c.QueryRow(ctx, "SELECT ?", 1).Scan(&n); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
