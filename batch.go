@@ -67,12 +67,21 @@ type BatchResults struct {
 // Close returns is SafeToRetry), it gives b its statements back, so b can be sent again on
 // another connection as it was queued (the pool does so).
 func (c *Conn) SendBatch(ctx context.Context, b *Batch) *BatchResults {
+	var bt batchTrace
+	if c.tr.batch != nil {
+		bt = c.startBatch(ctx, b)
+		ctx = bt.ctx
+	}
 	br := &BatchResults{c: c, ctx: ctx, items: b.items}
 	b.items = nil
 	if err := c.start(ctx); err != nil {
 		br.err, br.closed = err, true
+		c.endBatch(br, &bt, err)
 		br.unsend(b)
 		return br
+	}
+	if bt.active {
+		c.bt = bt
 	}
 	for i := range br.items {
 		it := &br.items[i]
@@ -83,6 +92,7 @@ func (c *Conn) SendBatch(ctx context.Context, b *Batch) *BatchResults {
 		}
 		if err := c.needLimitFor(it.query, it.args); err != nil {
 			br.err, br.closed = c.end(ctx, err), true
+			c.endBatch(br, &c.bt, br.err)
 			return br
 		}
 	}
@@ -183,6 +193,7 @@ func (br *BatchResults) prepare() error {
 		it := &br.items[i]
 		if st := prepared[it.query]; st != nil {
 			it.st = st
+			c.noteCache(CacheMiss)
 			continue
 		}
 		if err := errs[it.query]; err != nil {
@@ -190,6 +201,7 @@ func (br *BatchResults) prepare() error {
 			continue
 		}
 		it.st = c.stmts.get(it.query)
+		c.noteCache(CacheHit)
 	}
 	for _, st := range prepared {
 		c.keep(st) // evictions are closed after the batch (see flush)
@@ -271,6 +283,7 @@ func (br *BatchResults) advance() (*batchItem, error) {
 	}
 	if br.rows != nil {
 		br.rows.Close()
+		br.c.traceBatchRows(br, br.rows)
 		br.rows = nil
 		if br.c.closed {
 			br.fail(ErrConnClosed)
@@ -297,12 +310,18 @@ func (br *BatchResults) Exec() (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	c := br.c
 	if !it.sent {
+		if c.bt.active {
+			c.traceBatchItem(br, &c.bt, it.err, 0, 0)
+		}
 		return Result{}, it.err
 	}
-	c := br.c
 	c.rd.Seq = it.seq
 	res, err := c.readExecResponse(it.st != nil, it.st, nil)
+	if c.bt.active {
+		c.traceBatchItem(br, &c.bt, err, 0, int64(res.RowsAffected))
+	}
 	if c.closed {
 		br.fail(err)
 	}
@@ -316,13 +335,22 @@ func (br *BatchResults) Query() (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
+	c := br.c
 	if !it.sent {
+		if c.bt.active {
+			c.traceBatchItem(br, &c.bt, it.err, 0, 0)
+		}
 		return nil, it.err
 	}
-	c := br.c
 	c.rd.Seq = it.seq
+	if c.bt.active {
+		c.bt.pending, c.bt.rows = true, c.stats.RowsRead
+	}
 	h, err := c.readHead(it.st != nil, it.st, nil)
 	if err != nil {
+		if c.bt.active {
+			c.traceBatchItem(br, &c.bt, err, 0, 0)
+		}
 		if c.closed {
 			br.fail(err)
 		}
@@ -355,6 +383,7 @@ func (br *BatchResults) Close() error {
 	}
 	if br.rows != nil {
 		br.rows.Close()
+		br.c.traceBatchRows(br, br.rows)
 		br.rows = nil
 	}
 	br.finish()
@@ -382,6 +411,9 @@ func (br *BatchResults) finish() {
 	}
 	if err := c.end(br.ctx, br.err); err != nil && br.err != nil {
 		br.err = err
+	}
+	if c.bt.active {
+		c.endBatch(br, &c.bt, br.err)
 	}
 	// Statements evicted during the batch can be closed now.
 	if len(c.closeAfter) > 0 && !c.closed {

@@ -26,6 +26,9 @@ type canceler struct {
 	killed  bool // KILL QUERY was delivered
 	forced  bool // the socket deadline was forced
 	timeout bool // a deadline was set on the socket
+	// For the CancelTracer: when fire began, and why the kill failed.
+	firedAt time.Time
+	killErr error
 }
 
 const (
@@ -84,6 +87,7 @@ func (k *canceler) disarm() (fired, killed, forced bool) {
 	if k.state == armArmed {
 		// fire has been scheduled but not started; it will see armIdle and do nothing.
 		k.state = armIdle
+		k.firedAt = time.Time{}
 		k.mu.Unlock()
 		return true, false, false
 	}
@@ -112,6 +116,8 @@ func (k *canceler) fire() {
 		return
 	}
 	k.state = armFired
+	k.firedAt = time.Now()
+	k.killErr = nil
 	k.opDone = make(chan struct{})
 	k.done = make(chan struct{})
 	opDone := k.opDone
@@ -124,6 +130,7 @@ func (k *canceler) fire() {
 	if err != nil {
 		k.mu.Lock()
 		k.forced = true
+		k.killErr = err
 		k.mu.Unlock()
 		c.force()
 		return

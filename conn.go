@@ -77,6 +77,9 @@ type Conn struct {
 	// open, the statement cache outcome of the statement under way, and the counters.
 	tr        tracers
 	qt        queryTrace
+	bt        batchTrace
+	// manyMethod is how the ExecMany under way sends its rows (for the ExecManyTracer).
+	manyMethod string
 	lastCache CacheOutcome
 	stats     ConnStats
 	// awaitReply is set by a write and cleared by the next read of a reply (a round trip).
@@ -303,6 +306,12 @@ func (c *Conn) end(ctx context.Context, err error) error {
 	}
 	if !fired {
 		return err
+	}
+	if killed {
+		c.stats.Kills++
+	}
+	if c.tr.cancel != nil {
+		c.traceCancel(ctx, killed, forced)
 	}
 	if err == nil {
 		if !killed {

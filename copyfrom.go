@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/myxdb/myx/internal/sqltext"
 )
@@ -63,6 +64,20 @@ func (s *funcSource) Err() error             { return s.err }
 // statement instead of keeping the rows sent so far; run CopyFrom in a transaction to make it
 // all-or-nothing across several calls.
 func (c *Conn) CopyFrom(ctx context.Context, table string, columns []string, src CopyFromSource) (int64, error) {
+	if t := c.tr.copyFrom; t != nil {
+		tctx := t.TraceCopyFromStart(ctx, c, TraceCopyFromStartData{Table: table, Columns: columns})
+		if tctx == nil {
+			tctx = ctx
+		}
+		m := c.mark()
+		n, err := c.copyFrom(tctx, table, columns, src)
+		t.TraceCopyFromEnd(tctx, c, TraceCopyFromEndData{Rows: n, Err: err, BytesSent: c.stats.BytesSent - m.sent, Duration: time.Since(m.start)})
+		return n, err
+	}
+	return c.copyFrom(ctx, table, columns, src)
+}
+
+func (c *Conn) copyFrom(ctx context.Context, table string, columns []string, src CopyFromSource) (int64, error) {
 	if len(columns) == 0 {
 		return 0, fmt.Errorf("myx: CopyFrom needs the column names")
 	}
@@ -78,7 +93,8 @@ func (c *Conn) CopyFrom(ctx context.Context, table string, columns []string, src
 	}
 	q.WriteString(")")
 	enc := &copyEncoder{c: c, src: src, ncols: len(columns)}
-	res, err := c.Exec(ctx, q.String(), &LocalFile{Name: "myx-copy-from", Reader: enc})
+	// Traced as a CopyFrom (by the caller), not as the query it runs.
+	res, err := c.execCmd(ctx, q.String(), []any{&LocalFile{Name: "myx-copy-from", Reader: enc}})
 	if err == nil && enc.err != nil {
 		err = enc.err
 	}

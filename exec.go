@@ -81,6 +81,11 @@ func (c *Conn) Exec(ctx context.Context, query string, args ...any) (Result, err
 	if c.tr.query != nil {
 		return c.execTraced(ctx, query, args)
 	}
+	return c.execCmd(ctx, query, args)
+}
+
+// execCmd is Exec as one command, untraced.
+func (c *Conn) execCmd(ctx context.Context, query string, args []any) (Result, error) {
 	if err := c.start(ctx); err != nil {
 		return Result{}, err
 	}

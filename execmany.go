@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/myxdb/myx/internal/sqltext"
 	"github.com/myxdb/myx/internal/wire"
@@ -48,11 +49,46 @@ func (c *Conn) ExecMany(ctx context.Context, query string, argRows [][]any) (Res
 	if len(argRows) == 0 {
 		return Result{}, nil
 	}
+	if t := c.tr.execMany; t != nil {
+		tctx := t.TraceExecManyStart(ctx, c, TraceExecManyStartData{SQL: query, Rows: len(argRows), Statement: describe(ctx, query)})
+		if tctx == nil {
+			tctx = ctx
+		}
+		c.manyMethod = ""
+		m := c.mark()
+		res, err := c.execManyCmd(tctx, query, argRows)
+		t.TraceExecManyEnd(tctx, c, TraceExecManyEndData{
+			Err:          err,
+			RowsAffected: int64(res.RowsAffected),
+			Method:       c.manyMethod,
+			RoundTrips:   int(c.stats.RoundTrips - m.trips),
+			BytesSent:    c.stats.BytesSent - m.sent,
+			BytesRead:    c.rd.BytesRead() - m.read,
+			Duration:     time.Since(m.start),
+		})
+		return res, err
+	}
+	return c.execManyCmd(ctx, query, argRows)
+}
+
+func (c *Conn) execManyCmd(ctx context.Context, query string, argRows [][]any) (Result, error) {
 	if err := c.start(ctx); err != nil {
 		return Result{}, err
 	}
 	res, err := c.execMany(ctx, query, argRows)
 	return res, c.end(ctx, err)
+}
+
+// noteMethod records, for the ExecManyTracer, how ExecMany sends its rows ("bulk+each" when
+// it changed on the way).
+func (c *Conn) noteMethod(m string) {
+	switch {
+	case c.tr.execMany == nil || c.manyMethod == m:
+	case c.manyMethod == "":
+		c.manyMethod = m
+	default:
+		c.manyMethod += "+" + m
+	}
 }
 
 func (c *Conn) execMany(ctx context.Context, query string, argRows [][]any) (Result, error) {
@@ -161,6 +197,7 @@ func (c *Conn) rowsNeedLong(argRows [][]any) bool {
 
 // execManyEach runs the statement once per row.
 func (c *Conn) execManyEach(ctx context.Context, query string, argRows [][]any) (Result, error) {
+	c.noteMethod("each")
 	var total Result
 	for i, args := range argRows {
 		res, err := c.exec(ctx, query, args)
@@ -230,6 +267,7 @@ func (c *Conn) packetBudget() int {
 
 // execBulk sends rows with COM_STMT_BULK_EXECUTE, as many per command as fit.
 func (c *Conn) execBulk(st *stmt, argRows [][]any) (Result, error) {
+	c.noteMethod("bulk")
 	var total Result
 	n := st.params
 	types := make([]byte, 2*n)
@@ -315,6 +353,7 @@ func (c *Conn) execBulk(st *stmt, argRows [][]any) (Result, error) {
 
 // execMultiRow rewrites INSERT ... VALUES (tuple) into statements of many tuples.
 func (c *Conn) execMultiRow(prefix, tuple, suffix string, perRow int, argRows [][]any) (Result, error) {
+	c.noteMethod("multirow")
 	var total Result
 	if perRow == 0 {
 		perRow = 1

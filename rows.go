@@ -286,6 +286,9 @@ func (r *Rows) closeEarly() {
 		skipped += len(p)
 		if !killed && skipped > earlyCloseKillAfter {
 			killed = killQuery(c.cfg, c.id, c.cfg.killTimeout()) == nil
+			if killed {
+				c.stats.Kills++
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/myxdb/myx/internal/wire"
 )
@@ -76,6 +77,20 @@ func (c *Conn) SessionChanged() bool {
 // their global values; the connection's configured session settings are then applied again.
 // The statement cache is emptied (the server has forgotten the statements).
 func (c *Conn) ResetSession(ctx context.Context) error {
+	if t := c.tr.reset; t != nil {
+		tctx := t.TraceResetStart(ctx, c)
+		if tctx == nil {
+			tctx = ctx
+		}
+		began := time.Now()
+		err := c.resetSession(tctx)
+		t.TraceResetEnd(tctx, c, TraceResetEndData{Err: err, Duration: time.Since(began)})
+		return err
+	}
+	return c.resetSession(ctx)
+}
+
+func (c *Conn) resetSession(ctx context.Context) error {
 	if err := c.start(ctx); err != nil {
 		return err
 	}
@@ -86,7 +101,10 @@ func (c *Conn) ResetSession(ctx context.Context) error {
 		c.charsetKnown, c.learned = false, -1
 		err = c.initSession()
 	}
-	return c.end(ctx, err)
+	if err = c.end(ctx, err); err == nil {
+		c.stats.Resets++
+	}
+	return err
 }
 
 // setCharsets applies Config.Charsets: SET NAMES with each character set in turn until the

@@ -246,3 +246,97 @@ func (c *Conn) tracePrepareCached(query string) {
 	}
 	c.tr.prepare.TracePrepareEnd(tctx, c, TracePrepareEndData{Cached: true})
 }
+
+// batchTrace is a batch traced by the BatchTracer, from SendBatch to the release of the
+// connection.
+type batchTrace struct {
+	ctx    context.Context
+	mark   traceMark
+	active bool
+	next   int // the next item to report with TraceBatchQuery
+	// pending is set while the rows of item next are being read (reported when they close);
+	// rows is the connection's row count when they began.
+	pending bool
+	rows    int64
+}
+
+func (c *Conn) startBatch(ctx context.Context, b *Batch) batchTrace {
+	bt := batchTrace{active: true}
+	if bt.ctx = c.tr.batch.TraceBatchStart(ctx, c, TraceBatchStartData{Batch: b, Len: len(b.items)}); bt.ctx == nil {
+		bt.ctx = ctx
+	}
+	bt.mark = c.mark()
+	return bt
+}
+
+// batchItem reports item i of br (the next one not reported) with its outcome.
+func (c *Conn) traceBatchItem(br *BatchResults, bt *batchTrace, err error, returned, affected int64) {
+	i := bt.next
+	bt.next++
+	bt.pending = false
+	it := &br.items[i]
+	c.tr.batch.TraceBatchQuery(bt.ctx, c, TraceBatchQueryData{
+		Index:        i,
+		SQL:          it.query,
+		Args:         it.args,
+		Statement:    DescribeStatement(it.query),
+		Err:          err,
+		RowsReturned: returned,
+		RowsAffected: affected,
+	})
+}
+
+// traceBatchRows reports the item whose rows r were, once they are closed.
+func (c *Conn) traceBatchRows(br *BatchResults, r *Rows) {
+	if bt := &c.bt; bt.active && bt.pending {
+		c.traceBatchItem(br, bt, r.err, c.stats.RowsRead-bt.rows, int64(r.result.RowsAffected))
+	}
+}
+
+// endBatch ends the batch trace bt: items not reported (the batch failed before their replies
+// were read) are reported with the batch's error first.
+func (c *Conn) endBatch(br *BatchResults, bt *batchTrace, err error) {
+	if !bt.active {
+		return
+	}
+	if bt.pending && br.rows != nil {
+		c.traceBatchRows(br, br.rows)
+	}
+	for bt.next < len(br.items) {
+		ierr := err
+		if ierr == nil {
+			ierr = br.items[bt.next].err
+		}
+		c.traceBatchItem(br, bt, ierr, 0, 0)
+	}
+	bt.active = false
+	m := &bt.mark
+	ctx := bt.ctx
+	bt.ctx = nil
+	c.tr.batch.TraceBatchEnd(ctx, c, TraceBatchEndData{
+		Err:        err,
+		RoundTrips: int(c.stats.RoundTrips - m.trips),
+		BytesSent:  c.stats.BytesSent - m.sent,
+		BytesRead:  c.rd.BytesRead() - m.read,
+		Duration:   time.Since(m.start),
+	})
+}
+
+// traceCancel reports the cancellation (a KILL QUERY attempted, or the socket forced) of the command that ends now under ctx.
+func (c *Conn) traceCancel(ctx context.Context, killed, forced bool) {
+	k := &c.cancel
+	k.mu.Lock()
+	firedAt, killErr := k.firedAt, k.killErr
+	k.mu.Unlock()
+	if firedAt.IsZero() {
+		return // the context ended as the call finished: nothing was done about it
+	}
+	d := time.Since(firedAt)
+	c.tr.cancel.TraceCancel(ctx, c, TraceCancelData{
+		Cause:    ctx.Err(),
+		Killed:   killed,
+		Err:      killErr,
+		Closed:   c.closed || forced,
+		Duration: d,
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/myxdb/myx"
 )
@@ -464,4 +465,303 @@ func TestTracePrepareByCache(t *testing.T) {
 	}
 }
 
-var _ = fmt.Sprint
+
+func TestTraceBatch(t *testing.T) {
+	c, rec := tracedConn(t)
+	ctx := ctxT(t)
+	tbl := newTable(t, c, "id INT PRIMARY KEY, v INT")
+	rec.reset()
+	b := &myx.Batch{}
+	b.Queue("INSERT INTO "+tbl+" VALUES (?, ?)", 1, 10)
+	b.Queue("INSERT INTO "+tbl+" VALUES (?, ?)", 2, 20)
+	b.Queue("SELECT v FROM "+tbl+" WHERE id >= ?", 1)
+	b.Queue("SELECT * FROM myx_no_such_table_at_all")
+	br := c.SendBatch(ctx, b)
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := br.Query()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if err := br.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Fatalf("%d rows", n)
+	}
+	if got := len(rec.only("query.start")); got != 0 {
+		t.Errorf("batch items also traced as %d queries", got)
+	}
+	var kinds []string
+	for _, e := range rec.events() {
+		if e.kind == "batch.start" || e.kind == "batch.query" || e.kind == "batch.end" {
+			kinds = append(kinds, e.kind)
+			if e.kind != "batch.start" && e.ctxTag != "batch" {
+				t.Errorf("%s got context tag %q", e.kind, e.ctxTag)
+			}
+		}
+	}
+	if fmt.Sprint(kinds) != "[batch.start batch.query batch.query batch.query batch.query batch.end]" {
+		t.Fatalf("events %v", kinds)
+	}
+	if d := rec.only("batch.start")[0].data.(myx.TraceBatchStartData); d.Len != 4 {
+		t.Errorf("start %+v", d)
+	}
+	items := rec.only("batch.query")
+	for i, e := range items {
+		d := e.data.(myx.TraceBatchQueryData)
+		if d.Index != i {
+			t.Errorf("item %d has index %d", i, d.Index)
+		}
+	}
+	d0 := items[0].data.(myx.TraceBatchQueryData)
+	if d0.RowsAffected != 1 || d0.Err != nil || d0.Statement.Summary != "INSERT "+tbl || len(d0.Args) != 2 {
+		t.Errorf("item 0: %+v", d0)
+	}
+	if d2 := items[2].data.(myx.TraceBatchQueryData); d2.RowsReturned != 2 || d2.Err != nil || d2.Statement.Collection != tbl {
+		t.Errorf("item 2: %+v", d2)
+	}
+	var me *myx.MySQLError
+	if d3 := items[3].data.(myx.TraceBatchQueryData); !errors.As(d3.Err, &me) || me.Number != 1146 {
+		t.Errorf("item 3: %+v, want error 1146", d3)
+	}
+	end := rec.only("batch.end")[0].data.(myx.TraceBatchEndData)
+	if end.Err != nil || end.RoundTrips < 1 || end.RoundTrips > 2 || end.BytesSent <= 0 || end.BytesRead <= 0 || end.Duration <= 0 {
+		t.Errorf("end %+v", end)
+	}
+}
+
+func TestTraceExecMany(t *testing.T) {
+	c, rec := tracedConn(t)
+	ctx := ctxT(t)
+	tbl := newTable(t, c, "id INT PRIMARY KEY, v INT")
+	rec.reset()
+	rows := [][]any{{1, 1}, {2, 2}, {3, 3}}
+	if _, err := c.ExecMany(ctx, "INSERT INTO "+tbl+" VALUES (?, ?)", rows); err != nil {
+		t.Fatal(err)
+	}
+	starts, ends := rec.only("execmany.start"), rec.only("execmany.end")
+	if len(starts) != 1 || len(ends) != 1 || len(rec.only("query.start")) != 0 {
+		t.Fatalf("events %v", rec.kinds())
+	}
+	sd := starts[0].data.(myx.TraceExecManyStartData)
+	if sd.Rows != 3 || sd.Statement.Summary != "INSERT "+tbl {
+		t.Errorf("start %+v", sd)
+	}
+	ed := ends[0].data.(myx.TraceExecManyEndData)
+	want := "multirow"
+	if c.ServerInfo().Flavor == myx.MariaDB {
+		want = "bulk"
+	}
+	if ed.Err != nil || ed.RowsAffected != 3 || ed.Method != want || ed.RoundTrips < 1 || ed.BytesSent <= 0 || ends[0].ctxTag != "execmany" {
+		t.Errorf("end %+v (tag %q), want method %q", ed, ends[0].ctxTag, want)
+	}
+	// One statement per row where neither applies.
+	rec.reset()
+	if _, err := c.ExecMany(ctx, "UPDATE "+tbl+" SET v = ? WHERE id = ?", [][]any{{5, 1}, {6, 2}}); err != nil {
+		t.Fatal(err)
+	}
+	ed = rec.only("execmany.end")[0].data.(myx.TraceExecManyEndData)
+	if want := map[bool]string{true: "bulk", false: "each"}[c.ServerInfo().Flavor == myx.MariaDB]; ed.Method != want || ed.RowsAffected != 2 {
+		t.Errorf("update: end %+v, want method %q", ed, want)
+	}
+}
+
+func TestTraceCopyFrom(t *testing.T) {
+	c, rec := tracedConn(t)
+	ctx := ctxT(t)
+	tbl := newTable(t, c, "id INT PRIMARY KEY, name VARCHAR(20)")
+	rec.reset()
+	n, err := c.CopyFrom(ctx, tbl, []string{"id", "name"}, myx.CopyFromRows([][]any{{1, "a"}, {2, "b"}}))
+	if err != nil {
+		skipUnlessLocalInfile(t, err)
+		t.Fatal(err)
+	}
+	if fmt.Sprint(rec.kinds()) != "[copy.start copy.end]" {
+		t.Fatalf("events %v", rec.kinds())
+	}
+	sd := rec.only("copy.start")[0].data.(myx.TraceCopyFromStartData)
+	ed := rec.only("copy.end")[0]
+	d := ed.data.(myx.TraceCopyFromEndData)
+	if sd.Table != tbl || len(sd.Columns) != 2 || n != 2 || d.Rows != 2 || d.Err != nil || d.BytesSent <= 0 || ed.ctxTag != "copy" {
+		t.Errorf("start %+v end %+v", sd, d)
+	}
+}
+
+// skipUnlessLocalInfile skips when the server refuses LOAD DATA LOCAL.
+func skipUnlessLocalInfile(t *testing.T, err error) {
+	var me *myx.MySQLError
+	if errors.As(err, &me) && (me.Number == 1148 || me.Number == 3948) {
+		t.Skip("the server refuses LOAD DATA LOCAL:", err)
+	}
+}
+
+func TestTraceReset(t *testing.T) {
+	c, rec := tracedConn(t)
+	ctx := ctxT(t)
+	before := c.Stats().Resets
+	if err := c.ResetSession(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ends := rec.only("reset.end")
+	if len(rec.only("reset.start")) != 1 || len(ends) != 1 || ends[0].data.(myx.TraceResetEndData).Err != nil || ends[0].ctxTag != "reset" {
+		t.Fatalf("events %v", rec.events())
+	}
+	if d := ends[0].data.(myx.TraceResetEndData); d.Duration <= 0 {
+		t.Errorf("end %+v", d)
+	}
+	if got := c.Stats().Resets; got != before+1 {
+		t.Errorf("Resets %d, want %d", got, before+1)
+	}
+}
+
+func TestTraceCancel(t *testing.T) {
+	c, rec := tracedConn(t, func(cfg *myx.Config) { cfg.KillTimeout = 15 * time.Second })
+	observer := connect(t)
+	ctx, cancel := context.WithCancel(ctxT(t))
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		var n int
+		done <- c.QueryRow(ctx, "SELECT SLEEP(?)", 5).Scan(&n)
+	}()
+	// Cancel once the server runs the statement (no timing assumption).
+	for {
+		var n int
+		if err := observer.QueryRow(ctxT(t), "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ? AND INFO LIKE 'SELECT SLEEP%'", c.ConnID()).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the query ended before it was seen running: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	err := <-done
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	evs := rec.only("cancel")
+	if len(evs) != 1 {
+		t.Fatalf("events %v, want one cancel", rec.kinds())
+	}
+	d := evs[0].data.(myx.TraceCancelData)
+	if !errors.Is(d.Cause, context.Canceled) || !d.Killed || d.Err != nil || d.Closed || d.Duration <= 0 {
+		t.Errorf("cancel %+v", d)
+	}
+	if evs[0].ctxTag != "query" {
+		t.Errorf("cancel got context tag %q, want the query's", evs[0].ctxTag)
+	}
+	_, ends := queryPairs(t, rec)
+	if len(ends) != 1 || !errors.Is(ends[0].Err, context.Canceled) {
+		t.Errorf("query ends %+v", ends)
+	}
+	if c.Stats().Kills != 1 {
+		t.Errorf("Kills %d, want 1", c.Stats().Kills)
+	}
+	// The side connection that sent the kill is not traced.
+	if n := len(rec.only("connect.start")); n != 0 {
+		t.Errorf("the kill's side connection was traced (%d connects)", n)
+	}
+}
+
+func TestTraceRetry(t *testing.T) {
+	c, rec := tracedConn(t)
+	ctx := ctxT(t)
+	runs := 0
+	err := myx.BeginTxFunc(ctx, c, myx.TxOptions{MaxAttempts: 3, RetryBaseDelay: time.Millisecond}, func(tx myx.Tx) error {
+		runs++
+		if runs == 1 {
+			return &myx.MySQLError{Number: myx.ErLockDeadlock, Message: "simulated"}
+		}
+		return nil
+	})
+	if err != nil || runs != 2 {
+		t.Fatalf("err %v after %d runs", err, runs)
+	}
+	evs := rec.only("retry")
+	if len(evs) != 1 {
+		t.Fatalf("events %v, want one retry", rec.kinds())
+	}
+	d := evs[0].data.(myx.TraceRetryData)
+	var me *myx.MySQLError
+	if d.Op != "transaction" || d.Attempt != 2 || !errors.As(d.Err, &me) || me.Number != myx.ErLockDeadlock {
+		t.Errorf("retry %+v", d)
+	}
+}
+
+func TestMultiTracer(t *testing.T) {
+	a, b := &traceRec{name: "a"}, &traceRec{name: "b"}
+	c := connect(t, func(cfg *myx.Config) { cfg.Tracer = myx.MultiTracer{a, nil, 42, b} })
+	if len(a.only("connect.end")) != 1 || len(b.only("connect.end")) != 1 {
+		t.Fatalf("connect: %v / %v", a.kinds(), b.kinds())
+	}
+	a.reset()
+	b.reset()
+	if err := c.QueryRow(ctxT(t), "SELECT ?", 1).Scan(new(int)); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*traceRec{a, b} {
+		_, ends := queryPairs(t, r)
+		if len(ends) != 1 || ends[0].RowsReturned != 1 {
+			t.Errorf("%s: %v", r.name, r.kinds())
+		}
+	}
+	// b's Start got the context a's Start returned; both Ends get the last one.
+	if e := b.only("query.start")[0]; e.data.(myx.TraceQueryStartData).SQL != "SELECT ?" {
+		t.Errorf("b start %+v", e.data)
+	}
+	aEnd, bEnd := a.only("query.end")[0], b.only("query.end")[0]
+	if aEnd.ctxTag != "query" || bEnd.ctxTag != "query" {
+		t.Errorf("end tags %q, %q", aEnd.ctxTag, bEnd.ctxTag)
+	}
+	var seen string
+	ctxSeen := func(ctx context.Context) { seen, _ = ctx.Value(tagKey{"a"}).(string) }
+	probe := probeTracer{f: ctxSeen}
+	c2 := connect(t, func(cfg *myx.Config) { cfg.Tracer = myx.MultiTracer{a, probe} })
+	if _, err := c2.Exec(ctxT(t), "DO 1"); err != nil {
+		t.Fatal(err)
+	}
+	if seen != "query" {
+		t.Errorf("the second tracer's Start saw %q from the first's context, want %q", seen, "query")
+	}
+}
+
+// probeTracer calls f with the context its TraceQueryStart is given.
+type probeTracer struct{ f func(context.Context) }
+
+func (p probeTracer) TraceQueryStart(ctx context.Context, _ *myx.Conn, _ myx.TraceQueryStartData) context.Context {
+	p.f(ctx)
+	return nil
+}
+func (p probeTracer) TraceQueryEnd(context.Context, *myx.Conn, myx.TraceQueryEndData) {}
+
+func TestStatsCount(t *testing.T) {
+	c := connect(t)
+	ctx := ctxT(t)
+	s0 := c.Stats()
+	if err := c.QueryRow(ctx, "SELECT ?", 1).Scan(new(int)); err != nil {
+		t.Fatal(err)
+	}
+	s1 := c.Stats()
+	if s1.RoundTrips-s0.RoundTrips != 1 || s1.BytesSent <= s0.BytesSent || s1.BytesRead <= s0.BytesRead || s1.RowsRead-s0.RowsRead != 1 {
+		t.Errorf("one point query: %+v -> %+v", s0, s1)
+	}
+	if err := c.QueryRow(ctx, "SELECT ?", 1).Scan(new(int)); err != nil {
+		t.Fatal(err)
+	}
+	if s2 := c.Stats(); s2.StatementCacheHits-s1.StatementCacheHits != 1 {
+		t.Errorf("second run: %+v -> %+v, want one cache hit", s1, s2)
+	}
+}

@@ -328,8 +328,18 @@ func BeginTxFunc(ctx context.Context, db TxBeginner, opts TxOptions, fn func(Tx)
 	if r, ok := db.(TxRetrier); ok {
 		retryable = r.RetryableTx
 	}
+	var rt RetryTracer
+	switch d := db.(type) {
+	case *Conn:
+		rt = d.tr.retry
+	case TxRetryTracer:
+		rt = d.TxRetryTracer()
+	}
 	var err error
 	for attempt := 1; ; attempt++ {
+		if attempt > 1 && rt != nil {
+			rt.TraceRetry(ctx, TraceRetryData{Op: "transaction", Attempt: attempt, Err: err})
+		}
 		err = runTx(ctx, db, opts, fn)
 		if err == nil {
 			return nil
@@ -350,6 +360,13 @@ func BeginTxFunc(ctx context.Context, db TxBeginner, opts TxOptions, fn func(Tx)
 		case <-t.C:
 		}
 	}
+}
+
+// TxRetryTracer is implemented by a TxBeginner other than a Conn that has a RetryTracer for
+// BeginTxFunc to tell about its retries (a pool whose tracer implements RetryTracer); nil means
+// none. For a Conn, BeginTxFunc uses the RetryTracer of its Config.Tracer.
+type TxRetryTracer interface {
+	TxRetryTracer() RetryTracer
 }
 
 // TxRetrier is implemented by a TxBeginner that decides itself which failed transactions
