@@ -164,3 +164,55 @@ func ExamplePool_Idempotent() {
 	// Output:
 	// [ann li yang] <nil>
 }
+
+// poolLog is a tracer of the pool's acquires and releases. A ReleaseTracer gets the context of
+// the work that held the connection, so it can find the request it belongs to.
+type poolLog struct{}
+
+type requestKey struct{}
+
+func (poolLog) TraceAcquireStart(ctx context.Context, _ *pool.Pool, _ pool.TraceAcquireStartData) context.Context {
+	return ctx
+}
+
+func (poolLog) TraceAcquireEnd(ctx context.Context, _ *pool.Pool, d pool.TraceAcquireEndData) {
+	fmt.Printf("acquire: opened %v, err %v\n", d.Opened, d.Err)
+}
+
+func (poolLog) TraceRelease(ctx context.Context, _ *pool.Pool, d pool.TraceReleaseData) {
+	fmt.Printf("release for %v: reset %v, destroyed %v\n", ctx.Value(requestKey{}), d.Reset, d.Destroyed)
+}
+
+// Config.Tracer receives the pool's events: here each acquire and release is printed. (A value
+// that is also a myx.QueryTracer would trace the statements of the pool's connections too; see
+// Config.Tracer.)
+func ExampleConfig_tracer() {
+	cfg, err := pool.ParseConfig(dsn)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cfg.Tracer = poolLog{}
+	p, err := pool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer p.Close()
+
+	ctx := context.WithValue(context.Background(), requestKey{}, "request 1")
+	if _, err := p.Exec(ctx, "SET @greeting = 'hello'"); err != nil { // a session change
+		fmt.Println(err)
+		return
+	}
+	ctx = context.WithValue(context.Background(), requestKey{}, "request 2")
+	if err := p.QueryRow(ctx, "SELECT 1").Scan(new(int)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Output:
+	// acquire: opened true, err <nil>
+	// release for request 1: reset true, destroyed false
+	// acquire: opened false, err <nil>
+	// release for request 2: reset false, destroyed false
+}

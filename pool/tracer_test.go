@@ -409,9 +409,26 @@ func TestTraceRetries(t *testing.T) {
 		t.Fatalf("retries %+v, want one batch retry at attempt 2", retries)
 	}
 
-	// Idempotent repeats fn after a lost connection.
+	// BeginFunc runs the transaction again when its connection was lost before COMMIT.
 	runs := 0
-	err := p.Idempotent(ctx, func(c *myx.Conn) error {
+	err := p.BeginFunc(ctx, func(tx myx.Tx) error {
+		if runs++; runs == 1 {
+			kill(t, cc, tx.Conn().ConnID())
+		}
+		_, err := tx.Exec(ctx, "DO 1")
+		return err
+	})
+	if err != nil || runs != 2 {
+		t.Fatalf("BeginFunc: %d runs, %v", runs, err)
+	}
+	_, _, _, retries = rec.take()
+	if len(retries) != 1 || retries[0].Op != "transaction" || retries[0].Attempt != 2 || !myx.IsConnLost(retries[0].Err) {
+		t.Fatalf("retries %+v, want one transaction retry at attempt 2", retries)
+	}
+
+	// Idempotent repeats fn after a lost connection.
+	runs = 0
+	err = p.Idempotent(ctx, func(c *myx.Conn) error {
 		if runs++; runs == 1 {
 			kill(t, cc, c.ConnID())
 		}
@@ -464,15 +481,73 @@ func (r *releaseOnly) TraceRelease(context.Context, *Pool, TraceReleaseData) { r
 // queryRecorder is a root tracer (myx.QueryTracer) as well as a pool tracer.
 type queryRecorder struct {
 	recorder
-	queries atomic.Int32
+	qmu     sync.Mutex
+	queries []queryEnd
 }
 
-func (q *queryRecorder) TraceQueryStart(ctx context.Context, _ *myx.Conn, _ myx.TraceQueryStartData) context.Context {
-	return ctx
+type queryEnd struct {
+	sql  string
+	work any // traceKey("work") in the End's context
+	myx.TraceQueryEndData
 }
 
-func (q *queryRecorder) TraceQueryEnd(context.Context, *myx.Conn, myx.TraceQueryEndData) {
-	q.queries.Add(1)
+type sqlKey struct{}
+
+func (q *queryRecorder) TraceQueryStart(ctx context.Context, _ *myx.Conn, d myx.TraceQueryStartData) context.Context {
+	return context.WithValue(ctx, sqlKey{}, d.SQL)
+}
+
+func (q *queryRecorder) TraceQueryEnd(ctx context.Context, _ *myx.Conn, d myx.TraceQueryEndData) {
+	sql, _ := ctx.Value(sqlKey{}).(string)
+	q.qmu.Lock()
+	q.queries = append(q.queries, queryEnd{sql, ctx.Value(traceKey("work")), d})
+	q.qmu.Unlock()
+}
+
+func (q *queryRecorder) takeQueries() []queryEnd {
+	q.qmu.Lock()
+	defer q.qmu.Unlock()
+	qs := q.queries
+	q.queries = nil
+	return qs
+}
+
+// TestTracerTracesPooledStatements: one value set as pool.Config.Tracer sees the pool's
+// acquires and releases and the statements run on its connections, under the caller's
+// context; the ROLLBACK of a release runs under the work's context too.
+func TestTracerTracesPooledStatements(t *testing.T) {
+	t.Parallel()
+	q := &queryRecorder{recorder: recorder{name: "q"}}
+	p := newPool(t, nil, func(c *Config) { c.MaxConns = 1; c.Tracer = q })
+	ctx := context.WithValue(ctxT(t, 10*time.Second), traceKey("work"), "w")
+	var n int
+	if err := p.QueryRow(ctx, "SELECT ? + 1", 41).Scan(&n); err != nil || n != 42 {
+		t.Fatalf("QueryRow: %d %v", n, err)
+	}
+	if _, end, rel := oneCycle(t, &q.recorder, "QueryRow"); !end.marked || rel.work != "w" {
+		t.Errorf("acquire end marked %v, release context %v", end.marked, rel.work)
+	}
+	qs := q.takeQueries()
+	if len(qs) != 1 || qs[0].sql != "SELECT ? + 1" || qs[0].work != "w" || qs[0].Err != nil || qs[0].RowsReturned != 1 {
+		t.Fatalf("queries traced: %+v", qs)
+	}
+
+	c, err := p.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Conn().Exec(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	c.Release()
+	_, _, rel := oneCycle(t, &q.recorder, "released in a transaction")
+	if !rel.RolledBack {
+		t.Errorf("release: %+v", rel.TraceReleaseData)
+	}
+	qs = q.takeQueries()
+	if len(qs) != 2 || qs[0].sql != "BEGIN" || qs[1].sql != "ROLLBACK" || qs[1].work != "w" {
+		t.Fatalf("queries traced: %+v", qs)
+	}
 }
 
 // TestTracerGivenToConnections: a pool tracer that is a root tracer becomes the connections'

@@ -107,6 +107,11 @@ func (p *Pool) BeginTxFunc(ctx context.Context, opts myx.TxOptions, fn func(tx m
 	return myx.BeginTxFunc(ctx, p, opts, fn)
 }
 
+// TxRetryTracer gives myx.BeginTxFunc, given the pool, the pool's retry tracer (see
+// Config.Tracer), so that BeginFunc's retries are traced with Op "transaction"; nil when the
+// pool has none.
+func (p *Pool) TxRetryTracer() myx.RetryTracer { return p.cfg.tr.retry }
+
 // RetryableTx is the package's RetryableTx; it makes myx.BeginTxFunc, given the pool, retry
 // what a pool can retry (see myx.TxRetrier).
 func (p *Pool) RetryableTx(err error) bool { return RetryableTx(err) }
