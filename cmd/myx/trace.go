@@ -234,8 +234,11 @@ func traceSQL(sql string) string {
 	return s
 }
 
-// traceDuration formats d for a -trace line: "0.4ms", "12.3ms", "1.25s".
+// traceDuration formats d for a -trace line: "0.04ms", "0.4ms", "12.3ms", "1.25s".
 func traceDuration(d time.Duration) string {
+	if d < 100*time.Microsecond {
+		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
+	}
 	if d < time.Second {
 		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
 	}

@@ -68,6 +68,12 @@ myx:          retry transaction, attempt 2  error: deadlock
 }
 
 func TestTraceSQL(t *testing.T) {
+	for d, want := range map[time.Duration]string{40 * time.Microsecond: "0.04ms", 400 * time.Microsecond: "0.4ms",
+		12340 * time.Microsecond: "12.3ms", 1250 * time.Millisecond: "1.25s"} {
+		if got := traceDuration(d); got != want {
+			t.Errorf("traceDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
 	if got := traceSQL("SELECT  1\n  FROM\tdual "); got != "SELECT 1 FROM dual" {
 		t.Errorf("traceSQL = %q", got)
 	}
