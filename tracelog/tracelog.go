@@ -17,7 +17,8 @@
 // Key constants):
 //
 //	sql         the statement's text as the caller gave it, placeholders and not values
-//	duration    from the statement's start to the end of its result
+//	duration    from the statement's start to the end of its result (a slog Duration: the
+//	            text handler prints 1.5ms, the JSON handler nanoseconds)
 //	rows        rows read from a result set (0 for a statement without one)
 //	affected    rows affected, from the server's OK packet
 //	conn_id     the server's connection id (myx.Conn.ConnID), as in SHOW PROCESSLIST
@@ -39,8 +40,9 @@
 // at least the slow threshold (WithSlowThreshold) at Warn, with slow=true; one that failed at
 // Error. WithOnlySlow leaves out the successful statements under the threshold (failures are
 // still logged). Preparations, session resets, pool acquires and releases and the items of a
-// batch are logged at Debug, cancellations and retries at Info (a cancellation that could not
-// kill the statement, or that closed the connection, at Warn).
+// batch are logged at Debug (at Error when they failed; a release that closed the connection
+// after an error at Warn), cancellations and retries at Info (a cancellation whose KILL QUERY
+// failed, or that closed the connection, at Warn).
 //
 // # Arguments
 //
