@@ -131,7 +131,7 @@ func TestMariaDBStatements(t *testing.T) {
 	}
 }
 
-func TestMariaDBBatchExecMany(t *testing.T) {
+func TestMariaDBBatchExecManyCopyFromReset(t *testing.T) {
 	c, r, table := connectLogged(t)
 	ctx := context.Background()
 	if _, err := c.Exec(ctx, "CREATE TABLE "+table+" (id INT PRIMARY KEY)"); err != nil {
@@ -156,7 +156,16 @@ func TestMariaDBBatchExecMany(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	if n, err := c.CopyFrom(ctx, table, []string{"id"}, myx.CopyFromRows([][]any{{10}, {11}})); err != nil || n != 2 {
+		t.Fatalf("CopyFrom: %d rows (%v), want 2", n, err)
+	}
+	if err := c.ResetSession(ctx); err != nil {
+		t.Fatal(err)
+	}
+
 	recs := r.records(t)
+	wantAttrs(t, findOne(t, recs, "copyfrom", ""), map[string]any{"table": table, "rows": 2, "level": "INFO"})
+	wantAttrs(t, findOne(t, recs, "reset", ""), map[string]any{"level": "DEBUG", "conn_id": fmt.Sprint(c.ConnID())})
 	wantAttrs(t, findOne(t, recs, "batch", ""), map[string]any{"size": 2, "conn_id": fmt.Sprint(c.ConnID())})
 	items := find(recs, "batch query", "")
 	if len(items) != 2 {
