@@ -75,13 +75,15 @@ type Conn struct {
 
 	// Tracing (trace.go): the tracers found in Config.Tracer, the traced query whose Rows is
 	// open, the statement cache outcome of the statement under way, and the counters.
-	tr        tracers
-	qt        queryTrace
-	bt        batchTrace
+	tr    tracers
+	qt    queryTrace
+	bt    batchTrace
+	infos map[string]StatementInfo // what traced statements are (see describe)
+	targs []any                    // the arguments' copy given to the QueryTracer (see tracerArgs)
 	// manyMethod is how the ExecMany under way sends its rows (for the ExecManyTracer).
 	manyMethod string
-	lastCache CacheOutcome
-	stats     ConnStats
+	lastCache  CacheOutcome
+	stats      ConnStats
 	// awaitReply is set by a write and cleared by the next read of a reply (a round trip).
 	awaitReply bool
 	// cmdCtx is the context of the command under way, kept between start and end only when a

@@ -50,7 +50,7 @@ func (c *Conn) ExecMany(ctx context.Context, query string, argRows [][]any) (Res
 		return Result{}, nil
 	}
 	if t := c.tr.execMany; t != nil {
-		tctx := t.TraceExecManyStart(ctx, c, TraceExecManyStartData{SQL: query, Rows: len(argRows), Statement: describe(ctx, query)})
+		tctx := t.TraceExecManyStart(ctx, c, TraceExecManyStartData{SQL: query, Rows: len(argRows), Statement: c.describe(ctx, query)})
 		if tctx == nil {
 			tctx = ctx
 		}

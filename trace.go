@@ -120,13 +120,31 @@ type queryTrace struct {
 }
 
 // describe is the StatementInfo of sql: from ctx (WithStatementInfo) when it is there,
-// otherwise from the lexer.
-func describe(ctx context.Context, sql string) StatementInfo {
+// otherwise from the lexer, through a small per-connection cache (statements repeat).
+func (c *Conn) describe(ctx context.Context, sql string) StatementInfo {
 	if info, ok := statementInfoFrom(ctx); ok {
 		return info
 	}
-	return DescribeStatement(sql)
+	if info, ok := c.infos[sql]; ok {
+		return info
+	}
+	info := DescribeStatement(sql)
+	if len(sql) <= maxDescribedLen {
+		if c.infos == nil {
+			c.infos = make(map[string]StatementInfo)
+		} else if len(c.infos) >= maxDescribed {
+			clear(c.infos)
+		}
+		c.infos[sql] = info
+	}
+	return info
 }
+
+// The cache of describe: at most maxDescribed statements, of at most maxDescribedLen bytes.
+const (
+	maxDescribed    = 512
+	maxDescribedLen = 4 << 10
+)
 
 // DescribeStatement tells what a statement is from its text, with the project's SQL lexer: the
 // operation (its upper-case verb) and, for a simple statement about one table (SELECT ... FROM
@@ -148,19 +166,25 @@ func DescribeStatement(sql string) StatementInfo {
 
 // tracerArgs is the copy of args a tracer is given. Handing the caller's slice to a tracer
 // (an interface call) would make every caller's variadic slice escape to the heap, traced or
-// not; the copy costs an allocation only when tracing.
-func tracerArgs(args []any) []any {
+// not. The copy lives in a buffer of the connection, reused once the statement has ended
+// (the tracer may not keep Args past TraceQueryEnd); a statement started while another is
+// still open (it fails as busy) gets a copy of its own.
+func (c *Conn) tracerArgs(args []any) []any {
 	if len(args) == 0 {
 		return nil
 	}
-	return append(make([]any, 0, len(args)), args...)
+	if c.busy != nil || c.batch != nil {
+		return append(make([]any, 0, len(args)), args...)
+	}
+	c.targs = append(c.targs[:0], args...)
+	return c.targs
 }
 
 // startQuery calls TraceQueryStart for a statement and returns its trace (whose ctx the call
 // then runs under).
 func (c *Conn) startQuery(ctx context.Context, sql string, args []any) queryTrace {
 	qt := queryTrace{active: true}
-	qt.ctx = c.tr.query.TraceQueryStart(ctx, c, TraceQueryStartData{SQL: sql, Args: tracerArgs(args), Statement: describe(ctx, sql)})
+	qt.ctx = c.tr.query.TraceQueryStart(ctx, c, TraceQueryStartData{SQL: sql, Args: c.tracerArgs(args), Statement: c.describe(ctx, sql)})
 	if qt.ctx == nil {
 		qt.ctx = ctx
 	}
@@ -188,6 +212,10 @@ func (c *Conn) endQuery(qt *queryTrace, err error, affected uint64) {
 		BytesRead:    c.rd.BytesRead() - m.read,
 		Duration:     time.Since(m.start),
 	})
+	if len(c.targs) > 0 && c.busy == nil {
+		clear(c.targs) // keep no caller's values alive
+		c.targs = c.targs[:0]
+	}
 }
 
 // endRowsQuery ends the trace of the query whose Rows r is being released.
@@ -279,7 +307,7 @@ func (c *Conn) traceBatchItem(br *BatchResults, bt *batchTrace, err error, retur
 		Index:        i,
 		SQL:          it.query,
 		Args:         it.args,
-		Statement:    DescribeStatement(it.query),
+		Statement:    c.describe(context.Background(), it.query),
 		Err:          err,
 		RowsReturned: returned,
 		RowsAffected: affected,

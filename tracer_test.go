@@ -83,6 +83,7 @@ func (r *traceRec) only(kind string) []event {
 }
 
 func (r *traceRec) TraceQueryStart(ctx context.Context, c *myx.Conn, d myx.TraceQueryStartData) context.Context {
+	d.Args = append([]any(nil), d.Args...) // the Args are the library's after End: keep a copy
 	r.add(ctx, "query.start", c, d)
 	return r.tag(ctx, "query")
 }
@@ -464,7 +465,6 @@ func TestTracePrepareByCache(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 }
-
 
 func TestTraceBatch(t *testing.T) {
 	c, rec := tracedConn(t)

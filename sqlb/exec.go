@@ -224,7 +224,7 @@ func Exec(ctx context.Context, ex Executor, stmt Statement) (myx.Result, error) 
 	if err != nil {
 		return myx.Result{}, err
 	}
-	return ex.Exec(ctx, c.SQL, c.Args...)
+	return ex.Exec(withStatementInfo(ctx, stmt), c.SQL, c.Args...)
 }
 
 // Query compiles stmt for the server behind ex (see CompileFor), executes it and returns
@@ -236,9 +236,59 @@ func Query(ctx context.Context, ex Executor, stmt Statement) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := ex.Query(ctx, c.SQL, c.Args...)
+	raw, err := ex.Query(withStatementInfo(ctx, stmt), c.SQL, c.Args...)
 	if err != nil {
 		return nil, err
 	}
 	return newRows(raw, c), nil
+}
+
+// withStatementInfo tells the tracers of the connection that runs stmt its operation and
+// table exactly (myx.WithStatementInfo), for the statements whose shape sqlb knows: SELECT
+// with an explicit FROM (its table when it is one, none with joins, derived tables or CTEs),
+// compound SELECTs, INSERT, REPLACE, UPDATE and DELETE (no table for the multiple-table
+// forms). Other statements (a SELECT whose FROM is inferred, DDL) are left to the lexer, which
+// reads the compiled text. It costs one context per call (sqlb cannot know whether a tracer is set).
+func withStatementInfo(ctx context.Context, stmt Statement) context.Context {
+	var op string
+	var table *Table
+	switch s := stmt.(type) {
+	case SelectStmt:
+		if len(s.from) == 0 {
+			return ctx // FROM is inferred when compiling: the lexer reads it from the text
+		}
+		op = "SELECT"
+		if len(s.from) == 1 && s.from[0].join == joinNone && len(s.with) == 0 {
+			table, _ = s.from[0].item.(*Table)
+		}
+	case CompoundSelect:
+		op = "SELECT"
+	case InsertStmt:
+		op, table = "INSERT", s.table
+		if s.replace {
+			op = "REPLACE"
+		}
+	case UpdateStmt:
+		op = "UPDATE"
+		if len(s.joins) == 0 {
+			table = s.table
+		}
+	case DeleteStmt:
+		op = "DELETE"
+		if len(s.joins) == 0 {
+			table = s.table
+		}
+	default:
+		return ctx
+	}
+	info := myx.StatementInfo{Operation: op, Summary: op}
+	if table != nil {
+		b := table.base()
+		info.Collection = b.name
+		if schema := b.options.Schema; schema != "" {
+			info.Collection = schema + "." + b.name
+		}
+		info.Summary = op + " " + info.Collection
+	}
+	return myx.WithStatementInfo(ctx, info)
 }

@@ -3,6 +3,8 @@ package sqltext
 // Describing a statement for tracing: its verb and, when the lexer is sure of it, the one
 // table it is about.
 
+import "strings"
+
 // Description is what Describe found in a statement text. Empty fields mean unknown.
 type Description struct {
 	Operation string // the upper-case verb ("SELECT", "INSERT", ...); "" when not a known verb
@@ -36,7 +38,8 @@ var verbs = []string{
 func Describe(query string) Description {
 	var d Description
 	s := scanner{q: query}
-	var toks []token
+	var buf [64]token
+	toks := buf[:0]
 	for {
 		t := s.next()
 		if s.inExec {
@@ -82,16 +85,20 @@ func Describe(query string) Description {
 			}
 		}
 	}
+	var table string
 	switch d.Operation {
 	case "SELECT":
-		d.Table = p.selectTable()
+		table = p.selectTable()
 	case "INSERT", "REPLACE":
-		d.Table = p.insertTable()
+		table = p.insertTable()
 	case "UPDATE":
-		d.Table = p.updateTable()
+		table = p.updateTable()
 	case "DELETE":
-		d.Table = p.deleteTable()
+		table = p.deleteTable()
 	}
+	// A copy: the compiler cannot tell the name from the token buffer, which then stays on
+	// the stack.
+	d.Table = strings.Clone(table)
 	return d
 }
 
