@@ -213,6 +213,9 @@ type settings struct {
 	// connConfig is what the pool dials with: ConnConfig, or a copy of it carrying Tracer.
 	connConfig *myx.Config
 	tr         tracers
+	// keepCtx: acquires keep the work's context in the entry, for the ReleaseTracer and as
+	// the parent of the release's ROLLBACK and reset (which the connections' tracer sees).
+	keepCtx bool
 }
 
 func (cfg *Config) resolve() (*settings, error) {
@@ -233,6 +236,7 @@ func (cfg *Config) resolve() (*settings, error) {
 	if s.tr.retry == nil {
 		s.tr.retry, _ = s.connConfig.Tracer.(myx.RetryTracer)
 	}
+	s.keepCtx = s.tr.release != nil || s.connConfig.Tracer != nil
 	if s.maxConns <= 0 {
 		s.maxConns = max(4, runtime.NumCPU())
 	}

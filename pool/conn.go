@@ -71,8 +71,10 @@ func (c *Conn) Hijack() *myx.Conn {
 	}
 	c.e = nil
 	p := e.p
-	if p.cfg.tr.release != nil && !e.acquired.IsZero() {
-		p.cfg.tr.release.TraceRelease(e.ctx, p, TraceReleaseData{Conn: e.c, Use: time.Since(e.acquired), Hijacked: true})
+	if !e.acquired.IsZero() {
+		if t := p.cfg.tr.release; t != nil {
+			t.TraceRelease(e.ctx, p, TraceReleaseData{Conn: e.c, Use: time.Since(e.acquired), Hijacked: true})
+		}
 		e.ctx, e.acquired = nil, time.Time{}
 	}
 	p.mu.Lock()

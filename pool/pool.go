@@ -138,8 +138,8 @@ type entry struct {
 	needReset bool
 	// created is how long opening the connection took (dial, session setup, AfterConnect).
 	created time.Duration
-	// With a ReleaseTracer only: the context of the work holding the connection and when it
-	// was acquired (cleared on release).
+	// With a tracer only (settings.keepCtx): the context of the work holding the connection
+	// and when it was acquired (cleared on release).
 	ctx      context.Context
 	acquired time.Time
 }
@@ -455,7 +455,7 @@ func (p *Pool) acquire(ctx context.Context) (e *entry, err error) {
 	} else {
 		e, _, err = p.vetted(ctx)
 	}
-	if e != nil && p.cfg.tr.release != nil {
+	if e != nil && p.cfg.keepCtx {
 		e.ctx, e.acquired = ctx, time.Now()
 	}
 	return e, err
@@ -497,13 +497,16 @@ func (p *Pool) acquireTraced(ctx context.Context, t AcquireTracer) (*entry, erro
 	sd := TraceAcquireStartData{Pending: p.waiters.n, Idle: len(p.idle)}
 	p.mu.Unlock()
 	tctx := t.TraceAcquireStart(ctx, p, sd)
+	if tctx == nil {
+		tctx = ctx
+	}
 	start := time.Now()
 	e, n, err := p.vetted(tctx)
-	d := TraceAcquireEndData{Err: err, Wait: n.wait, Opened: n.opened, Replaced: n.replaced, Duration: time.Since(start)}
+	d := TraceAcquireEndData{Err: err, Wait: n.wait, Replaced: n.replaced, Duration: time.Since(start)}
 	if e != nil {
 		d.Conn = e.c
 		if n.opened {
-			d.CreateDuration = e.created
+			d.Opened, d.CreateDuration = true, e.created
 		}
 	}
 	t.TraceAcquireEnd(tctx, p, d)
@@ -663,10 +666,19 @@ type cleanup struct {
 }
 
 // traceRelease tells the ReleaseTracer, if any, about the release of a connection that was
-// acquired, and forgets the work's context.
+// acquired, and forgets the work's context. (Small enough to inline: without a tracer a
+// release pays one check.)
 func (p *Pool) traceRelease(e *entry, cl cleanup) {
+	if !e.acquired.IsZero() {
+		p.traceReleaseKept(e, cl)
+	}
+}
+
+// traceReleaseKept is traceRelease for an entry that kept its work's context.
+func (p *Pool) traceReleaseKept(e *entry, cl cleanup) {
 	t := p.cfg.tr.release
-	if t == nil || e.acquired.IsZero() {
+	if t == nil {
+		e.ctx, e.acquired = nil, time.Time{}
 		return
 	}
 	if cl.reason == "" {
@@ -691,9 +703,9 @@ func (p *Pool) traceRelease(e *entry, cl cleanup) {
 }
 
 // clean rolls back, runs AfterRelease and resets the session as needed; a reason in the
-// result means the connection must be closed. The work's context, when a ReleaseTracer keeps
-// it, is the parent of the cleanup's (for its values only: the cleanup is bounded by
-// ReleaseTimeout alone).
+// result means the connection must be closed. The work's context, kept when there is a
+// tracer, is the parent of the cleanup's (for its values, such as a span: the cleanup is
+// bounded by ReleaseTimeout alone).
 func (p *Pool) clean(e *entry) (cl cleanup) {
 	c := e.c
 	parent := context.Background()

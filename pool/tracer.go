@@ -69,15 +69,17 @@ type TraceAcquireEndData struct {
 // idle set (or to a waiting acquire) or is closed instead, and its removal by Conn.Hijack.
 // TraceRelease is called once per successful acquire, after the rollback and session reset a
 // release may need and before the connection is handed on, from the goroutine releasing it.
+//
+// TraceRelease receives, as ctx, the context of the work that used the connection: the one
+// given to Exec, Query, QueryRow, ExecMany, SendBatch, CopyFrom, BeginTx, BeginFunc,
+// Idempotent, AcquireFunc, Ping, or to Acquire for a Conn released with Conn.Release. That
+// context may have ended by the time of the release; it is passed for its values (a span, a
+// request id), and the tracer must not rely on it being live. (The ROLLBACK and session reset
+// of a release run under a context with the same values, bounded by Config.ReleaseTimeout
+// only, so the connections' tracer sees them as part of that work.)
 type ReleaseTracer interface {
 	TraceRelease(ctx context.Context, p *Pool, data TraceReleaseData)
 }
-
-// TraceRelease receives, as ctx, the context of the work that used the connection: the one
-// given to Exec, Query, QueryRow, ExecMany, SendBatch, CopyFrom, BeginTx, BeginFunc,
-// Idempotent, AcquireFunc, or to Acquire for a Conn released with Conn.Release. That context
-// may have ended by the time of the release; it is passed for its values (a span, a request
-// id), and the tracer must not rely on it being live.
 
 // TraceReleaseData describes one release.
 type TraceReleaseData struct {
@@ -146,19 +148,28 @@ func (p *Pool) traceRetry(ctx context.Context, op string, attempt int, err error
 	}
 }
 
-// MultiTracer is several tracers used as one Config.Tracer: each call goes to every member
-// that implements the interface, in order. A Start's context goes through the members in turn
-// (each receives the context the previous one returned) and the matching End calls every
-// member with the last context, so each member finds what it put there. Members implementing
-// the root package's tracers (myx.QueryTracer and the others) are given to the pool's
-// connections, as a myx.MultiTracer, under the rule of Config.Tracer. Nil members are skipped.
+// MultiTracer is several tracers used as one Config.Tracer: a myx.MultiTracer (whose methods
+// it has, calling them) that also dispatches the pool's AcquireTracer and ReleaseTracer. Each
+// call goes to every member that implements the interface, in order. A Start's context goes
+// through the members in turn (each receives the context the previous one returned; a nil
+// return keeps the context it was given) and the matching End calls every member with the
+// last context, so each member finds what it put there. Nil members are skipped.
+//
+// As a Config.Tracer it is taken apart when the pool is created: each of the pool's interfaces
+// goes to the members that implement it (to the member itself when only one does, nowhere when
+// none does, so a member that traces only releases costs nothing on acquires), and the members
+// that implement root tracers go to the pool's connections, as a myx.MultiTracer or the one
+// member, under the rule of Config.Tracer. A myx.MultiTracer given as Config.Tracer is taken
+// apart in the same way. It must not be modified while the pool uses it.
 type MultiTracer []any
 
 // TraceAcquireStart calls every member that is an AcquireTracer.
 func (m MultiTracer) TraceAcquireStart(ctx context.Context, p *Pool, data TraceAcquireStartData) context.Context {
 	for _, t := range m {
 		if t, ok := t.(AcquireTracer); ok {
-			ctx = t.TraceAcquireStart(ctx, p, data)
+			if got := t.TraceAcquireStart(ctx, p, data); got != nil {
+				ctx = got
+			}
 		}
 	}
 	return ctx
@@ -182,21 +193,20 @@ func (m MultiTracer) TraceRelease(ctx context.Context, p *Pool, data TraceReleas
 	}
 }
 
-// TraceRetry calls every member that is a myx.RetryTracer.
+// TraceRetry calls every member that is a myx.RetryTracer (see myx.MultiTracer).
 func (m MultiTracer) TraceRetry(ctx context.Context, data myx.TraceRetryData) {
-	for _, t := range m {
-		if t, ok := t.(myx.RetryTracer); ok {
-			t.TraceRetry(ctx, data)
-		}
-	}
+	myx.MultiTracer(m).TraceRetry(ctx, data)
 }
 
 // findTracers finds the pool's tracers in t, and the tracer t holds for the connections (nil
-// if none). A MultiTracer is taken apart: each interface goes to the members that implement
+// if none). A MultiTracer (or a myx.MultiTracer) is taken apart: each interface goes to the members that implement
 // it (directly to the member when there is one), and the members that are root tracers go to
 // the connections together.
 func findTracers(t any) (tr tracers, forConns any) {
 	m, ok := t.(MultiTracer)
+	if mm, isRoot := t.(myx.MultiTracer); isRoot {
+		m, ok = MultiTracer(mm), true
+	}
 	if !ok {
 		tr.acquire, _ = t.(AcquireTracer)
 		tr.release, _ = t.(ReleaseTracer)
@@ -247,7 +257,7 @@ func findTracers(t any) (tr tracers, forConns any) {
 	case 1:
 		forConns = root[0]
 	default:
-		forConns = rootMulti(root)
+		forConns = myx.MultiTracer(root)
 	}
 	return tr, forConns
 }

@@ -468,6 +468,9 @@ func TestTraceMultiTracer(t *testing.T) {
 	if _, ok := p.cfg.tr.release.(MultiTracer); !ok {
 		t.Errorf("release tracer %T, want the three release tracers together", p.cfg.tr.release)
 	}
+	if m, ok := p.cfg.connConfig.Tracer.(myx.MultiTracer); !ok || len(m) != 2 || m[0] != a || m[1] != b {
+		t.Errorf("connections' tracer %#v, want the two root tracers (retry tracers) together", p.cfg.connConfig.Tracer)
+	}
 	p2 := newPool(t, nil, func(c *Config) { c.Tracer = MultiTracer{onlyRelease} })
 	if p2.cfg.tr.release != onlyRelease || p2.cfg.tr.acquire != nil || p2.cfg.tr.retry != nil || p2.cfg.connConfig.Tracer != nil {
 		t.Errorf("a MultiTracer of one release tracer: %+v, connections' tracer %T", p2.cfg.tr, p2.cfg.connConfig.Tracer)
@@ -571,5 +574,86 @@ func TestTracerGivenToConnections(t *testing.T) {
 	p3 := newPool(t, nil, func(c *Config) { c.Tracer = &releaseOnly{} })
 	if p3.cfg.connConfig.Tracer != nil || p3.cfg.tr.acquire != nil || p3.cfg.tr.retry != nil {
 		t.Fatalf("release-only tracer: %+v", p3.cfg.tr)
+	}
+}
+
+// TestTraceMultiTracerRoot: the members of a MultiTracer that are root tracers trace the
+// statements of the pool's connections, all of them; a myx.MultiTracer is taken apart alike.
+func TestTraceMultiTracerRoot(t *testing.T) {
+	t.Parallel()
+	for _, multi := range []func(...any) any{
+		func(ts ...any) any { return MultiTracer(ts) },
+		func(ts ...any) any { return myx.MultiTracer(ts) },
+	} {
+		q1, q2 := &queryRecorder{recorder: recorder{name: "q1"}}, &queryRecorder{recorder: recorder{name: "q2"}}
+		onlyRelease := &releaseOnly{}
+		mt := multi(q1, onlyRelease, q2)
+		p := newPool(t, nil, func(c *Config) { c.MaxConns = 1; c.Tracer = mt })
+		ctx := context.WithValue(ctxT(t, 10*time.Second), traceKey("work"), "w")
+		if _, err := p.Exec(ctx, "DO 7"); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []*queryRecorder{q1, q2} {
+			if qs := q.takeQueries(); len(qs) != 1 || qs[0].sql != "DO 7" || qs[0].work != "w" {
+				t.Errorf("%T: %s traced %+v", mt, q.name, qs)
+			}
+			if _, end, rel := oneCycle(t, &q.recorder, q.name); !end.marked || rel.work != "w" {
+				t.Errorf("%T: %s: acquire marked %v, release context %v", mt, q.name, end.marked, rel.work)
+			}
+		}
+		if onlyRelease.n.Load() != 1 {
+			t.Errorf("%T: the release-only member heard of %d releases", mt, onlyRelease.n.Load())
+		}
+	}
+}
+
+// TestConnTracerSeesReleaseUnderWorkContext: with a tracer on the connections only, the
+// ROLLBACK a release runs is traced under the context of the work that held the connection;
+// the pool's own interfaces are not looked for in ConnConfig.Tracer (except RetryTracer).
+func TestConnTracerSeesReleaseUnderWorkContext(t *testing.T) {
+	t.Parallel()
+	q := &queryRecorder{recorder: recorder{name: "q"}}
+	cc := testConnConfig(t)
+	cc.Tracer = q
+	p := newPool(t, cc, func(c *Config) { c.MaxConns = 1 })
+	ctx := context.WithValue(ctxT(t, 10*time.Second), traceKey("work"), "w")
+	c, err := p.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Conn().Exec(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	c.Release()
+	qs := q.takeQueries()
+	if len(qs) != 2 || qs[1].sql != "ROLLBACK" || qs[1].work != "w" {
+		t.Fatalf("queries traced: %+v", qs)
+	}
+	if starts, ends, rels, _ := q.take(); len(starts)+len(ends)+len(rels) != 0 {
+		t.Errorf("the pool used the connections' tracer for its own events: %d %d %d", len(starts), len(ends), len(rels))
+	}
+	if p.cfg.tr.retry != q {
+		t.Errorf("retry tracer %T, want the connections' one", p.cfg.tr.retry)
+	}
+}
+
+// TestTraceAcquireDialError: an acquire that fails because no connection can be opened ends
+// with the dial's error, no connection, and Opened false.
+func TestTraceAcquireDialError(t *testing.T) {
+	t.Parallel()
+	cc := testConnConfig(t).Copy()
+	cc.Addr = "127.0.0.1:1" // nothing listens there
+	rec := &recorder{name: "acq"}
+	p := newPool(t, cc, func(c *Config) { c.MaxConns = 1; c.Tracer = rec })
+	err := p.Ping(ctxT(t, 10*time.Second))
+	if !myx.IsConnLost(err) && !errors.As(err, new(*myx.ConnError)) {
+		t.Fatalf("Ping with no server: %v", err)
+	}
+	_, ends, rels, _ := rec.take()
+	if len(ends) != 1 || len(rels) != 0 {
+		t.Fatalf("%d acquire ends, %d releases; want 1 and 0", len(ends), len(rels))
+	}
+	if d := ends[0]; d.Err != err || d.Conn != nil || d.Opened || d.CreateDuration != 0 {
+		t.Errorf("failed acquire: %+v", d.TraceAcquireEndData)
 	}
 }
