@@ -115,7 +115,7 @@ func TestMariaDBStatements(t *testing.T) {
 	wantAttrs(t, ins[0], map[string]any{"cache": "miss"})
 	wantAttrs(t, ins[2], map[string]any{"cache": "hit"})
 
-	wantAttrs(t, findOne(t, recs, "query", sel), map[string]any{"rows": 3, "affected": 0, "conn_id": id})
+	wantAttrs(t, findOne(t, recs, "query", sel), map[string]any{"rows": 3, "affected": 0, "conn_id": id, "summary": "SELECT " + table})
 	wantAttrs(t, findOne(t, recs, "query", "SELECT name FROM "+table+" WHERE id = ?"), map[string]any{"rows": 1})
 
 	fail := findOne(t, recs, "query", missing)

@@ -25,6 +25,8 @@
 //	cache       how the prepared-statement cache was used: "not_used", "hit" or "miss"
 //	round_trips request/reply exchanges with the server for this statement
 //	bytes_sent, bytes_read
+//	summary     what the statement is, low-cardinality ("SELECT users"), when myx knows it
+//	            (myx.StatementInfo: from sqlb, or from the SQL lexer where it is sure)
 //	err, errno  the error (and the server's error number when the server sent one), on failure
 //	slow        true when the statement took at least the slow threshold
 //	args        the arguments, only with WithArgs(true) (and left out when there are none)
@@ -76,6 +78,7 @@ import (
 // Attribute keys of the records.
 const (
 	KeySQL        = "sql"
+	KeySummary    = "summary" // low-cardinality name of the statement, "SELECT users" (myx.StatementInfo)
 	KeyArgs       = "args"
 	KeyDuration   = "duration"
 	KeyRows       = "rows"
@@ -283,6 +286,9 @@ func (l *Logger) TraceQueryEnd(ctx context.Context, c *myx.Conn, data myx.TraceQ
 		slog.Int64(KeyBytesSent, data.BytesSent),
 		slog.Int64(KeyBytesRead, data.BytesRead),
 	)
+	if start.Statement.Summary != "" {
+		attrs = append(attrs, slog.String(KeySummary, start.Statement.Summary))
+	}
 	attrs = l.argsAttr(attrs, start.Args)
 	attrs = errAttrs(attrs, data.Err)
 	if slow {
@@ -319,6 +325,9 @@ func (l *Logger) TraceBatchQuery(ctx context.Context, c *myx.Conn, data myx.Trac
 		slog.Int64(KeyAffected, data.RowsAffected),
 		slog.Int64(KeyConnID, connID(c)),
 	)
+	if data.Statement.Summary != "" {
+		attrs = append(attrs, slog.String(KeySummary, data.Statement.Summary))
+	}
 	attrs = l.argsAttr(attrs, data.Args)
 	attrs = errAttrs(attrs, data.Err)
 	l.log.LogAttrs(ctx, level, MsgBatchQuery, attrs...)
@@ -381,6 +390,9 @@ func (l *Logger) TraceExecManyEnd(ctx context.Context, c *myx.Conn, data myx.Tra
 		slog.Int64(KeyBytesSent, data.BytesSent),
 		slog.Int64(KeyBytesRead, data.BytesRead),
 	)
+	if start.Statement.Summary != "" {
+		attrs = append(attrs, slog.String(KeySummary, start.Statement.Summary))
+	}
 	attrs = errAttrs(attrs, data.Err)
 	if slow {
 		attrs = append(attrs, slog.Bool(KeySlow, true))

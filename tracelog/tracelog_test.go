@@ -98,14 +98,15 @@ func wantNo(t *testing.T, rec map[string]any, keys ...string) {
 
 func TestQueryRecord(t *testing.T) {
 	l, r := newLogger(slog.LevelDebug)
-	query(l, myx.TraceQueryStartData{SQL: "SELECT name FROM users WHERE id = ?", Args: []any{42}},
+	query(l, myx.TraceQueryStartData{SQL: "SELECT name FROM users WHERE id = ?", Args: []any{42},
+		Statement: myx.StatementInfo{Operation: "SELECT", Collection: "users", Summary: "SELECT users"}},
 		myx.TraceQueryEndData{RowsReturned: 1, Cache: myx.CacheHit, RoundTrips: 1,
 			BytesSent: 20, BytesRead: 80, Duration: 1500 * time.Microsecond})
 	rec := r.one(t)
 	wantAttrs(t, rec, map[string]any{
 		"level": "INFO", "msg": "query", "sql": "SELECT name FROM users WHERE id = ?",
 		"duration": 1500000, "rows": 1, "affected": 0, "conn_id": 0, "cache": "hit",
-		"round_trips": 1, "bytes_sent": 20, "bytes_read": 80,
+		"round_trips": 1, "bytes_sent": 20, "bytes_read": 80, "summary": "SELECT users",
 	})
 	wantNo(t, rec, "args", "err", "errno", "slow")
 }
