@@ -169,18 +169,40 @@ func (br *BatchResults) prepare() error {
 			c.wr.B = wire.AppendCommand(c.wr.B, wire.ComStmtPrepare, q)
 			c.wr.Finish()
 		}
+		var pts []prepareTrace
+		if c.tr.prepare != nil {
+			pts = make([]prepareTrace, len(missing))
+			for i, q := range missing {
+				if errs[q] == nil {
+					pts[i] = c.startPrepare(q)
+				}
+			}
+		}
 		if err := c.flush(); err != nil {
+			for i := range pts {
+				if pts[i].active {
+					c.endPrepare(&pts[i], err)
+				}
+			}
 			return err
 		}
-		for _, q := range missing {
+		for i, q := range missing {
 			if errs[q] != nil {
 				continue
 			}
 			c.rd.Seq = 1
 			st, err := c.readPrepare(q)
+			if pts != nil {
+				c.endPrepare(&pts[i], err)
+			}
 			if err != nil {
 				var me *MySQLError
 				if !errors.As(err, &me) {
+					for j := range pts[i+1:] {
+						if pt := &pts[i+1+j]; pt.active {
+							c.endPrepare(pt, err)
+						}
+					}
 					return err // the connection is gone
 				}
 				errs[q] = err
@@ -189,11 +211,19 @@ func (br *BatchResults) prepare() error {
 			prepared[q] = st
 		}
 	}
+	counted := map[*stmt]bool{}
 	for i := range br.items {
 		it := &br.items[i]
 		if st := prepared[it.query]; st != nil {
 			it.st = st
-			c.noteCache(CacheMiss)
+			// The first use of a statement prepared now is the cache's miss; a later one in
+			// the same batch finds it.
+			if !counted[st] {
+				counted[st] = true
+				c.noteCache(CacheMiss)
+			} else {
+				c.noteCache(CacheHit)
+			}
 			continue
 		}
 		if err := errs[it.query]; err != nil {
@@ -202,6 +232,9 @@ func (br *BatchResults) prepare() error {
 		}
 		it.st = c.stmts.get(it.query)
 		c.noteCache(CacheHit)
+		if c.tr.prepare != nil {
+			c.tracePrepareCached(it.query)
+		}
 	}
 	for _, st := range prepared {
 		c.keep(st) // evictions are closed after the batch (see flush)

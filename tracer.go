@@ -1,7 +1,10 @@
 // The high-level API: tracers. Config.Tracer holds one value; the connection finds out which of
 // the interfaces below it implements when it is made, so a call with no tracer pays one nil
 // check. Every Start returns the context that the matching End receives (a span can ride in it).
-// Data structs may gain fields in later versions; they are passed by value.
+// The call runs under that context, so it must be the one Start was given or derived from it
+// (its cancellation carries over); nil stands for the one given. Tracers are called on the
+// goroutine that makes the call, never concurrently for one connection. Data structs may gain
+// fields in later versions; they are passed by value.
 
 package myx
 
@@ -54,8 +57,8 @@ type TraceQueryEndData struct {
 	Err          error        // nil on success; the statement's or the result's error
 	RowsReturned int64        // rows read from a result set (Query); 0 for Exec
 	RowsAffected int64        // from the OK packet (Exec, or the end of a Query's result)
-	Cache        CacheOutcome // how the statement cache was used
-	RoundTrips   int          // request/reply exchanges with the server for this statement
+	Cache        CacheOutcome // how the statement cache was used (CacheNotUsed for a Stmt's executions, which do not go through it)
+	RoundTrips   int          // request/reply exchanges with the server for this statement (see ConnStats.RoundTrips)
 	BytesSent    int64        // bytes written for this statement (protocol framing included)
 	BytesRead    int64        // bytes read for this statement (protocol framing included)
 	Duration     time.Duration
@@ -133,11 +136,16 @@ type TraceExecManyStartData struct {
 type TraceExecManyEndData struct {
 	Err          error
 	RowsAffected int64
-	Method       string // how the rows were sent: "bulk" (MariaDB COM_STMT_BULK_EXECUTE), "multirow" (one multi-row INSERT), "pipelined" (prepared executions written ahead)
-	RoundTrips   int
-	BytesSent    int64
-	BytesRead    int64
-	Duration     time.Duration
+	// Method is how the rows were sent: "bulk" (MariaDB COM_STMT_BULK_EXECUTE), "multirow"
+	// (multi-row INSERTs), "each" (one execution per row, one round trip each), or two of
+	// these joined by "+" when ExecMany changed method on the way (a row that needed long
+	// data continues with "each"). "pipelined" (executions written ahead of their replies)
+	// is reserved; ExecMany does not use it yet.
+	Method     string
+	RoundTrips int
+	BytesSent  int64
+	BytesRead  int64
+	Duration   time.Duration
 }
 
 // PrepareTracer traces statement preparation, explicit (Prepare) or by the statement cache.

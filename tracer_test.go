@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 // traceRec is a tracer implementing every root interface; it records each call in order.
@@ -253,8 +254,11 @@ func TestTraceExec(t *testing.T) {
 func TestTraceQueryEndsWhenFinished(t *testing.T) {
 	c, rec := tracedConn(t)
 	ctx := ctxT(t)
-	const q = "SELECT seq FROM seq_1_to_5 WHERE seq > ?"
-	skipUnlessSeq(t, c)
+	tbl := newTable(t, c, "seq INT PRIMARY KEY")
+	if _, err := c.Exec(ctx, "INSERT INTO "+tbl+" VALUES (1), (2), (3), (4), (5)"); err != nil {
+		t.Fatal(err)
+	}
+	q := "SELECT seq FROM " + tbl + " WHERE seq > ?"
 	rec.reset()
 
 	// Closed early: End fires at Close, not before.
@@ -294,14 +298,6 @@ func TestTraceQueryEndsWhenFinished(t *testing.T) {
 	rows.Close()
 	if len(rec.only("query.end")) != 1 {
 		t.Errorf("Close after the end traced again: %v", rec.kinds())
-	}
-}
-
-// skipUnlessSeq skips unless the server has MariaDB's sequence engine (seq_1_to_N tables).
-func skipUnlessSeq(t *testing.T, c *myx.Conn) {
-	t.Helper()
-	if c.ServerInfo().Flavor != myx.MariaDB {
-		t.Skip("needs MariaDB's sequence tables")
 	}
 }
 
@@ -532,9 +528,39 @@ func TestTraceBatch(t *testing.T) {
 	if d3 := items[3].data.(myx.TraceBatchQueryData); !errors.As(d3.Err, &me) || me.Number != 1146 {
 		t.Errorf("item 3: %+v, want error 1146", d3)
 	}
+	// Its statements were prepared for the cache inside the batch, once per text (the INSERT
+	// is queued twice), the failing one included.
+	preps := rec.only("prepare.end")
+	if len(preps) != 3 || len(rec.only("prepare.start")) != 3 {
+		t.Errorf("prepares %d, want 3: %v", len(preps), rec.kinds())
+	}
+	var me1146 *myx.MySQLError
+	if len(preps) == 3 && !errors.As(preps[2].data.(myx.TracePrepareEndData).Err, &me1146) {
+		t.Errorf("the missing table's prepare: %+v", preps[2].data)
+	}
 	end := rec.only("batch.end")[0].data.(myx.TraceBatchEndData)
 	if end.Err != nil || end.RoundTrips < 1 || end.RoundTrips > 2 || end.BytesSent <= 0 || end.BytesRead <= 0 || end.Duration <= 0 {
 		t.Errorf("end %+v", end)
+	}
+
+	// Again: the statement is in the cache now.
+	rec.reset()
+	hits := c.Stats().StatementCacheHits
+	b.Queue("INSERT INTO "+tbl+" VALUES (?, ?)", 3, 30)
+	if err := c.SendBatch(ctx, b).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if preps := rec.only("prepare.end"); len(preps) != 1 || !preps[0].data.(myx.TracePrepareEndData).Cached {
+		t.Errorf("second batch: %v, want one prepare found in the cache", rec.kinds())
+	}
+	if got := c.Stats().StatementCacheHits; got != hits+1 {
+		t.Errorf("cache hits %d, want %d", got, hits+1)
+	}
+	if items := rec.only("batch.query"); len(items) != 1 || items[0].data.(myx.TraceBatchQueryData).RowsAffected != 1 {
+		t.Errorf("second batch items %+v", items)
+	}
+	if end := rec.only("batch.end"); len(end) != 1 || end[0].data.(myx.TraceBatchEndData).RoundTrips != 1 {
+		t.Errorf("second batch end %+v, want one round trip", end)
 	}
 }
 
@@ -755,13 +781,61 @@ func TestStatsCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	s1 := c.Stats()
-	if s1.RoundTrips-s0.RoundTrips != 1 || s1.BytesSent <= s0.BytesSent || s1.BytesRead <= s0.BytesRead || s1.RowsRead-s0.RowsRead != 1 {
-		t.Errorf("one point query: %+v -> %+v", s0, s1)
+	if s1.RoundTrips <= s0.RoundTrips || s1.BytesSent <= s0.BytesSent || s1.BytesRead <= s0.BytesRead || s1.RowsRead-s0.RowsRead != 1 || s1.StatementCacheMisses-s0.StatementCacheMisses != 1 {
+		t.Errorf("first point query: %+v -> %+v", s0, s1)
 	}
 	if err := c.QueryRow(ctx, "SELECT ?", 1).Scan(new(int)); err != nil {
 		t.Fatal(err)
 	}
-	if s2 := c.Stats(); s2.StatementCacheHits-s1.StatementCacheHits != 1 {
-		t.Errorf("second run: %+v -> %+v, want one cache hit", s1, s2)
+	// Once cached, a point query is one round trip.
+	if s2 := c.Stats(); s2.StatementCacheHits-s1.StatementCacheHits != 1 || s2.RoundTrips-s1.RoundTrips != 1 {
+		t.Errorf("second run: %+v -> %+v, want one cache hit, one round trip", s1, s2)
+	}
+}
+
+// With compression the counters are the bytes on the wire: the compressed frames.
+func TestStatsCountCompressedBytes(t *testing.T) {
+	skipUnless(t, mysqltest.ZlibCompression)
+	c := connect(t, func(cfg *myx.Config) { cfg.Compress = myx.CompressZlib })
+	ctx := ctxT(t)
+	s0, z0 := c.Stats(), c.CompressionStats()
+	var s string
+	if err := c.QueryRow(ctx, "SELECT REPEAT('a', 100000)").Scan(&s); err != nil || len(s) != 100000 {
+		t.Fatal(err, len(s))
+	}
+	s1, z1 := c.Stats(), c.CompressionStats()
+	read, wire, raw := s1.BytesRead-s0.BytesRead, z1.WireReceived-z0.WireReceived, z1.RawReceived-z0.RawReceived
+	if read != wire || read <= 0 || read >= raw {
+		t.Errorf("read %d bytes; compression counters: %d on the wire, %d raw", read, wire, raw)
+	}
+	if sent, wireSent := s1.BytesSent-s0.BytesSent, z1.WireSent-z0.WireSent; sent != wireSent {
+		t.Errorf("sent %d bytes, %d on the wire", sent, wireSent)
+	}
+}
+
+// When the kill cannot be delivered (the server is unreachable), the cancellation is traced
+// with the kill's error and the connection closed.
+func TestTraceCancelClosesConnection(t *testing.T) {
+	cfg, proxy := proxiedConfig(t)
+	cfg.KillTimeout = 500 * time.Millisecond
+	rec := &traceRec{name: "rec"}
+	cfg.Tracer = rec
+	c, err := myx.ConnectConfig(ctxT(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	proxy.BlackHole(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	if _, err := c.Exec(ctx, "DO SLEEP(30)"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v", err)
+	}
+	evs := rec.only("cancel")
+	if len(evs) != 1 {
+		t.Fatalf("events %v, want one cancel", rec.kinds())
+	}
+	if d := evs[0].data.(myx.TraceCancelData); d.Killed || d.Err == nil || !d.Closed || !errors.Is(d.Cause, context.Canceled) {
+		t.Errorf("cancel %+v, want not killed, the kill's error, closed", d)
 	}
 }
