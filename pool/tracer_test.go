@@ -409,6 +409,19 @@ func TestTraceRetries(t *testing.T) {
 		t.Fatalf("retries %+v, want one batch retry at attempt 2", retries)
 	}
 
+	// So does a CopyFrom whose statement could not be sent.
+	table := newTable(t, cc, "id INT PRIMARY KEY")
+	connID(t, p)
+	rec.take()
+	armed.Store(true)
+	if n, err := p.CopyFrom(ctx, table, []string{"id"}, myx.CopyFromRows([][]any{{1}, {2}})); err != nil || n != 2 {
+		t.Fatalf("CopyFrom: %d %v", n, err)
+	}
+	_, _, _, retries = rec.take()
+	if len(retries) != 1 || retries[0].Op != "copyfrom" || retries[0].Attempt != 2 {
+		t.Fatalf("retries %+v, want one copyfrom retry at attempt 2", retries)
+	}
+
 	// BeginFunc runs the transaction again when its connection was lost before COMMIT.
 	runs := 0
 	err := p.BeginFunc(ctx, func(tx myx.Tx) error {
