@@ -43,7 +43,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"tour", "tour [-dsn DSN] [-database NAME]",
+		{"tour", "tour [-dsn DSN] [-database NAME] [-trace]",
 			"run the tutorial end to end, showing the Go code of each step: connect, autocommit,\n" +
 				"tables, inserts, queries, joins, executemany, dictionary rows, transactions, foreign\n" +
 				"keys kept in application code, pool, reconnect, SQL expressions", runTour},

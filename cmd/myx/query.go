@@ -69,6 +69,7 @@ type queryOptions struct {
 	noSplit  bool
 	files    []string // -local-infile
 	warnings bool
+	trace    bool
 }
 
 func queryFlags(o *queryOptions) *flag.FlagSet {
@@ -91,6 +92,7 @@ func queryFlags(o *queryOptions) *flag.FlagSet {
 	fs.BoolVar(&o.quiet, "quiet", false, "no summaries (row counts, Query OK, timing); warnings are still printed")
 	fs.BoolVar(&o.noSplit, "no-split", false, "send the SQL as one text (multi-statements on), not split at ';'")
 	fs.BoolVar(&o.warnings, "warnings", true, "print each statement's warnings (SHOW WARNINGS) after it")
+	fs.BoolVar(&o.trace, "trace", false, traceFlagUsage)
 	fs.Func("local-infile", "a file LOAD DATA LOCAL INFILE may read, named as the statement names it (repeatable)",
 		func(v string) error { o.files = append(o.files, v); return nil })
 	return fs
@@ -208,6 +210,9 @@ func runQuery(ctx context.Context, args []string) error {
 	// protocol: the values are the server's own text.
 	cfg.InterpolateParams = true
 	cfg.MultiStatements = o.noSplit
+	if o.trace {
+		cfg.Tracer = newTracer(os.Stderr)
+	}
 	c, err := myx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return err

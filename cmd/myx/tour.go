@@ -21,6 +21,7 @@ type tour struct {
 	made    bool   // the tour created db (and drops it at the end)
 	step    int
 	listing *listings
+	tracer  any // -trace: the Config.Tracer of the tour's connections (nil without)
 }
 
 // A step is one stop of the tour: a heading, a few sentences, the code it runs and its output.
@@ -78,11 +79,12 @@ func runTour(ctx context.Context, args []string) error {
 	dsnF := dsnFlag(fs)
 	dbF := fs.String("database", "myx_tour",
 		"the database the tour works in, created if missing")
+	traceF := fs.Bool("trace", false, traceFlagUsage)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("tour: unexpected argument %q (flags: -dsn, -database)", fs.Arg(0))
+		return fmt.Errorf("tour: unexpected argument %q (flags: -dsn, -database, -trace)", fs.Arg(0))
 	}
 	if !isPlainName(*dbF) {
 		return fmt.Errorf("-database %q: use letters, digits and underscores", *dbF)
@@ -98,6 +100,9 @@ func runTour(ctx context.Context, args []string) error {
 	}
 	defer cleanup()
 	t := &tour{ctx: ctx, dsn: dsn, db: *dbF, listing: ls}
+	if *traceF {
+		t.tracer = newTracer(os.Stderr)
+	}
 	defer t.cleanup()
 	for _, s := range t.steps() {
 		if err := t.runStep(s); err != nil {
@@ -241,6 +246,9 @@ func (t *tour) connect() error {
 	if err != nil {
 		return err
 	}
+	//tour:hide
+	cfg.Tracer = t.tracer // -trace; the tour's pools and connections are made from cfg
+	//tour:show
 	conn, err := myx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return err
