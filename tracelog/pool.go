@@ -30,7 +30,7 @@ var (
 
 // TraceAcquireStart implements pool.AcquireTracer.
 func (l *Logger) TraceAcquireStart(ctx context.Context, p *pool.Pool, data pool.TraceAcquireStartData) context.Context {
-	if !l.log.Enabled(ctx, slog.LevelDebug) && !l.log.Enabled(ctx, slog.LevelError) {
+	if !l.detailWanted(ctx) {
 		return ctx
 	}
 	return carry(ctx, data)
@@ -43,10 +43,7 @@ func (l *Logger) TraceAcquireEnd(ctx context.Context, p *pool.Pool, data pool.Tr
 	if !ok {
 		return
 	}
-	level := slog.LevelDebug
-	if data.Err != nil {
-		level = slog.LevelError
-	}
+	level := detailLevel(data.Err)
 	if !l.log.Enabled(ctx, level) {
 		return
 	}

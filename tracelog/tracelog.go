@@ -194,6 +194,21 @@ func (l *Logger) wanted(ctx context.Context) bool {
 }
 
 // endLevel is the level of a record for work that took d and ended with err; ok is false when
+// detailWanted reports whether detail work (a preparation, a reset, an acquire) would be
+// logged however it ends: a success at Debug or a failure at Error.
+func (l *Logger) detailWanted(ctx context.Context) bool {
+	return l.log.Enabled(ctx, slog.LevelDebug) || l.log.Enabled(ctx, slog.LevelError)
+}
+
+// detailLevel is the level of a record of detail work that ended with err: Debug, or Error
+// when it failed.
+func detailLevel(err error) slog.Level {
+	if err != nil {
+		return slog.LevelError
+	}
+	return slog.LevelDebug
+}
+
 // the record is left out (WithOnlySlow).
 func (l *Logger) endLevel(d time.Duration, err error) (level slog.Level, slow, ok bool) {
 	switch {
@@ -310,10 +325,7 @@ func (l *Logger) TraceBatchStart(ctx context.Context, c *myx.Conn, data myx.Trac
 // TraceBatchQuery implements myx.BatchTracer: it logs one statement of a batch at Debug (at
 // Error when it failed).
 func (l *Logger) TraceBatchQuery(ctx context.Context, c *myx.Conn, data myx.TraceBatchQueryData) {
-	level := slog.LevelDebug
-	if data.Err != nil {
-		level = slog.LevelError
-	}
+	level := detailLevel(data.Err)
 	if !l.log.Enabled(ctx, level) {
 		return
 	}
@@ -436,7 +448,7 @@ func (l *Logger) TraceCopyFromEnd(ctx context.Context, c *myx.Conn, data myx.Tra
 
 // TracePrepareStart implements myx.PrepareTracer.
 func (l *Logger) TracePrepareStart(ctx context.Context, c *myx.Conn, data myx.TracePrepareStartData) context.Context {
-	if !l.log.Enabled(ctx, slog.LevelDebug) && !l.log.Enabled(ctx, slog.LevelError) {
+	if !l.detailWanted(ctx) {
 		return ctx // neither a success nor a failure would be logged
 	}
 	return carry(ctx, data)
@@ -449,10 +461,7 @@ func (l *Logger) TracePrepareEnd(ctx context.Context, c *myx.Conn, data myx.Trac
 	if !ok {
 		return
 	}
-	level := slog.LevelDebug
-	if data.Err != nil {
-		level = slog.LevelError
-	}
+	level := detailLevel(data.Err)
 	if !l.log.Enabled(ctx, level) {
 		return
 	}
@@ -544,10 +553,7 @@ func (l *Logger) TraceResetStart(ctx context.Context, c *myx.Conn) context.Conte
 // TraceResetEnd implements myx.ResetTracer: it logs the session reset at Debug (at Error when
 // it failed).
 func (l *Logger) TraceResetEnd(ctx context.Context, c *myx.Conn, data myx.TraceResetEndData) {
-	level := slog.LevelDebug
-	if data.Err != nil {
-		level = slog.LevelError
-	}
+	level := detailLevel(data.Err)
 	if !l.log.Enabled(ctx, level) {
 		return
 	}
