@@ -281,11 +281,7 @@ func medianOf(ms []Measurement) Measurement {
 	for i, x := range s {
 		cpu[i], thr[i], usr[i], csw[i] = x.CPU, float64(x.Threads), x.User, x.Switch
 	}
-	slices.Sort(cpu)
-	slices.Sort(thr)
-	slices.Sort(usr)
-	slices.Sort(csw)
-	m.CPU, m.Threads, m.User, m.Switch = cpu[len(cpu)/2], int(thr[len(thr)/2]), usr[len(usr)/2], csw[len(csw)/2]
+	m.CPU, m.Threads, m.User, m.Switch = Median(cpu), int(Median(thr)), Median(usr), Median(csw)
 	return m
 }
 

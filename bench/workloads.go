@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,8 +65,11 @@ type Row struct {
 
 // Setup creates and fills bench_rows (if it does not already hold TableRows rows) and
 // bench_ins.
-func Setup(ctx context.Context) error {
-	c, err := myx.Connect(ctx, DSN())
+func Setup(ctx context.Context) error { return SetupAt(ctx, DSN()) }
+
+// SetupAt is Setup on the server at dsn.
+func SetupAt(ctx context.Context, dsn string) error {
+	c, err := myx.Connect(ctx, dsn)
 	if err != nil {
 		return err
 	}
@@ -285,4 +289,12 @@ func openDriver(extra string, conns int) (*sql.DB, error) {
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	return db, nil
+}
+
+// Median is the median of xs (the upper of the two middle values of an even count); xs is not
+// changed. It panics on an empty slice.
+func Median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
 }

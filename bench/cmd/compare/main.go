@@ -147,12 +147,12 @@ func main() {
 			theirs = append(theirs, r)
 		}
 		prog.endWorkload()
-		m := median(mine)
+		m := bench.Median(mine)
 		if w.driver == nil {
 			fmt.Printf("%-16s %14.0f %14s %8s   %s\n", w.name, m, "-", "-", w.unit)
 			continue
 		}
-		t := median(theirs)
+		t := bench.Median(theirs)
 		fmt.Printf("%-16s %14.0f %14.0f %7.2fx   %s\n", w.name, m, t, m/t, w.unit)
 	}
 	prog.finish()
@@ -181,10 +181,4 @@ func measure(ctx context.Context, f func(context.Context) (int, error)) (float64
 		return 0, err
 	}
 	return float64(n) / time.Since(start).Seconds(), nil
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[len(s)/2]
 }
