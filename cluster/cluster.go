@@ -205,7 +205,7 @@ func (cl *Cluster) Refresh(ctx context.Context) error {
 // Stat is a snapshot of the cluster's hosts.
 type Stat struct {
 	// Mode is the cluster's mode.
-	Mode ClusterMode
+	Mode myx.ClusterMode
 	// Primary is the address of the elected primary in replication mode, "" when there is
 	// none (or in another mode).
 	Primary string

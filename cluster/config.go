@@ -27,7 +27,7 @@ type Config struct {
 	// replicas when asked), ClusterFailover (every call to the first healthy host in order),
 	// ClusterLoadBalance (every call to a healthy host with the least work in flight). Default:
 	// Pool.ConnConfig.ClusterMode (DSN cluster_mode).
-	Mode ClusterMode
+	Mode myx.ClusterMode
 
 	// LagLimit is the most replication lag a replica may have to serve reads. A replica whose
 	// lag is unknown (its SQL thread stopped, its status unreadable) never serves them.
@@ -97,7 +97,7 @@ func ParseConfig(dsn string) (*Config, error) {
 		return nil, err
 	}
 	cc := pc.ConnConfig
-	cfg := &Config{Pool: *pc, Mode: configMode(cc)}
+	cfg := &Config{Pool: *pc, Mode: cc.ClusterMode}
 	fail := func(format string, args ...any) (*Config, error) {
 		return nil, &myx.ConfigError{DSN: cc.String(), Msg: fmt.Sprintf(format, args...)}
 	}
@@ -191,7 +191,7 @@ func (cfg *Config) resolve() (*settings, error) {
 		return nil, fmt.Errorf("cluster: Config.Pool.ConnConfig is required")
 	}
 	s := &settings{Config: *cfg}
-	s.addrs = configAddrs(cfg.Pool.ConnConfig)
+	s.addrs = hostAddrs(cfg.Pool.ConnConfig)
 	if len(s.addrs) == 0 || s.addrs[0] == "" {
 		return nil, fmt.Errorf("cluster: no hosts (Config.Pool.ConnConfig.Addrs is empty)")
 	}
@@ -221,7 +221,7 @@ func (cfg *Config) resolve() (*settings, error) {
 	if s.FailoverTimeout <= 0 {
 		s.FailoverTimeout = DefaultFailoverTimeout
 	}
-	s.denyFor = configDenyFor(cfg.Pool.ConnConfig)
+	s.denyFor = denyFor(cfg.Pool.ConnConfig)
 	return s, nil
 }
 

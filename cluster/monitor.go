@@ -157,34 +157,25 @@ func lost(err error) bool {
 // leaves its part of the result unknown.
 func (h *host) inspect(ctx context.Context, c *myx.Conn) (probeResult, error) {
 	r := probeResult{state: StateUp, writable: true}
-	var ro int64
-	if err := c.QueryRow(ctx, "SELECT @@global.read_only").Scan(&ro); err != nil {
-		if lost(err) {
-			return r, err
-		}
-	} else {
-		r.writable = ro == 0
+	role, err := c.HostRole(ctx)
+	if err != nil && lost(err) {
+		return r, err
 	}
-	if g, err := galeraState(ctx, c); err != nil {
-		if lost(err) {
-			return r, err
-		}
-	} else if g.On {
+	r.writable = err != nil || !role.ReadOnly
+	if role.Galera {
 		r.role = RoleNode
-		if !g.Synced() || !g.Ready {
+		if !role.GaleraReady {
 			r.state = StateNotReady
 		}
-		r.lagKnown = true
 		return h.position(ctx, c, r)
 	}
 	rs, err := replicaStatus(ctx, c)
 	if err != nil && lost(err) {
 		return r, err
 	}
+	r.source = rs.source
 	switch {
-	case rs.present && (rs.ioRunning || rs.sqlRunning):
-		r.role, r.source = RoleReplica, rs.source
-	case !r.writable:
+	case role.Replica || rs.ioRunning || rs.sqlRunning || !r.writable:
 		r.role = RoleReplica
 	default:
 		r.role = RolePrimary
@@ -385,10 +376,10 @@ func (cl *Cluster) snapshotLocked() []seen {
 // settleLocked elects the primary, wakes waiting calls, unlocks cl.mu and traces what changed
 // since before.
 func (cl *Cluster) settleLocked(before []seen) {
-	if cl.cfg.Mode == clusterReplication {
+	if cl.cfg.Mode == myx.ClusterReplication {
 		cs := make([]candidate, len(cl.hosts))
 		for i, h := range cl.hosts {
-			cs[i] = candidate{addr: h.addr, state: h.st.state, writable: h.st.writable, source: h.st.source, role: h.st.role}
+			cs[i] = candidate{addr: h.addr, state: h.st.state, source: h.st.source, role: h.st.role}
 		}
 		cl.primary = elect(cs, cl.primary)
 	}

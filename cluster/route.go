@@ -1,6 +1,10 @@
 package cluster
 
-import "time"
+import (
+	"time"
+
+	"github.com/myxdb/myx"
+)
 
 // The routing decisions, as pure functions of what the monitor last found, so that they can be
 // tested without servers.
@@ -32,14 +36,14 @@ func (v *view) fitReplica(lagLimit time.Duration) bool {
 // replication mode: the elected primary, when healthy; failover: the first healthy host in
 // order; load-balance: the healthy host with the least work in flight (ties broken round
 // robin by rr).
-func pickWriter(mode ClusterMode, primary int, vs []view, rr uint64) int {
+func pickWriter(mode myx.ClusterMode, primary int, vs []view, rr uint64) int {
 	switch mode {
-	case clusterReplication:
+	case myx.ClusterReplication:
 		if primary >= 0 && primary < len(vs) && vs[primary].healthy() {
 			return primary
 		}
 		return -1
-	case clusterLoadBalance:
+	case myx.ClusterLoadBalance:
 		return leastInUse(vs, rr, func(v *view) bool { return v.healthy() })
 	default:
 		for i := range vs {
@@ -56,8 +60,8 @@ func pickWriter(mode ClusterMode, primary int, vs []view, rr uint64) int {
 // have applied the caller's position (covered), the least busy of them, ties broken round
 // robin; -1 when none is fit (the read goes to the writer). In the other modes every host is
 // an equal and reads go where writes go.
-func pickReader(mode ClusterMode, primary int, vs []view, lagLimit time.Duration, rr uint64) int {
-	if mode != clusterReplication {
+func pickReader(mode myx.ClusterMode, primary int, vs []view, lagLimit time.Duration, rr uint64) int {
+	if mode != myx.ClusterReplication {
 		return pickWriter(mode, primary, vs, rr)
 	}
 	if i := leastInUse(vs, rr, func(v *view) bool { return v.fitReplica(lagLimit) && v.covered }); i >= 0 {
@@ -66,35 +70,40 @@ func pickReader(mode ClusterMode, primary int, vs []view, lagLimit time.Duration
 	return leastInUse(vs, rr, func(v *view) bool { return v.fitReplica(lagLimit) })
 }
 
-// leastInUse returns the host with the least work in flight among those ok accepts, starting
-// the scan at rr so that ties go round robin; -1 when ok accepts none.
+// leastInUse returns the host with the least work in flight among those ok accepts, ties
+// taken in turn (the rr-th of the tied, counting round); -1 when ok accepts none.
 func leastInUse(vs []view, rr uint64, ok func(*view) bool) int {
-	best := -1
-	n := len(vs)
-	for k := range n {
-		i := int((rr + uint64(k)) % uint64(n))
+	var tied [8]int
+	ties := tied[:0]
+	for i := range vs {
 		if !ok(&vs[i]) {
 			continue
 		}
-		if best < 0 || vs[i].inUse < vs[best].inUse {
-			best = i
+		if len(ties) > 0 && vs[i].inUse > vs[ties[0]].inUse {
+			continue
 		}
+		if len(ties) > 0 && vs[i].inUse < vs[ties[0]].inUse {
+			ties = ties[:0]
+		}
+		ties = append(ties, i)
 	}
-	return best
+	if len(ties) == 0 {
+		return -1
+	}
+	return ties[rr%uint64(len(ties))]
 }
 
 // candidate is what electing a primary knows of one host.
 type candidate struct {
-	addr     string
-	state    State
-	writable bool   // read_only off
-	source   string // host:port it replicates from, while replicating
-	role     Role
+	addr   string
+	state  State
+	source string // host:port it replicates from, while replicating
+	role   Role
 }
 
-// elect chooses the primary among the hosts found writable and not replicating: the one
-// most healthy replicas replicate from, then the current primary, then the first in order;
-// -1 when no host qualifies.
+// elect chooses the primary among the healthy hosts found writable and not replicating (or
+// Galera nodes, all writable): the one most healthy replicas replicate from, then the current
+// primary, then the first in order; -1 when no host qualifies.
 func elect(cs []candidate, current int) int {
 	votes := make(map[string]int)
 	for _, c := range cs {
@@ -104,7 +113,7 @@ func elect(cs []candidate, current int) int {
 	}
 	best, bestVotes := -1, -1
 	for i, c := range cs {
-		if c.state != StateUp || c.role != RolePrimary {
+		if c.state != StateUp || c.role != RolePrimary && c.role != RoleNode {
 			continue
 		}
 		v := votes[c.addr]

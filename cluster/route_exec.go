@@ -58,7 +58,7 @@ func (cl *Cluster) viewsLocked(in intent, ex exclusion, pos Position) []view {
 		if !pos.IsZero() {
 			vs[i].covered = pos.CoveredBy(st.applied)
 		}
-		if ex != nil && ex[i] && (in == toReader || cl.cfg.Mode != clusterReplication) {
+		if ex != nil && ex[i] && (in == toReader || cl.cfg.Mode != myx.ClusterReplication) {
 			vs[i].excluded = true
 		}
 	}
@@ -118,7 +118,7 @@ func (cl *Cluster) route(ctx context.Context, in intent, ex exclusion, pos Posit
 // noHost is the error of a call that found no host in time.
 func (cl *Cluster) noHost(waited time.Duration) error {
 	e := &NoHostError{Want: "healthy host", Waited: waited}
-	if cl.cfg.Mode == clusterReplication {
+	if cl.cfg.Mode == myx.ClusterReplication {
 		e.Want = "primary"
 	}
 	cl.mu.Lock()
@@ -144,7 +144,7 @@ func (l *lease) conn() *myx.Conn { return l.pc.Conn() }
 // done gives the connection back, after telling the session what the connection committed.
 func (l *lease) done() {
 	if l.sess != nil {
-		if g := lastGTID(l.pc.Conn()); g != "" {
+		if g := l.pc.Conn().LastGTID(); g != "" {
 			l.sess.Observe(g)
 		}
 	}
@@ -216,7 +216,7 @@ func (cl *Cluster) acquire(ctx context.Context, in intent, ex *exclusion) (*leas
 func (cl *Cluster) isReplicaRoute(h *host) bool {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
-	return cl.cfg.Mode == clusterReplication && h.st.role == RoleReplica
+	return cl.cfg.Mode == myx.ClusterReplication && h.st.role == RoleReplica
 }
 
 // covered reports whether h is known to have applied pos.
