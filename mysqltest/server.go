@@ -292,21 +292,32 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 // failure to start fails the test.
 func StartServerT(t testing.TB, opts ServerOptions) *Server {
 	t.Helper()
-	if opts.Binaries == nil {
-		bins, err := LookupServerBinaries()
-		if err != nil {
-			if isCI() {
-				t.Fatalf("%v\n%s=true: a missing server binary is a failure, not a skip", err, EnvCI)
-				return nil
-			}
-			t.Skip(err)
-			return nil
-		}
-		opts.Binaries = bins
+	if !lookupForT(t, &opts) {
+		return nil
 	}
 	return startT(t, "server", 2*time.Minute, func(ctx context.Context) (*Server, error) {
 		return StartServer(ctx, opts)
 	})
+}
+
+// lookupForT fills opts.Binaries for a T helper; when none are installed it
+// skips t (fails it under CI=true) and returns false.
+func lookupForT(t testing.TB, opts *ServerOptions) bool {
+	t.Helper()
+	if opts.Binaries != nil {
+		return true
+	}
+	bins, err := LookupServerBinaries()
+	if err != nil {
+		if isCI() {
+			t.Fatalf("%v\n%s=true: a missing server binary is a failure, not a skip", err, EnvCI)
+			return false
+		}
+		t.Skip(err)
+		return false
+	}
+	opts.Binaries = bins
+	return true
 }
 
 // initDataDir creates a data directory at dataDir with root@127.0.0.1 and
