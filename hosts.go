@@ -171,16 +171,19 @@ func (r HostRole) Writable() bool {
 }
 
 // Role queries: one round trip each. information_schema has no row for a variable the server
-// lacks (a MariaDB built without wsrep), where @@wsrep_on would be an error.
+// lacks (a MariaDB built without wsrep), where @@wsrep_on would be an error. The status values
+// are aggregated in a derived table: next to an aggregate in the same SELECT, MariaDB 10.11
+// reports @@global.read_only as 0 whatever its value.
 const (
 	mariaDBRoleQuery = "SELECT @@global.read_only," +
 		" (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'WSREP_ON')," +
-		" COALESCE(MAX(IF(VARIABLE_NAME = 'SLAVE_RUNNING', VARIABLE_VALUE, NULL)), '')," +
-		" COALESCE(MAX(IF(VARIABLE_NAME = 'SLAVES_RUNNING', VARIABLE_VALUE, NULL)), '')," +
-		" COALESCE(MAX(IF(VARIABLE_NAME = 'WSREP_LOCAL_STATE', VARIABLE_VALUE, NULL)), '')," +
-		" COALESCE(MAX(IF(VARIABLE_NAME = 'WSREP_READY', VARIABLE_VALUE, NULL)), '')" +
+		" s.slave, s.slaves, s.state, s.ready FROM (SELECT" +
+		" COALESCE(MAX(IF(VARIABLE_NAME = 'SLAVE_RUNNING', VARIABLE_VALUE, NULL)), '') AS slave," +
+		" COALESCE(MAX(IF(VARIABLE_NAME = 'SLAVES_RUNNING', VARIABLE_VALUE, NULL)), '') AS slaves," +
+		" COALESCE(MAX(IF(VARIABLE_NAME = 'WSREP_LOCAL_STATE', VARIABLE_VALUE, NULL)), '') AS state," +
+		" COALESCE(MAX(IF(VARIABLE_NAME = 'WSREP_READY', VARIABLE_VALUE, NULL)), '') AS ready" +
 		" FROM information_schema.GLOBAL_STATUS" +
-		" WHERE VARIABLE_NAME IN ('SLAVE_RUNNING', 'SLAVES_RUNNING', 'WSREP_LOCAL_STATE', 'WSREP_READY')"
+		" WHERE VARIABLE_NAME IN ('SLAVE_RUNNING', 'SLAVES_RUNNING', 'WSREP_LOCAL_STATE', 'WSREP_READY')) AS s"
 	mySQLRoleQuery = "SELECT @@global.read_only OR @@global.super_read_only," +
 		" (SELECT COUNT(*) FROM performance_schema.replication_applier_status WHERE SERVICE_STATE = 'ON')"
 	mySQLReadOnlyQuery = "SELECT @@global.read_only OR @@global.super_read_only"
