@@ -271,6 +271,25 @@ func (cfg *Config) DeniedUntil(addr string) time.Time {
 	return time.Time{}
 }
 
+// DenyHost puts addr, one of Addrs, on the deny list for DenyFor from now, as a failed
+// connect does: a layer that found the host failing otherwise (a health check) tells the
+// connects made from cfg. It does nothing when the deny list is off (DenyFor negative).
+func (cfg *Config) DenyHost(addr string) {
+	if d := cfg.denyFor(); d > 0 {
+		l := cfg.hostList()
+		l.deny(addr, l.now().Add(d))
+	}
+}
+
+// HostConfig returns a copy of cfg (see Copy) for the single host addr: Addr set to it and
+// Addrs empty, so that its connections go to that host only, with no deny list and no role
+// check. For layers that keep connections per host, such as package cluster.
+func (cfg *Config) HostConfig(addr string) *Config {
+	c := cfg.Copy()
+	c.Addr, c.Addrs, c.hostState = addr, nil, nil
+	return c
+}
+
 // order returns the hosts in the order a connect tries them: the mode's order, with the hosts
 // denied at now moved to the end (in the mode's order too); denied is how many are at the
 // end.

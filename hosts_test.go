@@ -47,9 +47,9 @@ func connectCfg(t testing.TB, cfg *myx.Config) (*myx.Conn, error) {
 // The tests that need servers of their own share two throwaway servers: primary, writable
 // with a binary log (so that commits get GTIDs), and readOnly, started --read-only.
 func TestMultiHostServers(t *testing.T) {
-	var primary, readOnly *mysqltest.Server
+	var primary, readOnly, replica *mysqltest.Server
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		primary = mysqltest.StartServerT(t, mysqltest.ServerOptions{Flags: []string{"--log-bin", "--server-id=1"}})
@@ -58,8 +58,13 @@ func TestMultiHostServers(t *testing.T) {
 		defer wg.Done()
 		readOnly = mysqltest.StartServerT(t, mysqltest.ServerOptions{Flags: []string{"--read-only"}})
 	}()
+	go func() {
+		defer wg.Done()
+		// Writable, but replicating from primary (set up in the Replica subtest).
+		replica = mysqltest.StartServerT(t, mysqltest.ServerOptions{Flags: []string{"--server-id=2"}})
+	}()
 	wg.Wait()
-	if t.Failed() || primary == nil || readOnly == nil {
+	if t.Failed() || primary == nil || readOnly == nil || replica == nil {
 		t.FailNow()
 	}
 	base, err := myx.ParseConfig(primary.DSN())
@@ -151,6 +156,60 @@ func TestMultiHostServers(t *testing.T) {
 		}
 		if !errors.Is(err, myx.ErrNotWritable) || !myx.SafeToRetry(err) {
 			t.Errorf("errors.Is(ErrNotWritable) %v, SafeToRetry %v", errors.Is(err, myx.ErrNotWritable), myx.SafeToRetry(err))
+		}
+	})
+
+	t.Run("Replica", func(t *testing.T) {
+		ctx := ctxT(t)
+		rc, err := connectCfg(t, multiHostConfig(base, myx.ClusterFailover, replica.Addr()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, port, _ := net.SplitHostPort(primary.Addr())
+		if _, err := rc.Exec(ctx, "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT="+port+
+			", MASTER_USER='root', MASTER_USE_GTID=slave_pos"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := rc.Exec(ctx, "START SLAVE"); err != nil {
+			t.Fatal(err)
+		}
+		// START SLAVE returns before the threads run: wait for the server to say so.
+		for {
+			role, err := rc.HostRole(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if role.Replica {
+				if role.ReadOnly || role.Writable() {
+					t.Errorf("replica's role %+v", role)
+				}
+				break
+			}
+			if msg := replicationError(t, rc); msg != "" {
+				t.Fatalf("replication failed: %s", msg)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		cfg := multiHostConfig(base, myx.ClusterReplication, replica.Addr(), primary.Addr())
+		c, err := connectCfg(t, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Addr() != primary.Addr() {
+			t.Errorf("connected to %s, want the primary %s, not the replica", c.Addr(), primary.Addr())
+		}
+		// Replication stopped (as an orchestrator does before promoting a replica): no longer
+		// a replica, and writable.
+		if _, err := rc.Exec(ctx, "STOP SLAVE"); err != nil {
+			t.Fatal(err)
+		}
+		role, err := rc.HostRole(ctx)
+		if err != nil || role.Replica || !role.Writable() {
+			t.Errorf("after STOP SLAVE: %+v, %v", role, err)
+		}
+		promoted := multiHostConfig(base, myx.ClusterReplication, replica.Addr(), primary.Addr())
+		if c, err := connectCfg(t, promoted); err != nil || c.Addr() != replica.Addr() {
+			t.Errorf("after STOP SLAVE: %v, %v", c, err)
 		}
 	})
 
@@ -472,4 +531,35 @@ func TestHostsErrorContents(t *testing.T) {
 	if c.Addr() != live.Addr {
 		t.Errorf("connected to %s", c.Addr())
 	}
+}
+
+// replicationError returns the replica's Last_IO_Error and Last_SQL_Error (SHOW SLAVE STATUS),
+// "" when there are none.
+func replicationError(t *testing.T, c *myx.Conn) string {
+	t.Helper()
+	rows, err := c.Query(ctxT(t), "SHOW SLAVE STATUS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var msgs []string
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, name := range rows.ColumnNames() {
+			var s string
+			switch v := vals[i].(type) {
+			case string:
+				s = v
+			case []byte:
+				s = string(v)
+			}
+			if (name == "Last_IO_Error" || name == "Last_SQL_Error") && s != "" {
+				msgs = append(msgs, name+": "+s)
+			}
+		}
+	}
+	return strings.Join(msgs, "; ")
 }
