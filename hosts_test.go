@@ -114,6 +114,38 @@ func TestMultiHostServers(t *testing.T) {
 		}
 	})
 
+	// A cancellation's KILL QUERY goes to the host the connection is on, whichever of the
+	// hosts that is.
+	t.Run("CancelKillsOnTheRightHost", func(t *testing.T) {
+		cfg := multiHostConfig(base, myx.ClusterLoadBalance, primary.Addr(), readOnly.Addr())
+		done := map[string]bool{}
+		for i := 0; i < 64 && len(done) < 2; i++ {
+			c, err := connectCfg(t, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if done[c.Addr()] {
+				c.Close(ctxT(t))
+				continue
+			}
+			done[c.Addr()] = true
+			ctx, cancel := context.WithTimeout(ctxT(t), 100*time.Millisecond)
+			var n int
+			err = c.QueryRow(ctx, "SELECT SLEEP(30)").Scan(&n)
+			cancel()
+			var ie *myx.InterruptedError
+			if !errors.As(err, &ie) || ie.ConnClosed || c.IsClosed() {
+				t.Errorf("%s: %v (closed %v): the KILL did not reach the connection's server", c.Addr(), err, c.IsClosed())
+			}
+			if err := c.Ping(ctxT(t)); err != nil {
+				t.Errorf("%s: after the cancellation: %v", c.Addr(), err)
+			}
+		}
+		if len(done) < 2 {
+			t.Errorf("hosts used: %v", done)
+		}
+	})
+
 	t.Run("Replication", func(t *testing.T) {
 		cfg := multiHostConfig(base, myx.ClusterReplication, readOnly.Addr(), primary.Addr())
 		c, err := connectCfg(t, cfg)
