@@ -477,7 +477,7 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 	}
 	at := strings.LastIndexByte(authority, '@')
 	if hosts := authority[at+1:]; strings.IndexByte(hosts, ',') >= 0 && !strings.HasPrefix(hosts, "unix(") && !hasPrefixFold(hosts, "%2F") {
-		addrs, err := parseHostList(hosts, at >= 0)
+		addrs, err := parseHostList(hosts, at >= 0, true)
 		if err != nil {
 			return nil, err
 		}
@@ -567,14 +567,21 @@ var errSocketWithHosts = errors.New("several hosts with a unix socket: a multi-h
 // parseHostList reads a comma-separated list of hosts, each host, host:port, [ipv6] or
 // [ipv6]:port, and returns them as host:port (port 3306 when not given), in order. quote
 // says the entries may be quoted in errors (false when the DSN has no '@', so that an entry
-// may be a user:password that lost its '@').
-func parseHostList(list string, quote bool) ([]string, error) {
+// may be a user:password that lost its '@'); unescape, that they are percent-encoded (the URL
+// form: an IPv6 zone is written %25).
+func parseHostList(list string, quote, unescape bool) ([]string, error) {
 	entries := strings.Split(list, ",")
 	addrs := make([]string, 0, len(entries))
 	for i, e := range entries {
 		where := fmt.Sprintf("host %d of the host list", i+1)
 		if quote {
 			where = fmt.Sprintf("host %d of the host list (%q)", i+1, e)
+		}
+		if unescape {
+			var err error
+			if e, err = url.PathUnescape(e); err != nil {
+				return nil, fmt.Errorf("%s: invalid percent-escape", where)
+			}
 		}
 		if e == "" {
 			return nil, fmt.Errorf("host %d of the host list is empty (hosts are separated by single commas)", i+1)
@@ -742,7 +749,7 @@ func parseDriverDSN(cfg *Config, dsn string) (url.Values, error) {
 		switch cfg.Network {
 		case "tcp", "tcp4", "tcp6":
 			if strings.IndexByte(cfg.Addr, ',') >= 0 {
-				addrs, err := parseHostList(cfg.Addr, true)
+				addrs, err := parseHostList(cfg.Addr, true, false)
 				if err != nil {
 					return nil, err
 				}
@@ -1219,9 +1226,14 @@ func (cfg *Config) String() string {
 	case cfg.network() == "unix":
 		b.WriteString("unix(" + cfg.addr() + ")")
 	case len(cfg.Addrs) > 1:
-		b.WriteString(strings.Join(cfg.Addrs, ","))
+		for i, a := range cfg.Addrs {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strings.ReplaceAll(a, "%", "%25")) // an IPv6 zone
+		}
 	default:
-		b.WriteString(cfg.addr())
+		b.WriteString(strings.ReplaceAll(cfg.addr(), "%", "%25"))
 	}
 	b.WriteByte('/')
 	b.WriteString(url.PathEscape(cfg.Database))
