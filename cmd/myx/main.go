@@ -43,10 +43,12 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"tour", "tour [-dsn DSN] [-database NAME] [-trace]",
+		{"tour", "tour [-dsn DSN] [-database NAME] [-trace] [-cluster=false]",
 			"run the tutorial end to end, showing the Go code of each step: connect, autocommit,\n" +
 				"tables, inserts, queries, joins, executemany, dictionary rows, transactions, foreign\n" +
-				"keys kept in application code, pool, reconnect, SQL expressions", runTour},
+				"keys kept in application code, pool, reconnect, SQL expressions, and a cluster (a\n" +
+				"primary and two replicas it starts: replica reads, read-your-writes, a replica stopped)",
+			runTour},
 		{"query", "query [flags] [SQL [ARGS...]]",
 			"run statements and print their rows (or their summaries) as the mariadb client does;\n" +
 				"SQL from standard input when none is given", runQuery},

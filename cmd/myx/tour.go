@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
 )
 
 // tour is the state shared by the tour's steps.
@@ -22,6 +23,9 @@ type tour struct {
 	step    int
 	listing *listings
 	tracer  any // -trace: the Config.Tracer of the tour's connections (nil without)
+	// noCluster is -cluster=false: the cluster chapter is left out.
+	noCluster bool
+	cl        clusterTour
 }
 
 // A step is one stop of the tour: a heading, a few sentences, the code it runs and its output.
@@ -80,11 +84,13 @@ func runTour(ctx context.Context, args []string) error {
 	dbF := fs.String("database", "myx_tour",
 		"the database the tour works in, created if missing")
 	traceF := fs.Bool("trace", false, traceFlagUsage)
+	clusterF := fs.Bool("cluster", true, "run the cluster chapter (it starts a primary and two "+
+		"replicas from the installed server binaries)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("tour: unexpected argument %q (flags: -dsn, -database, -trace)", fs.Arg(0))
+		return fmt.Errorf("tour: unexpected argument %q (flags: -dsn, -database, -trace, -cluster)", fs.Arg(0))
 	}
 	if !isPlainName(*dbF) {
 		return fmt.Errorf("-database %q: use letters, digits and underscores", *dbF)
@@ -99,7 +105,10 @@ func runTour(ctx context.Context, args []string) error {
 		return err
 	}
 	defer cleanup()
-	t := &tour{ctx: ctx, dsn: dsn, db: *dbF, listing: ls}
+	t := &tour{ctx: ctx, dsn: dsn, db: *dbF, listing: ls, noCluster: !*clusterF}
+	if _, err := mysqltest.LookupServerBinaries(); err != nil && *clusterF {
+		t.cl.skip = fmt.Sprintf("no server binaries to start a cluster from (%v)", err)
+	}
 	if *traceF {
 		t.tracer = newTracer(os.Stderr)
 	}
@@ -110,6 +119,9 @@ func runTour(ctx context.Context, args []string) error {
 		}
 	}
 	t.cleanup()
+	if t.noCluster {
+		fmt.Println("\n(The cluster chapter was left out: -cluster=false.)")
+	}
 	fmt.Println("\nThe tour is complete.")
 	return nil
 }
@@ -126,7 +138,11 @@ func (t *tour) steps() []step {
 	s := t.basicSteps()
 	s = append(s, t.poolSteps()...)
 	s = append(s, t.fkSteps()...)
-	return append(s, t.sqlbSteps()...)
+	s = append(s, t.sqlbSteps()...)
+	if t.noCluster {
+		return s
+	}
+	return append(s, t.clusterSteps()...)
 }
 
 func (t *tour) runStep(s step) error {
@@ -155,6 +171,7 @@ func (t *tour) runStep(s step) error {
 
 // cleanup drops what the tour created: its database when the tour made it, else its tables.
 func (t *tour) cleanup() {
+	t.closeCluster()
 	if t.conn == nil {
 		return
 	}

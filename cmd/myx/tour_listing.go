@@ -11,7 +11,7 @@ import (
 
 // The tour shows the code of each step from its own source, so what it shows is what it runs.
 //
-//go:embed tour.go tour_pool.go tour_fk.go tour_sqlb.go
+//go:embed tour.go tour_pool.go tour_fk.go tour_sqlb.go tour_cluster.go
 var tourSource embed.FS
 
 // Markers in a step's function: the lines between //tour:show and //tour:hide (or the end of

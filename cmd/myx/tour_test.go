@@ -17,7 +17,9 @@ import (
 )
 
 // TestTour runs the whole tour against the test server, twice in a row in a database that
-// exists before, then once in one it creates, and checks what a reader sees.
+// exists before, then once in one it creates, and checks what a reader sees. The first run has
+// the cluster chapter (it starts three servers) unless the test server is TiDB; the others
+// leave it out with -cluster=false.
 func TestTour(t *testing.T) {
 	dsn := mysqltest.Require(t)
 	ctx := context.Background() // no deadline: go test's -timeout catches a hang
@@ -30,13 +32,21 @@ func TestTour(t *testing.T) {
 	if _, err := c.Exec(ctx, "CREATE DATABASE "+db); err != nil {
 		t.Fatal(err)
 	}
+	// The cluster chapter starts servers of its own, whatever the tour's server: against TiDB
+	// (CI's second pass) it would only repeat the MariaDB pass.
+	withCluster := c.ServerInfo().Flavor != myx.TiDB
 	for run := 1; run <= 2; run++ {
+		args := []string{"-dsn", dsn, "-database", db}
+		if run > 1 || !withCluster {
+			args = append(args, "-cluster=false")
+		}
 		out := captureStdout(t, func() {
-			if err := runTour(ctx, []string{"-dsn", dsn, "-database", db}); err != nil {
+			if err := runTour(ctx, args); err != nil {
 				t.Errorf("tour, run %d: %v", run, err)
 			}
 		})
 		checkTourOutput(t, out)
+		checkClusterChapter(t, out, run == 1 && withCluster)
 		if !strings.Contains(out, "Dropped the tour's tables") {
 			t.Errorf("run %d: no word of the tables dropped:\n%s", run, out)
 		}
@@ -52,7 +62,7 @@ func TestTour(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := captureStdout(t, func() {
-		if err := runTour(ctx, []string{"-dsn", dsn, "-database", db}); err != nil {
+		if err := runTour(ctx, []string{"-dsn", dsn, "-database", db, "-cluster=false"}); err != nil {
 			t.Errorf("tour in a new database: %v", err)
 		}
 	})
@@ -186,6 +196,70 @@ func checkTourOutput(t *testing.T, out string) {
 	}
 	if !strings.Contains(out, "The tour is complete.") {
 		t.Errorf("the tour did not complete:\n%s", out)
+	}
+}
+
+// checkClusterChapter checks the cluster chapter's output: present when want (and run, not
+// skipped, in CI, where the server binaries must be installed), else announced as left out.
+func checkClusterChapter(t *testing.T, out string, want bool) {
+	t.Helper()
+	steps := splitTour(out)
+	var chapter []tourStep
+	for _, s := range steps {
+		if strings.Contains(s.heading, "Clusters: ") {
+			chapter = append(chapter, s)
+		}
+	}
+	if !want {
+		if len(chapter) != 0 || !strings.Contains(out, "The cluster chapter was left out") {
+			t.Errorf("-cluster=false: %d cluster steps, output:\n%s", len(chapter), out)
+		}
+		return
+	}
+	if len(chapter) != 5 {
+		t.Fatalf("%d steps in the cluster chapter:\n%s", len(chapter), out)
+	}
+	if last := steps[len(steps)-1]; last.heading != chapter[4].heading {
+		t.Errorf("the cluster chapter is not the last: %s comes after it", last.heading)
+	}
+	first := strings.Join(chapter[0].output, "\n")
+	if strings.HasPrefix(first, "skipped: ") {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true: the cluster chapter was skipped:\n%s", first)
+		}
+		for _, s := range chapter[1:] {
+			if len(s.output) != 1 || !strings.HasPrefix(s.output[0], "skipped: ") {
+				t.Errorf("step %q ran without a cluster:\n%s", s.heading, strings.Join(s.output, "\n"))
+			}
+		}
+		return
+	}
+	for i, wants := range [][]string{
+		{"started the primary and two replicas", "is the primary: role primary, up",
+			"is the replica 1: role replica, up", "is the replica 2: role replica, up"},
+		{"c.QueryRow:            answered by the primary",
+			"c.Reader().QueryRow:   answered by the replica",
+			"with ReadFromReplica:  answered by the replica"},
+		{`wrote "note 0"`, `wrote "note 2"`, "the session's position: ", "a resumed session sees all"},
+		{"20 reads before: ", "STOP SLAVE on replica 1", "20 reads after: ",
+			"Stat: replica 1 role replica up, lag 0s (known: false)"},
+		{"closed the cluster; stopped the three servers"},
+	} {
+		o := strings.Join(chapter[i].output, "\n")
+		for _, w := range wants {
+			if !strings.Contains(o, w) {
+				t.Errorf("step %q lacks %q:\n%s", chapter[i].heading, w, o)
+			}
+		}
+	}
+	// The reads after the stop avoid replica 1; before it, the replicas took them all.
+	for _, o := range chapter[3].output {
+		if strings.HasPrefix(o, "20 reads after: ") && strings.Contains(o, "replica 1") {
+			t.Errorf("reads went to the stopped replica: %s", o)
+		}
+		if strings.HasPrefix(o, "20 reads before: ") && strings.Contains(o, "primary") {
+			t.Errorf("reads went to the primary with both replicas up: %s", o)
+		}
 	}
 }
 
@@ -326,7 +400,7 @@ func TestTourStartsThrowawayServer(t *testing.T) {
 	defer func() { defaultDSN = old }()
 	ctx := context.Background() // no deadline: starting a server and the tour take what they take
 	out := captureStdout(t, func() {
-		if err := runTour(ctx, []string{"-database", "myx_tour_throwaway"}); err != nil {
+		if err := runTour(ctx, []string{"-database", "myx_tour_throwaway", "-cluster=false"}); err != nil {
 			t.Errorf("tour: %v", err)
 		}
 	})
