@@ -16,6 +16,10 @@ printed with the ratio. They live in bench/, a module of its own (go-sql-driver 
 dependency, not the library's), so myx bench runs from the myx source tree and builds it
 with "go run". The full run takes about 5 minutes; -quick takes well under one. Progress (the
 workload, the round, an estimate of the time left) goes to standard error.
+
+Not in the default set: -only cluster (point reads through a cluster's Reader over two replicas
+against the primary alone) and -only failover (kill the primary, promote a replica, time the
+first write); each starts a primary and two replicas of its own from the installed binaries.
 `
 
 // runBench runs the side-by-side benchmarks of the bench/ module, which has its own go.mod
