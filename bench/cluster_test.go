@@ -23,15 +23,7 @@ func BenchmarkClusterReads(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer p.Close()
-			if err := PoolMyx(ctx, p, 4*workers, workers); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			if err := PoolMyx(ctx, p, b.N, workers); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+			benchReads(b, workers, func(n int) error { return PoolMyx(ctx, p, n, workers) })
 		})
 		b.Run(fmt.Sprintf("replicas/%d", workers), func(b *testing.B) {
 			c, err := OpenClusterBench(ctx, rep, workers)
@@ -39,15 +31,21 @@ func BenchmarkClusterReads(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer c.Close()
-			if err := ClusterReads(ctx, c, 4*workers, workers); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			if err := ClusterReads(ctx, c, b.N, workers); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+			benchReads(b, workers, func(n int) error { return ClusterReads(ctx, c, n, workers) })
 		})
 	}
+}
+
+// benchReads warms a reader up (connections opened, statements prepared), then times b.N
+// reads and reports their rate.
+func benchReads(b *testing.B, workers int, reads func(n int) error) {
+	if err := reads(4 * workers); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := reads(b.N); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
 }
