@@ -35,8 +35,8 @@ func TestWriteCalls(t *testing.T) {
 		t.Fatalf("CopyFrom: %d, %v", n, err)
 	}
 	b := &myx.Batch{}
-	b.Queue("INSERT INTO "+table+" VALUES (5, 'e')")
-	b.Queue("UPDATE "+table+" SET v = 'z' WHERE id = 1")
+	b.Queue("INSERT INTO " + table + " VALUES (5, 'e')")
+	b.Queue("UPDATE " + table + " SET v = 'z' WHERE id = 1")
 	br := cl.SendBatch(sctx, b)
 	for range 2 {
 		if _, err := br.Exec(); err != nil {
