@@ -1,0 +1,227 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/mysqltest"
+)
+
+// replPair is a primary and one replica in MariaDB GTID replication, each a throwaway server.
+type replPair struct {
+	primary, replica *mysqltest.Server
+	pc, rc           *myx.Conn // a connection to each, for the test's own statements
+}
+
+// startReplPair starts a primary and a replica replicating from it (MASTER_USE_GTID=slave_pos),
+// both closed when t ends.
+func startReplPair(t *testing.T) *replPair {
+	t.Helper()
+	flags := func(id int) []string {
+		return []string{"--log-bin", fmt.Sprintf("--server-id=%d", id), "--log-slave-updates"}
+	}
+	p := &replPair{
+		primary: mysqltest.StartServerT(t, mysqltest.ServerOptions{Flags: flags(1)}),
+		replica: mysqltest.StartServerT(t, mysqltest.ServerOptions{Flags: flags(2)}),
+	}
+	if !p.primary.Binaries().MariaDB {
+		t.Skip("the replication helper sets up MariaDB replication only")
+	}
+	p.pc, p.rc = connectT(t, p.primary.DSN()), connectT(t, p.replica.DSN())
+	ctx := context.Background()
+	p.exec(t, p.rc, fmt.Sprintf("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=%d, MASTER_USER='root', MASTER_USE_GTID=slave_pos", p.primary.Port()))
+	p.exec(t, p.rc, "START SLAVE")
+	p.exec(t, p.pc, "CREATE TABLE test.ryw (id INT PRIMARY KEY, v VARCHAR(32))")
+	// Wait for the table on the replica, without a bound: the machine may be slow.
+	ok, err := waitApplied(ctx, p.rc, p.primaryPosition(t), time.Hour)
+	if err != nil || !ok {
+		t.Fatalf("the replica did not catch up: %v, %v", ok, err)
+	}
+	return p
+}
+
+func connectT(t *testing.T, dsn string) *myx.Conn {
+	t.Helper()
+	c, err := myx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}
+
+func (p *replPair) exec(t *testing.T, c *myx.Conn, query string, args ...any) {
+	t.Helper()
+	if _, err := c.Exec(context.Background(), query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// write inserts a row on the primary and returns the position of that commit, as the writing
+// session saw it.
+func (p *replPair) write(t *testing.T, id int, v string) Position {
+	t.Helper()
+	p.exec(t, p.pc, "INSERT INTO test.ryw (id, v) VALUES (?, ?)", id, v)
+	var g string
+	if err := p.pc.QueryRow(context.Background(), "SELECT @@last_gtid").Scan(&g); err != nil {
+		t.Fatal(err)
+	}
+	pos, err := ParsePosition(g)
+	if err != nil || pos.IsZero() {
+		t.Fatalf("last_gtid %q: %v", g, err)
+	}
+	return pos
+}
+
+func (p *replPair) primaryPosition(t *testing.T) Position {
+	t.Helper()
+	pos, err := appliedPosition(context.Background(), p.pc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pos
+}
+
+func readRow(t *testing.T, c *myx.Conn, id int) (string, bool) {
+	t.Helper()
+	var v string
+	err := c.QueryRow(context.Background(), "SELECT v FROM test.ryw WHERE id = ?", id).Scan(&v)
+	if errors.Is(err, myx.ErrNoRows) {
+		return "", false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, true
+}
+
+func TestWaitAppliedWithoutServer(t *testing.T) {
+	// The zero position needs no round trip: not even a connection.
+	ok, err := waitApplied(context.Background(), nil, Position{}, time.Second)
+	if !ok || err != nil {
+		t.Errorf("waitApplied(zero) = %v, %v", ok, err)
+	}
+}
+
+// TestReplicaWait runs the read-your-writes waits on one primary and replica, started once.
+func TestReplicaWait(t *testing.T) {
+	p := startReplPair(t)
+	ctx := context.Background()
+
+	t.Run("AppliedThenRead", func(t *testing.T) {
+		for i := range 20 {
+			id := 100 + i
+			pos := p.write(t, id, "written")
+			ok, err := waitApplied(ctx, p.rc, pos, time.Minute)
+			if err != nil || !ok {
+				t.Fatalf("waitApplied(%s) = %v, %v", pos, ok, err)
+			}
+			if v, found := readRow(t, p.rc, id); !found || v != "written" {
+				t.Fatalf("after waitApplied(%s) the replica has row %d = %q, %v", pos, id, v, found)
+			}
+			applied, err := appliedPosition(ctx, p.rc)
+			if err != nil || !pos.CoveredBy(applied) {
+				t.Fatalf("appliedPosition = %s, %v; does not cover %s", applied, err, pos)
+			}
+		}
+	})
+
+	t.Run("Primary", func(t *testing.T) {
+		// The primary has its own commits in gtid_current_pos (MASTER_GTID_WAIT, which looks at
+		// gtid_slave_pos, times out there): waitApplied still says applied.
+		pos := p.write(t, 200, "own")
+		applied, err := appliedPosition(ctx, p.pc)
+		if err != nil || !pos.CoveredBy(applied) {
+			t.Fatalf("the primary's appliedPosition %s (%v) does not cover its own commit %s", applied, err, pos)
+		}
+		ok, err := waitApplied(ctx, p.pc, pos, 20*time.Millisecond)
+		if err != nil || !ok {
+			t.Errorf("waitApplied on the primary for its own commit = %v, %v", ok, err)
+		}
+	})
+
+	t.Run("OtherFlavour", func(t *testing.T) {
+		ok, err := waitApplied(ctx, p.rc, mustParse(t, uuidA+":1"), time.Second)
+		if ok || !errors.Is(err, errNoGTIDWait) {
+			t.Errorf("waitApplied(MySQL set) on MariaDB = %v, %v", ok, err)
+		}
+	})
+
+	t.Run("ReplicaStopped", func(t *testing.T) {
+		p.exec(t, p.rc, "STOP SLAVE")
+		restarted := false
+		defer func() {
+			if !restarted {
+				p.exec(t, p.rc, "START SLAVE")
+			}
+		}()
+		pos := p.write(t, 300, "late")
+		// Not applied: false, no error, once the small bound has passed (the server's own
+		// timeout ends the wait; this test sets no deadline of its own).
+		for _, bound := range []time.Duration{0, 100 * time.Millisecond} {
+			ok, err := waitApplied(ctx, p.rc, pos, bound)
+			if ok || err != nil {
+				t.Fatalf("waitApplied(%s, %v) on a stopped replica = %v, %v", pos, bound, ok, err)
+			}
+		}
+		if _, found := readRow(t, p.rc, 300); found {
+			t.Fatal("the stopped replica has the row")
+		}
+		applied, err := appliedPosition(ctx, p.rc)
+		if err != nil || pos.CoveredBy(applied) {
+			t.Fatalf("stopped replica: appliedPosition %s (%v) covers %s", applied, err, pos)
+		}
+		// Started again, the wait ends when the replica applies the write.
+		p.exec(t, p.rc, "START SLAVE")
+		restarted = true
+		ok, err := waitApplied(ctx, p.rc, pos, time.Hour)
+		if err != nil || !ok {
+			t.Fatalf("waitApplied after START SLAVE = %v, %v", ok, err)
+		}
+		if v, found := readRow(t, p.rc, 300); !found || v != "late" {
+			t.Fatalf("row 300 = %q, %v", v, found)
+		}
+	})
+
+	t.Run("Cancel", func(t *testing.T) {
+		// A position the replica will never reach, a bound of an hour: only the context ends
+		// the wait.
+		far := mustParse(t, "0-1-999999999")
+		c := connectT(t, p.replica.DSN())
+		for _, how := range []string{"cancel", "deadline"} {
+			var (
+				wctx   context.Context
+				cancel context.CancelFunc
+			)
+			if how == "cancel" {
+				wctx, cancel = context.WithCancel(ctx)
+				time.AfterFunc(50*time.Millisecond, cancel)
+			} else {
+				wctx, cancel = context.WithTimeout(ctx, 50*time.Millisecond)
+			}
+			ok, err := waitApplied(wctx, c, far, time.Hour)
+			cancel()
+			if ok || !errors.Is(err, wctx.Err()) {
+				t.Fatalf("%s: waitApplied = %v, %v; want the context's error", how, ok, err)
+			}
+			var ie *myx.InterruptedError
+			if how == "cancel" && !errors.As(err, &ie) {
+				t.Errorf("%s: %v is not a *myx.InterruptedError", how, err)
+			}
+			// The connection is usable again, or closed cleanly (then it says so).
+			if c.IsClosed() {
+				t.Logf("%s: the connection was closed: %v", how, err)
+				c = connectT(t, p.replica.DSN())
+				continue
+			}
+			var one int
+			if err := c.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil || one != 1 {
+				t.Fatalf("%s: the connection after the interrupted wait: %d, %v", how, one, err)
+			}
+		}
+	})
+}
