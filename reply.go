@@ -61,6 +61,8 @@ func (c *Conn) noteOK(ok *wire.OK) {
 		wire.ParseSessionState(ok.SessionState, func(kind byte, name, value []byte) {
 			if kind == wire.SessionTrackSystemVariables && string(name) == "character_set_client" {
 				c.charset = string(value)
+			} else if c.gtidTracking {
+				c.noteGTID(kind, name, value)
 			}
 		})
 	}
