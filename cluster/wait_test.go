@@ -3,7 +3,6 @@ package cluster
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
@@ -11,42 +10,37 @@ import (
 	"github.com/myxdb/myx/mysqltest"
 )
 
-// replPair is a primary and one replica in MariaDB GTID replication, each a throwaway server.
+// replPair is a primary and one replica of a mysqltest replication cluster.
 type replPair struct {
+	repl             *mysqltest.Replication
 	primary, replica *mysqltest.Server
-	pc, rc           *myx.Conn // a connection to each, for the test's own statements
+	pc, rc           *myx.Conn // a connection to each; pc reports its commits' GTIDs (TrackGTID)
 }
 
-// startReplPair starts a primary and a replica replicating from it (MASTER_USE_GTID=slave_pos),
-// both closed when t ends.
+// startReplPair starts a primary and one replica, closed when t ends.
 func startReplPair(t *testing.T) *replPair {
 	t.Helper()
-	flags := func(id int) []string {
-		return []string{"--log-bin", fmt.Sprintf("--server-id=%d", id), "--log-slave-updates"}
+	r := mysqltest.StartReplicationT(t, mysqltest.ReplicationOptions{Replicas: 1})
+	p := &replPair{repl: r, primary: r.Primary(), replica: r.Replicas()[0]}
+	p.pc, p.rc = connectT(t, p.primary.DSN(), true), connectT(t, p.replica.DSN(), false)
+	if !p.pc.TracksGTID() {
+		t.Fatalf("%s does not report the session's GTIDs (TrackGTID)", p.pc.ServerInfo())
 	}
-	p := &replPair{
-		primary: mysqltest.StartServerT(t, mysqltest.ServerOptions{Flags: flags(1)}),
-		replica: mysqltest.StartServerT(t, mysqltest.ServerOptions{Flags: flags(2)}),
-	}
-	if !p.primary.Binaries().MariaDB {
-		t.Skip("the replication helper sets up MariaDB replication only")
-	}
-	p.pc, p.rc = connectT(t, p.primary.DSN()), connectT(t, p.replica.DSN())
-	ctx := context.Background()
-	p.exec(t, p.rc, fmt.Sprintf("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=%d, MASTER_USER='root', MASTER_USE_GTID=slave_pos", p.primary.Port()))
-	p.exec(t, p.rc, "START SLAVE")
 	p.exec(t, p.pc, "CREATE TABLE test.ryw (id INT PRIMARY KEY, v VARCHAR(32))")
-	// Wait for the table on the replica, without a bound: the machine may be slow.
-	ok, err := waitApplied(ctx, p.rc, p.primaryPosition(t), time.Hour)
-	if err != nil || !ok {
-		t.Fatalf("the replica did not catch up: %v, %v", ok, err)
+	if err := r.WaitCaughtUp(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 	return p
 }
 
-func connectT(t *testing.T, dsn string) *myx.Conn {
+func connectT(t *testing.T, dsn string, trackGTID bool) *myx.Conn {
 	t.Helper()
-	c, err := myx.Connect(context.Background(), dsn)
+	cfg, err := myx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.TrackGTID = trackGTID
+	c, err := myx.ConnectConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("connect: %v", err)
 	}
@@ -66,13 +60,10 @@ func (p *replPair) exec(t *testing.T, c *myx.Conn, query string, args ...any) {
 func (p *replPair) write(t *testing.T, id int, v string) Position {
 	t.Helper()
 	p.exec(t, p.pc, "INSERT INTO test.ryw (id, v) VALUES (?, ?)", id, v)
-	var g string
-	if err := p.pc.QueryRow(context.Background(), "SELECT @@last_gtid").Scan(&g); err != nil {
-		t.Fatal(err)
-	}
+	g := p.pc.LastGTID()
 	pos, err := ParsePosition(g)
 	if err != nil || pos.IsZero() {
-		t.Fatalf("last_gtid %q: %v", g, err)
+		t.Fatalf("LastGTID %q: %v", g, err)
 	}
 	return pos
 }
@@ -152,11 +143,13 @@ func TestReplicaWait(t *testing.T) {
 	})
 
 	t.Run("ReplicaStopped", func(t *testing.T) {
-		p.exec(t, p.rc, "STOP SLAVE")
+		if err := p.repl.StopReplica(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
 		restarted := false
 		defer func() {
 			if !restarted {
-				p.exec(t, p.rc, "START SLAVE")
+				p.repl.StartReplica(ctx, 0)
 			}
 		}()
 		pos := p.write(t, 300, "late")
@@ -176,7 +169,9 @@ func TestReplicaWait(t *testing.T) {
 			t.Fatalf("stopped replica: appliedPosition %s (%v) covers %s", applied, err, pos)
 		}
 		// Started again, the wait ends when the replica applies the write.
-		p.exec(t, p.rc, "START SLAVE")
+		if err := p.repl.StartReplica(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
 		restarted = true
 		ok, err := waitApplied(ctx, p.rc, pos, time.Hour)
 		if err != nil || !ok {
@@ -191,7 +186,7 @@ func TestReplicaWait(t *testing.T) {
 		// A position the replica will never reach, a bound of an hour: only the context ends
 		// the wait.
 		far := mustParse(t, "0-1-999999999")
-		c := connectT(t, p.replica.DSN())
+		c := connectT(t, p.replica.DSN(), false)
 		for _, how := range []string{"cancel", "deadline"} {
 			var (
 				wctx   context.Context
@@ -220,7 +215,7 @@ func TestReplicaWait(t *testing.T) {
 			// The connection is usable again, or closed cleanly (then it says so).
 			if c.IsClosed() {
 				t.Logf("%s: the connection was closed: %v", how, err)
-				c = connectT(t, p.replica.DSN())
+				c = connectT(t, p.replica.DSN(), false)
 				continue
 			}
 			var one int
