@@ -1,6 +1,11 @@
 package cluster
 
 // Galera: whether a node may take traffic, the error of a node that may not, and causal reads.
+//
+// Certification failures need nothing here: a transaction that loses to a conflicting one
+// committed on another node fails with error 1213 (ER_LOCK_DEADLOCK, at a statement or at
+// COMMIT), which myx.RetryableTx, and so myx.BeginTxFunc, already treats as a deadlock: the
+// transaction runs again (see TestGaleraCertificationFailureRetried).
 
 import (
 	"context"
