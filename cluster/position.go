@@ -449,44 +449,37 @@ func normalizeIntervals(ivs []interval) []interval {
 // coveredMaria: every domain of p is in applied with a sequence number at least p's. Both are
 // sorted by domain, one entry per domain.
 func coveredMaria(p, applied []mariaGTID) bool {
-	j := 0
-	for _, m := range p {
-		for j < len(applied) && applied[j].domain < m.domain {
-			j++
-		}
-		if j == len(applied) || applied[j].domain != m.domain || applied[j].seq < m.seq {
-			return false
-		}
-	}
-	return true
+	return coveredSorted(p, applied,
+		func(a, x mariaGTID) bool { return a.domain < x.domain },
+		func(a, x mariaGTID) bool { return a.domain == x.domain && a.seq >= x.seq })
 }
 
 // coveredMySQL: p's set is a subset of applied's. Both canonical.
 func coveredMySQL(p, applied []mysqlSet) bool {
-	j := 0
-	for _, s := range p {
-		for j < len(applied) && (applied[j].uuid < s.uuid || applied[j].uuid == s.uuid && applied[j].tag < s.tag) {
-			j++
-		}
-		if j == len(applied) || applied[j].uuid != s.uuid || applied[j].tag != s.tag {
-			return false
-		}
-		if !intervalsCovered(s.ivs, applied[j].ivs) {
-			return false
-		}
-	}
-	return true
+	return coveredSorted(p, applied,
+		func(a, x mysqlSet) bool { return a.uuid < x.uuid || a.uuid == x.uuid && a.tag < x.tag },
+		func(a, x mysqlSet) bool {
+			return a.uuid == x.uuid && a.tag == x.tag && intervalsCovered(x.ivs, a.ivs)
+		})
 }
 
 // intervalsCovered: each interval of p lies inside one interval of applied (both sorted and
 // merged, so an interval of p cannot span two of applied's).
 func intervalsCovered(p, applied []interval) bool {
-	k := 0
-	for _, iv := range p {
-		for k < len(applied) && applied[k].hi < iv.lo {
-			k++
+	return coveredSorted(p, applied,
+		func(a, x interval) bool { return a.hi < x.lo },
+		func(a, x interval) bool { return a.lo <= x.lo && a.hi >= x.hi })
+}
+
+// coveredSorted walks p and applied, both sorted in one order, in step: every element x of p
+// must be covered by the first element a of applied that is not wholly before it.
+func coveredSorted[T any](p, applied []T, before, covers func(a, x T) bool) bool {
+	j := 0
+	for _, x := range p {
+		for j < len(applied) && before(applied[j], x) {
+			j++
 		}
-		if k == len(applied) || applied[k].lo > iv.lo || applied[k].hi < iv.hi {
+		if j == len(applied) || !covers(applied[j], x) {
 			return false
 		}
 	}
