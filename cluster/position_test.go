@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -339,4 +340,24 @@ func domainSeqs(p Position) string {
 		fmt.Fprintf(&s, "%d:%d,", g.domain, g.seq)
 	}
 	return s.String()
+}
+
+// The cost of following a session's commits: one Observe per commit.
+func BenchmarkSessionObserve(b *testing.B) {
+	for _, c := range []struct{ name, prefix string }{
+		{"MariaDB", "0-1-"},
+		{"MySQL", uuidA + ":1-"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			s := ResumeSession(mustParse(b, "1-2-7,"+c.prefix+"1"))
+			gtids := make([]string, 1024)
+			for i := range gtids {
+				gtids[i] = c.prefix + strconv.Itoa(i+2)
+			}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				s.Observe(gtids[i%len(gtids)])
+			}
+		})
+	}
 }
