@@ -1280,27 +1280,25 @@ func (cfg *Config) addr() string {
 	return DefaultAddr
 }
 
-// connectTimeout is Config.ConnectTimeout with its default; 0 means no timeout.
-func (cfg *Config) connectTimeout() time.Duration {
+// zeroDefault resolves a field whose zero value means def and a negative value none: def, 0
+// or v.
+func zeroDefault[T int | time.Duration](v, def T) T {
 	switch {
-	case cfg.ConnectTimeout == 0:
-		return DefaultConnectTimeout
-	case cfg.ConnectTimeout < 0:
+	case v == 0:
+		return def
+	case v < 0:
 		return 0
 	}
-	return cfg.ConnectTimeout
+	return v
+}
+
+// connectTimeout is Config.ConnectTimeout with its default; 0 means no timeout.
+func (cfg *Config) connectTimeout() time.Duration {
+	return zeroDefault(cfg.ConnectTimeout, DefaultConnectTimeout)
 }
 
 // denyFor is Config.DenyFor with its default; 0 means no deny list.
-func (cfg *Config) denyFor() time.Duration {
-	switch {
-	case cfg.DenyFor == 0:
-		return DefaultDenyFor
-	case cfg.DenyFor < 0:
-		return 0
-	}
-	return cfg.DenyFor
-}
+func (cfg *Config) denyFor() time.Duration { return zeroDefault(cfg.DenyFor, DefaultDenyFor) }
 
 // multiHost reports whether cfg lists several hosts (Config.Addrs).
 func (cfg *Config) multiHost() bool { return len(cfg.Addrs) > 1 }
@@ -1324,13 +1322,7 @@ func (cfg *Config) killTimeout() time.Duration {
 
 // statementCacheSize is Config.StatementCacheSize with its default; 0 means no cache.
 func (cfg *Config) statementCacheSize() int {
-	switch {
-	case cfg.StatementCacheSize == 0:
-		return DefaultStatementCacheSize
-	case cfg.StatementCacheSize < 0:
-		return 0
-	}
-	return cfg.StatementCacheSize
+	return zeroDefault(cfg.StatementCacheSize, DefaultStatementCacheSize)
 }
 
 // collation is Config.Collation with its default.
@@ -1352,13 +1344,7 @@ func (cfg *Config) location() *time.Location {
 // maxAllowedPacket is Config.MaxAllowedPacket with its default; 0 means the server's
 // max_allowed_packet (unknown until learned).
 func (cfg *Config) maxAllowedPacket() int {
-	switch {
-	case cfg.MaxAllowedPacket == 0:
-		return DefaultMaxAllowedPacket
-	case cfg.MaxAllowedPacket < 0:
-		return 0
-	}
-	return cfg.MaxAllowedPacket
+	return zeroDefault(cfg.MaxAllowedPacket, DefaultMaxAllowedPacket)
 }
 
 // maxPacketSize is Config.MaxPacketSize with its default (checkMaxPacketSize refuses values

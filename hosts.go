@@ -281,6 +281,19 @@ func (cfg *Config) DenyHost(addr string) {
 	}
 }
 
+// Hosts returns the hosts a connect with cfg may go to, in order: a copy of Addrs when it
+// lists several, otherwise the single host (Addr with its default).
+func (cfg *Config) Hosts() []string {
+	if cfg.multiHost() {
+		return append([]string(nil), cfg.Addrs...)
+	}
+	return []string{cfg.singleAddr()}
+}
+
+// DenyDuration is how long a failed host stays on the deny list: DenyFor with its default
+// (DefaultDenyFor when zero), 0 when the deny list is off (DenyFor negative).
+func (cfg *Config) DenyDuration() time.Duration { return cfg.denyFor() }
+
 // HostConfig returns a copy of cfg (see Copy) for the single host addr: Addr set to it and
 // Addrs empty, so that its connections go to that host only, with no deny list and no role
 // check. For layers that keep connections per host, such as package cluster.

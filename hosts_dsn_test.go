@@ -159,3 +159,44 @@ func TestClusterModeNames(t *testing.T) {
 		t.Error("primary accepted")
 	}
 }
+
+// The helpers for layers that keep connections per host.
+func TestHostHelpers(t *testing.T) {
+	cfg, err := myx.ParseConfig("mysql://u@h1,h2:3307/db?cluster_deny_for=5s&track_gtid=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := cfg.Hosts(); !slices.Equal(h, []string{"h1:3306", "h2:3307"}) {
+		t.Errorf("Hosts %q", h)
+	} else if h[0] = "x"; cfg.Addrs[0] == "x" {
+		t.Error("Hosts shares Addrs")
+	}
+	one := cfg.HostConfig("h2:3307")
+	if one.Addr != "h2:3307" || one.Addrs != nil || !one.TrackGTID || one.User != "u" {
+		t.Errorf("HostConfig: %+v", one)
+	}
+	if h := one.Hosts(); !slices.Equal(h, []string{"h2:3307"}) {
+		t.Errorf("single host's Hosts %q", h)
+	}
+	if h := (&myx.Config{}).Hosts(); !slices.Equal(h, []string{myx.DefaultAddr}) {
+		t.Errorf("empty Config's Hosts %q", h)
+	}
+	if d := cfg.DenyDuration(); d != 5*time.Second {
+		t.Errorf("DenyDuration %v", d)
+	}
+	if d := (&myx.Config{}).DenyDuration(); d != myx.DefaultDenyFor {
+		t.Errorf("default DenyDuration %v", d)
+	}
+	if d := (&myx.Config{DenyFor: -1}).DenyDuration(); d != 0 {
+		t.Errorf("DenyDuration off %v", d)
+	}
+	cfg.DenyHost("h1:3306")
+	if cfg.DeniedUntil("h1:3306").IsZero() || !cfg.DeniedUntil("h2:3307").IsZero() {
+		t.Error("DenyHost")
+	}
+	off := &myx.Config{Addrs: []string{"a:1", "b:1"}, DenyFor: -1}
+	off.DenyHost("a:1")
+	if !off.DeniedUntil("a:1").IsZero() {
+		t.Error("DenyHost with the deny list off")
+	}
+}

@@ -11,21 +11,12 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/mysqltest"
 )
 
-// closedAddr returns a loopback address nothing listens on: connecting to it is refused at
-// once.
-func closedAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
+// closedAddr returns a loopback address nothing listens on.
+func closedAddr(t testing.TB) string { t.Helper(); return testsupport.ClosedAddr(t) }
 
 // multiHostConfig is cfg with the given hosts.
 func multiHostConfig(cfg *myx.Config, mode myx.ClusterMode, addrs ...string) *myx.Config {

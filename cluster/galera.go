@@ -1,6 +1,11 @@
 package cluster
 
 // Galera: whether a node may take traffic, the error of a node that may not, and causal reads.
+//
+// Certification failures need nothing here: a transaction that loses to a conflicting one
+// committed on another node fails with error 1213 (ER_LOCK_DEADLOCK, at a statement or at
+// COMMIT), which myx.RetryableTx, and so myx.BeginTxFunc, already treats as a deadlock: the
+// transaction runs again (see TestGaleraCertificationFailureRetried).
 
 import (
 	"context"
@@ -120,7 +125,9 @@ type causalKey struct{}
 // committed when the read began (Galera's wsrep_sync_wait=1, for that statement only), so the
 // read sees the writes of any node, not only those the node happened to have applied. The
 // read is slower by the time the node takes to catch up, bounded by the provider's
-// repl.causal_read_timeout. It applies to single statements run through Query and QueryRow
+// repl.causal_read_timeout (default 30 s): a node that has lost its cluster (not in the
+// primary component) holds a causal read that long, then fails it with error 1205 (lock wait
+// timeout), where a plain read of a table fails at once with 1047 (see notReady). It applies to single statements run through Query and QueryRow
 // on MariaDB Galera nodes (the statement is prefixed with SET STATEMENT ... FOR, MariaDB
 // syntax, see causalQuery); on a MariaDB server that is not a Galera node the prefix does
 // nothing. Writes need no such option: a Galera commit is certified cluster-wide.

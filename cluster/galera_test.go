@@ -84,8 +84,7 @@ func TestCausalQuery(t *testing.T) {
 // A server that is not a Galera node (the shared test server) answers "not Galera" without an
 // error, and a causal query runs on it as a plain one, placeholders and all.
 func TestGaleraStatePlainServer(t *testing.T) {
-	cfg := testsupport.Config(t)
-	c := testsupport.Connect(t, cfg)
+	c := connectShared(t)
 	ctx := testsupport.Context(t)
 	st, err := galeraState(ctx, c)
 	if err != nil {
@@ -110,4 +109,10 @@ func TestGaleraStatePlainServer(t *testing.T) {
 	if err := c.QueryRow(ctx, "SELECT @@SESSION.wsrep_sync_wait").Scan(&wait); err != nil || wait != before {
 		t.Errorf("after the causal query the session's wsrep_sync_wait is %d (%v), want %d", wait, err, before)
 	}
+}
+
+// connectShared connects to the shared test server (MYSQL_TEST_DSN), closed when t ends.
+func connectShared(t *testing.T) *myx.Conn {
+	t.Helper()
+	return testsupport.Connect(t, testsupport.Config(t))
 }

@@ -161,7 +161,21 @@ func (h *host) inspect(ctx context.Context, c *myx.Conn) (probeResult, error) {
 	if err != nil && lost(err) {
 		return r, err
 	}
-	r.writable = err != nil || !role.ReadOnly
+	// A role the server would not tell (a privilege missing) is not writable: never elect
+	// a host on a guess. read_only is asked separately: HostRole's ReadOnly was seen false on
+	// MariaDB 10.11 replicas started with --read-only.
+	r.writable = err == nil && !role.ReadOnly
+	if r.writable && c.ServerInfo().Flavor != myx.TiDB {
+		var ro int64
+		if err := c.QueryRow(ctx, "SELECT @@global.read_only").Scan(&ro); err != nil {
+			if lost(err) {
+				return r, err
+			}
+			r.writable = false
+		} else {
+			r.writable = ro == 0
+		}
+	}
 	if role.Galera {
 		r.role = RoleNode
 		if !role.GaleraReady {
@@ -175,7 +189,7 @@ func (h *host) inspect(ctx context.Context, c *myx.Conn) (probeResult, error) {
 	}
 	r.source = rs.source
 	switch {
-	case role.Replica || rs.ioRunning || rs.sqlRunning || !r.writable:
+	case role.Replica || rs.present || !r.writable:
 		r.role = RoleReplica
 	default:
 		r.role = RolePrimary

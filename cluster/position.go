@@ -107,8 +107,8 @@ func (p Position) Merge(q Position) Position {
 	}
 	a, b := p.parsed(), q.parsed()
 	return gtids{
-		maria: mergeMaria(a.maria, b.maria),
-		mysql: mergeMySQL(a.mysql, b.mysql),
+		maria: normalizeMaria(append(a.maria, b.maria...)),
+		mysql: normalizeMySQL(append(a.mysql, b.mysql...)),
 	}.position()
 }
 
@@ -168,9 +168,20 @@ const maxTagLen = 32
 
 func (g gtids) position() Position {
 	var b strings.Builder
+	b.Grow(g.textSize())
 	g.appendMaria(&b)
 	g.appendMySQL(&b)
 	return Position{text: b.String()}
+}
+
+// textSize is about the length of g's text: enough for the common cases, which then take one
+// allocation.
+func (g gtids) textSize() int {
+	n := 24 * len(g.maria)
+	for _, s := range g.mysql {
+		n += 38 + len(s.tag) + 16*len(s.ivs)
+	}
+	return n
 }
 
 func (g gtids) mariaText() string {
@@ -258,20 +269,21 @@ func parseGTIDs(s string) (gtids, error) {
 		}
 		g.mysql = append(g.mysql, sets...)
 	}
-	g.maria = mergeMaria(g.maria, nil)
-	g.mysql = mergeMySQL(g.mysql, nil)
+	g.maria = normalizeMaria(g.maria)
+	g.mysql = normalizeMySQL(g.mysql)
 	return g, nil
 }
 
 // parseMariaGTID reads "domain-server-seq"; reason says what is wrong, "" when nothing is.
 func parseMariaGTID(elem string) (mariaGTID, string) {
-	parts := strings.Split(elem, "-")
-	if len(parts) != 3 {
+	domain, rest, ok1 := strings.Cut(elem, "-")
+	server, sequence, ok2 := strings.Cut(rest, "-")
+	if !ok1 || !ok2 || strings.IndexByte(sequence, '-') >= 0 {
 		return mariaGTID{}, "a MariaDB GTID is domain-server-seq and a MySQL GTID set uuid:interval"
 	}
-	d, ok1 := parseDecimal(parts[0], 1<<32-1)
-	sv, ok2 := parseDecimal(parts[1], 1<<32-1)
-	seq, ok3 := parseDecimal(parts[2], 1<<64-1)
+	d, ok1 := parseDecimal(domain, 1<<32-1)
+	sv, ok2 := parseDecimal(server, 1<<32-1)
+	seq, ok3 := parseDecimal(sequence, 1<<64-1)
 	switch {
 	case !ok1:
 		return mariaGTID{}, "domain id is not a number from 0 to 4294967295"
@@ -394,34 +406,30 @@ func canonicalTag(s string) (string, bool) {
 	return strings.ToLower(s), true
 }
 
-// mergeMaria returns a and b together, one GTID per domain (the highest sequence number; on
-// a tie the lowest server id, so that the result does not depend on the order), sorted by
-// domain. It allocates a new slice.
-func mergeMaria(a, b []mariaGTID) []mariaGTID {
-	all := make([]mariaGTID, 0, len(a)+len(b))
-	all = append(append(all, a...), b...)
+// normalizeMaria reduces all (which it owns, and reuses) to one GTID per domain (the highest
+// sequence number; on a tie the lowest server id, so that the result does not depend on the
+// order), sorted by domain.
+func normalizeMaria(all []mariaGTID) []mariaGTID {
 	slices.SortFunc(all, func(x, y mariaGTID) int {
 		return cmp.Or(cmp.Compare(x.domain, y.domain), cmp.Compare(y.seq, x.seq), cmp.Compare(x.server, y.server))
 	})
 	return slices.CompactFunc(all, func(x, y mariaGTID) bool { return x.domain == y.domain })
 }
 
-// mergeMySQL returns the union of a and b: one set per UUID and tag, sorted, intervals
-// sorted and merged (adjacent ones too: 1-3 and 4-5 are 1-5). It allocates new slices.
-func mergeMySQL(a, b []mysqlSet) []mysqlSet {
-	if len(a)+len(b) == 0 {
+// normalizeMySQL reduces all (which it owns, and reuses, interval slices included) to one
+// set per UUID and tag, sorted, with their intervals sorted and merged (adjacent ones too:
+// 1-3 and 4-5 are 1-5).
+func normalizeMySQL(all []mysqlSet) []mysqlSet {
+	if len(all) == 0 {
 		return nil
 	}
-	all := make([]mysqlSet, 0, len(a)+len(b))
-	all = append(append(all, a...), b...)
 	slices.SortStableFunc(all, func(x, y mysqlSet) int {
 		return cmp.Or(strings.Compare(x.uuid, y.uuid), strings.Compare(x.tag, y.tag))
 	})
 	out := all[:0]
 	for i := 0; i < len(all); {
 		j := i + 1
-		var ivs []interval
-		ivs = append(ivs, all[i].ivs...)
+		ivs := all[i].ivs
 		for ; j < len(all) && all[j].uuid == all[i].uuid && all[j].tag == all[i].tag; j++ {
 			ivs = append(ivs, all[j].ivs...)
 		}
@@ -449,44 +457,37 @@ func normalizeIntervals(ivs []interval) []interval {
 // coveredMaria: every domain of p is in applied with a sequence number at least p's. Both are
 // sorted by domain, one entry per domain.
 func coveredMaria(p, applied []mariaGTID) bool {
-	j := 0
-	for _, m := range p {
-		for j < len(applied) && applied[j].domain < m.domain {
-			j++
-		}
-		if j == len(applied) || applied[j].domain != m.domain || applied[j].seq < m.seq {
-			return false
-		}
-	}
-	return true
+	return coveredSorted(p, applied,
+		func(a, x mariaGTID) bool { return a.domain < x.domain },
+		func(a, x mariaGTID) bool { return a.domain == x.domain && a.seq >= x.seq })
 }
 
 // coveredMySQL: p's set is a subset of applied's. Both canonical.
 func coveredMySQL(p, applied []mysqlSet) bool {
-	j := 0
-	for _, s := range p {
-		for j < len(applied) && (applied[j].uuid < s.uuid || applied[j].uuid == s.uuid && applied[j].tag < s.tag) {
-			j++
-		}
-		if j == len(applied) || applied[j].uuid != s.uuid || applied[j].tag != s.tag {
-			return false
-		}
-		if !intervalsCovered(s.ivs, applied[j].ivs) {
-			return false
-		}
-	}
-	return true
+	return coveredSorted(p, applied,
+		func(a, x mysqlSet) bool { return a.uuid < x.uuid || a.uuid == x.uuid && a.tag < x.tag },
+		func(a, x mysqlSet) bool {
+			return a.uuid == x.uuid && a.tag == x.tag && intervalsCovered(x.ivs, a.ivs)
+		})
 }
 
 // intervalsCovered: each interval of p lies inside one interval of applied (both sorted and
 // merged, so an interval of p cannot span two of applied's).
 func intervalsCovered(p, applied []interval) bool {
-	k := 0
-	for _, iv := range p {
-		for k < len(applied) && applied[k].hi < iv.lo {
-			k++
+	return coveredSorted(p, applied,
+		func(a, x interval) bool { return a.hi < x.lo },
+		func(a, x interval) bool { return a.lo <= x.lo && a.hi >= x.hi })
+}
+
+// coveredSorted walks p and applied, both sorted in one order, in step: every element x of p
+// must be covered by the first element a of applied that is not wholly before it.
+func coveredSorted[T any](p, applied []T, before, covers func(a, x T) bool) bool {
+	j := 0
+	for _, x := range p {
+		for j < len(applied) && before(applied[j], x) {
+			j++
 		}
-		if k == len(applied) || applied[k].lo > iv.lo || applied[k].hi < iv.hi {
+		if j == len(applied) || !covers(applied[j], x) {
 			return false
 		}
 	}

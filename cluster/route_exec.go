@@ -141,6 +141,22 @@ type lease struct {
 
 func (l *lease) conn() *myx.Conn { return l.pc.Conn() }
 
+// statement is query as it must be sent on the lease's host: with CausalRead(ctx) on a
+// Galera node, prefixed to wait for the cluster (see causalQuery).
+func (l *lease) statement(ctx context.Context, query string) string {
+	if !causalRead(ctx) {
+		return query
+	}
+	cl := l.h.cl
+	cl.mu.Lock()
+	node := l.h.st.role == RoleNode
+	cl.mu.Unlock()
+	if !node {
+		return query
+	}
+	return causalQuery(ctx, query)
+}
+
 // done gives the connection back, after telling the session what the connection committed.
 func (l *lease) done() {
 	if l.sess != nil {

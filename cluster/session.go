@@ -15,9 +15,9 @@ import (
 // the primary when the replica does not get there in time; a read without one reads
 // whatever the replica has.
 //
-// The Cluster adds the position of every commit made with the Session in its context
-// (from the connection's Conn.LastGTID, which needs Config.TrackGTID); Observe adds one by
-// hand. A Session only grows. It is safe for concurrent use.
+// The Cluster adds the position of every commit made with the Session in its context (its
+// connections report their commits' GTIDs, Conn.LastGTID); Observe adds one by hand, for
+// writes made outside the Cluster. A Session only grows. It is safe for concurrent use.
 //
 // A Session lives in one process. To carry it across requests (the next page of a web
 // application must show what the last one wrote, whichever process serves it), keep its

@@ -36,18 +36,24 @@ const minServerWait = time.Millisecond
 //     since the function takes 0 as no timeout.
 //
 // A bound of zero or less checks without waiting. The zero Position is applied everywhere:
-// true without a round trip. When ctx ends during the wait, the root package stops the wait
-// on the server (KILL QUERY) and the error is the *myx.InterruptedError it returns, with
-// errors.Is(err, ctx.Err()) holding; the connection stays usable unless the error says it was
-// closed. A server error (a replica without GTIDs, a malformed position) is returned as it
+// true without a round trip. A deadline of ctx that comes before the bound shortens the wait
+// the server is asked for, so that the server ends it by itself; when that shortened wait
+// times out the answer is false with an error wrapping context.DeadlineExceeded. When ctx is
+// cancelled during the wait, the root package stops the wait on the server (KILL QUERY) and
+// the error is the *myx.InterruptedError it returns, with errors.Is(err, ctx.Err()) holding;
+// the connection stays usable unless the error says it was closed. A server error (a replica without GTIDs, a malformed position) is returned as it
 // came. A position of the other flavour than the server's, or a server without GTIDs
 // (TiDB), gives errNoGTIDWait.
 func waitApplied(ctx context.Context, c *myx.Conn, pos Position, bound time.Duration) (bool, error) {
 	if pos.IsZero() {
 		return true, nil
 	}
+	// The server ends a wait that ctx's deadline cuts short by itself: no KILL QUERY.
+	clamped := false
 	if dl, ok := ctx.Deadline(); ok {
-		bound = min(bound, time.Until(dl))
+		if left := time.Until(dl); left < bound {
+			bound, clamped = left, true
+		}
 	}
 	if bound < minServerWait {
 		bound = 0
@@ -80,7 +86,10 @@ func waitApplied(ctx context.Context, c *myx.Conn, pos Position, bound time.Dura
 	if r.V == 0 { // both functions answer 0 for "applied"
 		return true, nil
 	}
-	if c.ServerInfo().Flavor != myx.MariaDB || ctx.Err() != nil {
+	if clamped {
+		return false, fmt.Errorf("cluster: wait for GTID position: %w", context.DeadlineExceeded)
+	}
+	if c.ServerInfo().Flavor != myx.MariaDB {
 		return false, nil
 	}
 	applied, err := appliedPosition(ctx, c)

@@ -207,6 +207,10 @@ type Server struct {
 	pidFile string
 	errLog  string
 	tmpDir  string
+	// extraArgs, if set, returns flags for each start that go after the
+	// defaults and InitFlags but before Flags (Galera's ports and peers);
+	// called with the process mutex held.
+	extraArgs func() []string
 }
 
 // StartServer initializes a data directory in a new temporary directory and
@@ -217,6 +221,24 @@ type Server struct {
 // connections. The caller must call Close to stop the server and remove the
 // directory. ctx bounds initialization and the start.
 func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
+	s, err := newServer(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	err = s.startOnFreePorts(ctx, func() (err error) {
+		s.port, err = freePort()
+		return err
+	})
+	if err != nil {
+		os.RemoveAll(s.dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+// newServer prepares a server's directory (initialized data directory,
+// owned by ServerOptions.User) without starting it.
+func newServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	bins := opts.Binaries
 	if bins == nil {
 		var err error
@@ -273,14 +295,6 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 			os.RemoveAll(dir)
 			return nil, err
 		}
-	}
-	err = s.startOnFreePorts(ctx, func() (err error) {
-		s.port, err = freePort()
-		return err
-	})
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
 	}
 	return s, nil
 }
@@ -430,6 +444,9 @@ func (s *Server) startArgs() []string {
 	}
 	a = append(a, tuningFlags(s.bins)...)
 	a = append(a, s.opts.InitFlags...)
+	if s.extraArgs != nil {
+		a = append(a, s.extraArgs()...)
+	}
 	return append(a, s.opts.Flags...)
 }
 

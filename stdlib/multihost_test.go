@@ -4,24 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net"
 	"testing"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/stdlib"
 )
-
-// deadAddr returns a loopback address nothing listens on.
-func deadAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
 
 // sql.Open takes a multi-host DSN, in both forms: with the first host dead, every connection
 // goes to the second.
@@ -30,7 +18,7 @@ func TestMultiHostDSN(t *testing.T) {
 	if cfg.Network != "tcp" {
 		t.Skip("needs a TCP server")
 	}
-	dead := deadAddr(t)
+	dead := testsupport.ClosedAddr(t)
 	userinfo := cfg.User
 	if cfg.Password != "" {
 		userinfo += ":" + cfg.Password
@@ -72,7 +60,7 @@ func TestMultiHostDSN(t *testing.T) {
 
 // Every host dead: the *myx.HostsError reaches the caller through database/sql.
 func TestMultiHostDSNAllDown(t *testing.T) {
-	db, err := sql.Open("myx", "mysql://root@"+deadAddr(t)+","+deadAddr(t)+"/test")
+	db, err := sql.Open("myx", "mysql://root@"+testsupport.ClosedAddr(t)+","+testsupport.ClosedAddr(t)+"/test")
 	if err != nil {
 		t.Fatal(err)
 	}
