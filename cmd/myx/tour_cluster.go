@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +34,7 @@ func (t *tour) clusterSteps() []step {
 	}
 	return []step{
 		{title: "Clusters: a primary and two replicas", run: t.clusterStart,
-			also: []string{"hostNames"},
+			also: []string{"hostNames", "portOf"},
 			skip: func() string { return t.cl.skip },
 			intro: "mysqltest starts throwaway servers: here a primary and two replicas in " +
 				"GTID replication, each its own mariadbd (or mysqld) on its own port. " +
@@ -64,7 +66,7 @@ func (t *tour) clusterSteps() []step {
 
 // hostNames names the servers of rep by port, as the tour prints them.
 func hostNames(rep *mysqltest.Replication) map[int]string {
-	name := map[int]string{rep.Primary().Port(): "primary"}
+	name := map[int]string{rep.Primary().Port(): "the primary"}
 	for i, r := range rep.Replicas() {
 		name[r.Port()] = fmt.Sprintf("replica %d", i+1)
 	}
@@ -102,7 +104,7 @@ func (t *tour) clusterStart() error {
 	//tour:show
 	printf("connected with the DSN %s", rep.DSN())
 	for _, h := range c.Stat().Hosts {
-		printf("  %s is the %s: role %s, %s", h.Addr, name[portOf(h.Addr)], h.Role, h.State)
+		printf("  %s is %s: role %s, %s", h.Addr, name[portOf(h.Addr)], h.Role, h.State)
 	}
 	//tour:hide
 	_, err = c.Exec(ctx, "CREATE TABLE IF NOT EXISTS tour_notes "+
@@ -118,20 +120,20 @@ func (t *tour) clusterReads() error {
 	if err != nil {
 		return err
 	}
-	printf("c.QueryRow:            answered by the %s", name[port])
+	printf("c.QueryRow:            answered by %s", name[port])
 	err = c.Reader().QueryRow(ctx, "SELECT @@port").Scan(&port)
 	if err != nil {
 		return err
 	}
-	printf("c.Reader().QueryRow:   answered by the %s", name[port])
+	printf("c.Reader().QueryRow:   answered by %s", name[port])
 	err = c.QueryRow(cluster.ReadFromReplica(ctx), "SELECT @@port").Scan(&port)
 	if err != nil {
 		return err
 	}
-	printf("with ReadFromReplica:  answered by the %s", name[port])
+	printf("with ReadFromReplica:  answered by %s", name[port])
 	//tour:hide
 	if !strings.HasPrefix(name[port], "replica") {
-		return fmt.Errorf("a read from a replica was answered by the %s", name[port])
+		return fmt.Errorf("a read from a replica was answered by %s", name[port])
 	}
 	return nil
 }
@@ -154,7 +156,7 @@ func (t *tour) clusterReadYourWrites() error {
 		if err != nil {
 			return err
 		}
-		printf("wrote %q (id %d), read it back at once on the %s", note, res.LastInsertID,
+		printf("wrote %q (id %d), read it back at once on %s", note, res.LastInsertID,
 			name[port])
 	}
 	carried := s.Position().String() // e.g. in a cookie
@@ -221,7 +223,7 @@ func (t *tour) clusterReplicaStopped() error {
 	}
 	printf("20 reads after:  %s", after)
 	for _, h := range c.Stat().Hosts {
-		printf("  Stat: %-9s role %-7s %s, lag %v (known: %v)", name[portOf(h.Addr)], h.Role,
+		printf("  Stat: %-11s role %-7s %s, lag %v (known: %v)", name[portOf(h.Addr)], h.Role,
 			h.State, h.Lag, h.LagKnown)
 	}
 	//tour:hide
@@ -259,11 +261,9 @@ func (t *tour) closeCluster() {
 	}
 }
 
-// portOf is the port of a "host:port" address (0 when there is none).
+// portOf is the port of a "host:port" address.
 func portOf(addr string) int {
-	var port int
-	if i := strings.LastIndexByte(addr, ':'); i >= 0 {
-		fmt.Sscan(addr[i+1:], &port)
-	}
-	return port
+	_, port, _ := net.SplitHostPort(addr)
+	n, _ := strconv.Atoi(port)
+	return n
 }
