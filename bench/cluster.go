@@ -166,11 +166,16 @@ type FailoverRound struct {
 	Write time.Duration
 	// Failed counts the writes that returned an error before it (each retried at once).
 	Failed int
+	// InFlight is what the write that was running on the primary when it was killed
+	// returned: its outcome is unknown, so it must fail and never run again elsewhere.
+	InFlight error
 }
 
 // Failover starts a primary and two replicas, connects a cluster, kills the primary
-// (SIGKILL), promotes replica 1 at once as an orchestrator would, and times the first
-// successful write through the cluster, checking that it landed on the promoted server.
+// (SIGKILL) while a write runs on it, promotes replica 1 at once as an orchestrator would, and
+// times the first successful write through the cluster. It checks the outcomes: the write
+// under way fails with a lost connection (its outcome unknown to the client) and is not run
+// again, and the promoted server holds the one successful write and nothing else.
 func Failover(ctx context.Context) (FailoverRound, error) {
 	var fr FailoverRound
 	rep, err := mysqltest.StartReplication(ctx, mysqltest.ReplicationOptions{Replicas: 2})
@@ -190,6 +195,15 @@ func Failover(ctx context.Context) (FailoverRound, error) {
 		return fr, err
 	}
 	promoted := rep.Replicas()[0]
+	// A write under way when the primary dies (SLEEP keeps it running).
+	inFlight := make(chan error, 1)
+	go func() {
+		_, err := c.Exec(ctx, "INSERT INTO failover_writes (port) SELECT -1 FROM (SELECT SLEEP(30)) AS s")
+		inFlight <- err
+	}()
+	if err := waitRunning(ctx, rep.Primary(), "%SLEEP(30)%"); err != nil {
+		return fr, err
+	}
 	killed := time.Now()
 	if err := rep.Primary().Kill(); err != nil {
 		return fr, err
@@ -218,6 +232,9 @@ func Failover(ctx context.Context) (FailoverRound, error) {
 	if err := <-done; err != nil {
 		return fr, fmt.Errorf("promote: %w", err)
 	}
+	if fr.InFlight = <-inFlight; !myx.IsConnLost(fr.InFlight) {
+		return fr, fmt.Errorf("the write under way when the primary died returned %v, want a lost connection", fr.InFlight)
+	}
 	pc, err := myx.Connect(ctx, promoted.DSN())
 	if err != nil {
 		return fr, err
@@ -232,9 +249,28 @@ func Failover(ctx context.Context) (FailoverRound, error) {
 		return fr, err
 	}
 	if len(ports) != 1 || ports[0] != promoted.Port() {
-		return fr, fmt.Errorf("the promoted server (port %d) holds writes from ports %v", promoted.Port(), ports)
+		return fr, fmt.Errorf("the promoted server (port %d) holds writes from ports %v (-1: the write under way, run again)",
+			promoted.Port(), ports)
 	}
 	return fr, nil
+}
+
+// waitRunning returns once a statement matching the LIKE pattern runs on srv.
+func waitRunning(ctx context.Context, srv *mysqltest.Server, like string) error {
+	c, err := myx.Connect(ctx, srv.DSN())
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	for {
+		var n int
+		err := c.QueryRow(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND ID <> CONNECTION_ID()",
+			like).Scan(&n)
+		if err != nil || n > 0 {
+			return err
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // FailoverReport runs rounds failovers and prints each, then the minimum and median.
@@ -242,15 +278,16 @@ func FailoverReport(ctx context.Context, w io.Writer, rounds int) error {
 	fmt.Fprintf(w, "failover: kill -9 the primary, promote replica 1 at once (mysqltest Promote, as an\n"+
 		"orchestrator would once it has noticed the death), time the first successful write through\n"+
 		"the cluster (one writer retrying at once); %d rounds, each on a fresh primary and two replicas\n", rounds)
-	fmt.Fprintf(w, "%-6s %18s %14s %14s\n", "round", "Promote returned", "first write", "failed writes")
+	fmt.Fprintf(w, "%-6s %18s %14s %14s   %s\n", "round", "Promote returned", "first write", "failed writes",
+		"the write under way at the kill")
 	var writes []float64
 	for k := range rounds {
 		fr, err := Failover(ctx)
 		if err != nil {
 			return fmt.Errorf("round %d: %w", k+1, err)
 		}
-		fmt.Fprintf(w, "%-6d %18v %14v %14d\n", k+1, fr.Promote.Round(time.Millisecond),
-			fr.Write.Round(time.Millisecond), fr.Failed)
+		fmt.Fprintf(w, "%-6d %18v %14v %14d   %T, not run again\n", k+1, fr.Promote.Round(time.Millisecond),
+			fr.Write.Round(time.Millisecond), fr.Failed, fr.InFlight)
 		writes = append(writes, fr.Write.Seconds())
 	}
 	sec := func(x float64) time.Duration { return time.Duration(x * float64(time.Second)).Round(time.Millisecond) }
