@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/myxdb/myx"
@@ -97,7 +98,8 @@ func ClusterReport(ctx context.Context, w io.Writer, rounds, n int) error {
 		"The three servers and the client share those CPUs, so the replicas add no CPU: the ratio\n"+
 		"is what routing costs or gains on one machine, not the scale-out of separate hosts.\n",
 		n, rounds, runtime.NumCPU())
-	fmt.Fprintf(w, "%-8s %14s %14s %8s   %s\n", "workers", "primary alone", "2 replicas", "ratio", "reads per host (cluster)")
+	fmt.Fprintf(w, "%-8s %14s %14s %8s %19s %s\n", "workers", "primary alone", "2 replicas", "ratio",
+		"client CPU µs/query", "reads per host (cluster)")
 	for _, workers := range ClusterWorkers {
 		p, err := OpenPrimaryBench(ctx, rep, workers)
 		if err != nil {
@@ -110,17 +112,17 @@ func ClusterReport(ctx context.Context, w io.Writer, rounds, n int) error {
 		}
 		// Warm both: connections open, statements prepared.
 		err = errors.Join(PoolMyx(ctx, p, 4*workers, workers), ClusterReads(ctx, c, 4*workers, workers))
-		var alone, spread []float64
+		var alone, spread, aloneCPU, spreadCPU []float64
 		for k := 0; k < rounds && err == nil; k++ {
-			var r float64
-			if r, err = rate(n, func() error { return PoolMyx(ctx, p, n, workers) }); err != nil {
+			var r, cpu float64
+			if r, cpu, err = rate(n, func() error { return PoolMyx(ctx, p, n, workers) }); err != nil {
 				break
 			}
-			alone = append(alone, r)
-			if r, err = rate(n, func() error { return ClusterReads(ctx, c, n, workers) }); err != nil {
+			alone, aloneCPU = append(alone, r), append(aloneCPU, cpu)
+			if r, cpu, err = rate(n, func() error { return ClusterReads(ctx, c, n, workers) }); err != nil {
 				break
 			}
-			spread = append(spread, r)
+			spread, spreadCPU = append(spread, r), append(spreadCPU, cpu)
 		}
 		hosts := readsPerHost(c.Stat(), rep)
 		c.Close()
@@ -129,7 +131,8 @@ func ClusterReport(ctx context.Context, w io.Writer, rounds, n int) error {
 			return fmt.Errorf("%d workers: %w", workers, err)
 		}
 		a, s := Median(alone), Median(spread)
-		fmt.Fprintf(w, "%-8d %14.0f %14.0f %7.2fx   %s\n", workers, a, s, s/a, hosts)
+		fmt.Fprintf(w, "%-8d %14.0f %14.0f %7.2fx %8.1f / %-8.1f %s\n", workers, a, s, s/a,
+			Median(aloneCPU), Median(spreadCPU), hosts)
 	}
 	return nil
 }
@@ -147,13 +150,23 @@ func readsPerHost(st cluster.Stat, rep *mysqltest.Replication) string {
 	return strings.Join(out, ", ")
 }
 
-// rate runs f, which does n operations, and returns operations per second.
-func rate(n int, f func() error) (float64, error) {
+// rate runs f, which does n operations, and returns operations per second and the client's
+// CPU time (user and system, the whole process) per operation in µs.
+func rate(n int, f func() error) (perSec, cpuMicros float64, err error) {
+	cpu := processCPU()
 	start := time.Now()
 	if err := f(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return float64(n) / time.Since(start).Seconds(), nil
+	elapsed := time.Since(start)
+	return float64(n) / elapsed.Seconds(), float64(processCPU()-cpu) / float64(time.Microsecond) / float64(n), nil
+}
+
+// processCPU is the CPU time (user and system) the process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return tv(ru.Utime) + tv(ru.Stime)
 }
 
 // FailoverRound is one measured failover.
