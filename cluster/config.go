@@ -180,7 +180,7 @@ func quoteTable(name string) (string, error) {
 type settings struct {
 	Config
 	addrs     []string
-	heartbeat string // quoted, or ""
+	heartbeat string        // quoted, or ""
 	denyFor   time.Duration // the longest deny backoff; 0: it does not grow
 }
 
