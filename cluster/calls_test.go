@@ -9,6 +9,7 @@ import (
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/cluster"
+	"github.com/myxdb/myx/internal/testsupport"
 )
 
 // The calls other than Exec and Query, through a cluster, on the primary.
@@ -85,7 +86,7 @@ func TestNoPrimary(t *testing.T) {
 	r := sharedReplication(t)
 	ctx := context.Background()
 	cl := newCluster(t, r.DSN(), func(c *cluster.Config) {
-		c.Pool.ConnConfig.Addrs = []string{freeAddr(t), r.Replicas()[0].Addr()}
+		c.Pool.ConnConfig.Addrs = []string{testsupport.ClosedAddr(t), r.Replicas()[0].Addr()}
 		c.FailoverTimeout = 200 * time.Millisecond
 	})
 	_, err := cl.Exec(ctx, "DO 1")
