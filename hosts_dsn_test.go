@@ -1,6 +1,7 @@
 package myx_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -198,5 +199,16 @@ func TestHostHelpers(t *testing.T) {
 	off.DenyHost("a:1")
 	if !off.DeniedUntil("a:1").IsZero() {
 		t.Error("DenyHost with the deny list off")
+	}
+}
+
+// A Config built by hand with several hosts and a unix socket is refused at connect, as
+// ParseConfig refuses the DSN.
+func TestConnectSocketWithHosts(t *testing.T) {
+	cfg := &myx.Config{Network: "unix", Addrs: []string{"/tmp/a.sock", "/tmp/b.sock"}}
+	_, err := myx.ConnectConfig(context.Background(), cfg)
+	var ce *myx.ConfigError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "several hosts with a unix socket") {
+		t.Errorf("%v, want a *ConfigError", err)
 	}
 }
