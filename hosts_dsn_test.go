@@ -212,3 +212,32 @@ func TestConnectSocketWithHosts(t *testing.T) {
 		t.Errorf("%v, want a *ConfigError", err)
 	}
 }
+
+// FuzzMultiHostRoundTrip: a multi-host DSN ParseConfig accepts reads back from Config.String to the same
+// hosts, user, database and cluster settings.
+func FuzzMultiHostRoundTrip(f *testing.F) {
+	for _, s := range []string{
+		"mysql://u@h1:3306,h2:3307,h3/db", "mysql://u:p@[::1]:3307,[fe80::1%25eth0]/db?cluster_mode=replication",
+		"u@tcp(h1,h2)/db?cluster_deny_for=0&track_gtid=1", "mysql://h1,h2/", "tcp(a,b:1)/x?cluster_mode=load-balance",
+		"tcp(a,b)/0@", "mysql://a,b/d%40b",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, dsn string) {
+		cfg, err := myx.ParseConfig(dsn)
+		if err != nil || len(cfg.Addrs) < 2 {
+			return
+		}
+		back, err := myx.ParseConfig(cfg.String())
+		if err != nil {
+			t.Fatalf("%q: String %q does not parse: %v", dsn, cfg.String(), err)
+		}
+		if !slices.Equal(back.Addrs, cfg.Addrs) || back.Addr != cfg.Addr || back.Network != cfg.Network ||
+			back.ClusterMode != cfg.ClusterMode || back.DenyFor != cfg.DenyFor || back.TrackGTID != cfg.TrackGTID ||
+			back.User != cfg.User || back.Database != cfg.Database {
+			t.Fatalf("%q: String %q reads back as %q %q %s %v %v %v %q %q, want %q %q %s %v %v %v %q %q", dsn, cfg.String(),
+				back.Addrs, back.Addr, back.Network, back.ClusterMode, back.DenyFor, back.TrackGTID, back.User, back.Database,
+				cfg.Addrs, cfg.Addr, cfg.Network, cfg.ClusterMode, cfg.DenyFor, cfg.TrackGTID, cfg.User, cfg.Database)
+		}
+	})
+}
