@@ -14,6 +14,7 @@ import (
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/cluster"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/mysqltest"
 )
 
@@ -25,11 +26,7 @@ func connectTo(t *testing.T, s *mysqltest.Server, trackGTID bool) *myx.Conn {
 		t.Fatal(err)
 	}
 	cfg.TrackGTID = trackGTID
-	c, err := myx.ConnectConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(func() { c.Close(context.Background()) })
+	c := testsupport.Connect(t, cfg)
 	if trackGTID && !c.TracksGTID() {
 		t.Fatalf("%s does not report the session's GTIDs (TrackGTID)", c.ServerInfo())
 	}
