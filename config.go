@@ -477,7 +477,7 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 	}
 	at := strings.LastIndexByte(authority, '@')
 	if hosts := authority[at+1:]; strings.IndexByte(hosts, ',') >= 0 && !strings.HasPrefix(hosts, "unix(") && !hasPrefixFold(hosts, "%2F") {
-		addrs, err := parseHostList(hosts, at >= 0)
+		addrs, err := parseHostList(hosts, at >= 0, true)
 		if err != nil {
 			return nil, err
 		}
@@ -567,14 +567,21 @@ var errSocketWithHosts = errors.New("several hosts with a unix socket: a multi-h
 // parseHostList reads a comma-separated list of hosts, each host, host:port, [ipv6] or
 // [ipv6]:port, and returns them as host:port (port 3306 when not given), in order. quote
 // says the entries may be quoted in errors (false when the DSN has no '@', so that an entry
-// may be a user:password that lost its '@').
-func parseHostList(list string, quote bool) ([]string, error) {
+// may be a user:password that lost its '@'); unescape, that they are percent-encoded (the URL
+// form: an IPv6 zone is written %25).
+func parseHostList(list string, quote, unescape bool) ([]string, error) {
 	entries := strings.Split(list, ",")
 	addrs := make([]string, 0, len(entries))
 	for i, e := range entries {
 		where := fmt.Sprintf("host %d of the host list", i+1)
 		if quote {
 			where = fmt.Sprintf("host %d of the host list (%q)", i+1, e)
+		}
+		if unescape {
+			var err error
+			if e, err = url.PathUnescape(e); err != nil {
+				return nil, fmt.Errorf("%s: invalid percent-escape", where)
+			}
 		}
 		if e == "" {
 			return nil, fmt.Errorf("host %d of the host list is empty (hosts are separated by single commas)", i+1)
@@ -742,7 +749,7 @@ func parseDriverDSN(cfg *Config, dsn string) (url.Values, error) {
 		switch cfg.Network {
 		case "tcp", "tcp4", "tcp6":
 			if strings.IndexByte(cfg.Addr, ',') >= 0 {
-				addrs, err := parseHostList(cfg.Addr, true)
+				addrs, err := parseHostList(cfg.Addr, true, false)
 				if err != nil {
 					return nil, err
 				}
@@ -1219,9 +1226,14 @@ func (cfg *Config) String() string {
 	case cfg.network() == "unix":
 		b.WriteString("unix(" + cfg.addr() + ")")
 	case len(cfg.Addrs) > 1:
-		b.WriteString(strings.Join(cfg.Addrs, ","))
+		for i, a := range cfg.Addrs {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strings.ReplaceAll(a, "%", "%25")) // an IPv6 zone
+		}
 	default:
-		b.WriteString(cfg.addr())
+		b.WriteString(strings.ReplaceAll(cfg.addr(), "%", "%25"))
 	}
 	b.WriteByte('/')
 	b.WriteString(url.PathEscape(cfg.Database))
@@ -1268,27 +1280,25 @@ func (cfg *Config) addr() string {
 	return DefaultAddr
 }
 
-// connectTimeout is Config.ConnectTimeout with its default; 0 means no timeout.
-func (cfg *Config) connectTimeout() time.Duration {
+// zeroDefault resolves a field whose zero value means def and a negative value none: def, 0
+// or v.
+func zeroDefault[T int | time.Duration](v, def T) T {
 	switch {
-	case cfg.ConnectTimeout == 0:
-		return DefaultConnectTimeout
-	case cfg.ConnectTimeout < 0:
+	case v == 0:
+		return def
+	case v < 0:
 		return 0
 	}
-	return cfg.ConnectTimeout
+	return v
+}
+
+// connectTimeout is Config.ConnectTimeout with its default; 0 means no timeout.
+func (cfg *Config) connectTimeout() time.Duration {
+	return zeroDefault(cfg.ConnectTimeout, DefaultConnectTimeout)
 }
 
 // denyFor is Config.DenyFor with its default; 0 means no deny list.
-func (cfg *Config) denyFor() time.Duration {
-	switch {
-	case cfg.DenyFor == 0:
-		return DefaultDenyFor
-	case cfg.DenyFor < 0:
-		return 0
-	}
-	return cfg.DenyFor
-}
+func (cfg *Config) denyFor() time.Duration { return zeroDefault(cfg.DenyFor, DefaultDenyFor) }
 
 // multiHost reports whether cfg lists several hosts (Config.Addrs).
 func (cfg *Config) multiHost() bool { return len(cfg.Addrs) > 1 }
@@ -1312,13 +1322,7 @@ func (cfg *Config) killTimeout() time.Duration {
 
 // statementCacheSize is Config.StatementCacheSize with its default; 0 means no cache.
 func (cfg *Config) statementCacheSize() int {
-	switch {
-	case cfg.StatementCacheSize == 0:
-		return DefaultStatementCacheSize
-	case cfg.StatementCacheSize < 0:
-		return 0
-	}
-	return cfg.StatementCacheSize
+	return zeroDefault(cfg.StatementCacheSize, DefaultStatementCacheSize)
 }
 
 // collation is Config.Collation with its default.
@@ -1340,13 +1344,7 @@ func (cfg *Config) location() *time.Location {
 // maxAllowedPacket is Config.MaxAllowedPacket with its default; 0 means the server's
 // max_allowed_packet (unknown until learned).
 func (cfg *Config) maxAllowedPacket() int {
-	switch {
-	case cfg.MaxAllowedPacket == 0:
-		return DefaultMaxAllowedPacket
-	case cfg.MaxAllowedPacket < 0:
-		return 0
-	}
-	return cfg.MaxAllowedPacket
+	return zeroDefault(cfg.MaxAllowedPacket, DefaultMaxAllowedPacket)
 }
 
 // maxPacketSize is Config.MaxPacketSize with its default (checkMaxPacketSize refuses values

@@ -171,16 +171,19 @@ func (r HostRole) Writable() bool {
 }
 
 // Role queries: one round trip each. information_schema has no row for a variable the server
-// lacks (a MariaDB built without wsrep), where @@wsrep_on would be an error.
+// lacks (a MariaDB built without wsrep), where @@wsrep_on would be an error. The status values
+// are aggregated in a derived table: next to an aggregate in the same SELECT, MariaDB 10.11
+// reports @@global.read_only as 0 whatever its value.
 const (
 	mariaDBRoleQuery = "SELECT @@global.read_only," +
 		" (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'WSREP_ON')," +
-		" COALESCE(MAX(IF(VARIABLE_NAME = 'SLAVE_RUNNING', VARIABLE_VALUE, NULL)), '')," +
-		" COALESCE(MAX(IF(VARIABLE_NAME = 'SLAVES_RUNNING', VARIABLE_VALUE, NULL)), '')," +
-		" COALESCE(MAX(IF(VARIABLE_NAME = 'WSREP_LOCAL_STATE', VARIABLE_VALUE, NULL)), '')," +
-		" COALESCE(MAX(IF(VARIABLE_NAME = 'WSREP_READY', VARIABLE_VALUE, NULL)), '')" +
+		" s.slave, s.slaves, s.state, s.ready FROM (SELECT" +
+		" COALESCE(MAX(IF(VARIABLE_NAME = 'SLAVE_RUNNING', VARIABLE_VALUE, NULL)), '') AS slave," +
+		" COALESCE(MAX(IF(VARIABLE_NAME = 'SLAVES_RUNNING', VARIABLE_VALUE, NULL)), '') AS slaves," +
+		" COALESCE(MAX(IF(VARIABLE_NAME = 'WSREP_LOCAL_STATE', VARIABLE_VALUE, NULL)), '') AS state," +
+		" COALESCE(MAX(IF(VARIABLE_NAME = 'WSREP_READY', VARIABLE_VALUE, NULL)), '') AS ready" +
 		" FROM information_schema.GLOBAL_STATUS" +
-		" WHERE VARIABLE_NAME IN ('SLAVE_RUNNING', 'SLAVES_RUNNING', 'WSREP_LOCAL_STATE', 'WSREP_READY')"
+		" WHERE VARIABLE_NAME IN ('SLAVE_RUNNING', 'SLAVES_RUNNING', 'WSREP_LOCAL_STATE', 'WSREP_READY')) AS s"
 	mySQLRoleQuery = "SELECT @@global.read_only OR @@global.super_read_only," +
 		" (SELECT COUNT(*) FROM performance_schema.replication_applier_status WHERE SERVICE_STATE = 'ON')"
 	mySQLReadOnlyQuery = "SELECT @@global.read_only OR @@global.super_read_only"
@@ -266,6 +269,38 @@ func (cfg *Config) DeniedUntil(addr string) time.Time {
 		return t
 	}
 	return time.Time{}
+}
+
+// DenyHost puts addr, one of Addrs, on the deny list for DenyFor from now, as a failed
+// connect does: a layer that found the host failing otherwise (a health check) tells the
+// connects made from cfg. It does nothing when the deny list is off (DenyFor negative).
+func (cfg *Config) DenyHost(addr string) {
+	if d := cfg.denyFor(); d > 0 {
+		l := cfg.hostList()
+		l.deny(addr, l.now().Add(d))
+	}
+}
+
+// Hosts returns the hosts a connect with cfg may go to, in order: a copy of Addrs when it
+// lists several, otherwise the single host (Addr with its default).
+func (cfg *Config) Hosts() []string {
+	if cfg.multiHost() {
+		return append([]string(nil), cfg.Addrs...)
+	}
+	return []string{cfg.singleAddr()}
+}
+
+// DenyDuration is how long a failed host stays on the deny list: DenyFor with its default
+// (DefaultDenyFor when zero), 0 when the deny list is off (DenyFor negative).
+func (cfg *Config) DenyDuration() time.Duration { return cfg.denyFor() }
+
+// HostConfig returns a copy of cfg (see Copy) for the single host addr: Addr set to it and
+// Addrs empty, so that its connections go to that host only, with no deny list and no role
+// check. For layers that keep connections per host, such as package cluster.
+func (cfg *Config) HostConfig(addr string) *Config {
+	c := cfg.Copy()
+	c.Addr, c.Addrs, c.hostState = addr, nil, nil
+	return c
 }
 
 // order returns the hosts in the order a connect tries them: the mode's order, with the hosts

@@ -67,7 +67,7 @@ const (
 	paramCheckPeriod     = "cluster_check_period"
 	paramHeartbeat       = "cluster_heartbeat"
 	paramFailoverTimeout = "cluster_failover_timeout"
-	// Read by the root package; listed for suggestions only.
+	// Read by the root package (never in RuntimeParams); listed for suggestions.
 	paramMode    = "cluster_mode"
 	paramDenyFor = "cluster_deny_for"
 )
@@ -124,8 +124,6 @@ func ParseConfig(dsn string) (*Config, error) {
 		case paramHeartbeat:
 			cfg.Heartbeat = v
 			_, perr = quoteTable(v)
-		case paramMode, paramDenyFor, "cluster_hosts":
-			continue // the root package's (until it reads them itself)
 		default:
 			if s, ok := suggest.Closest(k, knownParams); ok {
 				return fail("unknown cluster parameter %s (did you mean %s?)", k, s)
@@ -182,8 +180,8 @@ func quoteTable(name string) (string, error) {
 type settings struct {
 	Config
 	addrs     []string
-	heartbeat string // quoted, or ""
-	denyFor   time.Duration
+	heartbeat string        // quoted, or ""
+	denyFor   time.Duration // the longest deny backoff; 0: it does not grow
 }
 
 func (cfg *Config) resolve() (*settings, error) {
@@ -191,7 +189,7 @@ func (cfg *Config) resolve() (*settings, error) {
 		return nil, fmt.Errorf("cluster: Config.Pool.ConnConfig is required")
 	}
 	s := &settings{Config: *cfg}
-	s.addrs = hostAddrs(cfg.Pool.ConnConfig)
+	s.addrs = cfg.Pool.ConnConfig.Hosts()
 	if len(s.addrs) == 0 || s.addrs[0] == "" {
 		return nil, fmt.Errorf("cluster: no hosts (Config.Pool.ConnConfig.Addrs is empty)")
 	}
@@ -221,14 +219,15 @@ func (cfg *Config) resolve() (*settings, error) {
 	if s.FailoverTimeout <= 0 {
 		s.FailoverTimeout = DefaultFailoverTimeout
 	}
-	s.denyFor = denyFor(cfg.Pool.ConnConfig)
+	s.denyFor = cfg.Pool.ConnConfig.DenyDuration()
 	return s, nil
 }
 
 // hostPoolConfig is the pool configuration of one host.
 func (s *settings) hostPoolConfig(addr string) *pool.Config {
 	pc := s.Pool
-	pc.ConnConfig = hostConfig(s.Pool.ConnConfig, addr)
+	pc.ConnConfig = s.Pool.ConnConfig.HostConfig(addr)
+	pc.ConnConfig.TrackGTID = true
 	if pc.Tracer == nil {
 		pc.Tracer = s.Tracer
 	}

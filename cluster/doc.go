@@ -51,7 +51,9 @@
 // replica's lag is its clock minus the timestamp it has applied: end to end, with the
 // resolution of CheckPeriod, still subject to clock skew between the hosts. Replicas whose
 // lag is unknown or above Config.LagLimit (default 10 s) get no reads; with none fit, reads
-// go to the primary.
+// go to the primary. One consequence: while the primary is down, the replicas' IO threads
+// cannot connect and their Seconds_Behind_Master is NULL, so replica reads wait for the new
+// primary like writes; with a heartbeat they go on until the replicas' lag passes LagLimit.
 //
 // # Read-your-writes
 //

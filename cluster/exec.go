@@ -96,7 +96,7 @@ func (cl *Cluster) query(ctx context.Context, in intent, query string, args []an
 		if err != nil {
 			return nil, err
 		}
-		rows, err := l.conn().Query(ctx, query, args...)
+		rows, err := l.conn().Query(ctx, l.statement(ctx, query), args...)
 		if err != nil {
 			l.done()
 			if cl.rerun(ctx, l.h, err, &ex, attempt, "query") {
@@ -116,7 +116,7 @@ func (cl *Cluster) queryRow(ctx context.Context, in intent, query string, args [
 		if err != nil {
 			return myx.ErrRow(err)
 		}
-		row := l.conn().QueryRow(ctx, query, args...)
+		row := l.conn().QueryRow(ctx, l.statement(ctx, query), args...)
 		if err := row.Err(); err != nil {
 			l.done()
 			if cl.rerun(ctx, l.h, err, &ex, attempt, "query") {

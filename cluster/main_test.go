@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 // sharedReplication returns the shared replication cluster, starting it on first use. Tests
 // using it must not run in parallel with each other (some stop replicas) and must leave every
 // replica running and caught up.
-func sharedReplication(t *testing.T) *mysqltest.Replication {
+func sharedReplication(t testing.TB) *mysqltest.Replication {
 	t.Helper()
 	shared.once.Do(func() {
 		if _, err := mysqltest.LookupServerBinaries(); err != nil {
@@ -129,4 +129,29 @@ func (r *recorder) all() []cluster.HostChangeData {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]cluster.HostChangeData(nil), r.events...)
+}
+
+// BenchmarkReaderQueryRow measures a point read routed to a replica: the routing's cost in
+// allocations shows in -benchmem (the times on this shared machine are noise).
+func BenchmarkReaderQueryRow(b *testing.B) {
+	r := sharedReplication(b)
+	cfg, err := cluster.ParseConfig(r.DSN())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.Pool.MaxConns = 2
+	ctx := context.Background()
+	cl, err := cluster.NewWithConfig(ctx, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cl.Close()
+	rd := cl.Reader()
+	b.ReportAllocs()
+	for b.Loop() {
+		var n int
+		if err := rd.QueryRow(ctx, "SELECT 1").Scan(&n); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -75,8 +75,8 @@ func (h *host) backoffLeft() time.Duration {
 }
 
 // backoff is the deny period after the n-th consecutive failure: CheckPeriod doubled with
-// each failure up to the configured DenyFor (myx.Config.DenyFor; no growth when it is
-// negative), jittered to [d/2, d] so that the clients of a host that comes back do not all
+// each failure up to the configured DenyFor (myx.Config.DenyDuration; no growth when the
+// deny list is off), jittered to [d/2, d] so that the clients of a host that comes back do not all
 // reconnect at once.
 func (cl *Cluster) backoff(n int) time.Duration {
 	d := cl.cfg.CheckPeriod
@@ -158,10 +158,30 @@ func lost(err error) bool {
 func (h *host) inspect(ctx context.Context, c *myx.Conn) (probeResult, error) {
 	r := probeResult{state: StateUp, writable: true}
 	role, err := c.HostRole(ctx)
-	if err != nil && lost(err) {
+	switch {
+	case err != nil && lost(err):
 		return r, err
+	case notReady(err):
+		// A Galera node refusing queries (1047: not in the primary component, joining,
+		// wsrep_reject_queries).
+		r.role, r.state, r.writable = RoleNode, StateNotReady, false
+		return r, nil
 	}
-	r.writable = err != nil || !role.ReadOnly
+	// A role the server would not tell (a privilege missing) is not writable: never elect
+	// a host on a guess. read_only is asked separately: HostRole's ReadOnly was seen false on
+	// MariaDB 10.11 replicas started with --read-only.
+	r.writable = err == nil && !role.ReadOnly
+	if r.writable && c.ServerInfo().Flavor != myx.TiDB {
+		var ro int64
+		if err := c.QueryRow(ctx, "SELECT @@global.read_only").Scan(&ro); err != nil {
+			if lost(err) {
+				return r, err
+			}
+			r.writable = false
+		} else {
+			r.writable = ro == 0
+		}
+	}
 	if role.Galera {
 		r.role = RoleNode
 		if !role.GaleraReady {
@@ -175,7 +195,7 @@ func (h *host) inspect(ctx context.Context, c *myx.Conn) (probeResult, error) {
 	}
 	r.source = rs.source
 	switch {
-	case role.Replica || rs.ioRunning || rs.sqlRunning || !r.writable:
+	case role.Replica || rs.present || !r.writable:
 		r.role = RoleReplica
 	default:
 		r.role = RolePrimary

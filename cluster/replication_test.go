@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"testing"
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/cluster"
+	"github.com/myxdb/myx/internal/testsupport"
 )
 
 // readerAddrs runs n reads through read and returns how many ran on each address.
@@ -257,21 +257,10 @@ func TestIdempotentMovesToAnotherReplica(t *testing.T) {
 	}
 }
 
-// freeAddr returns a loopback address nobody listens on.
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
 func TestUnreachableHostDenied(t *testing.T) {
 	r := sharedReplication(t)
 	ctx := context.Background()
-	dead := freeAddr(t)
+	dead := testsupport.ClosedAddr(t)
 	cfg, err := cluster.ParseConfig(r.Primary().DSN())
 	if err != nil {
 		t.Fatal(err)

@@ -44,7 +44,7 @@ func pickWriter(mode myx.ClusterMode, primary int, vs []view, rr uint64) int {
 		}
 		return -1
 	case myx.ClusterLoadBalance:
-		return leastInUse(vs, rr, func(v *view) bool { return v.healthy() })
+		return leastInUse(vs, rr, func(v view) bool { return v.healthy() })
 	default:
 		for i := range vs {
 			if vs[i].healthy() {
@@ -64,19 +64,19 @@ func pickReader(mode myx.ClusterMode, primary int, vs []view, lagLimit time.Dura
 	if mode != myx.ClusterReplication {
 		return pickWriter(mode, primary, vs, rr)
 	}
-	if i := leastInUse(vs, rr, func(v *view) bool { return v.fitReplica(lagLimit) && v.covered }); i >= 0 {
+	if i := leastInUse(vs, rr, func(v view) bool { return v.fitReplica(lagLimit) && v.covered }); i >= 0 {
 		return i
 	}
-	return leastInUse(vs, rr, func(v *view) bool { return v.fitReplica(lagLimit) })
+	return leastInUse(vs, rr, func(v view) bool { return v.fitReplica(lagLimit) })
 }
 
 // leastInUse returns the host with the least work in flight among those ok accepts, ties
 // taken in turn (the rr-th of the tied, counting round); -1 when ok accepts none.
-func leastInUse(vs []view, rr uint64, ok func(*view) bool) int {
+func leastInUse(vs []view, rr uint64, ok func(view) bool) int {
 	var tied [8]int
 	ties := tied[:0]
 	for i := range vs {
-		if !ok(&vs[i]) {
+		if !ok(vs[i]) {
 			continue
 		}
 		if len(ties) > 0 && vs[i].inUse > vs[ties[0]].inUse {

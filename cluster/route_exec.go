@@ -48,9 +48,12 @@ func (ex *exclusion) add(h *host) {
 
 // viewsLocked is what routing knows of the hosts now. Excluded hosts are left out only where
 // another host can take the work (reads, and every call outside replication mode).
-func (cl *Cluster) viewsLocked(in intent, ex exclusion, pos Position) []view {
+func (cl *Cluster) viewsLocked(vs []view, in intent, ex exclusion, pos Position) []view {
 	now := time.Now()
-	vs := make([]view, len(cl.hosts))
+	if cap(vs) < len(cl.hosts) {
+		vs = make([]view, len(cl.hosts))
+	}
+	vs = vs[:len(cl.hosts)]
 	for i, h := range cl.hosts {
 		st := &h.st
 		vs[i] = view{role: st.role, state: st.state, denied: st.deniedUntil.After(now), lag: st.lag,
@@ -70,40 +73,51 @@ func (cl *Cluster) viewsLocked(in intent, ex exclusion, pos Position) []view {
 // until there is one (a primary elected after a failure, or a healthy host), checking the
 // hosts faster meanwhile.
 func (cl *Cluster) route(ctx context.Context, in intent, ex exclusion, pos Position) (*host, error) {
-	var timer *time.Timer
-	var start time.Time
-	for {
+	h, ch, err := cl.pick(in, ex, pos)
+	if h != nil || err != nil {
+		return h, err
+	}
+	return cl.await(ctx, in, ex, pos, ch)
+}
+
+// pick chooses the host for a call now: nil, with the channel that is closed at the next
+// change, when there is none.
+func (cl *Cluster) pick(in intent, ex exclusion, pos Position) (*host, chan struct{}, error) {
+	var buf [8]view
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	if cl.closed {
+		return nil, nil, ErrClosed
+	}
+	vs := cl.viewsLocked(buf[:0], in, ex, pos)
+	rr := cl.rr.Add(1)
+	i := -1
+	if in == toReader {
+		i = pickReader(cl.cfg.Mode, cl.primary, vs, cl.cfg.LagLimit, rr)
+	}
+	if i < 0 {
+		i = pickWriter(cl.cfg.Mode, cl.primary, vs, rr)
+	}
+	if i < 0 {
+		return nil, cl.changed, nil
+	}
+	return cl.hosts[i], nil, nil
+}
+
+// await waits for a host to route a call to, bounded by ctx and FailoverTimeout.
+func (cl *Cluster) await(ctx context.Context, in intent, ex exclusion, pos Position, ch chan struct{}) (*host, error) {
+	start := time.Now()
+	timer := time.NewTimer(cl.cfg.FailoverTimeout)
+	defer timer.Stop()
+	cl.mu.Lock()
+	cl.waiting++
+	cl.mu.Unlock()
+	defer func() {
 		cl.mu.Lock()
-		if cl.closed {
-			cl.mu.Unlock()
-			return nil, ErrClosed
-		}
-		vs := cl.viewsLocked(in, ex, pos)
-		rr := cl.rr.Add(1)
-		i := -1
-		if in == toReader {
-			i = pickReader(cl.cfg.Mode, cl.primary, vs, cl.cfg.LagLimit, rr)
-		}
-		if i < 0 {
-			i = pickWriter(cl.cfg.Mode, cl.primary, vs, rr)
-		}
-		if i >= 0 {
-			cl.mu.Unlock()
-			return cl.hosts[i], nil
-		}
-		ch := cl.changed
-		if timer == nil {
-			cl.waiting++
-			start = time.Now()
-			timer = time.NewTimer(cl.cfg.FailoverTimeout)
-			defer func() {
-				timer.Stop()
-				cl.mu.Lock()
-				cl.waiting--
-				cl.mu.Unlock()
-			}()
-		}
+		cl.waiting--
 		cl.mu.Unlock()
+	}()
+	for {
 		cl.pokeAll()
 		select {
 		case <-ch:
@@ -112,6 +126,11 @@ func (cl *Cluster) route(ctx context.Context, in intent, ex exclusion, pos Posit
 		case <-timer.C:
 			return nil, cl.noHost(time.Since(start))
 		}
+		h, next, err := cl.pick(in, ex, pos)
+		if h != nil || err != nil {
+			return h, err
+		}
+		ch = next
 	}
 }
 
@@ -140,6 +159,22 @@ type lease struct {
 }
 
 func (l *lease) conn() *myx.Conn { return l.pc.Conn() }
+
+// statement is query as it must be sent on the lease's host: with CausalRead(ctx) on a
+// Galera node, prefixed to wait for the cluster (see causalQuery).
+func (l *lease) statement(ctx context.Context, query string) string {
+	if !causalRead(ctx) {
+		return query
+	}
+	cl := l.h.cl
+	cl.mu.Lock()
+	node := l.h.st.role == RoleNode
+	cl.mu.Unlock()
+	if !node {
+		return query
+	}
+	return causalQuery(ctx, query)
+}
 
 // done gives the connection back, after telling the session what the connection committed.
 func (l *lease) done() {
