@@ -19,8 +19,11 @@ import (
 type clusterTour struct {
 	rep  *mysqltest.Replication
 	c    *cluster.Cluster
-	skip string         // why the chapter is skipped ("" when it runs)
-	name map[int]string // server port -> "primary", "replica 1", "replica 2"
+	name map[int]string // server port -> "the primary", "replica 1", "replica 2"
+	// skip is why the chapter is skipped ("" when it runs); skipStep is the number of its
+	// first step, which says so.
+	skip     string
+	skipStep int
 }
 
 // clusterSteps is the tour's chapter on clusters: a primary and two replicas started for the
@@ -28,14 +31,17 @@ type clusterTour struct {
 func (t *tour) clusterSteps() []step {
 	skip := func() string {
 		if t.cl.c == nil {
-			return t.cl.skip
+			return fmt.Sprintf("no cluster (step %d says why)", t.cl.skipStep)
 		}
 		return ""
 	}
 	return []step{
 		{title: "Clusters: a primary and two replicas", run: t.clusterStart,
 			also: []string{"hostNames", "portOf"},
-			skip: func() string { return t.cl.skip },
+			skip: func() string {
+				t.cl.skipStep = t.step
+				return t.cl.skip
+			},
 			intro: "mysqltest starts throwaway servers: here a primary and two replicas in " +
 				"GTID replication, each its own mariadbd (or mysqld) on its own port. " +
 				"cluster.New takes the multi-host DSN; in cluster_mode=replication it asks " +

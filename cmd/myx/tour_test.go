@@ -46,7 +46,11 @@ func TestTour(t *testing.T) {
 			}
 		})
 		checkTourOutput(t, out)
-		checkClusterChapter(t, out, run == 1 && withCluster)
+		want := chapterLeftOut
+		if run == 1 && withCluster {
+			want = chapterRun
+		}
+		checkClusterChapter(t, out, want)
 		if !strings.Contains(out, "Dropped the tour's tables") {
 			t.Errorf("run %d: no word of the tables dropped:\n%s", run, out)
 		}
@@ -199,9 +203,17 @@ func checkTourOutput(t *testing.T, out string) {
 	}
 }
 
-// checkClusterChapter checks the cluster chapter's output: present when want (and run, not
-// skipped, in CI, where the server binaries must be installed), else announced as left out.
-func checkClusterChapter(t *testing.T, out string, want bool) {
+// What checkClusterChapter expects of the cluster chapter.
+const (
+	chapterLeftOut = iota // -cluster=false
+	chapterRun            // run (or, outside CI, skipped for want of server binaries)
+	chapterSkipped        // skipped: no server binaries
+)
+
+// checkClusterChapter checks the cluster chapter's output: run, and last, when want is
+// chapterRun (under CI=true, where the server binaries must be installed, never skipped);
+// each step skipped, the first saying why, for chapterSkipped; else announced as left out.
+func checkClusterChapter(t *testing.T, out string, want int) {
 	t.Helper()
 	steps := splitTour(out)
 	var chapter []tourStep
@@ -210,7 +222,7 @@ func checkClusterChapter(t *testing.T, out string, want bool) {
 			chapter = append(chapter, s)
 		}
 	}
-	if !want {
+	if want == chapterLeftOut {
 		if len(chapter) != 0 || !strings.Contains(out, "The cluster chapter was left out") {
 			t.Errorf("-cluster=false: %d cluster steps, output:\n%s", len(chapter), out)
 		}
@@ -224,15 +236,21 @@ func checkClusterChapter(t *testing.T, out string, want bool) {
 	}
 	first := strings.Join(chapter[0].output, "\n")
 	if strings.HasPrefix(first, "skipped: ") {
-		if os.Getenv("CI") == "true" {
+		if want == chapterRun && os.Getenv("CI") == "true" {
 			t.Fatalf("CI=true: the cluster chapter was skipped:\n%s", first)
 		}
+		if !strings.Contains(first, "no server binaries to start a cluster from") {
+			t.Errorf("the chapter's first step does not say why it was skipped:\n%s", first)
+		}
 		for _, s := range chapter[1:] {
-			if len(s.output) != 1 || !strings.HasPrefix(s.output[0], "skipped: ") {
+			if len(s.output) != 1 || !strings.HasPrefix(s.output[0], "skipped: no cluster (step ") {
 				t.Errorf("step %q ran without a cluster:\n%s", s.heading, strings.Join(s.output, "\n"))
 			}
 		}
 		return
+	}
+	if want == chapterSkipped {
+		t.Fatalf("the cluster chapter ran without server binaries:\n%s", first)
 	}
 	for i, wants := range [][]string{
 		{"started the primary and two replicas", "is the primary: role primary, up",
@@ -261,6 +279,21 @@ func checkClusterChapter(t *testing.T, out string, want bool) {
 			t.Errorf("reads went to the primary with both replicas up: %s", o)
 		}
 	}
+}
+
+// TestTourClusterSkipped: without server binaries to start a cluster from, the cluster
+// chapter says so and is skipped, and the rest of the tour runs as ever.
+func TestTourClusterSkipped(t *testing.T) {
+	dsn := mysqltest.Require(t)
+	t.Setenv(mysqltest.EnvServerBinary, "/nonexistent/mariadbd")
+	db := tourDatabase(t, dsn)
+	out := captureStdout(t, func() {
+		if err := runTour(context.Background(), []string{"-dsn", dsn, "-database", db}); err != nil {
+			t.Errorf("tour: %v", err)
+		}
+	})
+	checkTourOutput(t, out)
+	checkClusterChapter(t, out, chapterSkipped)
 }
 
 // TestTourListings checks every step's listing without a server: present, within the width,
