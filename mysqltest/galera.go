@@ -15,8 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/myxdb/myx"
 )
 
 // DefaultGaleraNodes is the number of nodes StartGalera starts when
@@ -449,19 +447,15 @@ type galeraStatus struct {
 	size                  int
 }
 
-func readGaleraStatus(ctx context.Context, c *myx.Conn) (galeraStatus, error) {
+func readGaleraStatus(ctx context.Context, c *adminConn) (galeraStatus, error) {
 	var st galeraStatus
-	rows, err := c.Query(ctx, "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state', 'wsrep_ready', 'wsrep_cluster_size', 'wsrep_local_state_comment')")
+	res, err := c.query(ctx, "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state', 'wsrep_ready', 'wsrep_cluster_size', 'wsrep_local_state_comment')")
 	if err != nil {
 		return st, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var name, value string
-		if err := rows.Scan(&name, &value); err != nil {
-			return st, err
-		}
-		switch strings.ToLower(name) {
+	for i := range res.rows {
+		value := res.value(i, 1)
+		switch strings.ToLower(res.value(i, 0)) {
 		case "wsrep_local_state":
 			st.state = value
 		case "wsrep_ready":
@@ -472,7 +466,7 @@ func readGaleraStatus(ctx context.Context, c *myx.Conn) (galeraStatus, error) {
 			st.size, _ = strconv.Atoi(value)
 		}
 	}
-	return st, rows.Err()
+	return st, nil
 }
 
 // waitNodeSynced returns when node i is Synced (wsrep_local_state 4) and
@@ -480,10 +474,10 @@ func readGaleraStatus(ctx context.Context, c *myx.Conn) (galeraStatus, error) {
 // exits.
 func (g *Galera) waitNodeSynced(ctx context.Context, i, size int) error {
 	s := g.servers[i]
-	var c *myx.Conn
+	var c *adminConn
 	defer func() {
 		if c != nil {
-			c.Close(context.WithoutCancel(ctx))
+			c.close()
 		}
 	}()
 	var last galeraStatus
@@ -494,14 +488,14 @@ func (g *Galera) waitNodeSynced(ctx context.Context, i, size int) error {
 		}
 		if c == nil {
 			var err error
-			if c, err = myx.Connect(ctx, s.DSN()); err != nil {
+			if c, err = dialAdmin(ctx, s); err != nil {
 				c, lastErr = nil, err
 				return false, nil
 			}
 		}
 		st, err := readGaleraStatus(ctx, c)
 		if err != nil {
-			c.Close(context.WithoutCancel(ctx))
+			c.close()
 			c, lastErr = nil, err
 			return false, nil
 		}

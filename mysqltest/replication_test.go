@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/myxdb/myx"
 )
 
 // TestReplication starts one cluster (a primary, two replicas) and takes it
@@ -154,11 +152,8 @@ func TestReplication(t *testing.T) {
 // execOn runs stmt on s as root.
 func execOn(t *testing.T, s *Server, stmt string) {
 	t.Helper()
-	if err := withConn(t.Context(), s, func(c *myx.Conn) error {
-		_, err := c.Exec(t.Context(), stmt)
-		return err
-	}); err != nil {
-		t.Fatalf("%s on %s: %v", stmt, s.Addr(), err)
+	if err := withConn(t.Context(), s, func(c *adminConn) error { return c.exec(t.Context(), stmt) }); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -166,10 +161,11 @@ func execOn(t *testing.T, s *Server, stmt string) {
 func queryString(t *testing.T, s *Server, query string) string {
 	t.Helper()
 	var v string
-	if err := withConn(t.Context(), s, func(c *myx.Conn) error {
-		return c.QueryRow(t.Context(), query).Scan(&v)
+	if err := withConn(t.Context(), s, func(c *adminConn) (err error) {
+		v, err = c.queryString(t.Context(), query)
+		return err
 	}); err != nil {
-		t.Fatalf("%s on %s: %v", query, s.Addr(), err)
+		t.Fatal(err)
 	}
 	return v
 }
@@ -179,7 +175,7 @@ func queryString(t *testing.T, s *Server, query string) string {
 func replicaField(t *testing.T, r *Replication, s *Server, name string) string {
 	t.Helper()
 	var st replicaStatus
-	err := withConn(t.Context(), s, func(c *myx.Conn) (err error) {
+	err := withConn(t.Context(), s, func(c *adminConn) (err error) {
 		st, err = r.d.statusOf(t.Context(), c)
 		return err
 	})
