@@ -133,17 +133,11 @@ func StartGalera(ctx context.Context, opts GaleraOptions) (*Galera, error) {
 	if err != nil && !errors.Is(err, errNoCache) {
 		return nil, err
 	}
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range g.servers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g.servers[i], errs[i] = newServer(ctx, so, tpl)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = parallel(n, func(i int) (err error) {
+		g.servers[i], err = newServer(ctx, so, tpl)
+		return err
+	})
+	if err != nil {
 		g.Close()
 		return nil, err
 	}
@@ -428,17 +422,9 @@ func (g *Galera) WaitSynced(ctx context.Context) error {
 			running = append(running, i)
 		}
 	}
-	errs := make([]error, len(running))
-	var wg sync.WaitGroup
-	for k, i := range running {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[k] = g.waitNodeSynced(ctx, i, len(running))
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return parallel(len(running), func(k int) error {
+		return g.waitNodeSynced(ctx, running[k], len(running))
+	})
 }
 
 // galeraStatus is what waitNodeSynced reads of a node.

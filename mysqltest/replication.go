@@ -71,24 +71,18 @@ func StartReplication(ctx context.Context, opts ReplicationOptions) (*Replicatio
 	}
 	r := &Replication{d: dialectFor(opts.Binaries), stopped: map[*Server]bool{}, delay: map[*Server]int{}}
 	servers := make([]*Server, n+1)
-	errs := make([]error, n+1)
-	var wg sync.WaitGroup
-	for i := range servers {
+	err := parallel(n+1, func(i int) (err error) {
 		so := opts.ServerOptions
 		so.Flags = append(r.d.flags(i+1, i > 0), opts.Flags...)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			servers[i], errs[i] = StartServer(ctx, so)
-		}()
-	}
-	wg.Wait()
+		servers[i], err = StartServer(ctx, so)
+		return err
+	})
 	r.primary, r.replicas = servers[0], servers[1:]
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		r.Close()
 		return nil, err
 	}
-	err := eachServer(r.replicas, func(s *Server) error {
+	err = eachServer(r.replicas, func(s *Server) error {
 		return withConn(ctx, s, func(c *adminConn) error {
 			return r.follow(ctx, c, r.primary, 0)
 		})
@@ -427,31 +421,28 @@ func (r *Replication) Close() error {
 // closeAll closes servers in parallel (nil entries are skipped) and joins
 // their errors.
 func closeAll(servers []*Server) error {
-	errs := make([]error, len(servers))
-	var wg sync.WaitGroup
-	for i, s := range servers {
+	return eachServer(servers, func(s *Server) error {
 		if s == nil {
-			continue
+			return nil
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = s.Close()
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+		return s.Close()
+	})
 }
 
 // eachServer runs f for every server in parallel and joins the errors.
 func eachServer(servers []*Server, f func(*Server) error) error {
-	errs := make([]error, len(servers))
+	return parallel(len(servers), func(i int) error { return f(servers[i]) })
+}
+
+// parallel runs f(0) to f(n-1) in parallel and joins the errors, in order.
+func parallel(n int, f func(i int) error) error {
+	errs := make([]error, n)
 	var wg sync.WaitGroup
-	for i, s := range servers {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = f(s)
+			errs[i] = f(i)
 		}()
 	}
 	wg.Wait()
