@@ -147,6 +147,30 @@ func TestReplication(t *testing.T) {
 			t.Errorf("remaining replica replicates from port %s, want %d", host, np.Port())
 		}
 	})
+
+	t.Run("PromoteWhilePrimaryRuns", func(t *testing.T) {
+		// A switchover: the primary still runs, so Promote fences it
+		// (read_only) before the remaining replica takes over.
+		old, next := r.Primary(), r.Replicas()[0]
+		if err := r.WaitCaughtUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Promote(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		if r.Primary() != next || len(r.Replicas()) != 0 {
+			t.Fatalf("after the second Promote: primary %s and %d replicas, want %s and none", r.Primary().Addr(), len(r.Replicas()), next.Addr())
+		}
+		if ro := queryString(t, old, "SELECT @@read_only"); ro != "1" {
+			t.Errorf("the running former primary: read_only = %s, want 1 (fenced)", ro)
+		}
+		if ro := queryString(t, next, "SELECT @@read_only"); ro != "0" {
+			t.Errorf("the new primary: read_only = %s, want 0", ro)
+		}
+		if got := r.Addrs(); len(got) != 3 || got[0] != next.Addr() || got[2] != old.Addr() {
+			t.Errorf("Addrs() = %v, want the new primary first and the last former primary last", got)
+		}
+	})
 }
 
 // execOn runs stmt on s as root.
