@@ -145,7 +145,6 @@ func StartGalera(ctx context.Context, opts GaleraOptions) (*Galera, error) {
 		s.extraArgs = func() []string { return g.args(i) }
 	}
 	g.nodes[0].bootstrap = true
-	err = nil
 	// One after the other: joining together, the later nodes wait in a
 	// non-primary view for the first join to end, which gains nothing.
 	for i := 0; i < n && err == nil; i++ {
