@@ -2,18 +2,19 @@ package mysqltest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/myxdb/myx"
 )
 
 // DefaultGaleraNodes is the number of nodes StartGalera starts when
@@ -127,17 +128,16 @@ func StartGalera(ctx context.Context, opts GaleraOptions) (*Galera, error) {
 		servers: make([]*Server, n),
 		nodes:   make([]galeraNode, n),
 	}
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range g.servers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g.servers[i], errs[i] = newServer(ctx, so)
-		}()
+	// Without a template cache, the nodes join by full state transfer.
+	tpl, err := galeraTemplate(ctx, so, g.provider)
+	if err != nil && !errors.Is(err, errNoCache) {
+		return nil, err
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = parallel(n, func(i int) (err error) {
+		g.servers[i], err = newServer(ctx, so, tpl)
+		return err
+	})
+	if err != nil {
 		g.Close()
 		return nil, err
 	}
@@ -145,11 +145,14 @@ func StartGalera(ctx context.Context, opts GaleraOptions) (*Galera, error) {
 		s.extraArgs = func() []string { return g.args(i) }
 	}
 	g.nodes[0].bootstrap = true
-	for i := range g.servers {
-		if err := g.firstStart(ctx, i); err != nil {
-			g.Close()
-			return nil, err
-		}
+	// One after the other: joining together, the later nodes wait in a
+	// non-primary view for the first join to end, which gains nothing.
+	for i := 0; i < n && err == nil; i++ {
+		err = g.firstStart(ctx, i)
+	}
+	if err != nil {
+		g.Close()
+		return nil, err
 	}
 	if err := g.WaitSynced(ctx); err != nil {
 		g.Close()
@@ -204,6 +207,53 @@ func StartGaleraT(t testing.TB, opts GaleraOptions) *Galera {
 	}
 	return startT(t, "Galera cluster", 5*time.Minute, func(ctx context.Context) (*Galera, error) {
 		return StartGalera(ctx, opts)
+	})
+}
+
+// galeraTemplateMu serializes building Galera templates in this process.
+var galeraTemplateMu sync.Mutex
+
+// galeraTemplate returns the data directory of the cached Galera template
+// for so and provider (creating it if needed): a data directory on which a
+// one-node cluster was bootstrapped and then shut down cleanly, so that it
+// holds a cluster position (grastate.dat and InnoDB's agree). Nodes copied
+// from it join a cluster bootstrapped from another copy by IST of the few
+// configuration changes in between, without the full state transfer (rsync
+// of the data directory, run by shell scripts) that a fresh data directory
+// needs. It fails with errNoCache when there is no template cache (or
+// so.NoCache is set).
+func galeraTemplate(ctx context.Context, so ServerOptions, provider string) (string, error) {
+	if so.NoCache {
+		return "", errNoCache
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "mysqltest-galera-v1\x00%s\x00%s", templateKey(so.Binaries, so.InitFlags), provider)
+	if fi, err := os.Stat(provider); err == nil {
+		fmt.Fprintf(h, "\x00%d\x00%d", fi.Size(), fi.ModTime().UnixNano())
+	}
+	key := "galera-" + hex.EncodeToString(h.Sum(nil))[:24]
+	return cachedTemplate(&galeraTemplateMu, key, func(work string) (string, error) {
+		s, err := newServer(ctx, so, "")
+		if err != nil {
+			return "", err
+		}
+		defer s.Close()
+		g := &Galera{provider: provider, name: "myx-template", servers: []*Server{s}, nodes: make([]galeraNode, 1)}
+		g.nodes[0].bootstrap = true
+		s.extraArgs = func() []string { return g.args(0) }
+		if err := g.firstStart(ctx, 0); err != nil {
+			return "", err
+		}
+		if err := s.Stop(ctx); err != nil {
+			return "", err
+		}
+		// The write-set cache is large and rebuilt at start; the saved
+		// primary component would make a copy try to restore it.
+		if err := copyTree(s.dataDir, filepath.Join(work, "data"), "galera.cache", "gvwstate.dat"); err != nil {
+			return "", fmt.Errorf("mysqltest: copying the Galera template: %w", err)
+		}
+		return fmt.Sprintf("galera template\nserver: %s\nversion: %s\nprovider: %s\nflags: %q\n",
+			so.Binaries.Server, so.Binaries.Version, provider, so.InitFlags), nil
 	})
 }
 
@@ -371,17 +421,9 @@ func (g *Galera) WaitSynced(ctx context.Context) error {
 			running = append(running, i)
 		}
 	}
-	errs := make([]error, len(running))
-	var wg sync.WaitGroup
-	for k, i := range running {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[k] = g.waitNodeSynced(ctx, i, len(running))
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return parallel(len(running), func(k int) error {
+		return g.waitNodeSynced(ctx, running[k], len(running))
+	})
 }
 
 // galeraStatus is what waitNodeSynced reads of a node.
@@ -390,19 +432,15 @@ type galeraStatus struct {
 	size                  int
 }
 
-func readGaleraStatus(ctx context.Context, c *myx.Conn) (galeraStatus, error) {
+func readGaleraStatus(ctx context.Context, c *adminConn) (galeraStatus, error) {
 	var st galeraStatus
-	rows, err := c.Query(ctx, "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state', 'wsrep_ready', 'wsrep_cluster_size', 'wsrep_local_state_comment')")
+	res, err := c.query(ctx, "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state', 'wsrep_ready', 'wsrep_cluster_size', 'wsrep_local_state_comment')")
 	if err != nil {
 		return st, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var name, value string
-		if err := rows.Scan(&name, &value); err != nil {
-			return st, err
-		}
-		switch strings.ToLower(name) {
+	for i := range res.rows {
+		value := res.value(i, 1)
+		switch strings.ToLower(res.value(i, 0)) {
 		case "wsrep_local_state":
 			st.state = value
 		case "wsrep_ready":
@@ -413,7 +451,7 @@ func readGaleraStatus(ctx context.Context, c *myx.Conn) (galeraStatus, error) {
 			st.size, _ = strconv.Atoi(value)
 		}
 	}
-	return st, rows.Err()
+	return st, nil
 }
 
 // waitNodeSynced returns when node i is Synced (wsrep_local_state 4) and
@@ -421,10 +459,10 @@ func readGaleraStatus(ctx context.Context, c *myx.Conn) (galeraStatus, error) {
 // exits.
 func (g *Galera) waitNodeSynced(ctx context.Context, i, size int) error {
 	s := g.servers[i]
-	var c *myx.Conn
+	var c *adminConn
 	defer func() {
 		if c != nil {
-			c.Close(context.WithoutCancel(ctx))
+			c.close()
 		}
 	}()
 	var last galeraStatus
@@ -435,14 +473,14 @@ func (g *Galera) waitNodeSynced(ctx context.Context, i, size int) error {
 		}
 		if c == nil {
 			var err error
-			if c, err = myx.Connect(ctx, s.DSN()); err != nil {
+			if c, err = dialAdmin(ctx, s); err != nil {
 				c, lastErr = nil, err
 				return false, nil
 			}
 		}
 		st, err := readGaleraStatus(ctx, c)
 		if err != nil {
-			c.Close(context.WithoutCancel(ctx))
+			c.close()
 			c, lastErr = nil, err
 			return false, nil
 		}
