@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/cluster"
@@ -164,9 +165,7 @@ func TestLagExclusion(t *testing.T) {
 	if err := r.WaitCaughtUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := cl.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
+	lagKnown(t, cl)
 	if got := readerAddrs(t, 10, cl.Reader().Acquire); got[primary] != 0 || len(got) != 2 {
 		t.Fatalf("replicas running again, reads went to %v", got)
 	}
@@ -289,5 +288,26 @@ func TestUnreachableHostDenied(t *testing.T) {
 	}
 	if got := readerAddrs(t, 3, cl.Acquire); got[r.Primary().Addr()] != 3 {
 		t.Fatalf("failover mode went to %v", got)
+	}
+}
+
+// lagKnown checks the hosts until every replica's lag is known: right after START SLAVE the
+// IO thread may still be connecting (Seconds_Behind_Master NULL).
+func lagKnown(t *testing.T, cl *cluster.Cluster) {
+	t.Helper()
+	for {
+		if err := cl.Refresh(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		known := true
+		for _, h := range cl.Stat().Hosts {
+			if h.Role == cluster.RoleReplica && !h.LagKnown {
+				known = false
+			}
+		}
+		if known {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
