@@ -35,6 +35,7 @@ func TestRouting(t *testing.T) {
 	ctx := context.Background()
 	tr := &recorder{}
 	cl := newCluster(t, r.DSN(), func(c *cluster.Config) { c.Tracer = tr })
+	lagKnown(t, cl)
 	primary, replicas := r.Primary().Addr(), r.Replicas()
 	st := cl.Stat()
 	if st.Primary != primary || st.Mode != myx.ClusterReplication || len(st.Hosts) != 3 {
