@@ -192,11 +192,32 @@ func TestFailover(t *testing.T) {
 		t.Errorf("killed primary: %+v", h)
 	}
 
-	// Reads on the remaining replica still work, and the writes are there after the
-	// promotion.
+	// Reads on the remaining replica still work.
 	var n int
 	if err := cl.Reader().QueryRow(ctx, "SELECT COUNT(*) FROM ledger").Scan(&n); err != nil {
 		t.Fatal(err)
+	}
+
+	// The old primary comes back, writable and unfenced: it is let off the deny list, but
+	// the replica follows the new primary, which stays.
+	if err := oldPrimary.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := cl.Stat()
+	if h := st.Hosts[0]; h.State != cluster.StateUp || !h.DeniedUntil.IsZero() || h.Role != cluster.RolePrimary {
+		t.Fatalf("old primary back: %+v", h)
+	}
+	if st.Primary != newPrimary.Addr() {
+		t.Fatalf("with the old primary back the cluster chose %s, want %s", st.Primary, newPrimary.Addr())
+	}
+	if _, err := cl.Exec(ctx, "INSERT INTO ledger (k) VALUES (0)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.QueryRow(ctx, "SELECT COUNT(*) FROM ledger WHERE k = 0").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the write after the old primary came back: %d rows on the new primary, %v", n, err)
 	}
 }
 
