@@ -1236,7 +1236,8 @@ func (cfg *Config) String() string {
 		b.WriteString(strings.ReplaceAll(cfg.addr(), "%", "%25"))
 	}
 	b.WriteByte('/')
-	b.WriteString(url.PathEscape(cfg.Database))
+	// PathEscape leaves '@', which ParseConfig takes for the end of misplaced credentials.
+	b.WriteString(strings.ReplaceAll(url.PathEscape(cfg.Database), "@", "%40"))
 	sep := byte('?')
 	param := func(name, value string) {
 		b.WriteByte(sep)

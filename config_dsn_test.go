@@ -124,6 +124,7 @@ func FuzzParseConfigHidesPassword(f *testing.F) {
 	for _, s := range []string{
 		"tcp(h:3306/db", "tcp(h)/db?loc=America/New_York", "[::1/test", "h:x/db", "unix(/tmp/s", "h/d%zz",
 		"carrierpigeon(h)/db", "tcp(h)/a/b?c=d/e", "h/db#frag", "tcp(h)x/db", "", "/", "?", "h/db?x=1;y=2",
+		"h1,h2:3307/db", "tcp(h1,[::1]:3307)/db", "h1,[::1/db", "h1,,h2/db", "unix(/a),h2/db", "h1,h2/db?socket=/s",
 	} {
 		f.Add(false, s)
 		f.Add(true, s)

@@ -241,7 +241,7 @@ type hostList struct {
 	mu     sync.Mutex
 	until  map[string]time.Time
 	now    func() time.Time // time.Now; tests replace it
-	random func(n int) int  // rand.IntN; tests replace it
+	random func(n int) int  // rand.IntN: where a load-balanced connect starts
 }
 
 // hostList gives the deny list of cfg, creating it on first use.

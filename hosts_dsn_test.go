@@ -1,6 +1,7 @@
 package myx_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -199,4 +200,44 @@ func TestHostHelpers(t *testing.T) {
 	if !off.DeniedUntil("a:1").IsZero() {
 		t.Error("DenyHost with the deny list off")
 	}
+}
+
+// A Config built by hand with several hosts and a unix socket is refused at connect, as
+// ParseConfig refuses the DSN.
+func TestConnectSocketWithHosts(t *testing.T) {
+	cfg := &myx.Config{Network: "unix", Addrs: []string{"/tmp/a.sock", "/tmp/b.sock"}}
+	_, err := myx.ConnectConfig(context.Background(), cfg)
+	var ce *myx.ConfigError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "several hosts with a unix socket") {
+		t.Errorf("%v, want a *ConfigError", err)
+	}
+}
+
+// FuzzMultiHostRoundTrip: a multi-host DSN ParseConfig accepts reads back from Config.String to the same
+// hosts, user, database and cluster settings.
+func FuzzMultiHostRoundTrip(f *testing.F) {
+	for _, s := range []string{
+		"mysql://u@h1:3306,h2:3307,h3/db", "mysql://u:p@[::1]:3307,[fe80::1%25eth0]/db?cluster_mode=replication",
+		"u@tcp(h1,h2)/db?cluster_deny_for=0&track_gtid=1", "mysql://h1,h2/", "tcp(a,b:1)/x?cluster_mode=load-balance",
+		"tcp(a,b)/0@", "mysql://a,b/d%40b",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, dsn string) {
+		cfg, err := myx.ParseConfig(dsn)
+		if err != nil || len(cfg.Addrs) < 2 {
+			return
+		}
+		back, err := myx.ParseConfig(cfg.String())
+		if err != nil {
+			t.Fatalf("%q: String %q does not parse: %v", dsn, cfg.String(), err)
+		}
+		if !slices.Equal(back.Addrs, cfg.Addrs) || back.Addr != cfg.Addr || back.Network != cfg.Network ||
+			back.ClusterMode != cfg.ClusterMode || back.DenyFor != cfg.DenyFor || back.TrackGTID != cfg.TrackGTID ||
+			back.User != cfg.User || back.Database != cfg.Database {
+			t.Fatalf("%q: String %q reads back as %q %q %s %v %v %v %q %q, want %q %q %s %v %v %v %q %q", dsn, cfg.String(),
+				back.Addrs, back.Addr, back.Network, back.ClusterMode, back.DenyFor, back.TrackGTID, back.User, back.Database,
+				cfg.Addrs, cfg.Addr, cfg.Network, cfg.ClusterMode, cfg.DenyFor, cfg.TrackGTID, cfg.User, cfg.Database)
+		}
+	})
 }
