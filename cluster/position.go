@@ -74,8 +74,11 @@ func ParsePosition(s string) (Position, error) {
 // web session or a cookie: net/http's SetCookie puts a value with a comma in double quotes
 // and Request.Cookie takes them off again, so the text comes back unchanged (other cookie
 // libraries may need the value escaped, url.QueryEscape for instance). Treat a position that
-// comes back from a client as a hint: a forged one cannot make a read return wrong data, only
-// make that client's reads wait up to the read-your-writes bound and go to the primary.
+// comes back from a client as that client's hint about itself: a forged one can only cost the
+// client, whose reads then wait up to the read-your-writes bound and go to the primary (a
+// position far ahead) or may miss its own latest writes (one behind). Other clients' reads
+// stay correct, but each such read holds a replica connection for the bound: keep the bound
+// short, or sign the cookie, where clients cannot be trusted.
 func (p Position) String() string { return p.text }
 
 // IsZero reports whether p is the empty position, which every server has applied.

@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/cluster"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/mysqltest"
 )
 
@@ -25,11 +27,7 @@ func connectTo(t *testing.T, s *mysqltest.Server, trackGTID bool) *myx.Conn {
 		t.Fatal(err)
 	}
 	cfg.TrackGTID = trackGTID
-	c, err := myx.ConnectConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(func() { c.Close(context.Background()) })
+	c := testsupport.Connect(t, cfg)
 	if trackGTID && !c.TracksGTID() {
 		t.Fatalf("%s does not report the session's GTIDs (TrackGTID)", c.ServerInfo())
 	}
@@ -125,6 +123,36 @@ func TestReplicaWait(t *testing.T) {
 			applied, err := cluster.AppliedPosition(ctx, rc)
 			if err != nil || !pos.CoveredBy(applied) {
 				t.Fatalf("AppliedPosition = %s, %v; does not cover %s", applied, err, pos)
+			}
+		}
+	})
+
+	t.Run("TwoDomains", func(t *testing.T) {
+		if pc.ServerInfo().Flavor != myx.MariaDB {
+			t.Skip("replication domains are MariaDB's")
+		}
+		// A session that wrote in two replication domains waits for both.
+		s := cluster.NewSession()
+		s.ObservePosition(insert(t, pc, table, 150, "domain 0"))
+		if _, err := pc.Exec(ctx, "SET SESSION gtid_domain_id = 7"); err != nil {
+			t.Fatal(err)
+		}
+		pos7 := insert(t, pc, table, 151, "domain 7")
+		if _, err := pc.Exec(ctx, "SET SESSION gtid_domain_id = DEFAULT"); err != nil {
+			t.Fatal(err)
+		}
+		s.ObservePosition(pos7)
+		pos := s.Position()
+		if !strings.HasPrefix(pos7.String(), "7-") || !strings.Contains(pos.String(), ",7-") {
+			t.Fatalf("positions %s and %s: want domain 7 in both", pos7, pos)
+		}
+		ok, err := cluster.WaitApplied(ctx, rc, pos, time.Minute)
+		if err != nil || !ok {
+			t.Fatalf("WaitApplied(%s) = %v, %v", pos, ok, err)
+		}
+		for _, id := range []int{150, 151} {
+			if _, found := readRow(t, rc, table, id); !found {
+				t.Errorf("row %d is not on the replica after WaitApplied(%s)", id, pos)
 			}
 		}
 	})

@@ -41,9 +41,9 @@ const minServerWait = time.Millisecond
 // times out the answer is false with an error wrapping context.DeadlineExceeded. When ctx is
 // cancelled during the wait, the root package stops the wait on the server (KILL QUERY) and
 // the error is the *myx.InterruptedError it returns, with errors.Is(err, ctx.Err()) holding;
-// the connection stays usable unless the error says it was closed. A server error (a replica without GTIDs, a malformed position) is returned as it
-// came. A position of the other flavour than the server's, or a server without GTIDs
-// (TiDB), gives errNoGTIDWait.
+// the connection stays usable unless the error says it was closed. A server error (GTIDs
+// off on MySQL, say) is returned wrapped. A position of the other flavour than the server's,
+// or a server without GTIDs (TiDB), gives errNoGTIDWait without a round trip.
 func waitApplied(ctx context.Context, c *myx.Conn, pos Position, bound time.Duration) (bool, error) {
 	if pos.IsZero() {
 		return true, nil
@@ -59,11 +59,11 @@ func waitApplied(ctx context.Context, c *myx.Conn, pos Position, bound time.Dura
 		bound = 0
 	}
 	var query, text string
-	switch flavor := c.ServerInfo().Flavor; {
-	case flavor == myx.MariaDB && pos.mysqlText() == "":
-		query, text = "SELECT MASTER_GTID_WAIT(?, ?)", pos.mariaDBText()
-	case flavor == myx.MySQL && pos.mariaDBText() == "":
-		text = pos.mysqlText()
+	switch g := pos.parsed(); {
+	case c.ServerInfo().Flavor == myx.MariaDB && len(g.mysql) == 0:
+		query, text = "SELECT MASTER_GTID_WAIT(?, ?)", g.mariaText()
+	case c.ServerInfo().Flavor == myx.MySQL && len(g.maria) == 0:
+		text = g.mysqlText()
 		if bound == 0 {
 			var subset sql.Null[int64]
 			err := c.QueryRow(ctx, "SELECT GTID_SUBSET(?, @@GLOBAL.gtid_executed)", text).Scan(&subset)

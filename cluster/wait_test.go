@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/mysqltest"
 	"github.com/myxdb/myx/mysqltest/proto"
 )
@@ -106,11 +107,7 @@ func (f *fakeMySQL) connect(t *testing.T) *myx.Conn {
 		t.Fatal(err)
 	}
 	cfg.TLSMode = myx.TLSDisabled
-	c, err := myx.ConnectConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(context.Background()) })
+	c := testsupport.Connect(t, cfg)
 	if c.ServerInfo().Flavor != myx.MySQL {
 		t.Fatalf("the fake server is %s", c.ServerInfo())
 	}
