@@ -2,11 +2,14 @@ package mysqltest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -127,13 +130,18 @@ func StartGalera(ctx context.Context, opts GaleraOptions) (*Galera, error) {
 		servers: make([]*Server, n),
 		nodes:   make([]galeraNode, n),
 	}
+	// Without a template cache, the nodes join by full state transfer.
+	tpl, err := galeraTemplate(ctx, so, g.provider)
+	if err != nil && !errors.Is(err, errNoCache) {
+		return nil, err
+	}
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range g.servers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g.servers[i], errs[i] = newServer(ctx, so)
+			g.servers[i], errs[i] = newServer(ctx, so, tpl)
 		}()
 	}
 	wg.Wait()
@@ -145,11 +153,15 @@ func StartGalera(ctx context.Context, opts GaleraOptions) (*Galera, error) {
 		s.extraArgs = func() []string { return g.args(i) }
 	}
 	g.nodes[0].bootstrap = true
-	for i := range g.servers {
-		if err := g.firstStart(ctx, i); err != nil {
-			g.Close()
-			return nil, err
-		}
+	err = nil
+	// One after the other: joining together, the later nodes wait in a
+	// non-primary view for the first join to end, which gains nothing.
+	for i := 0; i < n && err == nil; i++ {
+		err = g.firstStart(ctx, i)
+	}
+	if err != nil {
+		g.Close()
+		return nil, err
 	}
 	if err := g.WaitSynced(ctx); err != nil {
 		g.Close()
@@ -204,6 +216,53 @@ func StartGaleraT(t testing.TB, opts GaleraOptions) *Galera {
 	}
 	return startT(t, "Galera cluster", 5*time.Minute, func(ctx context.Context) (*Galera, error) {
 		return StartGalera(ctx, opts)
+	})
+}
+
+// galeraTemplateMu serializes building Galera templates in this process.
+var galeraTemplateMu sync.Mutex
+
+// galeraTemplate returns the data directory of the cached Galera template
+// for so and provider (creating it if needed): a data directory on which a
+// one-node cluster was bootstrapped and then shut down cleanly, so that it
+// holds a cluster position (grastate.dat and InnoDB's agree). Nodes copied
+// from it join a cluster bootstrapped from another copy by IST of the few
+// configuration changes in between, without the full state transfer (rsync
+// of the data directory, run by shell scripts) that a fresh data directory
+// needs. It fails with errNoCache when there is no template cache (or
+// so.NoCache is set).
+func galeraTemplate(ctx context.Context, so ServerOptions, provider string) (string, error) {
+	if so.NoCache {
+		return "", errNoCache
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "mysqltest-galera-v1\x00%s\x00%s", templateKey(so.Binaries, so.InitFlags), provider)
+	if fi, err := os.Stat(provider); err == nil {
+		fmt.Fprintf(h, "\x00%d\x00%d", fi.Size(), fi.ModTime().UnixNano())
+	}
+	key := "galera-" + hex.EncodeToString(h.Sum(nil))[:24]
+	return cachedTemplate(&galeraTemplateMu, key, func(work string) (string, error) {
+		s, err := newServer(ctx, so, "")
+		if err != nil {
+			return "", err
+		}
+		defer s.Close()
+		g := &Galera{provider: provider, name: "myx-template", servers: []*Server{s}, nodes: make([]galeraNode, 1)}
+		g.nodes[0].bootstrap = true
+		s.extraArgs = func() []string { return g.args(0) }
+		if err := g.firstStart(ctx, 0); err != nil {
+			return "", err
+		}
+		if err := s.Stop(ctx); err != nil {
+			return "", err
+		}
+		// The write-set cache is large and rebuilt at start; the saved
+		// primary component would make a copy try to restore it.
+		if err := copyTree(s.dataDir, filepath.Join(work, "data"), "galera.cache", "gvwstate.dat"); err != nil {
+			return "", fmt.Errorf("mysqltest: copying the Galera template: %w", err)
+		}
+		return fmt.Sprintf("galera template\nserver: %s\nversion: %s\nprovider: %s\nflags: %q\n",
+			so.Binaries.Server, so.Binaries.Version, provider, so.InitFlags), nil
 	})
 }
 

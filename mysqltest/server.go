@@ -207,6 +207,9 @@ type Server struct {
 	pidFile string
 	errLog  string
 	tmpDir  string
+	// template, if set, is the data directory copied instead of the cached
+	// template for opts.
+	template string
 	// extraArgs, if set, returns flags for each start that go after the
 	// defaults and InitFlags but before Flags (Galera's ports and peers);
 	// called with the process mutex held.
@@ -221,7 +224,7 @@ type Server struct {
 // connections. The caller must call Close to stop the server and remove the
 // directory. ctx bounds initialization and the start.
 func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
-	s, err := newServer(ctx, opts)
+	s, err := newServer(ctx, opts, "")
 	if err != nil {
 		return nil, err
 	}
@@ -237,8 +240,9 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 }
 
 // newServer prepares a server's directory (initialized data directory,
-// owned by ServerOptions.User) without starting it.
-func newServer(ctx context.Context, opts ServerOptions) (*Server, error) {
+// owned by ServerOptions.User) without starting it. A non-empty template is
+// a data directory to copy instead of the cached one for opts.
+func newServer(ctx context.Context, opts ServerOptions, template string) (*Server, error) {
 	bins := opts.Binaries
 	if bins == nil {
 		var err error
@@ -260,6 +264,9 @@ func newServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 		pidFile: filepath.Join(dir, "mysqld.pid"),
 		errLog:  filepath.Join(dir, "error.log"),
 		tmpDir:  filepath.Join(dir, "tmp"),
+	}
+	if template != "" {
+		s.template = template
 	}
 	s.process = process{
 		what:     "server",
