@@ -95,7 +95,8 @@ type hostState struct {
 // New creates a cluster from a multi-host DSN (see ParseConfig). It checks every host once
 // before returning, bounded by ctx, so that the first calls are routed knowing the roles; an
 // unreachable host is not an error (it is Down, and tried again later; Stat tells), a
-// configuration error or ctx ending is.
+// configuration error or ctx ending is. With Pool.MinConns above zero each host's pool opens
+// its connections in New (see pool.NewWithConfig), so every host must then be reachable.
 func New(ctx context.Context, dsn string) (*Cluster, error) {
 	cfg, err := ParseConfig(dsn)
 	if err != nil {

@@ -56,7 +56,10 @@ type Config struct {
 	// Tracer, when not nil, is given to every host's pool as its Tracer (unless Pool.Tracer is
 	// set), so the pool and connection tracers it implements see every host's work; when it
 	// implements HostTracer it also hears of every change of a host's role or state and of
-	// the deny list. It must be safe for concurrent use.
+	// the deny list, and when it implements myx.RetryTracer, of every call the cluster runs
+	// again on a fresh connection or another host (Op "exec", "query", "begin", "batch",
+	// "copyfrom", "execmany", "idempotent", and "transaction" from BeginFunc). It must be
+	// safe for concurrent use.
 	Tracer any
 }
 
