@@ -24,11 +24,16 @@ type ledger struct {
 	kill                  atomic.Pointer[time.Time]
 }
 
-func (l *ledger) note(k int64, err error, start time.Time) {
+func (l *ledger) note(k int64, err error, start time.Time, tx bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var me *myx.MySQLError
 	switch {
+	case tx && err != nil && !errors.Is(err, myx.ErrCommitUnknown):
+		// BeginFunc: every failure but a lost COMMIT answer means rolled back.
+		l.failed = append(l.failed, k)
+	case tx && err != nil:
+		l.unsure = append(l.unsure, k)
 	case err == nil:
 		l.acked = append(l.acked, k)
 		if kt := l.kill.Load(); kt != nil && start.After(*kt) && l.firstAckAfter.IsZero() {
@@ -74,10 +79,11 @@ func TestFailover(t *testing.T) {
 	var afterFailover atomic.Int64
 	var wg sync.WaitGroup
 	const writers = 4
-	for range writers {
+	for w := range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			tx := w%2 == 1 // half the writers commit transactions of two statements
 			for {
 				select {
 				case <-stop:
@@ -86,8 +92,19 @@ func TestFailover(t *testing.T) {
 				}
 				k := next.Add(1)
 				start := time.Now()
-				_, err := cl.Exec(ctx, "INSERT INTO ledger (k) VALUES (?)", k)
-				l.note(k, err, start)
+				var err error
+				if tx {
+					err = cl.BeginFunc(ctx, func(tx myx.Tx) error {
+						if _, err := tx.Exec(ctx, "INSERT INTO ledger (k) VALUES (?)", k); err != nil {
+							return err
+						}
+						_, err := tx.Exec(ctx, "UPDATE ledger SET k = k WHERE k = ?", k)
+						return err
+					})
+				} else {
+					_, err = cl.Exec(ctx, "INSERT INTO ledger (k) VALUES (?)", k)
+				}
+				l.note(k, err, start, tx)
 				if err == nil && l.kill.Load() != nil && cl.Stat().Primary != oldPrimary.Addr() {
 					afterFailover.Add(1)
 				}
