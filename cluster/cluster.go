@@ -51,8 +51,10 @@ type Cluster struct {
 	retry  myx.RetryTracer
 	// retries bounds the transparent re-runs of one call (each one closes a connection or
 	// marks a host): one more than all pools can hold.
-	retries int
-	rr      atomic.Uint64
+	retries  int
+	attempts int // Idempotent's, from the pools' IdempotentAttempts
+	rr       atomic.Uint64
+	reader   Reader
 
 	mu      sync.Mutex
 	primary int           // elected primary (replication mode), -1 for none
@@ -116,6 +118,7 @@ func NewWithConfig(ctx context.Context, cfg *Config) (*Cluster, error) {
 	}
 	cl := &Cluster{cfg: s, primary: -1, changed: make(chan struct{})}
 	cl.ctx, cl.cancel = context.WithCancel(context.Background())
+	cl.reader.cl = cl
 	cl.htr, _ = s.Tracer.(HostTracer)
 	if cl.retry, _ = s.Tracer.(myx.RetryTracer); cl.retry == nil {
 		cl.retry, _ = s.Pool.Tracer.(myx.RetryTracer)
@@ -134,7 +137,9 @@ func NewWithConfig(ctx context.Context, cfg *Config) (*Cluster, error) {
 		mc.Tracer = nil // the monitor's queries are not the application's
 		h := &host{cl: cl, idx: i, addr: addr, pool: p, monCfg: mc, kick: make(chan struct{}, 1)}
 		cl.hosts = append(cl.hosts, h)
-		cl.retries += p.Config().MaxConns + 1
+		pcfg := p.Config()
+		cl.retries += pcfg.MaxConns + 1
+		cl.attempts = pcfg.IdempotentAttempts
 	}
 	if err := cl.Refresh(ctx); err != nil {
 		cl.Close()
