@@ -15,8 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/myxdb/myx"
 )
 
 // DefaultGaleraNodes is the number of nodes StartGalera starts when
@@ -135,17 +133,11 @@ func StartGalera(ctx context.Context, opts GaleraOptions) (*Galera, error) {
 	if err != nil && !errors.Is(err, errNoCache) {
 		return nil, err
 	}
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range g.servers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g.servers[i], errs[i] = newServer(ctx, so, tpl)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = parallel(n, func(i int) (err error) {
+		g.servers[i], err = newServer(ctx, so, tpl)
+		return err
+	})
+	if err != nil {
 		g.Close()
 		return nil, err
 	}
@@ -430,17 +422,9 @@ func (g *Galera) WaitSynced(ctx context.Context) error {
 			running = append(running, i)
 		}
 	}
-	errs := make([]error, len(running))
-	var wg sync.WaitGroup
-	for k, i := range running {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[k] = g.waitNodeSynced(ctx, i, len(running))
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return parallel(len(running), func(k int) error {
+		return g.waitNodeSynced(ctx, running[k], len(running))
+	})
 }
 
 // galeraStatus is what waitNodeSynced reads of a node.
@@ -449,19 +433,15 @@ type galeraStatus struct {
 	size                  int
 }
 
-func readGaleraStatus(ctx context.Context, c *myx.Conn) (galeraStatus, error) {
+func readGaleraStatus(ctx context.Context, c *adminConn) (galeraStatus, error) {
 	var st galeraStatus
-	rows, err := c.Query(ctx, "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state', 'wsrep_ready', 'wsrep_cluster_size', 'wsrep_local_state_comment')")
+	res, err := c.query(ctx, "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_state', 'wsrep_ready', 'wsrep_cluster_size', 'wsrep_local_state_comment')")
 	if err != nil {
 		return st, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var name, value string
-		if err := rows.Scan(&name, &value); err != nil {
-			return st, err
-		}
-		switch strings.ToLower(name) {
+	for i := range res.rows {
+		value := res.value(i, 1)
+		switch strings.ToLower(res.value(i, 0)) {
 		case "wsrep_local_state":
 			st.state = value
 		case "wsrep_ready":
@@ -472,7 +452,7 @@ func readGaleraStatus(ctx context.Context, c *myx.Conn) (galeraStatus, error) {
 			st.size, _ = strconv.Atoi(value)
 		}
 	}
-	return st, rows.Err()
+	return st, nil
 }
 
 // waitNodeSynced returns when node i is Synced (wsrep_local_state 4) and
@@ -480,10 +460,10 @@ func readGaleraStatus(ctx context.Context, c *myx.Conn) (galeraStatus, error) {
 // exits.
 func (g *Galera) waitNodeSynced(ctx context.Context, i, size int) error {
 	s := g.servers[i]
-	var c *myx.Conn
+	var c *adminConn
 	defer func() {
 		if c != nil {
-			c.Close(context.WithoutCancel(ctx))
+			c.close()
 		}
 	}()
 	var last galeraStatus
@@ -494,14 +474,14 @@ func (g *Galera) waitNodeSynced(ctx context.Context, i, size int) error {
 		}
 		if c == nil {
 			var err error
-			if c, err = myx.Connect(ctx, s.DSN()); err != nil {
+			if c, err = dialAdmin(ctx, s); err != nil {
 				c, lastErr = nil, err
 				return false, nil
 			}
 		}
 		st, err := readGaleraStatus(ctx, c)
 		if err != nil {
-			c.Close(context.WithoutCancel(ctx))
+			c.close()
 			c, lastErr = nil, err
 			return false, nil
 		}

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/myxdb/myx"
 )
 
 // TestGalera starts one three-node cluster and checks replication across
@@ -61,6 +59,26 @@ func TestGalera(t *testing.T) {
 		}
 	})
 
+	t.Run("KillStartNode", func(t *testing.T) {
+		if err := nodes[2].Kill(); err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		if err := g.WaitSynced(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("the others noticed node 2 gone in %v", time.Since(t0))
+		execOn(t, nodes[0], "INSERT INTO g VALUES (3)")
+		t0 = time.Now()
+		if err := g.StartNode(ctx, 2); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("killed node 2 rejoined (Synced) in %v", time.Since(t0))
+		if n := causalCount(t, nodes[2], "SELECT COUNT(*) FROM g"); n != "3" {
+			t.Errorf("rejoined node 2 has %s rows, want 3", n)
+		}
+	})
+
 	if err := g.StopNode(ctx, 7); err == nil {
 		t.Error("StopNode(7) on 3 nodes: no error")
 	}
@@ -71,13 +89,14 @@ func TestGalera(t *testing.T) {
 func causalCount(t *testing.T, s *Server, query string) string {
 	t.Helper()
 	var v string
-	if err := withConn(t.Context(), s, func(c *myx.Conn) error {
-		if _, err := c.Exec(t.Context(), "SET SESSION wsrep_sync_wait = 1"); err != nil {
+	if err := withConn(t.Context(), s, func(c *adminConn) (err error) {
+		if err := c.exec(t.Context(), "SET SESSION wsrep_sync_wait = 1"); err != nil {
 			return err
 		}
-		return c.QueryRow(t.Context(), query).Scan(&v)
+		v, err = c.queryString(t.Context(), query)
+		return err
 	}); err != nil {
-		t.Fatalf("%s on %s: %v", query, s.Addr(), err)
+		t.Fatal(err)
 	}
 	return v
 }

@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/myxdb/myx"
 )
 
 // DefaultReplicas is the number of replicas StartReplication starts when
@@ -73,25 +71,19 @@ func StartReplication(ctx context.Context, opts ReplicationOptions) (*Replicatio
 	}
 	r := &Replication{d: dialectFor(opts.Binaries), stopped: map[*Server]bool{}, delay: map[*Server]int{}}
 	servers := make([]*Server, n+1)
-	errs := make([]error, n+1)
-	var wg sync.WaitGroup
-	for i := range servers {
+	err := parallel(n+1, func(i int) (err error) {
 		so := opts.ServerOptions
 		so.Flags = append(r.d.flags(i+1, i > 0), opts.Flags...)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			servers[i], errs[i] = StartServer(ctx, so)
-		}()
-	}
-	wg.Wait()
+		servers[i], err = StartServer(ctx, so)
+		return err
+	})
 	r.primary, r.replicas = servers[0], servers[1:]
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		r.Close()
 		return nil, err
 	}
-	err := eachServer(r.replicas, func(s *Server) error {
-		return withConn(ctx, s, func(c *myx.Conn) error {
+	err = eachServer(r.replicas, func(s *Server) error {
+		return withConn(ctx, s, func(c *adminConn) error {
 			return r.follow(ctx, c, r.primary, 0)
 		})
 	})
@@ -186,7 +178,7 @@ func (r *Replication) StopReplica(ctx context.Context, i int) error {
 	if err != nil {
 		return err
 	}
-	err = withConn(ctx, s, func(c *myx.Conn) error { return r.d.exec(ctx, c, r.d.stop) })
+	err = withConn(ctx, s, func(c *adminConn) error { return r.d.exec(ctx, c, r.d.stop) })
 	if err != nil {
 		return err
 	}
@@ -205,7 +197,7 @@ func (r *Replication) StartReplica(ctx context.Context, i int) error {
 	if err != nil {
 		return err
 	}
-	err = withConn(ctx, s, func(c *myx.Conn) error {
+	err = withConn(ctx, s, func(c *adminConn) error {
 		if err := r.d.exec(ctx, c, r.d.start); err != nil {
 			return err
 		}
@@ -234,7 +226,7 @@ func (r *Replication) SetDelay(ctx context.Context, i int, d time.Duration) erro
 		return fmt.Errorf("mysqltest: SetDelay: delay %v out of range (0 to %d s)", d, math.MaxInt32)
 	}
 	secs := int((d + time.Second - 1) / time.Second)
-	err = withConn(ctx, s, func(c *myx.Conn) error {
+	err = withConn(ctx, s, func(c *adminConn) error {
 		if err := r.d.exec(ctx, c, r.d.stop); err != nil {
 			return err
 		}
@@ -270,14 +262,15 @@ func (r *Replication) WaitCaughtUp(ctx context.Context) error {
 
 func (r *Replication) waitCaughtUpLocked(ctx context.Context, needRunning bool) error {
 	var pos string
-	err := withConn(ctx, r.primary, func(c *myx.Conn) error {
-		return c.QueryRow(ctx, r.d.binlogPos).Scan(&pos)
+	err := withConn(ctx, r.primary, func(c *adminConn) (err error) {
+		pos, err = c.queryString(ctx, r.d.binlogPos)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	return eachServer(r.replicas, func(s *Server) error {
-		return withConn(ctx, s, func(c *myx.Conn) error {
+		return withConn(ctx, s, func(c *adminConn) error {
 			if needRunning {
 				if err := r.d.waitRunning(ctx, c, s); err != nil {
 					return err
@@ -314,7 +307,7 @@ func (r *Replication) Promote(ctx context.Context, i int) error {
 	old := r.primary
 	if old.Running() {
 		fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		err := withConn(fctx, old, func(c *myx.Conn) error { return r.d.exec(fctx, c, "SET GLOBAL read_only = ON") })
+		err := withConn(fctx, old, func(c *adminConn) error { return r.d.exec(fctx, c, "SET GLOBAL read_only = ON") })
 		cancel()
 		if err != nil && ctx.Err() != nil {
 			return err
@@ -331,13 +324,13 @@ func (r *Replication) Promote(ctx context.Context, i int) error {
 	positions := make(map[*Server]string)
 	var posMu sync.Mutex
 	err = eachServer(r.replicas, func(s *Server) error {
-		return withConn(ctx, s, func(c *myx.Conn) error {
+		return withConn(ctx, s, func(c *adminConn) error {
 			if err := r.d.drain(ctx, c, s, r.stopped[s] || r.delay[s] > 0); err != nil {
 				return err
 			}
-			var pos string
-			if err := c.QueryRow(ctx, r.d.appliedPos).Scan(&pos); err != nil {
-				return fmt.Errorf("mysqltest: replica %s: %w", s.Addr(), err)
+			pos, err := c.queryString(ctx, r.d.appliedPos)
+			if err != nil {
+				return err
 			}
 			posMu.Lock()
 			positions[s] = pos
@@ -348,7 +341,7 @@ func (r *Replication) Promote(ctx context.Context, i int) error {
 	if err != nil {
 		return err
 	}
-	err = withConn(ctx, np, func(c *myx.Conn) error {
+	err = withConn(ctx, np, func(c *adminConn) error {
 		for _, s := range others {
 			covered, err := r.d.covers(ctx, c, positions[s])
 			if err != nil {
@@ -385,7 +378,7 @@ func (r *Replication) Promote(ctx context.Context, i int) error {
 	r.replicas = others
 	r.former = append(r.former, old)
 	err = eachServer(others, func(s *Server) error {
-		return withConn(ctx, s, func(c *myx.Conn) error {
+		return withConn(ctx, s, func(c *adminConn) error {
 			if r.stopped[s] {
 				return r.d.exec(ctx, c, r.d.changeSource(np, r.delay[s]))
 			}
@@ -396,7 +389,10 @@ func (r *Replication) Promote(ctx context.Context, i int) error {
 		return err
 	}
 	var pos string
-	err = withConn(ctx, np, func(c *myx.Conn) error { return c.QueryRow(ctx, r.d.binlogPos).Scan(&pos) })
+	err = withConn(ctx, np, func(c *adminConn) (err error) {
+		pos, err = c.queryString(ctx, r.d.binlogPos)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -404,7 +400,7 @@ func (r *Replication) Promote(ctx context.Context, i int) error {
 		if r.stopped[s] || r.delay[s] > 0 {
 			return nil
 		}
-		return withConn(ctx, s, func(c *myx.Conn) error {
+		return withConn(ctx, s, func(c *adminConn) error {
 			if err := r.d.waitRunning(ctx, c, s); err != nil {
 				return err
 			}
@@ -425,31 +421,28 @@ func (r *Replication) Close() error {
 // closeAll closes servers in parallel (nil entries are skipped) and joins
 // their errors.
 func closeAll(servers []*Server) error {
-	errs := make([]error, len(servers))
-	var wg sync.WaitGroup
-	for i, s := range servers {
+	return eachServer(servers, func(s *Server) error {
 		if s == nil {
-			continue
+			return nil
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = s.Close()
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+		return s.Close()
+	})
 }
 
 // eachServer runs f for every server in parallel and joins the errors.
 func eachServer(servers []*Server, f func(*Server) error) error {
-	errs := make([]error, len(servers))
+	return parallel(len(servers), func(i int) error { return f(servers[i]) })
+}
+
+// parallel runs f(0) to f(n-1) in parallel and joins the errors, in order.
+func parallel(n int, f func(i int) error) error {
+	errs := make([]error, n)
 	var wg sync.WaitGroup
-	for i, s := range servers {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = f(s)
+			errs[i] = f(i)
 		}()
 	}
 	wg.Wait()
@@ -457,7 +450,7 @@ func eachServer(servers []*Server, f func(*Server) error) error {
 }
 
 // follow points the replica on c at source and starts replicating.
-func (r *Replication) follow(ctx context.Context, c *myx.Conn, source *Server, delay int) error {
+func (r *Replication) follow(ctx context.Context, c *adminConn, source *Server, delay int) error {
 	if err := r.d.exec(ctx, c, r.d.stop); err != nil {
 		return err
 	}
@@ -465,16 +458,6 @@ func (r *Replication) follow(ctx context.Context, c *myx.Conn, source *Server, d
 		return err
 	}
 	return r.d.exec(ctx, c, r.d.start)
-}
-
-// withConn runs f on a new connection to s as root.
-func withConn(ctx context.Context, s *Server, f func(*myx.Conn) error) error {
-	c, err := myx.Connect(ctx, s.DSN())
-	if err != nil {
-		return fmt.Errorf("mysqltest: connecting to %s: %w", s.Addr(), err)
-	}
-	defer c.Close(context.WithoutCancel(ctx))
-	return f(c)
 }
 
 // dialect is the replication SQL of MariaDB or of MySQL.
@@ -547,38 +530,24 @@ func (d dialect) changeSource(source *Server, delay int) string {
 		"SOURCE_AUTO_POSITION = 1, GET_SOURCE_PUBLIC_KEY = 1, SOURCE_CONNECT_RETRY = 1, SOURCE_DELAY = %d", source.Port(), delay)
 }
 
-func (d dialect) exec(ctx context.Context, c *myx.Conn, stmt string) error {
-	if _, err := c.Exec(ctx, stmt); err != nil {
-		return fmt.Errorf("mysqltest: %s on %s: %w", stmt, c.Config().Addr, err)
-	}
-	return nil
+func (d dialect) exec(ctx context.Context, c *adminConn, stmt string) error {
+	return c.exec(ctx, stmt)
 }
 
 // replicaStatus is a replica's SHOW SLAVE STATUS row, by column name
 // (NULL as ""); nil when the server replicates from nobody.
 type replicaStatus map[string]string
 
-func (d dialect) statusOf(ctx context.Context, c *myx.Conn) (replicaStatus, error) {
-	rows, err := c.Query(ctx, d.status)
-	if err != nil {
-		return nil, fmt.Errorf("mysqltest: %s: %w", d.status, err)
+func (d dialect) statusOf(ctx context.Context, c *adminConn) (replicaStatus, error) {
+	res, err := c.query(ctx, d.status)
+	if err != nil || len(res.rows) == 0 {
+		return nil, err
 	}
-	defer rows.Close()
-	var st replicaStatus
-	if rows.Next() {
-		st = replicaStatus{}
-		for i, name := range rows.ColumnNames() {
-			var v *string
-			if err := rows.ScanColumn(i, &v); err != nil {
-				return nil, err
-			}
-			if v != nil {
-				st[name] = *v
-			}
+	st := replicaStatus{}
+	for i, col := range res.columns {
+		if v := res.rows[0][i]; v != nil {
+			st[col.name] = *v
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("mysqltest: %s: %w", d.status, err)
 	}
 	return st, nil
 }
@@ -626,7 +595,7 @@ func poll(ctx context.Context, f func() (done bool, err error)) error {
 // waitRunning returns when both replication threads of the replica on c run
 // (its IO thread is connected to its source), failing early if a thread
 // stopped on an error.
-func (d dialect) waitRunning(ctx context.Context, c *myx.Conn, s *Server) error {
+func (d dialect) waitRunning(ctx context.Context, c *adminConn, s *Server) error {
 	var last replicaStatus
 	err := poll(ctx, func() (bool, error) {
 		st, err := d.statusOf(ctx, c)
@@ -649,21 +618,22 @@ func (d dialect) waitRunning(ctx context.Context, c *myx.Conn, s *Server) error 
 
 // waitApplied returns when the server on c has applied pos, failing early
 // if it is a replica whose replication stopped.
-func (d dialect) waitApplied(ctx context.Context, c *myx.Conn, s *Server, pos string) error {
-	wait := "SELECT MASTER_GTID_WAIT(?, ?)"
+func (d dialect) waitApplied(ctx context.Context, c *adminConn, s *Server, pos string) error {
+	wait := "MASTER_GTID_WAIT"
 	if !d.mariaDB {
-		wait = "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)"
+		wait = "WAIT_FOR_EXECUTED_GTID_SET"
 	}
 	return poll(ctx, func() (bool, error) {
 		timeout := 0.5
 		if dl, ok := ctx.Deadline(); ok {
 			timeout = max(0, min(timeout, time.Until(dl).Seconds()-0.05))
 		}
-		var res int
-		if err := c.QueryRow(ctx, wait, pos, timeout).Scan(&res); err != nil {
-			return false, fmt.Errorf("mysqltest: waiting for %s to apply %s: %w", s.Addr(), pos, err)
+		// Both return 0 once pos is applied (else -1 or 1 on timeout).
+		res, err := c.queryString(ctx, fmt.Sprintf("SELECT %s(%s, %.3f)", wait, quoteSQL(pos), timeout))
+		if err != nil {
+			return false, err
 		}
-		if res == 0 {
+		if res == "0" {
 			return true, nil
 		}
 		st, err := d.statusOf(ctx, c)
@@ -678,22 +648,19 @@ func (d dialect) waitApplied(ctx context.Context, c *myx.Conn, s *Server, pos st
 }
 
 // covers reports whether the server on c has applied pos.
-func (d dialect) covers(ctx context.Context, c *myx.Conn, pos string) (bool, error) {
-	q := "SELECT MASTER_GTID_WAIT(?, 0) = 0"
+func (d dialect) covers(ctx context.Context, c *adminConn, pos string) (bool, error) {
+	q := "SELECT MASTER_GTID_WAIT(%s, 0) = 0"
 	if !d.mariaDB {
-		q = "SELECT GTID_SUBSET(?, @@GLOBAL.gtid_executed)"
+		q = "SELECT GTID_SUBSET(%s, @@GLOBAL.gtid_executed)"
 	}
-	var ok bool
-	if err := c.QueryRow(ctx, q, pos).Scan(&ok); err != nil {
-		return false, fmt.Errorf("mysqltest: comparing positions on %s: %w", c.Config().Addr, err)
-	}
-	return ok, nil
+	res, err := c.queryString(ctx, fmt.Sprintf(q, quoteSQL(pos)))
+	return res == "1", err
 }
 
 // drain stops the IO thread of the replica on c, lets its SQL thread apply
 // what it received (unless skip, or the SQL thread is not running), and
 // stops replication.
-func (d dialect) drain(ctx context.Context, c *myx.Conn, s *Server, skip bool) error {
+func (d dialect) drain(ctx context.Context, c *adminConn, s *Server, skip bool) error {
 	if !skip {
 		if err := d.exec(ctx, c, d.stop+" IO_THREAD"); err != nil {
 			return err

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/myxdb/myx"
 )
 
 // TestReplication starts one cluster (a primary, two replicas) and takes it
@@ -149,16 +147,37 @@ func TestReplication(t *testing.T) {
 			t.Errorf("remaining replica replicates from port %s, want %d", host, np.Port())
 		}
 	})
+
+	t.Run("PromoteWhilePrimaryRuns", func(t *testing.T) {
+		// A switchover: the primary still runs, so Promote fences it
+		// (read_only) before the remaining replica takes over.
+		old, next := r.Primary(), r.Replicas()[0]
+		if err := r.WaitCaughtUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Promote(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		if r.Primary() != next || len(r.Replicas()) != 0 {
+			t.Fatalf("after the second Promote: primary %s and %d replicas, want %s and none", r.Primary().Addr(), len(r.Replicas()), next.Addr())
+		}
+		if ro := queryString(t, old, "SELECT @@read_only"); ro != "1" {
+			t.Errorf("the running former primary: read_only = %s, want 1 (fenced)", ro)
+		}
+		if ro := queryString(t, next, "SELECT @@read_only"); ro != "0" {
+			t.Errorf("the new primary: read_only = %s, want 0", ro)
+		}
+		if got := r.Addrs(); len(got) != 3 || got[0] != next.Addr() || got[2] != old.Addr() {
+			t.Errorf("Addrs() = %v, want the new primary first and the last former primary last", got)
+		}
+	})
 }
 
 // execOn runs stmt on s as root.
 func execOn(t *testing.T, s *Server, stmt string) {
 	t.Helper()
-	if err := withConn(t.Context(), s, func(c *myx.Conn) error {
-		_, err := c.Exec(t.Context(), stmt)
-		return err
-	}); err != nil {
-		t.Fatalf("%s on %s: %v", stmt, s.Addr(), err)
+	if err := withConn(t.Context(), s, func(c *adminConn) error { return c.exec(t.Context(), stmt) }); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -166,10 +185,11 @@ func execOn(t *testing.T, s *Server, stmt string) {
 func queryString(t *testing.T, s *Server, query string) string {
 	t.Helper()
 	var v string
-	if err := withConn(t.Context(), s, func(c *myx.Conn) error {
-		return c.QueryRow(t.Context(), query).Scan(&v)
+	if err := withConn(t.Context(), s, func(c *adminConn) (err error) {
+		v, err = c.queryString(t.Context(), query)
+		return err
 	}); err != nil {
-		t.Fatalf("%s on %s: %v", query, s.Addr(), err)
+		t.Fatal(err)
 	}
 	return v
 }
@@ -179,7 +199,7 @@ func queryString(t *testing.T, s *Server, query string) string {
 func replicaField(t *testing.T, r *Replication, s *Server, name string) string {
 	t.Helper()
 	var st replicaStatus
-	err := withConn(t.Context(), s, func(c *myx.Conn) (err error) {
+	err := withConn(t.Context(), s, func(c *adminConn) (err error) {
 		st, err = r.d.statusOf(t.Context(), c)
 		return err
 	})
