@@ -24,6 +24,7 @@ type NoHostError struct {
 	Last   error
 }
 
+// Error says what was waited for, how long, and the last failure.
 func (e *NoHostError) Error() string {
 	s := fmt.Sprintf("cluster: no %s within %v", e.Want, e.Waited.Round(time.Millisecond))
 	if e.Last != nil {
