@@ -20,6 +20,7 @@ import (
 type ledger struct {
 	mu                    sync.Mutex
 	acked, failed, unsure []int64
+	failures              []error // of the failed
 	firstAckAfter         time.Time // the end of the first write started after the kill that succeeded
 	kill                  atomic.Pointer[time.Time]
 }
@@ -32,6 +33,7 @@ func (l *ledger) note(k int64, err error, start time.Time, tx bool) {
 	case tx && err != nil && !errors.Is(err, myx.ErrCommitUnknown):
 		// BeginFunc: every failure but a lost COMMIT answer means rolled back.
 		l.failed = append(l.failed, k)
+		l.failures = append(l.failures, err)
 	case tx && err != nil:
 		l.unsure = append(l.unsure, k)
 	case err == nil:
@@ -41,6 +43,7 @@ func (l *ledger) note(k int64, err error, start time.Time, tx bool) {
 		}
 	case myx.SafeToRetry(err), errors.As(err, &me):
 		l.failed = append(l.failed, k)
+		l.failures = append(l.failures, err)
 	default:
 		l.unsure = append(l.unsure, k)
 	}
@@ -98,7 +101,7 @@ func TestFailover(t *testing.T) {
 						if _, err := tx.Exec(ctx, "INSERT INTO ledger (k) VALUES (?)", k); err != nil {
 							return err
 						}
-						_, err := tx.Exec(ctx, "UPDATE ledger SET k = k WHERE k = ?", k)
+						_, err := tx.Exec(ctx, "UPDATE ledger SET k = k WHERE id = LAST_INSERT_ID()")
 						return err
 					})
 				} else {
@@ -138,6 +141,11 @@ func TestFailover(t *testing.T) {
 	firstAck := l.firstAckAfter
 	l.mu.Unlock()
 	t.Logf("ledger: %d acknowledged, %d failed, %d unknown", len(l.acked), len(l.failed), len(l.unsure))
+	for i, err := range l.failures {
+		if i < 3 {
+			t.Logf("failed: %v", err)
+		}
+	}
 	// Promote makes the new primary writable before it re-points the other replica and
 	// waits for it, so the first write on the new primary may come before Promote returns.
 	t.Logf("failover: kill to first acknowledged write on the new primary %v (Promote returned after %v)",
