@@ -20,7 +20,7 @@ import (
 type ledger struct {
 	mu                    sync.Mutex
 	acked, failed, unsure []int64
-	failures              []error // of the failed
+	failures              []error   // of the failed
 	firstAckAfter         time.Time // the end of the first write started after the kill that succeeded
 	kill                  atomic.Pointer[time.Time]
 }
