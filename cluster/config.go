@@ -45,8 +45,8 @@ type Config struct {
 	// after the old one failed, in replication mode; any healthy host otherwise), in addition
 	// to its context. Default 30 seconds. DSN cluster_failover_timeout.
 	FailoverTimeout time.Duration
-	// Heartbeat, when set, names a table ("name" or "db.name") the cluster writes the
-	// primary's UTC_TIMESTAMP(6) to every CheckPeriod; a replica's lag is then its clock
+	// Heartbeat, when set (replication mode), names a table ("name" or "db.name") the
+	// cluster writes the primary's UTC_TIMESTAMP(6) to every CheckPeriod; a replica's lag is then its clock
 	// minus the timestamp it has applied, which has the resolution of CheckPeriod instead of
 	// the one second of Seconds_Behind_Master and sees delays Seconds_Behind_Master misses
 	// (see the package documentation). InstallHeartbeat creates the table. Empty: lag comes
