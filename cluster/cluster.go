@@ -24,6 +24,7 @@ type NoHostError struct {
 	Last   error
 }
 
+// Error says what was waited for, how long, and the last failure.
 func (e *NoHostError) Error() string {
 	s := fmt.Sprintf("cluster: no %s within %v", e.Want, e.Waited.Round(time.Millisecond))
 	if e.Last != nil {
@@ -51,8 +52,10 @@ type Cluster struct {
 	retry  myx.RetryTracer
 	// retries bounds the transparent re-runs of one call (each one closes a connection or
 	// marks a host): one more than all pools can hold.
-	retries int
-	rr      atomic.Uint64
+	retries  int
+	attempts int // Idempotent's, from the pools' IdempotentAttempts
+	rr       atomic.Uint64
+	reader   Reader
 
 	mu      sync.Mutex
 	primary int           // elected primary (replication mode), -1 for none
@@ -95,7 +98,8 @@ type hostState struct {
 // New creates a cluster from a multi-host DSN (see ParseConfig). It checks every host once
 // before returning, bounded by ctx, so that the first calls are routed knowing the roles; an
 // unreachable host is not an error (it is Down, and tried again later; Stat tells), a
-// configuration error or ctx ending is.
+// configuration error or ctx ending is. With Pool.MinConns above zero each host's pool opens
+// its connections in New (see pool.NewWithConfig), so every host must then be reachable.
 func New(ctx context.Context, dsn string) (*Cluster, error) {
 	cfg, err := ParseConfig(dsn)
 	if err != nil {
@@ -115,6 +119,7 @@ func NewWithConfig(ctx context.Context, cfg *Config) (*Cluster, error) {
 	}
 	cl := &Cluster{cfg: s, primary: -1, changed: make(chan struct{})}
 	cl.ctx, cl.cancel = context.WithCancel(context.Background())
+	cl.reader.cl = cl
 	cl.htr, _ = s.Tracer.(HostTracer)
 	if cl.retry, _ = s.Tracer.(myx.RetryTracer); cl.retry == nil {
 		cl.retry, _ = s.Pool.Tracer.(myx.RetryTracer)
@@ -133,7 +138,9 @@ func NewWithConfig(ctx context.Context, cfg *Config) (*Cluster, error) {
 		mc.Tracer = nil // the monitor's queries are not the application's
 		h := &host{cl: cl, idx: i, addr: addr, pool: p, monCfg: mc, kick: make(chan struct{}, 1)}
 		cl.hosts = append(cl.hosts, h)
-		cl.retries += p.Config().MaxConns + 1
+		pcfg := p.Config()
+		cl.retries += pcfg.MaxConns + 1
+		cl.attempts = pcfg.IdempotentAttempts
 	}
 	if err := cl.Refresh(ctx); err != nil {
 		cl.Close()

@@ -45,8 +45,8 @@ type Config struct {
 	// after the old one failed, in replication mode; any healthy host otherwise), in addition
 	// to its context. Default 30 seconds. DSN cluster_failover_timeout.
 	FailoverTimeout time.Duration
-	// Heartbeat, when set, names a table ("name" or "db.name") the cluster writes the
-	// primary's UTC_TIMESTAMP(6) to every CheckPeriod; a replica's lag is then its clock
+	// Heartbeat, when set (replication mode), names a table ("name" or "db.name") the
+	// cluster writes the primary's UTC_TIMESTAMP(6) to every CheckPeriod; a replica's lag is then its clock
 	// minus the timestamp it has applied, which has the resolution of CheckPeriod instead of
 	// the one second of Seconds_Behind_Master and sees delays Seconds_Behind_Master misses
 	// (see the package documentation). InstallHeartbeat creates the table. Empty: lag comes
@@ -56,7 +56,10 @@ type Config struct {
 	// Tracer, when not nil, is given to every host's pool as its Tracer (unless Pool.Tracer is
 	// set), so the pool and connection tracers it implements see every host's work; when it
 	// implements HostTracer it also hears of every change of a host's role or state and of
-	// the deny list. It must be safe for concurrent use.
+	// the deny list, and when it implements myx.RetryTracer, of every call the cluster runs
+	// again on a fresh connection or another host (Op "exec", "query", "begin", "batch",
+	// "copyfrom", "execmany", "idempotent", and "transaction" from BeginFunc). It must be
+	// safe for concurrent use.
 	Tracer any
 }
 

@@ -140,7 +140,7 @@ func (cl *Cluster) Idempotent(ctx context.Context, fn func(c *myx.Conn) error) e
 }
 
 func (cl *Cluster) idempotent(ctx context.Context, in intent, fn func(c *myx.Conn) error) error {
-	attempts := cl.hosts[0].pool.Config().IdempotentAttempts
+	attempts := cl.attempts
 	delay := 10 * time.Millisecond
 	var ex exclusion
 	for attempt := 1; ; attempt++ {

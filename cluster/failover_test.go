@@ -20,15 +20,22 @@ import (
 type ledger struct {
 	mu                    sync.Mutex
 	acked, failed, unsure []int64
+	failures              []error   // of the failed
 	firstAckAfter         time.Time // the end of the first write started after the kill that succeeded
 	kill                  atomic.Pointer[time.Time]
 }
 
-func (l *ledger) note(k int64, err error, start time.Time) {
+func (l *ledger) note(k int64, err error, start time.Time, tx bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var me *myx.MySQLError
 	switch {
+	case tx && err != nil && !errors.Is(err, myx.ErrCommitUnknown):
+		// BeginFunc: every failure but a lost COMMIT answer means rolled back.
+		l.failed = append(l.failed, k)
+		l.failures = append(l.failures, err)
+	case tx && err != nil:
+		l.unsure = append(l.unsure, k)
 	case err == nil:
 		l.acked = append(l.acked, k)
 		if kt := l.kill.Load(); kt != nil && start.After(*kt) && l.firstAckAfter.IsZero() {
@@ -36,6 +43,7 @@ func (l *ledger) note(k int64, err error, start time.Time) {
 		}
 	case myx.SafeToRetry(err), errors.As(err, &me):
 		l.failed = append(l.failed, k)
+		l.failures = append(l.failures, err)
 	default:
 		l.unsure = append(l.unsure, k)
 	}
@@ -74,10 +82,11 @@ func TestFailover(t *testing.T) {
 	var afterFailover atomic.Int64
 	var wg sync.WaitGroup
 	const writers = 4
-	for range writers {
+	for w := range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			tx := w%2 == 1 // half the writers commit transactions of two statements
 			for {
 				select {
 				case <-stop:
@@ -86,8 +95,19 @@ func TestFailover(t *testing.T) {
 				}
 				k := next.Add(1)
 				start := time.Now()
-				_, err := cl.Exec(ctx, "INSERT INTO ledger (k) VALUES (?)", k)
-				l.note(k, err, start)
+				var err error
+				if tx {
+					err = cl.BeginFunc(ctx, func(tx myx.Tx) error {
+						if _, err := tx.Exec(ctx, "INSERT INTO ledger (k) VALUES (?)", k); err != nil {
+							return err
+						}
+						_, err := tx.Exec(ctx, "UPDATE ledger SET k = k WHERE id = LAST_INSERT_ID()")
+						return err
+					})
+				} else {
+					_, err = cl.Exec(ctx, "INSERT INTO ledger (k) VALUES (?)", k)
+				}
+				l.note(k, err, start, tx)
 				if err == nil && l.kill.Load() != nil && cl.Stat().Primary != oldPrimary.Addr() {
 					afterFailover.Add(1)
 				}
@@ -121,6 +141,11 @@ func TestFailover(t *testing.T) {
 	firstAck := l.firstAckAfter
 	l.mu.Unlock()
 	t.Logf("ledger: %d acknowledged, %d failed, %d unknown", len(l.acked), len(l.failed), len(l.unsure))
+	for i, err := range l.failures {
+		if i < 3 {
+			t.Logf("failed: %v", err)
+		}
+	}
 	// Promote makes the new primary writable before it re-points the other replica and
 	// waits for it, so the first write on the new primary may come before Promote returns.
 	t.Logf("failover: kill to first acknowledged write on the new primary %v (Promote returned after %v)",
@@ -192,11 +217,32 @@ func TestFailover(t *testing.T) {
 		t.Errorf("killed primary: %+v", h)
 	}
 
-	// Reads on the remaining replica still work, and the writes are there after the
-	// promotion.
+	// Reads on the remaining replica still work.
 	var n int
 	if err := cl.Reader().QueryRow(ctx, "SELECT COUNT(*) FROM ledger").Scan(&n); err != nil {
 		t.Fatal(err)
+	}
+
+	// The old primary comes back, writable and unfenced: it is let off the deny list, but
+	// the replica follows the new primary, which stays.
+	if err := oldPrimary.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := cl.Stat()
+	if h := st.Hosts[0]; h.State != cluster.StateUp || !h.DeniedUntil.IsZero() || h.Role != cluster.RolePrimary {
+		t.Fatalf("old primary back: %+v", h)
+	}
+	if st.Primary != newPrimary.Addr() {
+		t.Fatalf("with the old primary back the cluster chose %s, want %s", st.Primary, newPrimary.Addr())
+	}
+	if _, err := cl.Exec(ctx, "INSERT INTO ledger (k) VALUES (0)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.QueryRow(ctx, "SELECT COUNT(*) FROM ledger WHERE k = 0").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the write after the old primary came back: %d rows on the new primary, %v", n, err)
 	}
 }
 

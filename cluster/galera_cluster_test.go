@@ -12,9 +12,15 @@ import (
 
 // TestGalera runs a cluster in load-balance mode over three Galera nodes: traffic on every
 // Synced node, none on a node desynced, refusing queries (1047) or gone, and back when it is
-// Synced again.
+// Synced again. It also runs GaleraNodeChecks (galera_test.go) on the same nodes, so that the
+// package starts one Galera cluster.
 func TestGalera(t *testing.T) {
 	g := mysqltest.StartGaleraT(t, mysqltest.GaleraOptions{})
+	// The node-level checks of read-your-writes on Galera share this cluster.
+	t.Run("nodes", func(t *testing.T) { cluster.GaleraNodeChecks(t, g) })
+	if err := g.WaitSynced(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	nodes := g.Nodes()
 	cl := newCluster(t, g.DSN(), nil)

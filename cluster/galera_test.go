@@ -119,14 +119,23 @@ func connectShared(t *testing.T) *myx.Conn {
 	return testsupport.Connect(t, testsupport.Config(t))
 }
 
-// TestGaleraNodes runs on one three-node Galera cluster (mysqltest.StartGaleraT), started once:
-// the state of synced nodes, causal reads, certification failures retried by BeginFunc, and a
-// node cut off from the others refusing work with 1047.
+// TestGaleraNodes runs GaleraNodeChecks on a three-node Galera cluster of its own.
 func TestGaleraNodes(t *testing.T) {
-	g := mysqltest.StartGaleraT(t, mysqltest.GaleraOptions{Nodes: 3})
+	GaleraNodeChecks(t, mysqltest.StartGaleraT(t, mysqltest.GaleraOptions{Nodes: 3}))
+}
+
+// GaleraNodeChecks checks, on g's first three nodes, the state of synced nodes, causal reads,
+// a certification failure retried by BeginFunc, and a node cut off from the others refusing
+// work with 1047. It leaves g as it found it (every node Synced) but for a table
+// test.galera_ryw. Exported for package cluster_test, so that one Galera cluster can serve
+// every Galera test of the package.
+func GaleraNodeChecks(t *testing.T, g *mysqltest.Galera) {
+	if len(g.Nodes()) < 3 {
+		t.Fatalf("GaleraNodeChecks needs three nodes, not %d", len(g.Nodes()))
+	}
 	ctx := context.Background()
-	conns := make([]*myx.Conn, len(g.Nodes()))
-	for i, s := range g.Nodes() {
+	conns := make([]*myx.Conn, 3)
+	for i, s := range g.Nodes()[:3] {
 		cfg, err := myx.ParseConfig(s.DSN())
 		if err != nil {
 			t.Fatal(err)
@@ -136,6 +145,7 @@ func TestGaleraNodes(t *testing.T) {
 	if _, err := conns[0].Exec(ctx, "CREATE TABLE test.galera_ryw (id INT PRIMARY KEY, n INT)"); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { conns[0].Exec(context.Background(), "DROP TABLE IF EXISTS test.galera_ryw") })
 
 	t.Run("Synced", func(t *testing.T) {
 		for i, c := range conns {

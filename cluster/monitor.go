@@ -168,20 +168,8 @@ func (h *host) inspect(ctx context.Context, c *myx.Conn) (probeResult, error) {
 		return r, nil
 	}
 	// A role the server would not tell (a privilege missing) is not writable: never elect
-	// a host on a guess. read_only is asked separately: HostRole's ReadOnly was seen false on
-	// MariaDB 10.11 replicas started with --read-only.
+	// a host on a guess.
 	r.writable = err == nil && !role.ReadOnly
-	if r.writable && c.ServerInfo().Flavor != myx.TiDB {
-		var ro int64
-		if err := c.QueryRow(ctx, "SELECT @@global.read_only").Scan(&ro); err != nil {
-			if lost(err) {
-				return r, err
-			}
-			r.writable = false
-		} else {
-			r.writable = ro == 0
-		}
-	}
 	if role.Galera {
 		r.role = RoleNode
 		if !role.GaleraReady {

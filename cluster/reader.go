@@ -19,8 +19,8 @@ type Reader struct {
 	cl *Cluster
 }
 
-// Reader returns the cluster's Reader.
-func (cl *Cluster) Reader() *Reader { return &Reader{cl: cl} }
+// Reader returns the cluster's Reader (always the same one).
+func (cl *Cluster) Reader() *Reader { return &cl.reader }
 
 // Query runs a query on a replica (see the type's documentation), with Cluster.Query's rules.
 func (r *Reader) Query(ctx context.Context, query string, args ...any) (*myx.Rows, error) {

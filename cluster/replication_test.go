@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/cluster"
@@ -34,6 +35,7 @@ func TestRouting(t *testing.T) {
 	ctx := context.Background()
 	tr := &recorder{}
 	cl := newCluster(t, r.DSN(), func(c *cluster.Config) { c.Tracer = tr })
+	lagKnown(t, cl)
 	primary, replicas := r.Primary().Addr(), r.Replicas()
 	st := cl.Stat()
 	if st.Primary != primary || st.Mode != myx.ClusterReplication || len(st.Hosts) != 3 {
@@ -164,9 +166,7 @@ func TestLagExclusion(t *testing.T) {
 	if err := r.WaitCaughtUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := cl.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
+	lagKnown(t, cl)
 	if got := readerAddrs(t, 10, cl.Reader().Acquire); got[primary] != 0 || len(got) != 2 {
 		t.Fatalf("replicas running again, reads went to %v", got)
 	}
@@ -289,5 +289,80 @@ func TestUnreachableHostDenied(t *testing.T) {
 	}
 	if got := readerAddrs(t, 3, cl.Acquire); got[r.Primary().Addr()] != 3 {
 		t.Fatalf("failover mode went to %v", got)
+	}
+}
+
+// lagKnown checks the hosts until every replica's lag is known: right after START SLAVE the
+// IO thread may still be connecting (Seconds_Behind_Master NULL).
+func lagKnown(t *testing.T, cl *cluster.Cluster) {
+	t.Helper()
+	for {
+		if err := cl.Refresh(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		known := true
+		for _, h := range cl.Stat().Hosts {
+			if h.Role == cluster.RoleReplica && !h.LagKnown {
+				known = false
+			}
+		}
+		if known {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A delayed replica (MASTER_DELAY) falls behind after a write: once its lag passes LagLimit it
+// gets no reads; without the delay it catches up and gets them again.
+func TestDelayedReplica(t *testing.T) {
+	r := sharedReplication(t)
+	ctx := context.Background()
+	cl := newCluster(t, r.DSN()+"&cluster_lag_limit=1s", nil)
+	replicas := r.Replicas()
+	if err := r.SetDelay(ctx, 0, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := r.SetDelay(ctx, 0, 0); err != nil {
+			t.Error(err)
+		}
+		if err := r.WaitCaughtUp(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
+	table := fmt.Sprintf("delayed_%d", r.Primary().Port())
+	if _, err := cl.Exec(ctx, "CREATE TABLE "+table+" (id INT)"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cl.Exec(context.Background(), "DROP TABLE IF EXISTS "+table) })
+	// Wait (as long as it takes) for the monitor to see the lag pass the limit.
+	for {
+		if err := cl.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if h := cl.Stat().Hosts[1]; h.LagKnown && h.Lag > time.Second {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := readerAddrs(t, 10, cl.Reader().Acquire); got[replicas[1].Addr()] != 10 {
+		t.Fatalf("with replica 0 delayed, reads went to %v; want all on %s", got, replicas[1].Addr())
+	}
+	if err := r.SetDelay(ctx, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WaitCaughtUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		lagKnown(t, cl)
+		if h := cl.Stat().Hosts[1]; h.Lag <= time.Second {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := readerAddrs(t, 10, cl.Reader().Acquire); got[replicas[0].Addr()] == 0 {
+		t.Fatalf("replica 0 caught up, reads went to %v", got)
 	}
 }

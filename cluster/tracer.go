@@ -20,6 +20,7 @@ const (
 	RoleNode
 )
 
+// String returns the role's name: unknown, primary, replica or node.
 func (r Role) String() string {
 	switch r {
 	case RolePrimary:
@@ -48,6 +49,7 @@ const (
 	StateDown
 )
 
+// String returns the state's name: unknown, up, not-ready or down.
 func (s State) String() string {
 	switch s {
 	case StateUp:
