@@ -58,7 +58,7 @@ func (t *tour) clusterSteps() []step {
 				"through the Reader under the same Session first waits, within a bound, " +
 				"until the chosen replica has applied it (else it reads on the primary). " +
 				"Its Position is text, to carry to the next request (a cookie, a web session)."},
-		{title: "Clusters: a replica stopped, the reads move", run: t.clusterReplicaStopped,
+		{title: "Clusters: a replica stopped, the reads move, and back", run: t.clusterReplicaStopped,
 			skip: skip, also: []string{"readsByHost"},
 			intro: "STOP SLAVE on replica 1: it stops applying the primary's changes. Its " +
 				"lag (Seconds_Behind_Master) is then unknown, and a replica of unknown lag, " +
@@ -232,9 +232,30 @@ func (t *tour) clusterReplicaStopped() error {
 		printf("  Stat: %-11s role %-7s %s, lag %v (known: %v)", name[portOf(h.Addr)], h.Role,
 			h.State, h.Lag, h.LagKnown)
 	}
+
+	err = rep.StartReplica(ctx, 0)
+	if err != nil {
+		return err
+	}
+	err = rep.WaitCaughtUp(ctx)
+	if err != nil {
+		return err
+	}
+	err = c.Refresh(ctx)
+	if err != nil {
+		return err
+	}
+	back, err := readsByHost(ctx, c, name)
+	if err != nil {
+		return err
+	}
+	printf("START SLAVE, caught up; 20 reads: %s", back)
 	//tour:hide
 	if strings.Contains(after, "replica 1") {
 		return fmt.Errorf("reads still went to the stopped replica: %s", after)
+	}
+	if !strings.Contains(back, "replica 1") {
+		return fmt.Errorf("no reads went to the restarted replica: %s", back)
 	}
 	return nil
 }

@@ -260,7 +260,8 @@ func checkClusterChapter(t *testing.T, out string, want int) {
 			"with ReadFromReplica:  answered by replica "},
 		{`wrote "note 0"`, `wrote "note 2"`, "the session's position: ", "a resumed session sees all"},
 		{"20 reads before: ", "STOP SLAVE on replica 1", "20 reads after: ",
-			"Stat: replica 1   role replica up, lag 0s (known: false)"},
+			"Stat: replica 1   role replica up, lag 0s (known: false)",
+			"START SLAVE, caught up; 20 reads: replica 1 "},
 		{"closed the cluster; stopped the three servers"},
 	} {
 		o := strings.Join(chapter[i].output, "\n")
