@@ -4,7 +4,6 @@ package myx_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -47,18 +46,7 @@ func TestTLSWaitsLikePlainTCP(t *testing.T) {
 			if err := c.QueryRow(context.Background(), "SELECT REPEAT('z', 1000000)").Scan(&s); err != nil || s != strings.Repeat("z", 1000000) {
 				t.Fatalf("a large reply over TLS: %d bytes, %v", len(s), err)
 			}
-			ctx, cancel := context.WithCancel(context.Background()) // no deadline: a blocking read
-			defer cancel()
-			time.AfterFunc(200*time.Millisecond, cancel)
-			var n int
-			err := c.QueryRow(ctx, "SELECT SLEEP(30)").Scan(&n)
-			var ie *myx.InterruptedError
-			if !errors.Is(err, context.Canceled) || !errors.As(err, &ie) || ie.ConnClosed {
-				t.Fatalf("got %v, want an InterruptedError with the connection kept", err)
-			}
-			if err := c.QueryRow(context.Background(), "SELECT 7").Scan(&n); err != nil || n != 7 {
-				t.Fatalf("after cancel: %d %v", n, err)
-			}
+			cancelKeepsConn(t, c)
 		})
 	}
 	t.Run("read-timeout", func(t *testing.T) {
