@@ -16,11 +16,11 @@
 // idle set. Before a connection is handed out it is checked, without a round trip, for a close
 // by the server (a restart, KILL CONNECTION, wait_timeout), pinged if it sat idle longer than
 // PingAfterIdle, and closed if it outlived MaxConnLifetime; one that fails is replaced, never
-// handed out. (A connection whose last statement ended less than 10 milliseconds ago skips
-// the check for a close, as a busy pool's connections do: it counts as still in use, and a
-// close by the server in that window, a KILL just after a statement, is seen by the next
-// statement as a lost connection, like a close during a statement.) A background goroutine closes connections idle longer than MaxConnIdleTime or
-// closed by the server, and reopens MinConns.
+// handed out. (A connection whose last statement ended less than 10 milliseconds ago, as in a
+// busy pool, skips the check for a close: it counts as still in use, and a close by the server
+// in that window, a KILL just after a statement, reaches the next statement as a lost
+// connection, as a close during a statement does.) A background goroutine closes connections
+// idle longer than MaxConnIdleTime or closed by the server, and reopens MinConns.
 //
 // # Releasing
 //
@@ -127,9 +127,10 @@ type Pool struct {
 // were still in use for that long, so a close by the server in that window (a KILL landing just
 // after a statement ended) surfaces the way a close during a statement does, as an error of
 // the next statement (not retried by Exec and the like, retried by Idempotent), instead of
-// being replaced before use. Closes that happen to idle connections for other reasons (a
-// restart, wait_timeout, a proxy's idle limit, a network failover) take far longer than this
-// to happen after a release, so they are still found before use. A busy pool hands
+// being replaced before use. The usual closes of idle connections are still found before use:
+// wait_timeout and proxies' idle limits take a second or more of idleness, and a connection
+// from before a restart or a failover has been idle for longer than the server took to come
+// back (while the server goes down, a replacement could not connect either). A busy pool hands
 // connections on within microseconds, so this saves a system call per statement where it
 // counts. (pgxpool skips its liveness ping under one second of idleness; go-sql-driver checks
 // on every reuse.)
