@@ -34,7 +34,6 @@ func TestBlockingWaitCancelKeepsConnection(t *testing.T) {
 	for _, mode := range []myx.PollMode{myx.PollThread, myx.PollAdaptive} {
 		t.Run(mode.String(), func(t *testing.T) {
 			c := connect(t, func(cfg *myx.Config) {
-				cfg.TLSMode = myx.TLSDisabled // the poll reader waits on plain TCP only (TiDB offers TLS)
 				cfg.Poller = mode
 				cfg.KillTimeout = 15 * time.Second
 			})

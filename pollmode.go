@@ -10,9 +10,9 @@ import (
 	"unsafe"
 )
 
-// PollMode says how a connection waits for the server's replies (Config.Poller). It matters
-// on Linux for connections without TLS; elsewhere, and with TLS, replies are always awaited in
-// the runtime's network poller.
+// PollMode says how a connection waits for the server's replies (Config.Poller), over plain
+// TCP and over TLS alike. It matters on Linux; elsewhere replies are always awaited in the
+// runtime's network poller.
 type PollMode uint8
 
 const (
