@@ -24,6 +24,7 @@ import (
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/otelmyx"
+	"github.com/myxdb/myx/pool"
 )
 
 const benchRows = 1000
@@ -125,7 +126,9 @@ func BenchmarkPoint(b *testing.B) {
 // BenchmarkTracerCost is the Tracer's own cost per statement, without the server: the Start
 // and End a traced point query makes (a span under a recording parent, with the discarding
 // span processor, and the metrics), the same with no parent (metrics only), and, for
-// comparison, a bare SDK span with the same attributes and no metrics.
+// comparison, a bare SDK span with the same attributes and no metrics (sdkonly) and an empty
+// one (sdkempty, the floor: a span of the SDK with no attributes); pool is the acquire and
+// release hooks a pooled statement adds (no acquire span: the default).
 func BenchmarkTracerCost(b *testing.B) {
 	c := connect(b, nil)
 	info := myx.StatementInfo{Operation: "SELECT", Collection: "t", Summary: "SELECT t"}
@@ -160,6 +163,29 @@ func BenchmarkTracerCost(b *testing.B) {
 			s.SetAttributes(semconv.DBResponseReturnedRows(1), attribute.Int64("myx.rows_affected", 0), attribute.Int("myx.round_trips", 1),
 				attribute.Int64("myx.bytes_sent", 40), attribute.Int64("myx.bytes_read", 120), attribute.String("myx.statement_cache", "hit"))
 			s.End()
+		}
+	})
+	b.Run("sdkempty", func(b *testing.B) {
+		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(discard{}))
+		defer func() { _ = tp.Shutdown(context.Background()) }()
+		tracer := tp.Tracer("bench")
+		ctx, parent := tracer.Start(context.Background(), "request")
+		defer parent.End()
+		b.ReportAllocs()
+		for b.Loop() {
+			_, s := tracer.Start(ctx, "SELECT t")
+			s.End()
+		}
+	})
+	b.Run("pool", func(b *testing.B) {
+		tr, ctx := benchTracer(b)
+		p := newPool(b, nil, 1)
+		var acq pool.TraceAcquireStartData
+		b.ReportAllocs()
+		for b.Loop() {
+			actx := tr.TraceAcquireStart(ctx, p, acq)
+			tr.TraceAcquireEnd(actx, p, pool.TraceAcquireEndData{Conn: c, Duration: time.Microsecond})
+			tr.TraceRelease(ctx, p, pool.TraceReleaseData{Conn: c, Use: 50 * time.Microsecond})
 		}
 	})
 	b.Run("noparent", func(b *testing.B) {

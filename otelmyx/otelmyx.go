@@ -168,6 +168,11 @@ type Tracer struct {
 	tracer trace.Tracer
 	m      instruments
 
+	// stmts caches, per connection configuration, server and statement, what the statement's
+	// spans and measurements start from (see stmtEntry).
+	stmtMu sync.RWMutex
+	stmts  map[stmtKey]*stmtEntry
+
 	mu       sync.RWMutex
 	metsets  map[metricKey]*measureOpts
 	totals   map[metricKey]*connTotals
@@ -192,6 +197,7 @@ func NewTracer(opts ...Option) *Tracer {
 	t := &Tracer{
 		cfg:      c,
 		tracer:   c.tp.Tracer(ScopeName, trace.WithSchemaURL(semconv.SchemaURL)),
+		stmts:    make(map[stmtKey]*stmtEntry),
 		metsets:  make(map[metricKey]*measureOpts),
 		totals:   make(map[metricKey]*connTotals),
 		overflow: &connTotals{},
@@ -204,14 +210,88 @@ func NewTracer(opts ...Option) *Tracer {
 type stateKey struct{}
 
 // opState carries what a Start learnt to the matching End: the span (nil when none was
-// started) and the attributes the duration metric needs.
+// started) and what the duration metric needs.
 type opState struct {
-	span   trace.Span
-	start  time.Time
-	conn   connAttrs
-	totals *connTotals
+	span  trace.Span
+	entry *stmtEntry // the connection's attributes (and, for a statement, its own)
+	info  myx.StatementInfo
+	start time.Time // when the operation began, for an End whose data has no duration
+	batch batchState
+	// kv is the buffer the End's span attributes are gathered in: part of the context's
+	// allocation (spanCtx), so that setting them allocates nothing of ours.
+	kv []attribute.KeyValue
+}
+
+// stmtKey identifies a stmtEntry: the connection's configuration, server and address, and
+// the statement's description and recorded text.
+type stmtKey struct {
+	cfg    *myx.Config
+	flavor myx.Flavor
+	addr   string
 	info   myx.StatementInfo
-	batch  batchState
+	text   string // db.query.text, "" for none
+}
+
+// stmtEntry is what every span and measurement of one statement on one kind of connection
+// starts from, made at its first execution: the span's name and start options (kind and
+// attributes, the ones sampling may look at), the duration's attribute set for a success,
+// and the counters its bytes and round trips add to.
+type stmtEntry struct {
+	conn   connAttrs // without the connection id, which is per connection
+	info   myx.StatementInfo
+	name   string
+	start  []trace.SpanStartOption
+	ok     *measureOpts
+	totals *connTotals
+}
+
+// maxStmtEntries bounds the statement cache; when it is full it is emptied (entries are
+// remade as statements run again). An entry keeps its Config reachable.
+const maxStmtEntries = 4096
+
+// entryFor gives the stmtEntry of the statement info with text on c ("" text: none recorded).
+// The zero info gives the connection's own entry, for operations that are not one statement.
+func (t *Tracer) entryFor(c *myx.Conn, info myx.StatementInfo, text string) *stmtEntry {
+	k := stmtKey{info: info, text: text}
+	if c != nil {
+		k.cfg, k.flavor = c.Config(), c.ServerInfo().Flavor
+	}
+	t.stmtMu.RLock()
+	e, ok := t.stmts[k]
+	t.stmtMu.RUnlock()
+	if ok {
+		return e
+	}
+	e = t.newEntry(c, info, text)
+	t.stmtMu.Lock()
+	defer t.stmtMu.Unlock()
+	if old, ok := t.stmts[k]; ok {
+		return old
+	}
+	if len(t.stmts) >= maxStmtEntries {
+		clear(t.stmts)
+	}
+	t.stmts[k] = e
+	return e
+}
+
+func (t *Tracer) newEntry(c *myx.Conn, info myx.StatementInfo, text string) *stmtEntry {
+	e := &stmtEntry{conn: connAttrsOf(c), info: info}
+	e.conn.id = 0
+	e.name = spanName(info, e.conn.system)
+	kv := make([]attribute.KeyValue, 0, 9+len(t.cfg.attrs))
+	kv = e.conn.appendTo(kv)
+	kv = appendStatement(kv, info)
+	if text != "" && t.cfg.queryText {
+		kv = append(kv, semconv.DBQueryTextKey.String(text))
+	}
+	kv = append(kv, t.cfg.attrs...)
+	e.start = []trace.SpanStartOption{clientKind, trace.WithAttributes(kv...)}
+	k := keyOf(kindOperation, &e.conn)
+	k.op, k.coll, k.summary = info.Operation, info.Collection, info.Summary
+	e.ok = t.option(k)
+	e.totals = t.totalsFor(&e.conn)
+	return e
 }
 
 // batchState follows a SendBatch's items to name its span at the end.
@@ -323,11 +403,11 @@ func (t *Tracer) wantSpan(ctx context.Context) bool {
 
 // startSpan starts a client span named name with the connection's and the statement's
 // attributes plus extra.
-func (t *Tracer) startSpan(ctx context.Context, name string, ca *connAttrs, info myx.StatementInfo, text string, extra ...attribute.KeyValue) (context.Context, trace.Span) {
+func (t *Tracer) startSpan(ctx context.Context, name string, ca *connAttrs, id int64, info myx.StatementInfo, text string, extra ...attribute.KeyValue) (context.Context, trace.Span) {
 	kv := make([]attribute.KeyValue, 0, 11+len(extra)+len(t.cfg.attrs))
 	kv = ca.appendTo(kv)
-	if ca.id != 0 {
-		kv = append(kv, AttrConnID.Int64(ca.id))
+	if id != 0 {
+		kv = append(kv, AttrConnID.Int64(id))
 	}
 	kv = appendStatement(kv, info)
 	if text != "" && t.cfg.queryText {
@@ -357,17 +437,22 @@ func errorAttrs(err error) (status string, errType string) {
 // endSpan records err on span and ends it.
 func endSpan(span trace.Span, err error, kv ...attribute.KeyValue) {
 	if err != nil {
-		status, errType := errorAttrs(err)
-		if status != "" {
-			kv = append(kv, semconv.DBResponseStatusCodeKey.String(status))
-		}
-		kv = append(kv, semconv.ErrorTypeKey.String(errType))
+		kv = appendError(kv, err)
 		span.SetStatus(codes.Error, err.Error())
 	}
 	if len(kv) > 0 {
 		span.SetAttributes(kv...)
 	}
 	span.End()
+}
+
+// appendError appends db.response.status_code (for a server error) and error.type of err.
+func appendError(kv []attribute.KeyValue, err error) []attribute.KeyValue {
+	status, errType := errorAttrs(err)
+	if status != "" {
+		kv = append(kv, semconv.DBResponseStatusCodeKey.String(status))
+	}
+	return append(kv, semconv.ErrorTypeKey.String(errType))
 }
 
 // opCtx is the context a Start returns: the caller's (with the span, if one was started) and
@@ -392,32 +477,73 @@ func stateFrom(ctx context.Context) *opState {
 	return nil
 }
 
+// endAttrs is the most attributes an End sets on a statement's span (TraceQueryEnd: the
+// connection id, rows, round trips, bytes, cache outcome, and two for an error).
+const endAttrs = 9
+
+// spanCtx is an opCtx with the buffer its End gathers the span's attributes in.
+type spanCtx struct {
+	opCtx
+	buf [endAttrs]attribute.KeyValue
+}
+
+// newOpCtx gives the context of an operation, with the End's attribute buffer when it has a
+// span.
+func newOpCtx(withSpan bool) *opCtx {
+	if withSpan {
+		sc := &spanCtx{}
+		sc.kv = sc.buf[:0]
+		return &sc.opCtx
+	}
+	return &opCtx{}
+}
+
 // clientKind is the start option of every span (made once: an option is an interface value).
 var clientKind = trace.WithSpanKind(trace.SpanKindClient)
 
-// begin is the common Start: it starts a span when wanted and hands an opState to End. text
-// is the parameterized query text for db.query.text ("" for none).
+// begin is the common Start of the operations other than a statement: it starts a span when
+// wanted and hands an opState to End. text is the parameterized query text for db.query.text
+// ("" for none).
 func (t *Tracer) begin(ctx context.Context, c *myx.Conn, name string, info myx.StatementInfo, text string, extra ...attribute.KeyValue) context.Context {
-	oc := &opCtx{opState: opState{start: time.Now(), conn: connAttrsOf(c), info: info}}
+	want := t.wantSpan(ctx)
+	oc := newOpCtx(want)
 	st := &oc.opState
-	st.totals = t.totalsFor(&st.conn)
-	if t.wantSpan(ctx) {
+	st.start, st.entry, st.info = time.Now(), t.entryFor(c, myx.StatementInfo{}, ""), info
+	if want {
 		if name == "" {
-			name = spanName(info, st.conn.system)
+			name = spanName(info, st.entry.conn.system)
 		}
-		ctx, st.span = t.startSpan(ctx, name, &st.conn, info, text, extra...)
+		ctx, st.span = t.startSpan(ctx, name, &st.entry.conn, connID(c), info, text, extra...)
 	}
 	oc.Context = ctx
 	return oc
 }
 
-// TraceQueryStart implements myx.QueryTracer.
+// connID is myx.conn.id of c (0 for none).
+func connID(c *myx.Conn) int64 {
+	if c == nil {
+		return 0
+	}
+	return int64(c.ConnID())
+}
+
+// TraceQueryStart implements myx.QueryTracer. The span starts with the attributes sampling
+// may look at (system, namespace, server, operation, table, summary, text), made once per
+// statement and kind of connection; the others are set at its end.
 func (t *Tracer) TraceQueryStart(ctx context.Context, c *myx.Conn, data myx.TraceQueryStartData) context.Context {
 	var text string
-	if len(data.Args) > 0 {
+	if len(data.Args) > 0 && t.cfg.queryText {
 		text = data.SQL
 	}
-	return t.begin(ctx, c, "", data.Statement, text)
+	e := t.entryFor(c, data.Statement, text)
+	want := t.wantSpan(ctx)
+	oc := newOpCtx(want)
+	oc.entry, oc.info = e, e.info
+	if want {
+		ctx, oc.span = t.tracer.Start(ctx, e.name, e.start...)
+	}
+	oc.Context = ctx
+	return oc
 }
 
 // TraceQueryEnd implements myx.QueryTracer.
@@ -426,21 +552,35 @@ func (t *Tracer) TraceQueryEnd(ctx context.Context, c *myx.Conn, data myx.TraceQ
 	if st == nil {
 		return
 	}
-	d := data.Duration
-	if d <= 0 {
-		d = time.Since(st.start)
+	e := st.entry
+	if data.Err == nil {
+		t.m.duration.Record(ctx, data.Duration.Seconds(), e.ok.rec...)
+	} else {
+		t.recordOperation(ctx, &e.conn, e.info, data.Duration, data.Err)
 	}
-	t.recordOperation(ctx, st, d, data.Err)
-	t.recordIO(st, data.RoundTrips, data.BytesSent, data.BytesRead, data.Cache)
-	if st.span != nil {
-		endSpan(st.span, data.Err,
-			semconv.DBResponseReturnedRows(int(data.RowsReturned)),
-			AttrRowsAffected.Int64(data.RowsAffected),
-			AttrRoundTrips.Int(data.RoundTrips),
-			AttrBytesSent.Int64(data.BytesSent),
-			AttrBytesRead.Int64(data.BytesRead),
-			AttrStatementCache.String(data.Cache.String()))
+	e.totals.add(data.RoundTrips, data.BytesSent, data.BytesRead, data.Cache)
+	if st.span == nil {
+		return
 	}
+	kv := st.kv
+	if id := connID(c); id != 0 {
+		kv = append(kv, AttrConnID.Int64(id))
+	}
+	kv = append(kv, semconv.DBResponseReturnedRows(int(data.RowsReturned)))
+	if data.RowsAffected != 0 {
+		kv = append(kv, AttrRowsAffected.Int64(data.RowsAffected))
+	}
+	kv = append(kv,
+		AttrRoundTrips.Int(data.RoundTrips),
+		AttrBytesSent.Int64(data.BytesSent),
+		AttrBytesRead.Int64(data.BytesRead),
+		AttrStatementCache.String(data.Cache.String()))
+	if data.Err != nil {
+		kv = appendError(kv, data.Err)
+		st.span.SetStatus(codes.Error, data.Err.Error())
+	}
+	st.span.SetAttributes(kv...)
+	st.span.End()
 }
 
 // TraceBatchStart implements myx.BatchTracer: one span for the whole batch, named at its end
@@ -463,8 +603,8 @@ func (t *Tracer) TraceBatchQuery(ctx context.Context, c *myx.Conn, data myx.Trac
 	switch {
 	case b.mixed:
 	case b.count == 1:
-		b.summary = spanName(data.Statement, st.conn.system)
-	case b.summary != spanName(data.Statement, st.conn.system):
+		b.summary = spanName(data.Statement, st.entry.conn.system)
+	case b.summary != spanName(data.Statement, st.entry.conn.system):
 		b.mixed = true
 	}
 	if st.span == nil {
@@ -478,11 +618,7 @@ func (t *Tracer) TraceBatchQuery(ctx context.Context, c *myx.Conn, data myx.Trac
 	}
 	kv = append(kv, semconv.DBResponseReturnedRows(int(data.RowsReturned)), AttrRowsAffected.Int64(data.RowsAffected))
 	if data.Err != nil {
-		status, errType := errorAttrs(data.Err)
-		if status != "" {
-			kv = append(kv, semconv.DBResponseStatusCodeKey.String(status))
-		}
-		kv = append(kv, semconv.ErrorTypeKey.String(errType))
+		kv = appendError(kv, data.Err)
 	}
 	st.span.AddEvent("batch item", trace.WithAttributes(kv...))
 }
@@ -502,8 +638,8 @@ func (t *Tracer) TraceBatchEnd(ctx context.Context, c *myx.Conn, data myx.TraceB
 	if d <= 0 {
 		d = time.Since(st.start)
 	}
-	t.recordOperation(ctx, st, d, data.Err)
-	t.recordIO(st, data.RoundTrips, data.BytesSent, data.BytesRead, myx.CacheNotUsed)
+	t.recordOperation(ctx, &st.entry.conn, st.info, d, data.Err)
+	st.entry.totals.add(data.RoundTrips, data.BytesSent, data.BytesRead, myx.CacheNotUsed)
 	if st.span != nil {
 		st.span.SetName(st.info.Summary)
 		endSpan(st.span, data.Err,
@@ -555,8 +691,8 @@ func (t *Tracer) TraceExecManyEnd(ctx context.Context, c *myx.Conn, data myx.Tra
 	if d <= 0 {
 		d = time.Since(st.start)
 	}
-	t.recordOperation(ctx, st, d, data.Err)
-	t.recordIO(st, data.RoundTrips, data.BytesSent, data.BytesRead, myx.CacheNotUsed)
+	t.recordOperation(ctx, &st.entry.conn, st.info, d, data.Err)
+	st.entry.totals.add(data.RoundTrips, data.BytesSent, data.BytesRead, myx.CacheNotUsed)
 	if st.span != nil {
 		endSpan(st.span, data.Err,
 			AttrExecManyMethod.String(data.Method),
@@ -586,8 +722,8 @@ func (t *Tracer) TraceCopyFromEnd(ctx context.Context, c *myx.Conn, data myx.Tra
 	if d <= 0 {
 		d = time.Since(st.start)
 	}
-	t.recordOperation(ctx, st, d, data.Err)
-	t.recordIO(st, 0, data.BytesSent, 0, myx.CacheNotUsed)
+	t.recordOperation(ctx, &st.entry.conn, st.info, d, data.Err)
+	st.entry.totals.add(0, data.BytesSent, 0, myx.CacheNotUsed)
 	if st.span != nil {
 		endSpan(st.span, data.Err, AttrRowsAffected.Int64(data.Rows), AttrBytesSent.Int64(data.BytesSent))
 	}
@@ -611,11 +747,7 @@ func (t *Tracer) TracePrepareEnd(ctx context.Context, c *myx.Conn, data myx.Trac
 	}
 	kv := []attribute.KeyValue{AttrPrepareCached.Bool(data.Cached), attribute.Float64("myx.prepare.duration", data.Duration.Seconds())}
 	if data.Err != nil {
-		status, errType := errorAttrs(data.Err)
-		if status != "" {
-			kv = append(kv, semconv.DBResponseStatusCodeKey.String(status))
-		}
-		kv = append(kv, semconv.ErrorTypeKey.String(errType))
+		kv = appendError(kv, data.Err)
 	}
 	span.AddEvent("prepare", trace.WithAttributes(kv...))
 }
@@ -668,8 +800,7 @@ func (t *Tracer) TraceCancel(ctx context.Context, c *myx.Conn, data myx.TraceCan
 	case data.Killed:
 		outcome = "killed"
 	}
-	ca := connAttrsOf(c)
-	t.m.count(ctx, t.m.kills, 1, &ca, AttrKillOutcome.String(outcome))
+	t.m.count(ctx, t.m.kills, 1, &t.entryFor(c, myx.StatementInfo{}, "").conn, AttrKillOutcome.String(outcome))
 	span := trace.SpanFromContext(ctx)
 	if !span.IsRecording() {
 		return
@@ -691,12 +822,12 @@ func (t *Tracer) TraceResetStart(ctx context.Context, c *myx.Conn) context.Conte
 // TraceResetEnd implements myx.ResetTracer: the myx.client.resets counter, and an event
 // "reset" of the span in ctx, if any.
 func (t *Tracer) TraceResetEnd(ctx context.Context, c *myx.Conn, data myx.TraceResetEndData) {
-	ca := connAttrsOf(c)
+	ca := &t.entryFor(c, myx.StatementInfo{}, "").conn
 	if data.Err != nil {
 		_, errType := errorAttrs(data.Err)
-		t.m.count(ctx, t.m.resets, 1, &ca, semconv.ErrorTypeKey.String(errType))
+		t.m.count(ctx, t.m.resets, 1, ca, semconv.ErrorTypeKey.String(errType))
 	} else {
-		t.m.count(ctx, t.m.resets, 1, &ca)
+		t.m.count(ctx, t.m.resets, 1, ca)
 	}
 	span := trace.SpanFromContext(ctx)
 	if span.IsRecording() {
@@ -715,11 +846,7 @@ func (t *Tracer) TraceRetry(ctx context.Context, data myx.TraceRetryData) {
 	}
 	kv := []attribute.KeyValue{op, AttrRetryAttempt.Int(data.Attempt)}
 	if data.Err != nil {
-		status, errType := errorAttrs(data.Err)
-		if status != "" {
-			kv = append(kv, semconv.DBResponseStatusCodeKey.String(status))
-		}
-		kv = append(kv, semconv.ErrorTypeKey.String(errType))
+		kv = appendError(kv, data.Err)
 	}
 	span.AddEvent("retry", trace.WithAttributes(kv...))
 }
