@@ -33,8 +33,11 @@
 // number for a server error, else the error's type), server.address, server.port,
 // db.operation.batch.size for SendBatch and ExecMany, db.response.returned_rows, and myx's own:
 // myx.conn.id, myx.round_trips, myx.bytes_sent, myx.bytes_read, myx.statement_cache ("hit",
-// "miss" or "not_used"), myx.rows_affected. Cancellations (KILL QUERY), retries, session
-// resets and statement preparations are events on the span of the context they happen in.
+// "miss", "not_used", or "prepared" for a Stmt's executions), myx.rows_affected (when not
+// zero). A statement's span starts with the attributes a sampler may look at (system,
+// namespace, server, operation, table, summary, text) and gets the others at its end.
+// Cancellations (KILL QUERY), retries, session resets and statement preparations are events
+// on the span of the context they happen in.
 //
 // # Metrics
 //
@@ -80,7 +83,7 @@ const (
 	AttrRoundTrips     = attribute.Key("myx.round_trips")      // request/reply exchanges of the operation
 	AttrBytesSent      = attribute.Key("myx.bytes_sent")       // bytes written, protocol framing included
 	AttrBytesRead      = attribute.Key("myx.bytes_read")       // bytes read, protocol framing included
-	AttrStatementCache = attribute.Key("myx.statement_cache")  // "hit", "miss" or "not_used"
+	AttrStatementCache = attribute.Key("myx.statement_cache")  // "hit", "miss", "not_used" or "prepared" (a Stmt)
 	AttrRowsAffected   = attribute.Key("myx.rows_affected")    // from the OK packet
 	AttrServerFlavor   = attribute.Key("myx.server.flavor")    // "tidb" for TiDB (db.system.name says mysql)
 	AttrBatchIndex     = attribute.Key("myx.batch.index")      // position of a batch item, from 0
