@@ -64,8 +64,8 @@ func benchTracer(b *testing.B) (*otelmyx.Tracer, context.Context) {
 	return benchTracerWith(b, sdktrace.NewBatchSpanProcessor(tracetest.NewNoopExporter()))
 }
 
-// benchTracerWith is benchTracer with the span processor sp.
-func benchTracerWith(b *testing.B, sp sdktrace.SpanProcessor) (*otelmyx.Tracer, context.Context) {
+// benchTracerWith is benchTracer with the span processor sp and the Tracer's options opts.
+func benchTracerWith(b *testing.B, sp sdktrace.SpanProcessor, opts ...otelmyx.Option) (*otelmyx.Tracer, context.Context) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(sp))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	b.Cleanup(func() {
@@ -74,7 +74,7 @@ func benchTracerWith(b *testing.B, sp sdktrace.SpanProcessor) (*otelmyx.Tracer, 
 	})
 	ctx, span := tp.Tracer("bench").Start(context.Background(), "request")
 	b.Cleanup(func() { span.End() })
-	return otelmyx.NewTracer(otelmyx.WithTracerProvider(tp), otelmyx.WithMeterProvider(mp)), ctx
+	return otelmyx.NewTracer(append([]otelmyx.Option{otelmyx.WithTracerProvider(tp), otelmyx.WithMeterProvider(mp)}, opts...)...), ctx
 }
 
 type queryRower interface {
@@ -136,6 +136,13 @@ func BenchmarkTracerCost(b *testing.B) {
 	end := myx.TraceQueryEndData{RowsReturned: 1, Cache: myx.CacheHit, RoundTrips: 1, BytesSent: 40, BytesRead: 120}
 	b.Run("span", func(b *testing.B) {
 		tr, ctx := benchTracerWith(b, discard{})
+		b.ReportAllocs()
+		for b.Loop() {
+			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
+		}
+	})
+	b.Run("span-noio", func(b *testing.B) {
+		tr, ctx := benchTracerWith(b, discard{}, otelmyx.WithIOAttributes(false))
 		b.ReportAllocs()
 		for b.Loop() {
 			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)

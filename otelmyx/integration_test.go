@@ -473,3 +473,22 @@ func TestStatementCacheAcrossConns(t *testing.T) {
 	noAttrs(t, "WithQueryText(false)", s.Attributes(), "db.query.text")
 	wantAttrs(t, "WithQueryText(false)", s.Attributes(), map[string]string{"myx.conn.id": strconv.Itoa(int(c3.ConnID()))})
 }
+
+// WithIOAttributes(false) leaves round trips, bytes and the cache outcome off the spans, not
+// the conventions' attributes nor the connection id.
+func TestWithoutIOAttributes(t *testing.T) {
+	e := newEnv(t, otelmyx.WithIOAttributes(false))
+	c := connect(t, e.tr)
+	ctx, parent := e.parent(testCtx(t))
+	var n int
+	if err := c.QueryRow(ctx, "SELECT ? + 1", 1).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("got %d, %v", n, err)
+	}
+	parent.End()
+	s := e.only(t, "SELECT")
+	noAttrs(t, "WithIOAttributes(false)", s.Attributes(), "myx.round_trips", "myx.bytes_sent", "myx.bytes_read", "myx.statement_cache")
+	wantAttrs(t, "WithIOAttributes(false)", s.Attributes(), map[string]string{
+		"db.system.name": "mariadb", "db.operation.name": "SELECT", "db.response.returned_rows": "1",
+		"myx.conn.id": strconv.Itoa(int(c.ConnID())),
+	})
+}
