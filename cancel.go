@@ -126,7 +126,7 @@ func (k *canceler) fire() {
 
 	c := k.c
 	timeout := c.cfg.killTimeout()
-	err := killQuery(c.cfg, c.id, timeout)
+	err := killQuery(c.cfg, c.addr, c.id, timeout)
 	if err != nil {
 		k.mu.Lock()
 		k.forced = true
@@ -161,10 +161,11 @@ func (c *Conn) force() {
 }
 
 // killQuery opens a short-lived side connection and sends KILL QUERY id.
-func killQuery(cfg *Config, id uint32, timeout time.Duration) error {
+func killQuery(cfg *Config, addr string, id uint32, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	side := cfg.Copy()
+	side.Addr, side.Addrs = addr, nil // the server the connection is on
 	side.SessionVars = nil
 	side.InitCommands = nil
 	side.StatementCacheSize = -1

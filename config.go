@@ -97,6 +97,9 @@ const (
 	DefaultMaxAllowedPacket = 64 << 20
 	// DefaultMaxPacketSize bounds one packet read from the server (Config.MaxPacketSize).
 	DefaultMaxPacketSize = wire.DefaultMaxPacket
+	// DefaultDenyFor is how long a host of a multi-host configuration that failed to connect
+	// is passed over by later connects (Config.DenyFor).
+	DefaultDenyFor = 60 * time.Second
 )
 
 // Config holds everything needed to open a connection. Build one with ParseConfig, or by hand,
@@ -109,7 +112,34 @@ type Config struct {
 	Network string
 	// Addr is host:port for tcp, the socket path for unix; empty means DefaultAddr (tcp) or
 	// DefaultSocket (unix). ParseConfig always sets both, as go-sql-driver does.
-	Addr     string
+	Addr string
+	// Addrs, when it has two entries or more, lists every host of a multi-host configuration
+	// ("host:port", tcp only), in order, and Addr is ignored; ParseConfig fills it from a
+	// multi-host DSN (mysql://user@h1:3306,h2:3307/db or user@tcp(h1:3306,h2:3307)/db) and
+	// sets Addr to Addrs[0]. Empty or one entry: a single host, Addr (or Addrs[0] when Addr
+	// is empty), connected exactly as without it. Which host a connection went to is
+	// Conn.Addr.
+	Addrs []string
+	// ClusterMode says how a connection picks among Addrs (see ClusterMode); it has no
+	// effect with a single host. DSN: cluster_mode=failover|load-balance|replication.
+	ClusterMode ClusterMode
+	// DenyFor is how long a host of Addrs that failed to connect (or, in ClusterReplication,
+	// was not a writable primary) is tried only after every other host has failed, by later
+	// connects with this Config and its copies made after the first connect. Zero means
+	// DefaultDenyFor (60s); negative turns the deny list off (DSN cluster_deny_for=0 sets
+	// that). DSN: cluster_deny_for (a Go duration or a number of seconds).
+	DenyFor time.Duration
+	// hostState is the deny list of the connections made from this Config and its copies
+	// (see hostList); set atomically by the first multi-host connect.
+	hostState *hostList
+
+	// TrackGTID makes the session report the GTID of each of its own commits through session
+	// state tracking, read by Conn.LastGTID: on MariaDB, last_gtid is added to
+	// session_track_system_variables; on MySQL, session_track_gtids is set to OWN_GTID. Set
+	// again after ResetSession. A server that cannot track GTIDs leaves LastGTID empty. DSN:
+	// track_gtid=true.
+	TrackGTID bool
+
 	User     string
 	Password string
 	// Database is the default schema; empty for none.
@@ -292,14 +322,16 @@ type Config struct {
 	// always resets flagged sessions. DSN: resetSession.
 	ResetSession bool
 
-	// RuntimeParams holds DSN parameters meant for layers above the connection (for example the
-	// pool's pool_* settings); a Conn ignores them.
+	// RuntimeParams holds DSN parameters meant for layers above the connection (the pool's
+	// pool_* settings, package cluster's cluster_* ones other than cluster_mode and
+	// cluster_deny_for); a Conn ignores them and never sends them to the server.
 	RuntimeParams map[string]string
 }
 
 // knownParams lists every DSN parameter name ParseConfig handles, with the helper-owned ones
 // included, so that a misspelt name is caught (see checkTypo) rather than sent to the server as
-// a session variable. Names starting with "pool_" are checked by the pool package.
+// a session variable. Names starting with "pool_" are checked by the pool package, those
+// starting with "cluster_" (other than the two here) by the cluster package.
 var knownParams = []string{
 	// TLS
 	"tls", "ssl-mode", "sslmode", "tls-ca", "ssl-ca", "tls-cert", "ssl-cert", "tls-key",
@@ -323,6 +355,8 @@ var knownParams = []string{
 	"checkConnLiveness", "resetSession",
 	// observability
 	"queryAttributes", "sqlComment",
+	// several hosts
+	"cluster_mode", "cluster_deny_for", "track_gtid",
 }
 
 // notTypos are server session variables that are one edit away from a parameter name
@@ -360,6 +394,11 @@ func (e *ConfigError) Error() string {
 //	user:password@tcp(host:3306)/dbname?param=value
 //	user@unix(/run/mysqld/mysqld.sock)/dbname
 //
+// Either form may list several tcp hosts, separated by commas, each with its port or 3306
+// (IPv6 addresses in brackets): mysql://user@h1:3306,h2:3307,[::1]/dbname or
+// user@tcp(h1:3306,h2:3307)/dbname. They fill Config.Addrs, in order; an empty host, a bad
+// port, the same host twice, or several hosts with a unix socket is a *ConfigError.
+//
 // The second form is read as go-sql-driver reads it, and also when a parameter value holds an
 // unescaped '/' (loc=America/New_York), which go-sql-driver refuses. A DSN that cannot be
 // read is a *ConfigError saying what is wrong and where.
@@ -387,8 +426,11 @@ func (e *ConfigError) Error() string {
 //     is refused as go-sql-driver refuses it (use sql_mode).
 //   - database/sql: checkConnLiveness, resetSession (see the stdlib package).
 //   - Observability: queryAttributes, sqlComment (see Config.QueryAttributes).
+//   - Several hosts: cluster_mode (failover, load-balance, replication), cluster_deny_for
+//     (see Config.DenyFor), track_gtid (see Config.TrackGTID).
 //
-// Parameters starting with "pool_" are kept in RuntimeParams for the pool. Any other
+// Parameters starting with "pool_" are kept in RuntimeParams for the pool, those starting with
+// "cluster_" (other than cluster_mode and cluster_deny_for) for package cluster. Any other
 // parameter is a session variable set at connect time (as in go-sql-driver), unless it is one
 // edit away from a known name (conect_timeout, tsl, readTimout): that is a *ConfigError naming
 // the parameter meant, so that a misspelt setting is never sent to the server or ignored.
@@ -416,6 +458,9 @@ func ParseConfig(dsn string) (*Config, error) {
 	if err := cfg.applyParams(params); err != nil {
 		return fail("%s", err.Error())
 	}
+	if len(cfg.Addrs) > 1 && cfg.Network == "unix" {
+		return fail("%s", errSocketWithHosts)
+	}
 	return cfg, nil
 }
 
@@ -424,6 +469,23 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 	// ("%2Frun%2Fmysqld%2Fmysqld.sock"); net/url accepts neither, so take it out first.
 	scheme := strings.Index(dsn, "://") + 3
 	rest := dsn[scheme:]
+	// A list of hosts, which net/url refuses: parse it here and leave only the first for
+	// net/url.
+	authority := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		authority = rest[:end]
+	}
+	at := strings.LastIndexByte(authority, '@')
+	if hosts := authority[at+1:]; strings.IndexByte(hosts, ',') >= 0 && !strings.HasPrefix(hosts, "unix(") && !hasPrefixFold(hosts, "%2F") {
+		addrs, err := parseHostList(hosts, at >= 0, true)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Addrs = addrs
+		first, _, _ := strings.Cut(hosts, ",")
+		rest = rest[:at+1] + first + rest[len(authority):]
+		dsn = dsn[:scheme] + rest
+	}
 	authEnd := len(rest)
 	if at := strings.LastIndexByte(firstSegment(rest), '@'); at >= 0 || strings.HasPrefix(rest, "unix(") {
 		hostStart := at + 1
@@ -433,6 +495,9 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 			end := strings.IndexByte(host, ')')
 			if end < 0 {
 				return nil, fmt.Errorf("missing ')' after the socket path of unix(")
+			}
+			if strings.HasPrefix(host[end+1:], ",") {
+				return nil, errSocketWithHosts
 			}
 			cfg.Network, cfg.Addr = "unix", host[5:end]
 			authEnd = hostStart + end + 1
@@ -485,12 +550,94 @@ func parseURL(cfg *Config, dsn string) (url.Values, error) {
 		}
 		cfg.Addr = net.JoinHostPort(h, p)
 	}
+	if len(cfg.Addrs) > 0 {
+		cfg.Addr = cfg.Addrs[0]
+	}
 	cfg.Database = strings.TrimPrefix(u.Path, "/")
 	params, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
 		return nil, fmt.Errorf("parameters: %v", queryError(err))
 	}
 	return params, nil
+}
+
+// errSocketWithHosts reports several hosts with a unix socket.
+var errSocketWithHosts = errors.New("several hosts with a unix socket: a multi-host configuration lists tcp hosts (host:port,host:port), a socket is one local server")
+
+// parseHostList reads a comma-separated list of hosts, each host, host:port, [ipv6] or
+// [ipv6]:port, and returns them as host:port (port 3306 when not given), in order. quote
+// says the entries may be quoted in errors (false when the DSN has no '@', so that an entry
+// may be a user:password that lost its '@'); unescape, that they are percent-encoded (the URL
+// form: an IPv6 zone is written %25).
+func parseHostList(list string, quote, unescape bool) ([]string, error) {
+	entries := strings.Split(list, ",")
+	addrs := make([]string, 0, len(entries))
+	for i, e := range entries {
+		where := fmt.Sprintf("host %d of the host list", i+1)
+		if quote {
+			where = fmt.Sprintf("host %d of the host list (%q)", i+1, e)
+		}
+		if unescape {
+			var err error
+			if e, err = url.PathUnescape(e); err != nil {
+				return nil, fmt.Errorf("%s: invalid percent-escape", where)
+			}
+		}
+		if e == "" {
+			return nil, fmt.Errorf("host %d of the host list is empty (hosts are separated by single commas)", i+1)
+		}
+		host, port := e, ""
+		if strings.HasPrefix(e, "[") {
+			end := strings.IndexByte(e, ']')
+			if end < 0 {
+				return nil, fmt.Errorf("%s: missing ']' after the IPv6 address", where)
+			}
+			host = e[1:end]
+			switch after := e[end+1:]; {
+			case after == "":
+			case after[0] == ':':
+				port = after[1:]
+				if port == "" {
+					return nil, fmt.Errorf("%s: empty port after ':'", where)
+				}
+			default:
+				return nil, fmt.Errorf("%s: unexpected text after the IPv6 address (the form is [::1]:3306)", where)
+			}
+		} else if strings.Count(e, ":") > 1 {
+			return nil, fmt.Errorf("%s: an IPv6 address must be in brackets ([::1]:3306)", where)
+		} else if h, p, ok := strings.Cut(e, ":"); ok {
+			host, port = h, p
+			if port == "" {
+				return nil, fmt.Errorf("%s: empty port after ':'", where)
+			}
+		}
+		if host == "" {
+			return nil, fmt.Errorf("%s: no host name before the port", where)
+		}
+		for j := 0; j < len(host); j++ {
+			if c := host[j]; !(c == '.' || c == '-' || c == '_' || c == ':' || c == '%' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+				return nil, fmt.Errorf("%s: invalid character in the host name", where)
+			}
+		}
+		if port == "" {
+			port = "3306"
+		} else if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || port[0] == '+' {
+			return nil, fmt.Errorf("%s: the port is not a number from 1 to 65535", where)
+		}
+		addr := net.JoinHostPort(host, port)
+		for _, prev := range addrs {
+			if strings.EqualFold(prev, addr) {
+				return nil, fmt.Errorf("%s: %s is listed twice", where, addr)
+			}
+		}
+		addrs = append(addrs, addr)
+	}
+	return addrs, nil
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // errUnescapedCredentials reports an '@' after the host, which is what a user name or
@@ -601,12 +748,21 @@ func parseDriverDSN(cfg *Config, dsn string) (url.Values, error) {
 		}
 		switch cfg.Network {
 		case "tcp", "tcp4", "tcp6":
-			if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
+			if strings.IndexByte(cfg.Addr, ',') >= 0 {
+				addrs, err := parseHostList(cfg.Addr, true, false)
+				if err != nil {
+					return nil, err
+				}
+				cfg.Addrs, cfg.Addr = addrs, addrs[0]
+			} else if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
 				cfg.Addr = net.JoinHostPort(cfg.Addr, "3306")
 			}
 		case "unix":
 			if cfg.Addr == DefaultAddr {
 				cfg.Addr = DefaultSocket
+			}
+			if strings.Contains(cfg.Addr, ",/") {
+				return nil, errSocketWithHosts
 			}
 		}
 	}
@@ -860,8 +1016,18 @@ func (cfg *Config) applyParams(params url.Values) error {
 			cfg.ResetSession, err = parseBool(v)
 		case "connectionAttributes":
 			err = cfg.parseConnectionAttributes(v)
+		case "cluster_mode":
+			cfg.ClusterMode, err = ParseClusterMode(v)
+		case "cluster_deny_for":
+			// 0 turns the deny list off, as connect_timeout=0 turns the timeout off.
+			cfg.DenyFor, err = parseTimeout(v)
+			if err == nil && cfg.DenyFor == 0 {
+				cfg.DenyFor = -1
+			}
+		case "track_gtid":
+			cfg.TrackGTID, err = parseBool(v)
 		default:
-			if strings.HasPrefix(key, "pool_") {
+			if strings.HasPrefix(key, "pool_") || strings.HasPrefix(key, "cluster_") {
 				cfg.RuntimeParams[key] = v
 				continue
 			}
@@ -1044,7 +1210,10 @@ func maskCredentials(s string, end int) string {
 	return cred + s[at:]
 }
 
-// String returns the configuration as a URL-form DSN with the password masked.
+// String returns the configuration as a URL-form DSN with the password masked: the user, the
+// address (every host of Addrs, in order, when there are several), the database, and the
+// cluster_mode, cluster_deny_for and track_gtid parameters when they are not the defaults.
+// ParseConfig reads it back to the same hosts and settings.
 func (cfg *Config) String() string {
 	var b strings.Builder
 	b.WriteString("mysql://")
@@ -1053,13 +1222,39 @@ func (cfg *Config) String() string {
 		b.WriteString(":xxxxx")
 	}
 	b.WriteByte('@')
-	if cfg.network() == "unix" {
+	switch {
+	case cfg.network() == "unix":
 		b.WriteString("unix(" + cfg.addr() + ")")
-	} else {
-		b.WriteString(cfg.addr())
+	case len(cfg.Addrs) > 1:
+		for i, a := range cfg.Addrs {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strings.ReplaceAll(a, "%", "%25")) // an IPv6 zone
+		}
+	default:
+		b.WriteString(strings.ReplaceAll(cfg.addr(), "%", "%25"))
 	}
 	b.WriteByte('/')
 	b.WriteString(url.PathEscape(cfg.Database))
+	sep := byte('?')
+	param := func(name, value string) {
+		b.WriteByte(sep)
+		sep = '&'
+		b.WriteString(name + "=" + url.QueryEscape(value))
+	}
+	if cfg.ClusterMode != ClusterFailover {
+		param("cluster_mode", cfg.ClusterMode.String())
+	}
+	switch {
+	case cfg.DenyFor < 0:
+		param("cluster_deny_for", "0")
+	case cfg.DenyFor > 0:
+		param("cluster_deny_for", cfg.DenyFor.String())
+	}
+	if cfg.TrackGTID {
+		param("track_gtid", "true")
+	}
 	return b.String()
 }
 
@@ -1085,15 +1280,36 @@ func (cfg *Config) addr() string {
 	return DefaultAddr
 }
 
-// connectTimeout is Config.ConnectTimeout with its default; 0 means no timeout.
-func (cfg *Config) connectTimeout() time.Duration {
+// zeroDefault resolves a field whose zero value means def and a negative value none: def, 0
+// or v.
+func zeroDefault[T int | time.Duration](v, def T) T {
 	switch {
-	case cfg.ConnectTimeout == 0:
-		return DefaultConnectTimeout
-	case cfg.ConnectTimeout < 0:
+	case v == 0:
+		return def
+	case v < 0:
 		return 0
 	}
-	return cfg.ConnectTimeout
+	return v
+}
+
+// connectTimeout is Config.ConnectTimeout with its default; 0 means no timeout.
+func (cfg *Config) connectTimeout() time.Duration {
+	return zeroDefault(cfg.ConnectTimeout, DefaultConnectTimeout)
+}
+
+// denyFor is Config.DenyFor with its default; 0 means no deny list.
+func (cfg *Config) denyFor() time.Duration { return zeroDefault(cfg.DenyFor, DefaultDenyFor) }
+
+// multiHost reports whether cfg lists several hosts (Config.Addrs).
+func (cfg *Config) multiHost() bool { return len(cfg.Addrs) > 1 }
+
+// singleAddr is the address of a single-host configuration: Addr with its default, or the
+// one entry of Addrs when Addr is empty.
+func (cfg *Config) singleAddr() string {
+	if cfg.Addr == "" && len(cfg.Addrs) == 1 {
+		return cfg.Addrs[0]
+	}
+	return cfg.addr()
 }
 
 // killTimeout is Config.KillTimeout with its default.
@@ -1106,13 +1322,7 @@ func (cfg *Config) killTimeout() time.Duration {
 
 // statementCacheSize is Config.StatementCacheSize with its default; 0 means no cache.
 func (cfg *Config) statementCacheSize() int {
-	switch {
-	case cfg.StatementCacheSize == 0:
-		return DefaultStatementCacheSize
-	case cfg.StatementCacheSize < 0:
-		return 0
-	}
-	return cfg.StatementCacheSize
+	return zeroDefault(cfg.StatementCacheSize, DefaultStatementCacheSize)
 }
 
 // collation is Config.Collation with its default.
@@ -1134,13 +1344,7 @@ func (cfg *Config) location() *time.Location {
 // maxAllowedPacket is Config.MaxAllowedPacket with its default; 0 means the server's
 // max_allowed_packet (unknown until learned).
 func (cfg *Config) maxAllowedPacket() int {
-	switch {
-	case cfg.MaxAllowedPacket == 0:
-		return DefaultMaxAllowedPacket
-	case cfg.MaxAllowedPacket < 0:
-		return 0
-	}
-	return cfg.MaxAllowedPacket
+	return zeroDefault(cfg.MaxAllowedPacket, DefaultMaxAllowedPacket)
 }
 
 // maxPacketSize is Config.MaxPacketSize with its default (checkMaxPacketSize refuses values
@@ -1158,6 +1362,9 @@ func (cfg *Config) Copy() *Config {
 	c.SessionVars = append([][2]string(nil), cfg.SessionVars...)
 	c.InitCommands = append([]string(nil), cfg.InitCommands...)
 	c.Charsets = append([]string(nil), cfg.Charsets...)
+	if cfg.Addrs != nil {
+		c.Addrs = append([]string(nil), cfg.Addrs...)
+	}
 	if cfg.ConnectAttrs != nil {
 		c.ConnectAttrs = make(map[string]string, len(cfg.ConnectAttrs))
 		for k, v := range cfg.ConnectAttrs {

@@ -25,6 +25,7 @@ func TestEveryKnownParamHandled(t *testing.T) {
 		"maxAllowedPacket": "0", "runtime_poller": "true", "socket": "%2Ftmp%2Fx.sock",
 		"connectionAttributes": "app:shop,team:core", "checkConnLiveness": "false",
 		"resetSession": "true", "queryAttributes": "true", "sqlComment": "true",
+		"cluster_mode": "load-balance", "cluster_deny_for": "30s", "track_gtid": "true",
 	}
 	// Parameters whose value names a file, and the one that is always refused.
 	skip := map[string]bool{"tls-ca": true, "ssl-ca": true, "tls-cert": true, "ssl-cert": true,

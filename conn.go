@@ -23,6 +23,7 @@ import (
 // connection stays usable if it can be brought back to a known state, otherwise it is closed.
 type Conn struct {
 	cfg    *Config
+	addr   string // the host connected to (Conn.Addr): one of Config.Addrs, or Config.Addr
 	nc     net.Conn
 	rd     *wire.Reader
 	wr     wire.Writer
@@ -50,6 +51,10 @@ type Conn struct {
 	sessionChanged bool
 	clientChanged  bool
 	compression    Compression // in use, after the handshake
+	// lastGTID is the GTID of the session's last commit as the server reported it
+	// (Config.TrackGTID; Conn.LastGTID).
+	lastGTID     string
+	gtidTracking bool // the server accepted Config.TrackGTID
 	// goArgs: arguments are encoded as go-sql-driver/mysql encodes them (driverargs.go).
 	goArgs bool
 
@@ -93,7 +98,8 @@ type Conn struct {
 }
 
 // Connect opens a connection described by a DSN (see ParseConfig). The context bounds dialing
-// and the handshake only.
+// and the handshake only. A DSN with several hosts connects to one of them (see
+// ConnectConfig).
 func Connect(ctx context.Context, dsn string) (*Conn, error) {
 	cfg, err := ParseConfig(dsn)
 	if err != nil {
@@ -104,14 +110,14 @@ func Connect(ctx context.Context, dsn string) (*Conn, error) {
 
 // ConnectConfig opens a connection with cfg, which must not be modified afterwards. The context
 // bounds dialing and the handshake only; Config.ConnectTimeout bounds them too.
+//
+// With several hosts (Config.Addrs), the hosts are tried one after the other in the order of
+// Config.ClusterMode, those that failed within Config.DenyFor last, until one gives a
+// connection; the context bounds the whole attempt and Config.ConnectTimeout each host. When
+// none does, the error is a *HostsError naming every host tried with its error.
 func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
 	if err := checkMaxPacketSize(cfg); err != nil {
 		return nil, err
-	}
-	if timeout := cfg.connectTimeout(); timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
 	}
 	var ct ConnectTracer
 	var tctx context.Context
@@ -124,15 +130,14 @@ func ConnectConfig(ctx context.Context, cfg *Config) (*Conn, error) {
 			began = time.Now()
 		}
 	}
-	c := &Conn{cfg: cfg, learned: -1, tr: newTracers(cfg.Tracer)}
-	c.cancel.init(c)
-	if err := c.connect(ctx); err != nil {
-		if c.nc != nil {
-			c.nc.Close()
-		}
-		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-			err = &ConnError{Op: "connect", Err: &connectInterrupted{ctx: ctx.Err(), err: err}, safe: true}
-		}
+	var c *Conn
+	var err error
+	if cfg.multiHost() {
+		c, err = connectHosts(ctx, cfg)
+	} else {
+		c, err = connectHost(ctx, cfg, cfg.singleAddr(), false)
+	}
+	if err != nil {
 		if ct != nil {
 			ct.TraceConnectEnd(tctx, TraceConnectEndData{Err: err, Duration: time.Since(began)})
 		}

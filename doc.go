@@ -72,7 +72,9 @@
 // A [Config] comes from [ParseConfig] (a URL or a go-sql-driver/mysql DSN) and describes one
 // connection; [Connect] and [ConnectConfig] open a [Conn]. On a Conn, [Conn.Exec] gives a
 // [Result], [Conn.Query] streaming [Rows], [Conn.QueryRow] a [Row], and [Conn.Prepare] a [Stmt]
-// (Query, and Exec with arguments, prepare and cache their statements themselves).
+// (Query, and Exec with arguments, prepare and cache their statements themselves). A Config may
+// list several hosts ([Config.Addrs], [ClusterMode]): a connect goes to one of them
+// ([Conn.Addr]), or fails with a [*HostsError] naming each.
 // [Conn.Begin] and [Conn.BeginTx] start a [Tx]; [BeginFunc] runs a function in one, retried
 // after a deadlock or lock wait timeout.
 // For throughput, a [Batch] sent with [Conn.SendBatch] pipelines statements ([BatchResults]),

@@ -25,10 +25,10 @@ func (c *Conn) connect(ctx context.Context) error {
 	network := cfg.network()
 	var err error
 	if cfg.DialFunc != nil {
-		c.nc, err = cfg.DialFunc(ctx, network, cfg.addr())
+		c.nc, err = cfg.DialFunc(ctx, network, c.addr)
 	} else {
 		var d net.Dialer
-		c.nc, err = d.DialContext(ctx, network, cfg.addr())
+		c.nc, err = d.DialContext(ctx, network, c.addr)
 	}
 	if err != nil {
 		return newConnError("dial", err, true)
@@ -324,7 +324,7 @@ func (c *Conn) tlsConfig() *tls.Config {
 	} else {
 		tc = &tls.Config{}
 	}
-	host := cfg.addr()
+	host := c.addr
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}

@@ -51,18 +51,28 @@ func (c *Conn) serverError(p []byte) error {
 	return me
 }
 
-// noteOK records the server status and session changes carried by an OK packet.
+// noteOK records the server status and session changes carried by an OK packet. An OK whose
+// only news is the GTID of a commit (Config.TrackGTID) does not make the session changed.
 func (c *Conn) noteOK(ok *wire.OK) {
 	c.status = ok.Status
-	if ok.Status&wire.StatusSessionStateChange != 0 {
-		c.sessionChanged = true
-	}
+	changed := ok.Status&wire.StatusSessionStateChange != 0
 	if len(ok.SessionState) > 0 {
+		onlyGTID := true
 		wire.ParseSessionState(ok.SessionState, func(kind byte, name, value []byte) {
+			if c.gtidTracking && c.noteGTID(kind, name, value) {
+				return
+			}
+			onlyGTID = false
 			if kind == wire.SessionTrackSystemVariables && string(name) == "character_set_client" {
 				c.charset = string(value)
 			}
 		})
+		if onlyGTID {
+			changed = false
+		}
+	}
+	if changed {
+		c.sessionChanged = true
 	}
 }
 

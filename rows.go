@@ -285,7 +285,7 @@ func (r *Rows) closeEarly() {
 		}
 		skipped += len(p)
 		if !killed && skipped > earlyCloseKillAfter {
-			killed = killQuery(c.cfg, c.id, c.cfg.killTimeout()) == nil
+			killed = killQuery(c.cfg, c.addr, c.id, c.cfg.killTimeout()) == nil
 			if killed {
 				c.stats.Kills++
 			}

@@ -23,9 +23,21 @@ func (c *Conn) initSession() error {
 		}
 	}
 	if c.caps&wire.ClientSessionTrack != 0 {
-		_, err := c.execText("SET SESSION session_track_state_change = ON")
-		c.tracking = err == nil
+		// GTID tracking (Config.TrackGTID) goes in the same SET; a server that refuses it
+		// gets the SET again without it.
+		q := "SET SESSION session_track_state_change = ON"
+		gtids := c.gtidTrackingSet()
+		if gtids != "" {
+			q += ", " + gtids
+		}
+		_, err := c.execText(q)
 		var me *MySQLError
+		if gtids != "" && errors.As(err, &me) {
+			_, err = c.execText("SET SESSION session_track_state_change = ON")
+			gtids = ""
+		}
+		c.tracking = err == nil
+		c.gtidTracking = err == nil && gtids != ""
 		if err != nil && !errors.As(err, &me) {
 			return err
 		}
@@ -97,6 +109,7 @@ func (c *Conn) resetSession(ctx context.Context) error {
 	err := c.simpleCommand(wire.ComResetConnection)
 	if err == nil {
 		c.stmts.forget()
+		c.lastGTID = ""
 		c.charset = charsetOf(c.cfg.collation())
 		c.charsetKnown, c.learned = false, -1
 		err = c.initSession()

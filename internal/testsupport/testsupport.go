@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -107,6 +108,19 @@ func NewTable(t testing.TB, cfg *myx.Config, prefix, columns, options string) st
 	DropAtEnd(t, cfg, "TABLE", name)
 	c.Close(context.Background())
 	return name
+}
+
+// ClosedAddr returns a loopback address (127.0.0.1:port) nothing listens on: connecting to it
+// is refused at once, as to a server that is down.
+func ClosedAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
 }
 
 // KillConnection runs KILL CONNECTION id on a connection of its own to cfg's server and waits

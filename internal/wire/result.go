@@ -56,7 +56,9 @@ const (
 )
 
 // ParseSessionState walks a session-state block, calling fn for each entry. For system
-// variables fn gets the name and value; for the schema, the name (value nil); other kinds get
+// variables fn gets the name and value; for the schema, the name (value nil); for GTIDs
+// (MySQL's session_track_gtids), the GTID set as text in name (value nil), when its encoding
+// is the one MySQL defines (0, a length-encoded string), else the raw data; other kinds get
 // their raw data as name.
 func ParseSessionState(b []byte, fn func(kind byte, name, value []byte)) error {
 	c := cursor{b: b}
@@ -81,6 +83,18 @@ func ParseSessionState(b []byte, fn func(kind byte, name, value []byte)) error {
 				return malformed("session state: schema")
 			}
 			fn(kind, name, nil)
+		case SessionTrackGTIDs:
+			// One byte of encoding specification; 0 is a length-encoded string.
+			if len(data) > 0 && data[0] == 0 {
+				d.skip(1)
+				gtids := d.lenBytes()
+				if d.bad {
+					return malformed("session state: GTIDs")
+				}
+				fn(kind, gtids, nil)
+			} else {
+				fn(kind, data, nil)
+			}
 		default:
 			fn(kind, data, nil)
 		}
