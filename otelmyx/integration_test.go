@@ -6,6 +6,7 @@ package otelmyx_test
 import (
 	"context"
 	"errors"
+	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/mysqltest"
 	"github.com/myxdb/myx/otelmyx"
 )
@@ -491,4 +493,40 @@ func TestWithoutIOAttributes(t *testing.T) {
 		"db.system.name": "mariadb", "db.operation.name": "SELECT", "db.response.returned_rows": "1",
 		"myx.conn.id": strconv.Itoa(int(c.ConnID())),
 	})
+}
+
+// With several hosts, server.address and server.port are those of the host the connection
+// went to, not the configuration's first.
+func TestMultiHostServerAddress(t *testing.T) {
+	cfg, err := myx.ParseConfig(mysqltest.Require(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := cfg.Addr
+	closed := testsupport.ClosedAddr(t)
+	cfg.Addrs = []string{closed, live}
+	cfg.Addr = closed
+	e := newEnv(t)
+	cfg.Tracer = e.tr
+	ctx, parent := e.parent(testCtx(t))
+	c, err := myx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
+	if c.Addr() != live {
+		t.Fatalf("connected to %q, want %q", c.Addr(), live)
+	}
+	var n int
+	if err := c.QueryRow(ctx, "SELECT ? + 1", 1).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("got %d, %v", n, err)
+	}
+	parent.End()
+	host, port, err := net.SplitHostPort(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"server.address": host, "server.port": port}
+	wantAttrs(t, "multi-host span", e.only(t, "SELECT").Attributes(), want)
+	wantAttrs(t, "multi-host connect span", e.only(t, "connect").Attributes(), want)
 }

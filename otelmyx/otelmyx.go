@@ -266,7 +266,7 @@ const maxStmtEntries = 4096
 func (t *Tracer) entryFor(c *myx.Conn, info myx.StatementInfo, text string) *stmtEntry {
 	k := stmtKey{info: info, text: text}
 	if c != nil {
-		k.cfg, k.flavor = c.Config(), c.ServerInfo().Flavor
+		k.cfg, k.flavor, k.addr = c.Config(), c.ServerInfo().Flavor, c.Addr()
 	}
 	t.stmtMu.RLock()
 	e, ok := t.stmts[k]
@@ -339,7 +339,9 @@ func connAttrsOf(c *myx.Conn) connAttrs {
 	a.id = int64(c.ConnID())
 	if cfg := c.Config(); cfg != nil {
 		a.namespace = cfg.Database
-		a.address, a.port = splitAddr(cfg)
+		// The host the connection went to: with several hosts (Config.Addrs), not
+		// necessarily Config.Addr.
+		a.address, a.port = splitNetAddr(cfg.Network, c.Addr())
 	}
 	return a
 }
@@ -347,8 +349,12 @@ func connAttrsOf(c *myx.Conn) connAttrs {
 // splitAddr gives server.address and server.port of a Config: host and port for tcp, the
 // socket path (and no port) for a unix socket.
 func splitAddr(cfg *myx.Config) (string, int) {
-	addr := cfg.Addr
-	if cfg.Network == "unix" {
+	return splitNetAddr(cfg.Network, cfg.Addr)
+}
+
+// splitNetAddr is splitAddr of an address on a network; "" stands for the default address.
+func splitNetAddr(network, addr string) (string, int) {
+	if network == "unix" {
 		if addr == "" {
 			addr = myx.DefaultSocket
 		}
@@ -498,9 +504,10 @@ func stateFrom(ctx context.Context) *opState {
 	return nil
 }
 
-// endAttrs is the most attributes an End sets on a statement's span (TraceQueryEnd: the
-// connection id, rows, round trips, bytes, cache outcome, and two for an error).
-const endAttrs = 9
+// endAttrs is how many attributes TraceQueryEnd sets on a span when the statement succeeded
+// (connection id, rows returned and affected, round trips, bytes sent and read, cache
+// outcome); an error's two more make append allocate, on the error path only.
+const endAttrs = 7
 
 // spanCtx is an opCtx with the buffer its End gathers the span's attributes in.
 type spanCtx struct {
@@ -808,6 +815,11 @@ func (t *Tracer) TraceConnectEnd(ctx context.Context, data myx.TraceConnectEndDa
 		kv = append(kv, ca.system, AttrConnID.Int64(ca.id))
 		if ca.tidb {
 			kv = append(kv, AttrServerFlavor.String("tidb"))
+		}
+		// The host connected to, which for several hosts may not be the first (the start's).
+		kv = append(kv, semconv.ServerAddressKey.String(ca.address))
+		if ca.port != 0 {
+			kv = append(kv, semconv.ServerPortKey.Int(ca.port))
 		}
 	}
 	endSpan(span, data.Err, kv...)
