@@ -260,30 +260,36 @@ func BenchmarkPointInterleaved(b *testing.B) {
 			one(tctx, traced, i)
 		}
 		const round = 50
-		var tPlain, tTraced time.Duration
+		var tPlain, tTraced, cpuPlain, cpuTraced time.Duration
 		n := 0
 		b.ResetTimer()
-		timed := func(ctx context.Context, q queryRower, n int) time.Duration {
-			start := time.Now()
+		timed := func(ctx context.Context, q queryRower, n int, wall, cpu *time.Duration) {
+			start, startCPU := time.Now(), processCPU(b)
 			for i := range round {
 				one(ctx, q, n+i)
 			}
-			return time.Since(start)
+			*wall += time.Since(start)
+			*cpu += processCPU(b) - startCPU
 		}
 		for r := 0; n < b.N; r++ {
 			// Which goes first alternates, so that neither always follows the other.
 			if r%2 == 0 {
-				tPlain += timed(context.Background(), plain, n)
-				tTraced += timed(tctx, traced, n)
+				timed(context.Background(), plain, n, &tPlain, &cpuPlain)
+				timed(tctx, traced, n, &tTraced, &cpuTraced)
 			} else {
-				tTraced += timed(tctx, traced, n)
-				tPlain += timed(context.Background(), plain, n)
+				timed(tctx, traced, n, &tTraced, &cpuTraced)
+				timed(context.Background(), plain, n, &tPlain, &cpuPlain)
 			}
 			n += round
 		}
 		b.ReportMetric(float64(tPlain.Nanoseconds())/float64(n), "untraced-ns/op")
 		b.ReportMetric(float64(tTraced.Nanoseconds())/float64(n), "otel-ns/op")
 		b.ReportMetric(float64(tPlain)/float64(tTraced), "ratio")
+		// The client's CPU time (user and system, every thread of the test process; the
+		// server is another process): what tracing adds, less sensitive than wall time to
+		// what else the machine runs.
+		b.ReportMetric(float64(cpuPlain.Nanoseconds())/float64(n), "untraced-cpu-ns/op")
+		b.ReportMetric(float64(cpuTraced.Nanoseconds())/float64(n), "otel-cpu-ns/op")
 	}
 	// batch: the SDK's batching span processor, whose goroutine is woken for spans as they
 	// end (on a machine short of CPU that hand-off is most of the cost); discard: no export
