@@ -530,3 +530,25 @@ func TestMultiHostServerAddress(t *testing.T) {
 	wantAttrs(t, "multi-host span", e.only(t, "SELECT").Attributes(), want)
 	wantAttrs(t, "multi-host connect span", e.only(t, "connect").Attributes(), want)
 }
+
+// A statement too long for the Tracer's cache is traced all the same.
+func TestLongStatementText(t *testing.T) {
+	e := newEnv(t)
+	c := connect(t, e.tr)
+	q := "SELECT ? + 1 /* " + strings.Repeat("x", 5000) + " */"
+	for range 2 {
+		ctx, parent := e.parent(testCtx(t))
+		var n int
+		if err := c.QueryRow(ctx, q, 1).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("got %d, %v", n, err)
+		}
+		parent.End()
+	}
+	spans := e.ended()
+	if len(spans) != 2 {
+		t.Fatalf("%d spans, want 2", len(spans))
+	}
+	for _, s := range spans {
+		wantAttrs(t, "long statement", s.Attributes(), map[string]string{"db.query.text": q, "db.operation.name": "SELECT"})
+	}
+}

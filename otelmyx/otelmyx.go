@@ -258,13 +258,20 @@ type stmtEntry struct {
 }
 
 // maxStmtEntries bounds the statement cache; when it is full it is emptied (entries are
-// remade as statements run again). An entry keeps its Config reachable.
-const maxStmtEntries = 4096
+// remade as statements run again). An entry keeps its Config reachable. A statement whose
+// recorded text is longer than maxCachedText gets an entry of its own each time.
+const (
+	maxStmtEntries = 4096
+	maxCachedText  = 4 << 10
+)
 
 // entryFor gives the stmtEntry of the statement info with text on c ("" text: none recorded).
 // The zero info gives the connection's own entry, for operations that are not one statement.
 func (t *Tracer) entryFor(c *myx.Conn, info myx.StatementInfo, text string) *stmtEntry {
 	k := stmtKey{info: info, text: text}
+	if len(text) > maxCachedText {
+		return t.newEntry(c, info, text)
+	}
 	if c != nil {
 		k.cfg, k.flavor, k.addr = c.Config(), c.ServerInfo().Flavor, c.Addr()
 	}
