@@ -12,6 +12,7 @@ package otelmyx_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -76,6 +77,17 @@ func benchTracerWith(b *testing.B, sp sdktrace.SpanProcessor, opts ...otelmyx.Op
 	ctx, span := tp.Tracer("bench").Start(context.Background(), "request")
 	b.Cleanup(func() { span.End() })
 	return otelmyx.NewTracer(append([]otelmyx.Option{otelmyx.WithTracerProvider(tp), otelmyx.WithMeterProvider(mp)}, opts...)...), ctx
+}
+
+// sdkTracer is a tracer of the SDK with the discarding span processor, and a context holding
+// a recording parent span of it, for comparisons with the SDK alone.
+func sdkTracer(b *testing.B) (trace.Tracer, context.Context) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(discard{}))
+	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+	tracer := tp.Tracer("bench")
+	ctx, parent := tracer.Start(context.Background(), "request")
+	b.Cleanup(func() { parent.End() })
+	return tracer, ctx
 }
 
 type queryRower interface {
@@ -157,11 +169,7 @@ func BenchmarkTracerCost(b *testing.B) {
 		}
 	})
 	b.Run("sdkonly", func(b *testing.B) {
-		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(discard{}))
-		defer func() { _ = tp.Shutdown(context.Background()) }()
-		tracer := tp.Tracer("bench")
-		ctx, parent := tracer.Start(context.Background(), "request")
-		defer parent.End()
+		tracer, ctx := sdkTracer(b)
 		b.ReportAllocs()
 		for b.Loop() {
 			_, s := tracer.Start(ctx, "SELECT t", trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
@@ -176,10 +184,7 @@ func BenchmarkTracerCost(b *testing.B) {
 	b.Run("sdksame", func(b *testing.B) {
 		// What the tracer's statement span and measurement cost at best: the same attributes
 		// split the same way, options and attribute set made beforehand, straight SDK calls.
-		tr, ctx := benchTracerWith(b, discard{})
-		_ = tr
-		tp := trace.SpanFromContext(ctx).TracerProvider()
-		tracer := tp.Tracer("bench")
+		tracer, ctx := sdkTracer(b)
 		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 		defer func() { _ = mp.Shutdown(context.Background()) }()
 		hist, err := mp.Meter("bench").Float64Histogram("db.client.operation.duration")
@@ -203,11 +208,7 @@ func BenchmarkTracerCost(b *testing.B) {
 		}
 	})
 	b.Run("sdkempty", func(b *testing.B) {
-		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(discard{}))
-		defer func() { _ = tp.Shutdown(context.Background()) }()
-		tracer := tp.Tracer("bench")
-		ctx, parent := tracer.Start(context.Background(), "request")
-		defer parent.End()
+		tracer, ctx := sdkTracer(b)
 		b.ReportAllocs()
 		for b.Loop() {
 			_, s := tracer.Start(ctx, "SELECT t")
@@ -263,25 +264,34 @@ func BenchmarkPointInterleaved(b *testing.B) {
 		var tPlain, tTraced, cpuPlain, cpuTraced time.Duration
 		n := 0
 		b.ResetTimer()
-		timed := func(ctx context.Context, q queryRower, n int, wall, cpu *time.Duration) {
+		timed := func(ctx context.Context, q queryRower, n int, wall, cpu *time.Duration) time.Duration {
 			start, startCPU := time.Now(), processCPU(b)
 			for i := range round {
 				one(ctx, q, n+i)
 			}
-			*wall += time.Since(start)
+			d := time.Since(start)
+			*wall += d
 			*cpu += processCPU(b) - startCPU
+			return d
 		}
+		var ratios []float64 // of each pair of rounds
 		for r := 0; n < b.N; r++ {
 			// Which goes first alternates, so that neither always follows the other.
+			var p, t time.Duration
 			if r%2 == 0 {
-				timed(context.Background(), plain, n, &tPlain, &cpuPlain)
-				timed(tctx, traced, n, &tTraced, &cpuTraced)
+				p = timed(context.Background(), plain, n, &tPlain, &cpuPlain)
+				t = timed(tctx, traced, n, &tTraced, &cpuTraced)
 			} else {
-				timed(tctx, traced, n, &tTraced, &cpuTraced)
-				timed(context.Background(), plain, n, &tPlain, &cpuPlain)
+				t = timed(tctx, traced, n, &tTraced, &cpuTraced)
+				p = timed(context.Background(), plain, n, &tPlain, &cpuPlain)
 			}
+			ratios = append(ratios, float64(p)/float64(t))
 			n += round
 		}
+		// The median of the pairs' ratios: a round that the machine's other work stalled
+		// moves it less than it moves the ratio of the sums.
+		slices.Sort(ratios)
+		b.ReportMetric(ratios[len(ratios)/2], "median-ratio")
 		b.ReportMetric(float64(tPlain.Nanoseconds())/float64(n), "untraced-ns/op")
 		b.ReportMetric(float64(tTraced.Nanoseconds())/float64(n), "otel-ns/op")
 		b.ReportMetric(float64(tPlain)/float64(tTraced), "ratio")
