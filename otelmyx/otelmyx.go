@@ -571,11 +571,10 @@ var clientKind = trace.WithSpanKind(trace.SpanKindClient)
 // wanted and hands an opState to End. text is the parameterized query text for db.query.text
 // ("" for none).
 func (t *Tracer) begin(ctx context.Context, c *myx.Conn, name string, info myx.StatementInfo, text string, extra ...attribute.KeyValue) context.Context {
-	want := t.wantSpan(ctx)
-	oc := newOpCtx(want)
+	oc := &opCtx{} // its End passes its attributes itself (no buffer needed)
 	st := &oc.opState
 	st.start, st.entry, st.info = time.Now(), t.entryFor(c, myx.StatementInfo{}, ""), info
-	if want {
+	if t.wantSpan(ctx) {
 		if name == "" {
 			name = spanName(info, st.entry.conn.system)
 		}
