@@ -7,7 +7,11 @@ package otelmyx_test
 //
 //	go test -run '^$' -bench Point -benchmem -count 5 ./
 //
-// Compare the ns/op of .../untraced and .../otel of the same target.
+// Compare the ns/op of .../untraced and .../otel of the same target, or, on a busy machine,
+// BenchmarkPointInterleaved's median-ratio and its CPU times. BenchmarkTracerCost needs no
+// table: the Tracer's calls alone against the SDK's; its instruction counts (valgrind
+// --tool=callgrind on the test binary, two runs of different -test.benchtime=Nx, the
+// difference divided by the difference of N) do not depend on the load.
 
 import (
 	"context"
@@ -237,8 +241,11 @@ func BenchmarkTracerCost(b *testing.B) {
 }
 
 // BenchmarkPointInterleaved runs the untraced and the traced point query in alternating
-// rounds of 50 (which goes first alternating too), so that both see the same machine load, and reports each one's ns/op and the
-// throughput ratio traced/untraced (1 means no cost; the goal is at least 0.9).
+// rounds of 50 (which goes first alternating too), so that both see the same machine load,
+// and reports each one's ns/op and client CPU time per query, the throughput ratio
+// traced/untraced of the sums (ratio) and the median of each pair of rounds' ratios
+// (median-ratio, which a stalled round moves less); 1 means no cost, the goal is at least
+// 0.9.
 func BenchmarkPointInterleaved(b *testing.B) {
 	query := benchTable(b)
 	run := func(b *testing.B, plain, traced queryRower, tctx context.Context) {
