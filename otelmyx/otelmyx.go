@@ -79,14 +79,16 @@
 //
 // BenchmarkPointInterleaved runs the point query untraced and traced in alternating rounds
 // and reports the median of the rounds' throughput ratios and the client's CPU time per
-// query. With six interleaved rounds on that machine (load 10 to 16), the ratio was 0.87 to
-// 0.89 with spans dropped at their end (before: 0.84 to 0.86) and tracing added 5.5 µs of
-// client CPU per query (before: 7.9 µs). With the SDK's batching span processor the ratio
-// was 0.55 (before: 0.53), and tracing added 22 to 25 µs of CPU per query: each span that
-// ends wakes the processor's goroutine, and the Go runtime's hand-off to it (another thread
-// woken, spinning, put back to sleep) costs several times the span itself when no core is
-// idle. On an idle machine that work lands on the idle core; the earlier measurement there
-// gave ratios of 0.96 to 1.22.
+// query. In two sets of six runs, each alternating the code before and after this work, on
+// that machine (load 3 to 16; medians of the runs), the ratio was 0.84 to 0.89 with spans
+// dropped at their end (before: 0.79 to 0.86) and tracing added 5.5 to 7 µs of client CPU
+// per query (before: 8 to 10 µs; the untraced query itself took 15 to 25 µs of client CPU,
+// most of it in the kernel). With the SDK's batching span processor the ratio was 0.55 to
+// 0.67 (before: 0.53 to 0.55), and tracing added 22 to 25 µs of CPU per query (before: 25 to
+// 31): each span that ends wakes the processor's goroutine, and the Go runtime's hand-off to
+// it (another thread woken, spinning, put back to sleep) costs several times the span itself
+// when no core is idle. On an idle machine that work lands on the idle core; the earlier
+// measurement there gave ratios of 0.96 to 1.22.
 package otelmyx
 
 import (
