@@ -443,27 +443,11 @@ func (c *rawClient) readResult() (*rawResult, error) {
 	if d.remaining() != 0 {
 		return nil, fmt.Errorf("raw client: %d trailing bytes after column count", d.remaining())
 	}
-	r := &rawResult{}
-	for i := uint64(0); i < n; i++ {
-		p, err := c.readPacket()
-		if err != nil {
-			return nil, err
-		}
-		col, err := c.parseColumn(p)
-		if err != nil {
-			return nil, err
-		}
-		r.columns = append(r.columns, col)
+	cols, err := c.readColumns(n)
+	if err != nil {
+		return nil, err
 	}
-	if c.caps&proto.ClientDeprecateEOF == 0 {
-		p, err := c.readPacket()
-		if err != nil {
-			return nil, err
-		}
-		if p[0] != 0xfe || len(p) != 5 {
-			return nil, fmt.Errorf("raw client: want EOF after columns, got %x", p)
-		}
-	}
+	r := &rawResult{columns: cols}
 	for {
 		p, err := c.readPacket()
 		if err != nil {
@@ -508,6 +492,33 @@ func (c *rawClient) readResult() (*rawResult, error) {
 		}
 		r.rows = append(r.rows, row)
 	}
+}
+
+// readColumns reads n column definitions and, without
+// CLIENT_DEPRECATE_EOF, the EOF packet after them.
+func (c *rawClient) readColumns(n uint64) ([]rawColumn, error) {
+	var cols []rawColumn
+	for i := uint64(0); i < n; i++ {
+		p, err := c.readPacket()
+		if err != nil {
+			return nil, err
+		}
+		col, err := c.parseColumn(p)
+		if err != nil {
+			return nil, err
+		}
+		cols = append(cols, col)
+	}
+	if c.caps&proto.ClientDeprecateEOF == 0 {
+		p, err := c.readPacket()
+		if err != nil {
+			return nil, err
+		}
+		if p[0] != 0xfe || len(p) != 5 {
+			return nil, fmt.Errorf("raw client: want EOF after columns, got %x", p)
+		}
+	}
+	return cols, nil
 }
 
 func (c *rawClient) parseColumn(p []byte) (rawColumn, error) {

@@ -170,23 +170,11 @@ func (c *rawClient) readBinaryResult() (*binaryResult, error) {
 	}
 	d := &decoder{buf: p}
 	n := int(d.lenEncInt("column count"))
-	r := &binaryResult{}
-	for i := 0; i < n; i++ {
-		p, err := c.readPacket()
-		if err != nil {
-			return nil, err
-		}
-		col, err := c.parseColumn(p)
-		if err != nil {
-			return nil, err
-		}
-		r.columns = append(r.columns, col)
+	cols, err := c.readColumns(uint64(n))
+	if err != nil {
+		return nil, err
 	}
-	if c.caps&proto.ClientDeprecateEOF == 0 {
-		if _, err := c.readPacket(); err != nil {
-			return nil, err
-		}
-	}
+	r := &binaryResult{columns: cols}
 	for {
 		p, err := c.readPacket()
 		if err != nil {
