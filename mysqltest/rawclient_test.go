@@ -180,17 +180,9 @@ func (c *rawClient) readBinaryResult() (*binaryResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p[0] == 0xfe && len(p) < maxPayload {
-			if c.caps&proto.ClientDeprecateEOF != 0 {
-				ok, err := c.readOK(p)
-				if err != nil {
-					return nil, err
-				}
-				r.status = ok.status
-			} else {
-				r.status = binary.LittleEndian.Uint16(p[3:])
-			}
-			return r, nil
+		if end, status, _, err := c.endOfRows(p); end || err != nil {
+			r.status = status
+			return r, err
 		}
 		if p[0] == 0xff {
 			return r, parseErrPacket(p)
