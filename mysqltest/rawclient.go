@@ -503,9 +503,13 @@ func (c *rawClient) endOfRows(p []byte) (end bool, status, warnings uint16, err 
 	return true, status, binary.LittleEndian.Uint16(p[1:]), nil
 }
 
-// readColumns reads n column definitions and, without
-// CLIENT_DEPRECATE_EOF, the EOF packet after them.
+// readColumns reads n column (or parameter) definitions and, without
+// CLIENT_DEPRECATE_EOF, the EOF packet after them; none at all when n is 0
+// (as PREPARE_OK sends for no parameters or no columns).
 func (c *rawClient) readColumns(n uint64) ([]rawColumn, error) {
+	if n == 0 {
+		return nil, nil
+	}
 	var cols []rawColumn
 	for i := uint64(0); i < n; i++ {
 		p, err := c.readPacket()
