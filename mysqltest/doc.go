@@ -9,6 +9,9 @@
 //     skip or fail the test when none answers. [StartServer] and
 //     [StartServerT] start a throwaway mariadbd or mysqld in a temporary
 //     directory that can be stopped, restarted, killed and removed.
+//     [StartReplication] starts a primary with replicas (GTID replication)
+//     that can be stopped, delayed and promoted; [StartGalera] a Galera
+//     cluster whose nodes can leave and rejoin. Each has a T variant.
 //
 //   - A fault-injecting TCP proxy, [NewProxy], that sits between a client and
 //     a server and can add latency, reset connections, cut a connection after
@@ -26,5 +29,6 @@
 // its own package proto, and on no other package of myx, so any test package may import it
 // without creating an import cycle.
 // It implements the small part of the wire protocol it needs (the server side
-// of the handshake and of text results, and a handshake probe) itself.
+// of the handshake and of text results, a handshake probe, and a small text
+// protocol client for the clusters' administrative statements) itself.
 package mysqltest

@@ -276,3 +276,44 @@ func TestExampleResultCustom(t *testing.T) {
 		t.Errorf("rows %v, error %v; want at most [1] and a lost connection", got, rows.Err())
 	}
 }
+
+// A primary with two replicas for a test of replica routing, lag and failover. In a test,
+// StartReplicationT does the same and closes the cluster when the test ends.
+func ExampleStartReplication() {
+	ctx := context.Background()
+	r, err := mysqltest.StartReplication(ctx, mysqltest.ReplicationOptions{Replicas: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer r.Close()
+	dsn := r.DSN() // mysql://root@PRIMARY,REPLICA1,REPLICA2/test?cluster_mode=replication
+	_ = dsn
+
+	r.StopReplica(ctx, 0) // replica 0 falls behind until StartReplica
+	r.StartReplica(ctx, 0)
+	r.WaitCaughtUp(ctx) // every replica has applied what the primary wrote
+
+	r.Primary().Kill()                        // the primary dies
+	if err := r.Promote(ctx, 1); err != nil { // replica 1 takes over; replica 0 follows it
+		fmt.Println(err)
+	}
+}
+
+// A three-node Galera cluster; a node leaves and rejoins.
+func ExampleStartGalera() {
+	ctx := context.Background()
+	g, err := mysqltest.StartGalera(ctx, mysqltest.GaleraOptions{Nodes: 3})
+	if err != nil {
+		fmt.Println(err) // no galera-4 or rsync installed, for example
+		return
+	}
+	defer g.Close()
+	dsn := g.DSN() // mysql://root@NODE0,NODE1,NODE2/test?cluster_mode=load-balance
+	_ = dsn
+
+	g.StopNode(ctx, 2)
+	if err := g.StartNode(ctx, 2); err != nil { // returns when node 2 is Synced again
+		fmt.Println(err)
+	}
+}

@@ -43,6 +43,8 @@ type process struct {
 	// start that failed into the error Start returns, wrapping errPortInUse
 	// when the logs say the TCP port was taken.
 	failure func() func(error) error
+	// runAs, if not nil, is the user the process runs as.
+	runAs *osUser
 
 	mu     sync.Mutex
 	port   int
@@ -196,7 +198,7 @@ func (s *process) start(ctx context.Context) error {
 	cmd.Stdout = out
 	cmd.Stderr = out
 	cmd.Dir = s.dir
-	cmd.SysProcAttr = sysProcAttr()
+	cmd.SysProcAttr = sysProcAttr(s.runAs)
 	err = cmd.Start()
 	out.Close() // the child has its own copy
 	if err != nil {

@@ -178,6 +178,18 @@ type ServerOptions struct {
 	// TemplateCacheDir). Initializing takes about a second or more; copying
 	// takes a few tens of milliseconds.
 	NoCache bool
+	// User is the operating system user (a name such as "mysql", or a
+	// numeric uid) the server runs as when the test process runs as root;
+	// empty means root itself. StartServer gives the server's directory (data
+	// directory, temporary directory, logs, socket) to that user and its
+	// primary group and starts the server with their credentials. Every
+	// directory above the server's directory must be searchable by that user
+	// (os.TempDir() and /dev/shm are); StartServer checks and says which is
+	// not. Some features need it: Galera's rsync state transfer fails as
+	// root. When the process is not root, User must be empty or name the
+	// current user, and the server runs as the current user either way.
+	// Switching user is supported on Linux only.
+	User string
 }
 
 // Server is a throwaway MySQL or MariaDB server started by StartServer: a
@@ -195,6 +207,13 @@ type Server struct {
 	pidFile string
 	errLog  string
 	tmpDir  string
+	// template, if set, is the data directory copied instead of the cached
+	// template for opts.
+	template string
+	// extraArgs, if set, returns flags for each start that go after the
+	// defaults and InitFlags but before Flags (Galera's ports and peers);
+	// called with the process mutex held.
+	extraArgs func() []string
 }
 
 // StartServer initializes a data directory in a new temporary directory and
@@ -205,6 +224,25 @@ type Server struct {
 // connections. The caller must call Close to stop the server and remove the
 // directory. ctx bounds initialization and the start.
 func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
+	s, err := newServer(ctx, opts, "")
+	if err != nil {
+		return nil, err
+	}
+	err = s.startOnFreePorts(ctx, func() (err error) {
+		s.port, err = freePort()
+		return err
+	})
+	if err != nil {
+		os.RemoveAll(s.dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+// newServer prepares a server's directory (initialized data directory,
+// owned by ServerOptions.User) without starting it. A non-empty template is
+// a data directory to copy instead of the cached one for opts.
+func newServer(ctx context.Context, opts ServerOptions, template string) (*Server, error) {
 	bins := opts.Binaries
 	if bins == nil {
 		var err error
@@ -227,6 +265,9 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 		errLog:  filepath.Join(dir, "error.log"),
 		tmpDir:  filepath.Join(dir, "tmp"),
 	}
+	if template != "" {
+		s.template = template
+	}
 	s.process = process{
 		what:     "server",
 		typeName: "Server",
@@ -244,6 +285,10 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	if s.timeout <= 0 {
 		s.timeout = DefaultStartTimeout
 	}
+	if s.runAs, err = lookupOSUser(opts.User); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	if err := os.Mkdir(s.tmpDir, 0o700); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("mysqltest: %w", err)
@@ -252,13 +297,11 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	err = s.startOnFreePorts(ctx, func() (err error) {
-		s.port, err = freePort()
-		return err
-	})
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
+	if s.runAs != nil {
+		if err := s.runAs.own(dir); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -270,21 +313,32 @@ func StartServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 // failure to start fails the test.
 func StartServerT(t testing.TB, opts ServerOptions) *Server {
 	t.Helper()
-	if opts.Binaries == nil {
-		bins, err := LookupServerBinaries()
-		if err != nil {
-			if isCI() {
-				t.Fatalf("%v\n%s=true: a missing server binary is a failure, not a skip", err, EnvCI)
-				return nil
-			}
-			t.Skip(err)
-			return nil
-		}
-		opts.Binaries = bins
+	if !lookupForT(t, &opts) {
+		return nil
 	}
 	return startT(t, "server", 2*time.Minute, func(ctx context.Context) (*Server, error) {
 		return StartServer(ctx, opts)
 	})
+}
+
+// lookupForT fills opts.Binaries for a T helper; when none are installed it
+// skips t (fails it under CI=true) and returns false.
+func lookupForT(t testing.TB, opts *ServerOptions) bool {
+	t.Helper()
+	if opts.Binaries != nil {
+		return true
+	}
+	bins, err := LookupServerBinaries()
+	if err != nil {
+		if isCI() {
+			t.Fatalf("%v\n%s=true: a missing server binary is a failure, not a skip", err, EnvCI)
+			return false
+		}
+		t.Skip(err)
+		return false
+	}
+	opts.Binaries = bins
+	return true
 }
 
 // initDataDir creates a data directory at dataDir with root@127.0.0.1 and
@@ -349,7 +403,7 @@ func initDataDir(ctx context.Context, bins *ServerBinaries, flags []string, data
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.Dir = workDir
-	cmd.SysProcAttr = sysProcAttr()
+	cmd.SysProcAttr = sysProcAttr(nil)
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("mysqltest: initializing data directory with %s failed: %v\n%s", filepath.Base(prog), err, serverLog.excerpt(logPath, 0))
 	}
@@ -392,11 +446,14 @@ func (s *Server) startArgs() []string {
 		"--skip-name-resolve",
 		"--local-infile=1",
 	}
-	if os.Geteuid() == 0 {
+	if os.Geteuid() == 0 && s.runAs == nil {
 		a = append(a, "--user=root")
 	}
 	a = append(a, tuningFlags(s.bins)...)
 	a = append(a, s.opts.InitFlags...)
+	if s.extraArgs != nil {
+		a = append(a, s.extraArgs()...)
+	}
 	return append(a, s.opts.Flags...)
 }
 

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -49,6 +50,12 @@ func TemplateCacheDir() (string, error) {
 // prepareDataDir fills s.dataDir with an initialized data directory, copying
 // the cached template when possible.
 func (s *Server) prepareDataDir(ctx context.Context) error {
+	if s.template != "" {
+		if err := copyTree(s.template, s.dataDir); err != nil {
+			return fmt.Errorf("mysqltest: copying template data directory: %w", err)
+		}
+		return nil
+	}
 	if !s.opts.NoCache {
 		tpl, err := templateFor(ctx, s.bins, s.opts.InitFlags)
 		if err == nil {
@@ -65,15 +72,29 @@ func (s *Server) prepareDataDir(ctx context.Context) error {
 }
 
 // templateFor returns the data directory of the cached template for bins and
-// flags, creating it if needed. Several processes may race to create it; each
-// initializes a private directory and renames it into place, and the losers
-// discard theirs.
+// flags, creating it if needed.
 func templateFor(ctx context.Context, bins *ServerBinaries, flags []string) (string, error) {
+	return cachedTemplate(&templateMu, templateKey(bins, flags), func(work string) (string, error) {
+		if err := initDataDir(ctx, bins, flags, filepath.Join(work, "data"), work); err != nil {
+			return "", err
+		}
+		os.RemoveAll(filepath.Join(work, "tmp"))
+		return fmt.Sprintf("server: %s\nversion: %s\ninstall-db: %s\nflags: %q\n",
+			bins.Server, bins.Version, bins.InstallDB, flags), nil
+	})
+}
+
+// cachedTemplate returns the data directory of the template cache entry
+// key, having build create it if it is missing: build fills the "data"
+// directory in the scratch directory it is given and returns a description
+// for the entry's marker file. mu serializes builds within this process.
+// Several processes may race to create an entry; each builds in a private
+// directory and renames it into place, and the losers discard theirs.
+func cachedTemplate(mu *sync.Mutex, key string, build func(work string) (desc string, err error)) (string, error) {
 	root, err := TemplateCacheDir()
 	if err != nil {
 		return "", err
 	}
-	key := templateKey(bins, flags)
 	final := filepath.Join(root, key)
 	data := filepath.Join(final, "data")
 	marker := filepath.Join(final, "complete")
@@ -81,8 +102,8 @@ func templateFor(ctx context.Context, bins *ServerBinaries, flags []string) (str
 		touch(marker)
 		return data, nil
 	}
-	templateMu.Lock()
-	defer templateMu.Unlock()
+	mu.Lock()
+	defer mu.Unlock()
 	if fileExists(marker) {
 		touch(marker)
 		return data, nil
@@ -96,13 +117,12 @@ func templateFor(ctx context.Context, bins *ServerBinaries, flags []string) (str
 	if err != nil {
 		return "", fmt.Errorf("mysqltest: %w: %v", errNoCache, err)
 	}
-	if err := initDataDir(ctx, bins, flags, filepath.Join(work, "data"), work); err != nil {
+	desc, err := build(work)
+	if err != nil {
 		os.RemoveAll(work)
 		return "", err
 	}
-	os.RemoveAll(filepath.Join(work, "tmp"))
-	desc := fmt.Sprintf("server: %s\nversion: %s\ninstall-db: %s\nflags: %q\ncreated: %s\n",
-		bins.Server, bins.Version, bins.InstallDB, flags, time.Now().Format(time.RFC3339))
+	desc += "created: " + time.Now().Format(time.RFC3339) + "\n"
 	if err := os.WriteFile(filepath.Join(work, "complete"), []byte(desc), 0o600); err != nil {
 		os.RemoveAll(work)
 		return "", fmt.Errorf("mysqltest: %w: %v", errNoCache, err)
@@ -191,8 +211,9 @@ func removeStaleWork(root string) {
 
 // copyTree copies the directory src to dst (which must not exist), keeping
 // permissions. MySQL's auto.cnf, which holds the server's UUID, is left out
-// so every copy gets its own.
-func copyTree(src, dst string) error {
+// so every copy gets its own, and so are the files named in skip (paths
+// relative to src).
+func copyTree(src, dst string, skip ...string) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -210,7 +231,7 @@ func copyTree(src, dst string) error {
 		case d.IsDir():
 			return os.Mkdir(target, info.Mode().Perm())
 		case info.Mode().IsRegular():
-			if rel == "auto.cnf" {
+			if rel == "auto.cnf" || slices.Contains(skip, rel) {
 				return nil
 			}
 			return copyFile(path, target, info.Mode().Perm())
