@@ -145,7 +145,6 @@ func StartGalera(ctx context.Context, opts GaleraOptions) (*Galera, error) {
 		s.extraArgs = func() []string { return g.args(i) }
 	}
 	g.nodes[0].bootstrap = true
-	err = nil
 	// One after the other: joining together, the later nodes wait in a
 	// non-primary view for the first join to end, which gains nothing.
 	for i := 0; i < n && err == nil; i++ {
@@ -330,7 +329,13 @@ func (g *Galera) args(i int) []string {
 		"--wsrep-provider-options=base_port=" + gcomm +
 			";gmcast.listen_addr=tcp://127.0.0.1:" + gcomm +
 			";ist.recv_addr=127.0.0.1:" + strconv.Itoa(nd.ist) +
-			";gcache.size=16M",
+			// A small write-set cache: it is written in full at start.
+			";gcache.size=16M" +
+			// Membership forms faster when join messages are resent and
+			// peers checked more often than each second (the timeouts
+			// that declare a peer dead stay the defaults): in interleaved
+			// rounds here, about 6 s to Synced instead of 8 to 9.
+			";evs.join_retrans_period=PT0.2S;evs.inactive_check_period=PT0.2S",
 		"--wsrep-sst-receive-address=127.0.0.1:" + strconv.Itoa(nd.sst),
 		"--wsrep-sst-method=rsync",
 		"--binlog-format=ROW",
