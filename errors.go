@@ -130,6 +130,9 @@ func cutErrorNumber(s string) (uint16, string, bool) {
 // serverErrorNumber returns the EffectiveNumber of the *MySQLError in err's chain, and
 // whether there is one.
 func serverErrorNumber(err error) (uint16, bool) {
+	if err == nil {
+		return 0, false
+	}
 	var me *MySQLError
 	if !errors.As(err, &me) {
 		return 0, false

@@ -69,16 +69,7 @@ func (c *Conn) connect(ctx context.Context) error {
 	}
 	raw.SetDeadline(time.Time{})
 	c.lastUsed = time.Now()
-	if cfg.Poller != PollRuntime && c.nc == raw {
-		var group *pollGroup
-		if cfg.Poller == PollAdaptive {
-			group = cfg.pollGroup()
-		}
-		if pr := newPollReader(raw, group); pr != nil {
-			c.rd.SetSource(pr)
-			c.poll = pr
-		}
-	}
+	c.setupPoll(raw)
 	c.installTimeouts()
 	return nil
 }
@@ -157,7 +148,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 			if err := c.flushRaw(); err != nil {
 				return newConnError("handshake", err, true)
 			}
-			tlsConn := tls.Client(c.nc, c.tlsConfig())
+			tlsConn := tls.Client(tlsTransport(cfg, c.nc), c.tlsConfig())
 			if err := tlsConn.HandshakeContext(ctx); err != nil {
 				return newConnError("tls", err, true)
 			}

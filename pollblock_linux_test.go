@@ -34,24 +34,30 @@ func TestBlockingWaitCancelKeepsConnection(t *testing.T) {
 	for _, mode := range []myx.PollMode{myx.PollThread, myx.PollAdaptive} {
 		t.Run(mode.String(), func(t *testing.T) {
 			c := connect(t, func(cfg *myx.Config) {
-				cfg.TLSMode = myx.TLSDisabled // the poll reader waits on plain TCP only (TiDB offers TLS)
 				cfg.Poller = mode
 				cfg.KillTimeout = 15 * time.Second
 			})
 			warmBlocking(t, c)
-			ctx, cancel := context.WithCancel(context.Background()) // no deadline: a blocking read
-			defer cancel()
-			time.AfterFunc(200*time.Millisecond, cancel)
-			var n int
-			err := c.QueryRow(ctx, "SELECT SLEEP(30)").Scan(&n)
-			var ie *myx.InterruptedError
-			if !errors.Is(err, context.Canceled) || !errors.As(err, &ie) || ie.ConnClosed {
-				t.Fatalf("got %v, want an InterruptedError with the connection kept", err)
-			}
-			if err := c.QueryRow(context.Background(), "SELECT 7").Scan(&n); err != nil || n != 7 {
-				t.Fatalf("after cancel: %d %v", n, err)
-			}
+			cancelKeepsConn(t, c)
 		})
+	}
+}
+
+// cancelKeepsConn cancels a statement waiting with a blocking read (the context has no
+// deadline) and checks that the kill brought the connection back to a usable state.
+func cancelKeepsConn(t *testing.T, c *myx.Conn) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(200*time.Millisecond, cancel)
+	var n int
+	err := c.QueryRow(ctx, "SELECT SLEEP(30)").Scan(&n)
+	var ie *myx.InterruptedError
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &ie) || ie.ConnClosed {
+		t.Fatalf("got %v, want an InterruptedError with the connection kept", err)
+	}
+	if err := c.QueryRow(context.Background(), "SELECT 7").Scan(&n); err != nil || n != 7 {
+		t.Fatalf("after cancel: %d %v", n, err)
 	}
 }
 

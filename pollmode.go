@@ -1,16 +1,18 @@
 package myx
 
 import (
+	"crypto/tls"
 	"fmt"
+	"net"
 	"runtime"
 	"sync/atomic"
 	"time"
 	"unsafe"
 )
 
-// PollMode says how a connection waits for the server's replies (Config.Poller). It matters
-// on Linux for connections without TLS; elsewhere, and with TLS, replies are always awaited in
-// the runtime's network poller.
+// PollMode says how a connection waits for the server's replies (Config.Poller), over plain
+// TCP and over TLS alike. It matters on Linux; elsewhere replies are always awaited in the
+// runtime's network poller.
 type PollMode uint8
 
 const (
@@ -103,4 +105,30 @@ func (cfg *Config) pollGroup() *pollGroup {
 		return g
 	}
 	return (*pollGroup)(atomic.LoadPointer(ptr))
+}
+
+// setupPoll puts in place, once the connection is set up, how it waits for replies (see
+// pollReader): unless Config.Poller is PollRuntime, a pollReader under the socket raw when
+// the connection is plain, or under the TLS connection c.nc when that runs over a
+// tlsTransport (see attachPollTLS). Without one (no descriptor, not Linux), the runtime's
+// poller waits.
+func (c *Conn) setupPoll(raw net.Conn) {
+	cfg := c.cfg
+	if cfg.Poller == PollRuntime {
+		return
+	}
+	var group *pollGroup
+	if cfg.Poller == PollAdaptive {
+		group = cfg.pollGroup()
+	}
+	if c.nc == raw {
+		if pr := newPollReader(raw, group); pr != nil {
+			c.rd.SetSource(pr)
+			c.poll = pr
+		}
+		return
+	}
+	if tc, ok := c.nc.(*tls.Conn); ok {
+		c.poll = attachPollTLS(tc, group)
+	}
 }

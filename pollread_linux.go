@@ -3,6 +3,7 @@
 package myx
 
 import (
+	"crypto/tls"
 	"io"
 	"net"
 	"os"
@@ -26,13 +27,16 @@ import (
 //
 // While nothing bounds a wait on the thread (no context deadline, no ReadTimeout), the socket
 // is switched to blocking mode and the wait is one blocking read, as the C client does: a
-// round trip is a write and a read. Writes, the stale-connection check and TLS use the runtime
-// as usual (see sendTimeout for writes in blocking mode). Deadlines and interruptions reach a
+// round trip is a write and a read. Writes go through the socket's system calls (see write),
+// the stale-connection check through the runtime (see sendTimeout for writes in blocking mode).
+// A TLS connection can wait the same way, when its TLS client runs over a pollTransport
+// (polltls_linux.go). Deadlines and interruptions reach a
 // waiting read through setDeadline and interrupt (a read waiting in the runtime's poller also
 // sees the socket deadline the canceler sets; interrupt's shutdown wakes a blocking read).
 type pollReader struct {
 	rc        syscall.RawConn
-	nc        net.Conn
+	nc        net.Conn  // the socket (under the TLS connection, if any)
+	tls       *tls.Conn // set when the connection is TLS over a pollTransport (see attachPollTLS)
 	fd        int
 	group     *pollGroup    // nil: always poll(2) (PollThread)
 	waitFirst bool          // the next read follows a write: the reply cannot be there yet
@@ -338,8 +342,12 @@ func (p *pollReader) restoreDeadline() {
 }
 
 // readFD is the runtime poller's read callback: false means "wait for data and call again".
+// It reads with recvNow, which never blocks and so skips the runtime's system call
+// bookkeeping (entering and leaving a system call, and waking sysmon when every P was idle):
+// in a busy pool nearly every reply is read here, most of them after a first read that finds
+// nothing yet.
 func (p *pollReader) readFD(fd uintptr) bool {
-	n, err := readNow(int(fd), p.buf)
+	n, err := recvNow(int(fd), p.buf)
 	if err == syscall.EAGAIN {
 		return false
 	}
@@ -347,7 +355,17 @@ func (p *pollReader) readFD(fd uintptr) bool {
 	return true
 }
 
-// write writes b to the socket (for a connection without Config.WriteTimeout). A small write
+// write writes b, a part of the protocol's stream, for a connection without
+// Config.WriteTimeout: encrypted through the TLS connection, which writes the socket with
+// writeRaw, or directly with writeRaw.
+func (p *pollReader) write(b []byte) (int, error) {
+	if p.tls != nil {
+		return p.tls.Write(b)
+	}
+	return p.writeRaw(b)
+}
+
+// writeRaw writes b to the socket. A small write
 // in non-blocking mode goes directly through RawSyscall: such a write never waits, so it need
 // not tell the scheduler it is in a system call, and sysmon cannot hand the P to another
 // thread while the kernel delivers the bytes over loopback (the write runs the receiving
@@ -356,7 +374,7 @@ func (p *pollReader) readFD(fd uintptr) bool {
 // 0.01-0.11, client CPU per query about 20% lower). Whatever the socket does not take at once,
 // large writes (which would hold the P, and a stop of the world, for long) and every write in
 // blocking mode go through the runtime's net.Conn, which waits and applies the deadlines.
-func (p *pollReader) write(b []byte) (int, error) {
+func (p *pollReader) writeRaw(b []byte) (int, error) {
 	if p.stopped.Load() {
 		return 0, os.ErrDeadlineExceeded
 	}

@@ -251,7 +251,7 @@ func (r *Rows) Close() error {
 	if r.closed {
 		return r.err
 	}
-	if r.state == rowsReading && isPlainSelect(r.query) {
+	if r.state == rowsReading {
 		r.closeEarly()
 	}
 	r.drain()
@@ -263,10 +263,12 @@ func (r *Rows) Close() error {
 const earlyCloseKillAfter = 1 << 20
 
 // closeEarly discards the rest of the current result set, stopping the server with KILL QUERY
-// once it is clear that reading the rest would cost more than a side connection.
+// once it is clear that reading the rest would cost more than a side connection and the query
+// is a plain SELECT (decided only then: lexing the text on every close of a short result, as
+// QueryRow's, would cost more than reading it).
 func (r *Rows) closeEarly() {
 	c := r.c
-	skipped, killed := 0, false
+	skipped, killed, asked := 0, false, false
 	for {
 		p, err := c.nextRowPacket(&r.result)
 		if p == nil {
@@ -284,7 +286,11 @@ func (r *Rows) closeEarly() {
 			return
 		}
 		skipped += len(p)
-		if !killed && skipped > earlyCloseKillAfter {
+		if !asked && skipped > earlyCloseKillAfter {
+			asked = true
+			if !isPlainSelect(r.query) {
+				continue
+			}
 			killed = killQuery(c.cfg, c.addr, c.id, c.cfg.killTimeout()) == nil
 			if killed {
 				c.stats.Kills++

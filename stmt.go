@@ -305,6 +305,7 @@ func (s *Stmt) Exec(ctx context.Context, args ...any) (Result, error) {
 	c := s.c
 	if c.tr.query != nil {
 		qt := c.startQuery(ctx, s.st.query, args)
+		c.lastCache = CachePrepared
 		res, err := s.exec(qt.ctx, args)
 		c.endQuery(&qt, err, res.RowsAffected)
 		return res, err
@@ -347,6 +348,7 @@ func (c *Conn) queryStmt(ctx context.Context, r *Rows, st *stmt, args []any) err
 		return c.queryPrepared(ctx, r, st, args)
 	}
 	qt := c.startQuery(ctx, st.query, args)
+	c.lastCache = CachePrepared
 	if err := c.queryPrepared(qt.ctx, r, st, args); err != nil {
 		c.endQuery(&qt, err, 0)
 		return err

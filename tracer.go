@@ -37,17 +37,22 @@ type CacheOutcome uint8
 
 const (
 	CacheNotUsed CacheOutcome = iota // sent as text (no arguments in Exec, interpolation, fallback)
-	CacheHit                         // an already prepared statement was executed
+	CacheHit                         // a statement found prepared in the cache was executed
 	CacheMiss                        // the statement was prepared now (and cached if it fits)
+	// CachePrepared is a Stmt's execution: a statement the caller prepared (Conn.Prepare),
+	// executed without consulting the cache (ConnStats counts neither a hit nor a miss).
+	CachePrepared
 )
 
-// String names the outcome: "not_used", "hit" or "miss".
+// String names the outcome: "not_used", "hit", "miss" or "prepared".
 func (o CacheOutcome) String() string {
 	switch o {
 	case CacheHit:
 		return "hit"
 	case CacheMiss:
 		return "miss"
+	case CachePrepared:
+		return "prepared"
 	}
 	return "not_used"
 }
@@ -57,7 +62,7 @@ type TraceQueryEndData struct {
 	Err          error        // nil on success; the statement's or the result's error
 	RowsReturned int64        // rows read from a result set (Query); 0 for Exec
 	RowsAffected int64        // from the OK packet (Exec, or the end of a Query's result)
-	Cache        CacheOutcome // how the statement cache was used (CacheNotUsed for a Stmt's executions, which do not go through it)
+	Cache        CacheOutcome // how the statement cache was used (CachePrepared for a Stmt's executions, which do not go through it)
 	RoundTrips   int          // request/reply exchanges with the server for this statement (see ConnStats.RoundTrips)
 	BytesSent    int64        // bytes written for this statement (protocol framing included)
 	BytesRead    int64        // bytes read for this statement (protocol framing included)

@@ -329,7 +329,13 @@ func (g *Galera) args(i int) []string {
 		"--wsrep-provider-options=base_port=" + gcomm +
 			";gmcast.listen_addr=tcp://127.0.0.1:" + gcomm +
 			";ist.recv_addr=127.0.0.1:" + strconv.Itoa(nd.ist) +
-			";gcache.size=16M",
+			// A small write-set cache: it is written in full at start.
+			";gcache.size=16M" +
+			// Membership forms faster when join messages are resent and
+			// peers checked more often than each second (the timeouts
+			// that declare a peer dead stay the defaults): in interleaved
+			// rounds here, about 6 s to Synced instead of 8 to 9.
+			";evs.join_retrans_period=PT0.2S;evs.inactive_check_period=PT0.2S",
 		"--wsrep-sst-receive-address=127.0.0.1:" + strconv.Itoa(nd.sst),
 		"--wsrep-sst-method=rsync",
 		"--binlog-format=ROW",

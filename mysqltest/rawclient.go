@@ -443,48 +443,19 @@ func (c *rawClient) readResult() (*rawResult, error) {
 	if d.remaining() != 0 {
 		return nil, fmt.Errorf("raw client: %d trailing bytes after column count", d.remaining())
 	}
-	r := &rawResult{}
-	for i := uint64(0); i < n; i++ {
-		p, err := c.readPacket()
-		if err != nil {
-			return nil, err
-		}
-		col, err := c.parseColumn(p)
-		if err != nil {
-			return nil, err
-		}
-		r.columns = append(r.columns, col)
+	cols, err := c.readColumns(n)
+	if err != nil {
+		return nil, err
 	}
-	if c.caps&proto.ClientDeprecateEOF == 0 {
-		p, err := c.readPacket()
-		if err != nil {
-			return nil, err
-		}
-		if p[0] != 0xfe || len(p) != 5 {
-			return nil, fmt.Errorf("raw client: want EOF after columns, got %x", p)
-		}
-	}
+	r := &rawResult{columns: cols}
 	for {
 		p, err := c.readPacket()
 		if err != nil {
 			return nil, err
 		}
-		if p[0] == 0xfe && len(p) < maxPayload {
-			if c.caps&proto.ClientDeprecateEOF != 0 {
-				ok, err := c.readOK(p)
-				if err != nil {
-					return nil, err
-				}
-				r.status, r.warnings = ok.status, ok.warnings
-			} else {
-				if len(p) != 5 {
-					return nil, fmt.Errorf("raw client: bad EOF %x", p)
-				}
-				r.warnings = binary.LittleEndian.Uint16(p[1:])
-				r.status = binary.LittleEndian.Uint16(p[3:])
-				c.okStatus = r.status
-			}
-			return r, nil
+		if end, status, warnings, err := c.endOfRows(p); end || err != nil {
+			r.status, r.warnings = status, warnings
+			return r, err
 		}
 		if p[0] == 0xff {
 			return r, parseErrPacket(p)
@@ -508,6 +479,59 @@ func (c *rawClient) readResult() (*rawResult, error) {
 		}
 		r.rows = append(r.rows, row)
 	}
+}
+
+// endOfRows reports whether p, read where a row may come, ends the rows
+// (an EOF packet, or the OK packet that replaces it with
+// CLIENT_DEPRECATE_EOF), and then the status and warning count it carries.
+func (c *rawClient) endOfRows(p []byte) (end bool, status, warnings uint16, err error) {
+	if p[0] != 0xfe || len(p) >= maxPayload {
+		return false, 0, 0, nil
+	}
+	if c.caps&proto.ClientDeprecateEOF != 0 {
+		ok, err := c.readOK(p)
+		if err != nil {
+			return true, 0, 0, err
+		}
+		return true, ok.status, ok.warnings, nil
+	}
+	if len(p) != 5 {
+		return true, 0, 0, fmt.Errorf("raw client: bad EOF %x", p)
+	}
+	status = binary.LittleEndian.Uint16(p[3:])
+	c.okStatus = status
+	return true, status, binary.LittleEndian.Uint16(p[1:]), nil
+}
+
+// readColumns reads n column (or parameter) definitions and, without
+// CLIENT_DEPRECATE_EOF, the EOF packet after them; none at all when n is 0
+// (as PREPARE_OK sends for no parameters or no columns).
+func (c *rawClient) readColumns(n uint64) ([]rawColumn, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	var cols []rawColumn
+	for i := uint64(0); i < n; i++ {
+		p, err := c.readPacket()
+		if err != nil {
+			return nil, err
+		}
+		col, err := c.parseColumn(p)
+		if err != nil {
+			return nil, err
+		}
+		cols = append(cols, col)
+	}
+	if c.caps&proto.ClientDeprecateEOF == 0 {
+		p, err := c.readPacket()
+		if err != nil {
+			return nil, err
+		}
+		if p[0] != 0xfe || len(p) != 5 {
+			return nil, fmt.Errorf("raw client: want EOF after columns, got %x", p)
+		}
+	}
+	return cols, nil
 }
 
 func (c *rawClient) parseColumn(p []byte) (rawColumn, error) {

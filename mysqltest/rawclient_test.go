@@ -39,33 +39,10 @@ func (c *rawClient) readPrepare() (*rawStmt, error) {
 	st := &rawStmt{id: binary.LittleEndian.Uint32(p[1:])}
 	ncols := int(binary.LittleEndian.Uint16(p[5:]))
 	st.params = int(binary.LittleEndian.Uint16(p[7:]))
-	readDefs := func(n int) ([]rawColumn, error) {
-		if n == 0 {
-			return nil, nil
-		}
-		var cols []rawColumn
-		for i := 0; i < n; i++ {
-			p, err := c.readPacket()
-			if err != nil {
-				return nil, err
-			}
-			col, err := c.parseColumn(p)
-			if err != nil {
-				return nil, err
-			}
-			cols = append(cols, col)
-		}
-		if c.caps&proto.ClientDeprecateEOF == 0 {
-			if p, err := c.readPacket(); err != nil || p[0] != 0xfe {
-				return nil, fmt.Errorf("raw client: want EOF after definitions: %x %v", p, err)
-			}
-		}
-		return cols, nil
-	}
-	if _, err := readDefs(st.params); err != nil {
+	if _, err := c.readColumns(uint64(st.params)); err != nil {
 		return nil, err
 	}
-	if st.columns, err = readDefs(ncols); err != nil {
+	if st.columns, err = c.readColumns(uint64(ncols)); err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -170,39 +147,19 @@ func (c *rawClient) readBinaryResult() (*binaryResult, error) {
 	}
 	d := &decoder{buf: p}
 	n := int(d.lenEncInt("column count"))
-	r := &binaryResult{}
-	for i := 0; i < n; i++ {
-		p, err := c.readPacket()
-		if err != nil {
-			return nil, err
-		}
-		col, err := c.parseColumn(p)
-		if err != nil {
-			return nil, err
-		}
-		r.columns = append(r.columns, col)
+	cols, err := c.readColumns(uint64(n))
+	if err != nil {
+		return nil, err
 	}
-	if c.caps&proto.ClientDeprecateEOF == 0 {
-		if _, err := c.readPacket(); err != nil {
-			return nil, err
-		}
-	}
+	r := &binaryResult{columns: cols}
 	for {
 		p, err := c.readPacket()
 		if err != nil {
 			return nil, err
 		}
-		if p[0] == 0xfe && len(p) < maxPayload {
-			if c.caps&proto.ClientDeprecateEOF != 0 {
-				ok, err := c.readOK(p)
-				if err != nil {
-					return nil, err
-				}
-				r.status = ok.status
-			} else {
-				r.status = binary.LittleEndian.Uint16(p[3:])
-			}
-			return r, nil
+		if end, status, _, err := c.endOfRows(p); end || err != nil {
+			r.status = status
+			return r, err
 		}
 		if p[0] == 0xff {
 			return r, parseErrPacket(p)

@@ -7,15 +7,21 @@ package otelmyx_test
 //
 //	go test -run '^$' -bench Point -benchmem -count 5 ./
 //
-// Compare the ns/op of .../untraced and .../otel of the same target.
+// Compare the ns/op of .../untraced and .../otel of the same target, or, on a busy machine,
+// BenchmarkPointInterleaved's median-ratio and its CPU times. BenchmarkTracerCost needs no
+// table: the Tracer's calls alone against the SDK's; its instruction counts (valgrind
+// --tool=callgrind on the test binary, two runs of different -test.benchtime=Nx, the
+// difference divided by the difference of N) do not depend on the load.
 
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -24,6 +30,7 @@ import (
 
 	"github.com/myxdb/myx"
 	"github.com/myxdb/myx/otelmyx"
+	"github.com/myxdb/myx/pool"
 )
 
 const benchRows = 1000
@@ -63,8 +70,8 @@ func benchTracer(b *testing.B) (*otelmyx.Tracer, context.Context) {
 	return benchTracerWith(b, sdktrace.NewBatchSpanProcessor(tracetest.NewNoopExporter()))
 }
 
-// benchTracerWith is benchTracer with the span processor sp.
-func benchTracerWith(b *testing.B, sp sdktrace.SpanProcessor) (*otelmyx.Tracer, context.Context) {
+// benchTracerWith is benchTracer with the span processor sp and the Tracer's options opts.
+func benchTracerWith(b *testing.B, sp sdktrace.SpanProcessor, opts ...otelmyx.Option) (*otelmyx.Tracer, context.Context) {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(sp))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	b.Cleanup(func() {
@@ -73,7 +80,18 @@ func benchTracerWith(b *testing.B, sp sdktrace.SpanProcessor) (*otelmyx.Tracer, 
 	})
 	ctx, span := tp.Tracer("bench").Start(context.Background(), "request")
 	b.Cleanup(func() { span.End() })
-	return otelmyx.NewTracer(otelmyx.WithTracerProvider(tp), otelmyx.WithMeterProvider(mp)), ctx
+	return otelmyx.NewTracer(append([]otelmyx.Option{otelmyx.WithTracerProvider(tp), otelmyx.WithMeterProvider(mp)}, opts...)...), ctx
+}
+
+// sdkTracer is a tracer of the SDK with the discarding span processor, and a context holding
+// a recording parent span of it, for comparisons with the SDK alone.
+func sdkTracer(b *testing.B) (trace.Tracer, context.Context) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(discard{}))
+	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+	tracer := tp.Tracer("bench")
+	ctx, parent := tracer.Start(context.Background(), "request")
+	b.Cleanup(func() { parent.End() })
+	return tracer, ctx
 }
 
 type queryRower interface {
@@ -125,7 +143,9 @@ func BenchmarkPoint(b *testing.B) {
 // BenchmarkTracerCost is the Tracer's own cost per statement, without the server: the Start
 // and End a traced point query makes (a span under a recording parent, with the discarding
 // span processor, and the metrics), the same with no parent (metrics only), and, for
-// comparison, a bare SDK span with the same attributes and no metrics.
+// comparison, a bare SDK span with the same attributes and no metrics (sdkonly) and an empty
+// one (sdkempty, the floor: a span of the SDK with no attributes); pool is the acquire and
+// release hooks a pooled statement adds (no acquire span: the default).
 func BenchmarkTracerCost(b *testing.B) {
 	c := connect(b, nil)
 	info := myx.StatementInfo{Operation: "SELECT", Collection: "t", Summary: "SELECT t"}
@@ -133,6 +153,13 @@ func BenchmarkTracerCost(b *testing.B) {
 	end := myx.TraceQueryEndData{RowsReturned: 1, Cache: myx.CacheHit, RoundTrips: 1, BytesSent: 40, BytesRead: 120}
 	b.Run("span", func(b *testing.B) {
 		tr, ctx := benchTracerWith(b, discard{})
+		b.ReportAllocs()
+		for b.Loop() {
+			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
+		}
+	})
+	b.Run("span-noio", func(b *testing.B) {
+		tr, ctx := benchTracerWith(b, discard{}, otelmyx.WithIOAttributes(false))
 		b.ReportAllocs()
 		for b.Loop() {
 			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
@@ -146,11 +173,7 @@ func BenchmarkTracerCost(b *testing.B) {
 		}
 	})
 	b.Run("sdkonly", func(b *testing.B) {
-		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(discard{}))
-		defer func() { _ = tp.Shutdown(context.Background()) }()
-		tracer := tp.Tracer("bench")
-		ctx, parent := tracer.Start(context.Background(), "request")
-		defer parent.End()
+		tracer, ctx := sdkTracer(b)
 		b.ReportAllocs()
 		for b.Loop() {
 			_, s := tracer.Start(ctx, "SELECT t", trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
@@ -160,6 +183,51 @@ func BenchmarkTracerCost(b *testing.B) {
 			s.SetAttributes(semconv.DBResponseReturnedRows(1), attribute.Int64("myx.rows_affected", 0), attribute.Int("myx.round_trips", 1),
 				attribute.Int64("myx.bytes_sent", 40), attribute.Int64("myx.bytes_read", 120), attribute.String("myx.statement_cache", "hit"))
 			s.End()
+		}
+	})
+	b.Run("sdksame", func(b *testing.B) {
+		// What the tracer's statement span and measurement cost at best: the same attributes
+		// split the same way, options and attribute set made beforehand, straight SDK calls.
+		tracer, ctx := sdkTracer(b)
+		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+		defer func() { _ = mp.Shutdown(context.Background()) }()
+		hist, err := mp.Meter("bench").Float64Histogram("db.client.operation.duration")
+		if err != nil {
+			b.Fatal(err)
+		}
+		conn := []attribute.KeyValue{semconv.DBSystemNameMariaDB, semconv.DBNamespace("test"), semconv.ServerAddress("127.0.0.1"), semconv.ServerPort(3306)}
+		stmt := []attribute.KeyValue{semconv.DBQuerySummary("SELECT t"), semconv.DBOperationName("SELECT"), semconv.DBCollectionName("t")}
+		startOpts := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(append(append(append([]attribute.KeyValue(nil), conn...), stmt...), semconv.DBQueryText(start.SQL))...)}
+		recOpts := []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(append(append([]attribute.KeyValue(nil), conn...), stmt...)...))}
+		var endKV [6]attribute.KeyValue
+		b.ReportAllocs()
+		for b.Loop() {
+			_, s := tracer.Start(ctx, "SELECT t", startOpts...)
+			hist.Record(ctx, 0.0002, recOpts...)
+			endKV = [6]attribute.KeyValue{attribute.Int64("myx.conn.id", 1), semconv.DBResponseReturnedRows(1), attribute.Int("myx.round_trips", 1),
+				attribute.Int64("myx.bytes_sent", 40), attribute.Int64("myx.bytes_read", 120), attribute.String("myx.statement_cache", "hit")}
+			s.SetAttributes(endKV[:]...)
+			s.End()
+		}
+	})
+	b.Run("sdkempty", func(b *testing.B) {
+		tracer, ctx := sdkTracer(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			_, s := tracer.Start(ctx, "SELECT t")
+			s.End()
+		}
+	})
+	b.Run("pool", func(b *testing.B) {
+		tr, ctx := benchTracer(b)
+		p := newPool(b, nil, 1)
+		var acq pool.TraceAcquireStartData
+		b.ReportAllocs()
+		for b.Loop() {
+			actx := tr.TraceAcquireStart(ctx, p, acq)
+			tr.TraceAcquireEnd(actx, p, pool.TraceAcquireEndData{Conn: c, Duration: time.Microsecond})
+			tr.TraceRelease(ctx, p, pool.TraceReleaseData{Conn: c, Use: 50 * time.Microsecond})
 		}
 	})
 	b.Run("noparent", func(b *testing.B) {
@@ -173,8 +241,11 @@ func BenchmarkTracerCost(b *testing.B) {
 }
 
 // BenchmarkPointInterleaved runs the untraced and the traced point query in alternating
-// rounds of 50 (which goes first alternating too), so that both see the same machine load, and reports each one's ns/op and the
-// throughput ratio traced/untraced (1 means no cost; the goal is at least 0.9).
+// rounds of 50 (which goes first alternating too), so that both see the same machine load,
+// and reports each one's ns/op and client CPU time per query, the throughput ratio
+// traced/untraced of the sums (ratio) and the median of each pair of rounds' ratios
+// (median-ratio, which a stalled round moves less); 1 means no cost, the goal is at least
+// 0.9.
 func BenchmarkPointInterleaved(b *testing.B) {
 	query := benchTable(b)
 	run := func(b *testing.B, plain, traced queryRower, tctx context.Context) {
@@ -197,30 +268,45 @@ func BenchmarkPointInterleaved(b *testing.B) {
 			one(tctx, traced, i)
 		}
 		const round = 50
-		var tPlain, tTraced time.Duration
+		var tPlain, tTraced, cpuPlain, cpuTraced time.Duration
 		n := 0
 		b.ResetTimer()
-		timed := func(ctx context.Context, q queryRower, n int) time.Duration {
-			start := time.Now()
+		timed := func(ctx context.Context, q queryRower, n int, wall, cpu *time.Duration) time.Duration {
+			start, startCPU := time.Now(), processCPU(b)
 			for i := range round {
 				one(ctx, q, n+i)
 			}
-			return time.Since(start)
+			d := time.Since(start)
+			*wall += d
+			*cpu += processCPU(b) - startCPU
+			return d
 		}
+		var ratios []float64 // of each pair of rounds
 		for r := 0; n < b.N; r++ {
 			// Which goes first alternates, so that neither always follows the other.
+			var p, t time.Duration
 			if r%2 == 0 {
-				tPlain += timed(context.Background(), plain, n)
-				tTraced += timed(tctx, traced, n)
+				p = timed(context.Background(), plain, n, &tPlain, &cpuPlain)
+				t = timed(tctx, traced, n, &tTraced, &cpuTraced)
 			} else {
-				tTraced += timed(tctx, traced, n)
-				tPlain += timed(context.Background(), plain, n)
+				t = timed(tctx, traced, n, &tTraced, &cpuTraced)
+				p = timed(context.Background(), plain, n, &tPlain, &cpuPlain)
 			}
+			ratios = append(ratios, float64(p)/float64(t))
 			n += round
 		}
+		// The median of the pairs' ratios: a round that the machine's other work stalled
+		// moves it less than it moves the ratio of the sums.
+		slices.Sort(ratios)
+		b.ReportMetric(ratios[len(ratios)/2], "median-ratio")
 		b.ReportMetric(float64(tPlain.Nanoseconds())/float64(n), "untraced-ns/op")
 		b.ReportMetric(float64(tTraced.Nanoseconds())/float64(n), "otel-ns/op")
 		b.ReportMetric(float64(tPlain)/float64(tTraced), "ratio")
+		// The client's CPU time (user and system, every thread of the test process; the
+		// server is another process): what tracing adds, less sensitive than wall time to
+		// what else the machine runs.
+		b.ReportMetric(float64(cpuPlain.Nanoseconds())/float64(n), "untraced-cpu-ns/op")
+		b.ReportMetric(float64(cpuTraced.Nanoseconds())/float64(n), "otel-cpu-ns/op")
 	}
 	// batch: the SDK's batching span processor, whose goroutine is woken for spans as they
 	// end (on a machine short of CPU that hand-off is most of the cost); discard: no export

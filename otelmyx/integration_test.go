@@ -6,6 +6,7 @@ package otelmyx_test
 import (
 	"context"
 	"errors"
+	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/testsupport"
 	"github.com/myxdb/myx/mysqltest"
 	"github.com/myxdb/myx/otelmyx"
 )
@@ -402,4 +404,151 @@ func TestConnectSpan(t *testing.T) {
 	})
 	// Access denied: the server's error number.
 	wantAttrs(t, "failed connect", spans[1].Attributes(), map[string]string{"db.response.status_code": "1045", "error.type": "1045"})
+}
+
+// A Stmt's executions report the statement cache as "prepared": the caller prepared the
+// statement, the cache was not consulted (and its metric counts nothing).
+func TestStmtSpans(t *testing.T) {
+	table := makeTable(t, "otelmyx_stmt")
+	e := newEnv(t)
+	c := connect(t, e.tr)
+	ctx, parent := e.parent(testCtx(t))
+	ins := "INSERT INTO " + table + " (id, name) VALUES (?, ?)"
+	st, err := c.Prepare(ctx, ins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Exec(ctx, 1, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	sel, err := c.Prepare(ctx, "SELECT name FROM "+table+" WHERE id = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	if err := sel.QueryRow(ctx, 1).Scan(&name); err != nil || name != "ada" {
+		t.Fatalf("got %q, %v", name, err)
+	}
+	for _, s := range []*myx.Stmt{st, sel} {
+		if err := s.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	parent.End()
+	wantAttrs(t, "Stmt INSERT", e.only(t, "INSERT "+table).Attributes(), map[string]string{
+		"db.query.text": ins, "myx.statement_cache": "prepared", "myx.rows_affected": "1",
+	})
+	wantAttrs(t, "Stmt SELECT", e.only(t, "SELECT "+table).Attributes(), map[string]string{
+		"myx.statement_cache": "prepared", "db.response.returned_rows": "1",
+	})
+}
+
+// The spans of one statement on two connections share what they start from, not the
+// connection's own attributes; a statement's text follows WithQueryText.
+func TestStatementCacheAcrossConns(t *testing.T) {
+	e := newEnv(t)
+	off := newEnv(t, otelmyx.WithQueryText(false))
+	c1, c2 := connect(t, e.tr), connect(t, e.tr)
+	c3 := connect(t, off.tr)
+	q := "SELECT ? + 1"
+	for _, run := range []struct {
+		env *env
+		c   *myx.Conn
+	}{{e, c1}, {e, c2}, {e, c1}, {off, c3}} {
+		ctx, parent := run.env.parent(testCtx(t))
+		var n int
+		if err := run.c.QueryRow(ctx, q, 1).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("got %d, %v", n, err)
+		}
+		parent.End()
+	}
+	spans := e.ended()
+	if len(spans) != 3 {
+		t.Fatalf("%d spans, want 3", len(spans))
+	}
+	for i, c := range []*myx.Conn{c1, c2, c1} {
+		wantAttrs(t, "span "+strconv.Itoa(i), spans[i].Attributes(), map[string]string{
+			"myx.conn.id": strconv.Itoa(int(c.ConnID())), "db.query.text": q, "db.operation.name": "SELECT",
+		})
+	}
+	s := off.only(t, "SELECT")
+	noAttrs(t, "WithQueryText(false)", s.Attributes(), "db.query.text")
+	wantAttrs(t, "WithQueryText(false)", s.Attributes(), map[string]string{"myx.conn.id": strconv.Itoa(int(c3.ConnID()))})
+}
+
+// WithIOAttributes(false) leaves round trips, bytes and the cache outcome off the spans, not
+// the conventions' attributes nor the connection id.
+func TestWithoutIOAttributes(t *testing.T) {
+	e := newEnv(t, otelmyx.WithIOAttributes(false))
+	c := connect(t, e.tr)
+	ctx, parent := e.parent(testCtx(t))
+	var n int
+	if err := c.QueryRow(ctx, "SELECT ? + 1", 1).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("got %d, %v", n, err)
+	}
+	parent.End()
+	s := e.only(t, "SELECT")
+	noAttrs(t, "WithIOAttributes(false)", s.Attributes(), "myx.round_trips", "myx.bytes_sent", "myx.bytes_read", "myx.statement_cache")
+	wantAttrs(t, "WithIOAttributes(false)", s.Attributes(), map[string]string{
+		"db.system.name": "mariadb", "db.operation.name": "SELECT", "db.response.returned_rows": "1",
+		"myx.conn.id": strconv.Itoa(int(c.ConnID())),
+	})
+}
+
+// With several hosts, server.address and server.port are those of the host the connection
+// went to, not the configuration's first.
+func TestMultiHostServerAddress(t *testing.T) {
+	cfg, err := myx.ParseConfig(mysqltest.Require(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := cfg.Addr
+	closed := testsupport.ClosedAddr(t)
+	cfg.Addrs = []string{closed, live}
+	cfg.Addr = closed
+	e := newEnv(t)
+	cfg.Tracer = e.tr
+	ctx, parent := e.parent(testCtx(t))
+	c, err := myx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
+	if c.Addr() != live {
+		t.Fatalf("connected to %q, want %q", c.Addr(), live)
+	}
+	var n int
+	if err := c.QueryRow(ctx, "SELECT ? + 1", 1).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("got %d, %v", n, err)
+	}
+	parent.End()
+	host, port, err := net.SplitHostPort(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"server.address": host, "server.port": port}
+	wantAttrs(t, "multi-host span", e.only(t, "SELECT").Attributes(), want)
+	wantAttrs(t, "multi-host connect span", e.only(t, "connect").Attributes(), want)
+}
+
+// A statement too long for the Tracer's cache is traced all the same.
+func TestLongStatementText(t *testing.T) {
+	e := newEnv(t)
+	c := connect(t, e.tr)
+	q := "SELECT ? + 1 /* " + strings.Repeat("x", 5000) + " */"
+	for range 2 {
+		ctx, parent := e.parent(testCtx(t))
+		var n int
+		if err := c.QueryRow(ctx, q, 1).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("got %d, %v", n, err)
+		}
+		parent.End()
+	}
+	spans := e.ended()
+	if len(spans) != 2 {
+		t.Fatalf("%d spans, want 2", len(spans))
+	}
+	for _, s := range spans {
+		wantAttrs(t, "long statement", s.Attributes(), map[string]string{"db.query.text": q, "db.operation.name": "SELECT"})
+	}
 }

@@ -174,10 +174,11 @@ func (t *Tracer) option(k metricKey) *measureOpts {
 	return o
 }
 
-// recordOperation records db.client.operation.duration for the operation st describes.
-func (t *Tracer) recordOperation(ctx context.Context, st *opState, d time.Duration, err error) {
-	k := keyOf(kindOperation, &st.conn)
-	k.op, k.coll, k.summary = st.info.Operation, st.info.Collection, st.info.Summary
+// recordOperation records db.client.operation.duration for an operation described by info on
+// a connection with ca's attributes.
+func (t *Tracer) recordOperation(ctx context.Context, ca *connAttrs, info myx.StatementInfo, d time.Duration, err error) {
+	k := keyOf(kindOperation, ca)
+	k.op, k.coll, k.summary = info.Operation, info.Collection, info.Summary
 	if err != nil {
 		k.status, k.errType = errorAttrs(err)
 	}
@@ -248,13 +249,8 @@ func (t *Tracer) observeTotals(o metric.Observer) error {
 	return nil
 }
 
-// recordIO adds an operation's bytes, round trips and statement cache outcome to myx's
-// counters.
-func (t *Tracer) recordIO(st *opState, roundTrips int, sent, read int64, cache myx.CacheOutcome) {
-	ct := st.totals
-	if ct == nil {
-		ct = t.totalsFor(&st.conn)
-	}
+// add adds an operation's bytes, round trips and statement cache outcome to myx's counters.
+func (ct *connTotals) add(roundTrips int, sent, read int64, cache myx.CacheOutcome) {
 	ct.sent.Add(sent)
 	ct.read.Add(read)
 	ct.trips.Add(int64(roundTrips))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -62,6 +63,7 @@ func newPoolInstruments(m metric.Meter) poolInstruments {
 
 // poolAttrs are the attribute sets of one pool, made once.
 type poolAttrs struct {
+	pool   *pool.Pool
 	name   string
 	opt    *measureOpts         // db.client.connection.pool.name
 	idle   metric.ObserveOption // ... and db.client.connection.state=idle
@@ -75,8 +77,9 @@ type poolsState struct {
 	once  sync.Once
 	in    poolInstruments
 	meter metric.Meter
-	mu    sync.Mutex
-	pools map[*pool.Pool]*poolAttrs
+	mu    sync.Mutex                // held while a pool's attribute sets are made
+	pools sync.Map                  // *pool.Pool → *poolAttrs; read on every acquire and release
+	last  atomic.Pointer[poolAttrs] // the pool looked up last (an application has one, often)
 }
 
 func (t *Tracer) poolInstr() *poolsState {
@@ -87,7 +90,6 @@ func (t *Tracer) poolInstr() *poolsState {
 		}
 		t.pools.meter = mp.Meter(ScopeName, metric.WithSchemaURL(semconv.SchemaURL))
 		t.pools.in = newPoolInstruments(t.pools.meter)
-		t.pools.pools = make(map[*pool.Pool]*poolAttrs)
 	})
 	return &t.pools
 }
@@ -95,10 +97,17 @@ func (t *Tracer) poolInstr() *poolsState {
 // attrsOf gives p's attribute sets. A Tracer keeps those of every pool it has traced; pools
 // are expected to be few and long-lived.
 func (s *poolsState) attrsOf(t *Tracer, p *pool.Pool) *poolAttrs {
+	if a := s.last.Load(); a != nil && a.pool == p {
+		return a
+	}
+	if a, ok := s.pools.Load(p); ok {
+		s.last.Store(a.(*poolAttrs))
+		return a.(*poolAttrs)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if a, ok := s.pools[p]; ok {
-		return a
+	if a, ok := s.pools.Load(p); ok {
+		return a.(*poolAttrs)
 	}
 	name := t.cfg.poolName
 	var kv []attribute.KeyValue
@@ -121,6 +130,7 @@ func (s *poolsState) attrsOf(t *Tracer, p *pool.Pool) *poolAttrs {
 	}
 	pn := semconv.DBClientConnectionPoolNameKey.String(name)
 	a := &poolAttrs{
+		pool:   p,
 		name:   name,
 		opt:    newMeasureOpts(pn),
 		obs:    metric.WithAttributeSet(attribute.NewSet(pn)),
@@ -128,7 +138,7 @@ func (s *poolsState) attrsOf(t *Tracer, p *pool.Pool) *poolAttrs {
 		used:   metric.WithAttributeSet(attribute.NewSet(pn, semconv.DBClientConnectionStateUsed)),
 		system: append(kv, pn),
 	}
-	s.pools[p] = a
+	s.pools.Store(p, a)
 	return a
 }
 
@@ -160,6 +170,9 @@ func (t *Tracer) TraceAcquireEnd(ctx context.Context, p *pool.Pool, data pool.Tr
 	}
 	if data.Err != nil && errors.Is(data.Err, context.DeadlineExceeded) {
 		s.in.timeouts.Add(ctx, 1, a.opt.add...)
+	}
+	if !t.cfg.acquireSpans {
+		return
 	}
 	span, _ := ctx.Value(acquireSpanKey{}).(trace.Span)
 	if span == nil {

@@ -49,9 +49,10 @@ type Config struct {
 	// DSN: pool_health_check_period.
 	HealthCheckPeriod time.Duration
 	// PingAfterIdle: a connection idle for longer is pinged (COM_PING) before it is handed
-	// out, and replaced if the ping fails. Every connection is also checked without a round
-	// trip, whatever its idle time, for a close by the server. Default 30 seconds; negative
-	// disables pings. DSN: pool_ping_after_idle.
+	// out, and replaced if the ping fails. Every connection idle for 10 milliseconds or more
+	// is also checked without a round trip, whatever PingAfterIdle is, for a close by the
+	// server (see the package documentation). Default 30 seconds; negative disables pings.
+	// DSN: pool_ping_after_idle.
 	PingAfterIdle time.Duration
 	// PingTimeout bounds such a ping (in addition to the caller's context). Default 5 seconds.
 	PingTimeout time.Duration

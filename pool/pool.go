@@ -16,8 +16,11 @@
 // idle set. Before a connection is handed out it is checked, without a round trip, for a close
 // by the server (a restart, KILL CONNECTION, wait_timeout), pinged if it sat idle longer than
 // PingAfterIdle, and closed if it outlived MaxConnLifetime; one that fails is replaced, never
-// handed out. A background goroutine closes connections idle longer than MaxConnIdleTime or
-// closed by the server, and reopens MinConns.
+// handed out. (A connection whose last statement ended less than 10 milliseconds ago, as in a
+// busy pool, skips the check for a close: it counts as still in use, and a close by the server
+// in that window, a KILL just after a statement, reaches the next statement as a lost
+// connection, as a close during a statement does.) A background goroutine closes connections
+// idle longer than MaxConnIdleTime or closed by the server, and reopens MinConns.
 //
 // # Releasing
 //
@@ -113,7 +116,25 @@ type Pool struct {
 	acquires atomic.Int64                   // successful acquires (outside mu: counted after the checks)
 	server   atomic.Pointer[myx.ServerInfo] // learned from the first connection (see ServerInfo)
 	waitPool sync.Pool
+	// checkAfter is how long a connection must have been idle for acquire to check it for a
+	// close by the server (checkAfterIdle; tests change it before using the pool).
+	checkAfter time.Duration
 }
+
+// checkAfterIdle is how long a connection must have sat idle since its last command before an
+// acquire checks it for a close by the server (myx.Conn.CheckConn, one system call). A
+// connection used less than this long ago is handed out unchecked: it is treated as though it
+// were still in use for that long, so a close by the server in that window (a KILL landing just
+// after a statement ended) surfaces the way a close during a statement does, as an error of
+// the next statement (not retried by Exec and the like, retried by Idempotent), instead of
+// being replaced before use. The usual closes of idle connections are still found before use:
+// wait_timeout and proxies' idle limits take a second or more of idleness, and a connection
+// from before a restart or a failover has been idle for longer than the server took to come
+// back (while the server goes down, a replacement could not connect either). A busy pool hands
+// connections on within microseconds, so this saves a system call per statement where it
+// counts. (pgxpool skips its liveness ping under one second of idleness; go-sql-driver checks
+// on every reuse.)
+const checkAfterIdle = 10 * time.Millisecond
 
 // counters are Stat's cumulative figures.
 type counters struct {
@@ -170,6 +191,8 @@ func NewWithConfig(ctx context.Context, cfg *Config) (*Pool, error) {
 		wake:    make(chan struct{}, 1),
 		bgDone:  make(chan struct{}),
 		drained: make(chan struct{}),
+
+		checkAfter: checkAfterIdle,
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.waitPool.New = func() any { return &waiter{ch: make(chan handoff, 1)} }
@@ -323,34 +346,38 @@ func (p *Pool) get(ctx context.Context) (e *entry, h handoff, err error) {
 	p.dialLocked()
 	p.mu.Unlock()
 
-	select {
-	case h = <-w.ch:
-	case <-ctx.Done():
-		cause := ctx.Err()
-		timeout := errors.Is(cause, context.DeadlineExceeded)
-		p.mu.Lock()
-		if w.queued {
-			p.waiters.remove(w)
-			h.wait = time.Since(w.start)
-			p.stat.canceled++
-			if timeout {
-				p.stat.timeouts++
+	if done := ctx.Done(); done == nil {
+		h = <-w.ch // a context that never ends: a plain receive costs less than a select
+	} else {
+		select {
+		case h = <-w.ch:
+		case <-done:
+			cause := ctx.Err()
+			timeout := errors.Is(cause, context.DeadlineExceeded)
+			p.mu.Lock()
+			if w.queued {
+				p.waiters.remove(w)
+				h.wait = time.Since(w.start)
+				p.stat.canceled++
+				if timeout {
+					p.stat.timeouts++
+				}
+				p.stat.waits++
+				p.stat.waitTime += h.wait
+				p.mu.Unlock()
+				p.waitPool.Put(w)
+				return nil, h, &myx.InterruptedError{Cause: cause}
 			}
-			p.stat.waits++
-			p.stat.waitTime += h.wait
 			p.mu.Unlock()
+			// A connection (or a dial error) was handed over as the context ended: take it and
+			// pass the connection on, so nothing leaks.
+			h = <-w.ch
 			p.waitPool.Put(w)
-			return nil, h, &myx.InterruptedError{Cause: cause}
+			if h.e != nil {
+				p.giveBack(h.e, timeout)
+			}
+			return nil, handoff{wait: h.wait}, &myx.InterruptedError{Cause: cause}
 		}
-		p.mu.Unlock()
-		// A connection (or a dial error) was handed over as the context ended: take it and
-		// pass the connection on, so nothing leaks.
-		h = <-w.ch
-		p.waitPool.Put(w)
-		if h.e != nil {
-			p.giveBack(h.e, timeout)
-		}
-		return nil, handoff{wait: h.wait}, &myx.InterruptedError{Cause: cause}
 	}
 	p.waitPool.Put(w)
 	e, err = h.e, h.err
@@ -514,7 +541,8 @@ func (p *Pool) acquireTraced(ctx context.Context, t AcquireTracer) (*entry, erro
 }
 
 // checkOut vets a connection about to be handed out: its lifetime, a close by the server (a
-// check without a round trip, on every acquire), a ping after a long idle, and BeforeAcquire.
+// check without a round trip, for a connection idle at least checkAfter), a ping after a long
+// idle, and BeforeAcquire.
 // (MaxConnIdleTime is the health check's business: it reclaims resources and respects
 // MinConns; an idle connection that passes these checks is fit for use.) A connection that
 // fails is destroyed and ok is false; err is set only when ctx ended.
@@ -526,7 +554,7 @@ func (p *Pool) checkOut(ctx context.Context, e *entry) (ok bool, err error) {
 		return false, nil
 	}
 	idle := now.Sub(c.IdleSince())
-	if c.CheckConn() != nil {
+	if c.IsClosed() || idle >= p.checkAfter && c.CheckConn() != nil {
 		p.destroy(e, true, reasonBroken)
 		return false, nil
 	}

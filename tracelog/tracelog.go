@@ -22,7 +22,8 @@
 //	rows        rows read from a result set (0 for a statement without one)
 //	affected    rows affected, from the server's OK packet
 //	conn_id     the server's connection id (myx.Conn.ConnID), as in SHOW PROCESSLIST
-//	cache       how the prepared-statement cache was used: "not_used", "hit" or "miss"
+//	cache       how the prepared-statement cache was used: "not_used" (sent as
+//	            text), "hit", "miss" or "prepared" (a Stmt's execution)
 //	round_trips request/reply exchanges with the server for this statement
 //	bytes_sent, bytes_read
 //	summary     what the statement is, low-cardinality ("SELECT users"), when myx knows it
