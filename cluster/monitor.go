@@ -98,14 +98,14 @@ func (cl *Cluster) probeTimeout() time.Duration {
 func (h *host) check(ctx context.Context) {
 	h.checkMu.Lock()
 	defer h.checkMu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, h.cl.probeTimeout())
+	pctx, cancel := context.WithTimeout(ctx, h.cl.probeTimeout())
 	defer cancel()
 	if h.cl.ctx.Err() != nil {
 		return
 	}
-	r := h.probe(ctx)
-	if ctx.Err() != nil && r.err != nil && h.cl.ctx.Err() != nil {
-		return // closing: not a finding about the host
+	r := h.probe(pctx)
+	if r.err != nil && (ctx.Err() != nil || h.cl.ctx.Err() != nil) {
+		return // the caller gave up or the cluster is closing: not a finding about the host
 	}
 	h.cl.apply(h, r)
 }
