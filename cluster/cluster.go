@@ -54,8 +54,10 @@ type Cluster struct {
 	// marks a host): one more than all pools can hold.
 	retries  int
 	attempts int // Idempotent's, from the pools' IdempotentAttempts
-	rr       atomic.Uint64
-	reader   Reader
+	// rrRead and rrWrite take turns among tied hosts, one counter per kind of call, so that an
+	// application alternating writes and reads still spreads its reads over the replicas.
+	rrRead, rrWrite atomic.Uint64
+	reader          Reader
 
 	mu      sync.Mutex
 	primary int           // elected primary (replication mode), -1 for none

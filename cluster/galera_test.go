@@ -119,11 +119,6 @@ func connectShared(t *testing.T) *myx.Conn {
 	return testsupport.Connect(t, testsupport.Config(t))
 }
 
-// TestGaleraNodes runs GaleraNodeChecks on a three-node Galera cluster of its own.
-func TestGaleraNodes(t *testing.T) {
-	GaleraNodeChecks(t, mysqltest.StartGaleraT(t, mysqltest.GaleraOptions{Nodes: 3}))
-}
-
 // GaleraNodeChecks checks, on g's first three nodes, the state of synced nodes, causal reads,
 // a certification failure retried by BeginFunc, and a node cut off from the others refusing
 // work with 1047. It leaves g as it found it (every node Synced) but for a table

@@ -90,13 +90,12 @@ func (cl *Cluster) pick(in intent, ex exclusion, pos Position) (*host, chan stru
 		return nil, nil, ErrClosed
 	}
 	vs := cl.viewsLocked(buf[:0], in, ex, pos)
-	rr := cl.rr.Add(1)
 	i := -1
 	if in == toReader {
-		i = pickReader(cl.cfg.Mode, cl.primary, vs, cl.cfg.LagLimit, rr)
+		i = pickReader(cl.cfg.Mode, cl.primary, vs, cl.cfg.LagLimit, cl.rrRead.Add(1))
 	}
 	if i < 0 {
-		i = pickWriter(cl.cfg.Mode, cl.primary, vs, rr)
+		i = pickWriter(cl.cfg.Mode, cl.primary, vs, cl.rrWrite.Add(1))
 	}
 	if i < 0 {
 		return nil, cl.changed, nil

@@ -327,6 +327,9 @@ func TestReadYourWritesOnReplicas(t *testing.T) {
 			t.Errorf("reads served by %s, not a replica (%v): %v", addr, replicas, served)
 		}
 	}
+	if len(served) != len(replicas) {
+		t.Errorf("reads not spread over both replicas (an alternating write and read must not pin the reads to one): %v", served)
+	}
 	t.Logf("reads by host: %v", served)
 
 	// The position travels as text (a cookie) to the next request, another Session.
