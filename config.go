@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx/internal/auth"
+	"github.com/myxdb/myx/internal/dsnparam"
 	"github.com/myxdb/myx/internal/suggest"
 	"github.com/myxdb/myx/internal/wire"
 )
@@ -887,13 +888,6 @@ func parseBool(s string) (bool, error) {
 	return false, fmt.Errorf("not a boolean: %q", s)
 }
 
-func parseDuration(s string) (time.Duration, error) {
-	if n, err := strconv.ParseFloat(s, 64); err == nil {
-		return time.Duration(n * float64(time.Second)), nil
-	}
-	return time.ParseDuration(s)
-}
-
 func (cfg *Config) applyParams(params url.Values) error {
 	var caFile, certFile, keyFile, serverName string
 	var charsets *string
@@ -918,7 +912,7 @@ func (cfg *Config) applyParams(params url.Values) error {
 				cfg.ConnectTimeout = -1
 			}
 		case "kill_timeout":
-			cfg.KillTimeout, err = parseDuration(v)
+			cfg.KillTimeout, err = dsnparam.Duration(v)
 			if err == nil && cfg.KillTimeout <= 0 {
 				err = fmt.Errorf("must be positive")
 			}
@@ -1090,7 +1084,7 @@ func (cfg *Config) applyParams(params url.Values) error {
 // parseTimeout reads readTimeout and writeTimeout: a Go duration or a number of seconds; 0
 // means none.
 func parseTimeout(s string) (time.Duration, error) {
-	d, err := parseDuration(s)
+	d, err := dsnparam.Duration(s)
 	if err == nil && d < 0 {
 		err = fmt.Errorf("negative")
 	}

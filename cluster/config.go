@@ -2,12 +2,11 @@ package cluster
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/dsnparam"
 	"github.com/myxdb/myx/internal/suggest"
 	"github.com/myxdb/myx/pool"
 )
@@ -111,16 +110,16 @@ func ParseConfig(dsn string) (*Config, error) {
 		var perr error
 		switch k {
 		case paramLagLimit:
-			cfg.LagLimit, perr = parseDuration(v)
+			cfg.LagLimit, perr = dsnparam.Duration(v)
 		case paramRYWWait:
-			cfg.ReadYourWritesWait, perr = parseDuration(v)
+			cfg.ReadYourWritesWait, perr = dsnparam.Duration(v)
 		case paramCheckPeriod:
-			cfg.CheckPeriod, perr = parseDuration(v)
+			cfg.CheckPeriod, perr = dsnparam.Duration(v)
 			if perr == nil && cfg.CheckPeriod <= 0 {
 				perr = fmt.Errorf("must be positive")
 			}
 		case paramFailoverTimeout:
-			cfg.FailoverTimeout, perr = parseDuration(v)
+			cfg.FailoverTimeout, perr = dsnparam.Duration(v)
 			if perr == nil && cfg.FailoverTimeout <= 0 {
 				perr = fmt.Errorf("must be positive")
 			}
@@ -139,19 +138,6 @@ func ParseConfig(dsn string) (*Config, error) {
 		delete(cc.RuntimeParams, k)
 	}
 	return cfg, nil
-}
-
-// parseDuration accepts a Go duration ("500ms", "1m") or a number of seconds ("2", "0.5"), as
-// the pool_* parameters do.
-func parseDuration(s string) (time.Duration, error) {
-	if d, err := time.ParseDuration(s); err == nil {
-		return d, nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.Abs(f) > float64(1<<62)/float64(time.Second) {
-		return 0, fmt.Errorf("not a duration (want e.g. 500ms, 2s or a number of seconds)")
-	}
-	return time.Duration(f * float64(time.Second)), nil
 }
 
 // quoteTable quotes a table name given as "name" or "db.name" for use in SQL. Names are

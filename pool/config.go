@@ -3,13 +3,13 @@ package pool
 import (
 	"context"
 	"fmt"
-	"math"
 	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/myxdb/myx"
+	"github.com/myxdb/myx/internal/dsnparam"
 	"github.com/myxdb/myx/internal/suggest"
 )
 
@@ -151,18 +151,18 @@ func ParseConfig(dsn string) (*Config, error) {
 		case paramMinIdleConns:
 			cfg.MinIdleConns, perr = parseCount(v, 0)
 		case paramMaxLifetime:
-			cfg.MaxConnLifetime, perr = parseDuration(v)
+			cfg.MaxConnLifetime, perr = dsnparam.Duration(v)
 		case paramLifetimeJitter:
-			cfg.MaxConnLifetimeJitter, perr = parseDuration(v)
+			cfg.MaxConnLifetimeJitter, perr = dsnparam.Duration(v)
 		case paramMaxIdleTime:
-			cfg.MaxConnIdleTime, perr = parseDuration(v)
+			cfg.MaxConnIdleTime, perr = dsnparam.Duration(v)
 		case paramHealthPeriod:
-			cfg.HealthCheckPeriod, perr = parseDuration(v)
+			cfg.HealthCheckPeriod, perr = dsnparam.Duration(v)
 			if perr == nil && cfg.HealthCheckPeriod <= 0 {
 				perr = fmt.Errorf("must be positive")
 			}
 		case paramPingAfterIdle:
-			cfg.PingAfterIdle, perr = parseDuration(v)
+			cfg.PingAfterIdle, perr = dsnparam.Duration(v)
 		case paramAlwaysReset:
 			cfg.AlwaysReset, perr = strconv.ParseBool(v)
 		default:
@@ -193,18 +193,6 @@ func parseCount(s string, lo int) (int, error) {
 		return 0, fmt.Errorf("must be at least %d", lo)
 	}
 	return n, nil
-}
-
-// parseDuration accepts a Go duration ("90s", "1h30m") or a number of seconds ("90", "0.5").
-func parseDuration(s string) (time.Duration, error) {
-	if d, err := time.ParseDuration(s); err == nil {
-		return d, nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || f > float64(1<<62)/float64(time.Second) || f < -float64(1<<62)/float64(time.Second) {
-		return 0, fmt.Errorf("not a duration (want e.g. 90s, 1h or a number of seconds)")
-	}
-	return time.Duration(f * float64(time.Second)), nil
 }
 
 // settings is a Config with the defaults applied.
