@@ -64,8 +64,7 @@ func (l *Logger) TraceAcquireEnd(ctx context.Context, p *pool.Pool, data pool.Tr
 	if data.Conn != nil {
 		attrs = append(attrs, slog.Int64(KeyConnID, connID(data.Conn)))
 	}
-	attrs = errAttrs(attrs, data.Err)
-	l.log.LogAttrs(ctx, level, MsgAcquire, attrs...)
+	l.emit(ctx, level, MsgAcquire, attrs, data.Err, false)
 }
 
 // TraceRelease implements pool.ReleaseTracer: it logs the release at Debug (at Warn when the
@@ -95,6 +94,5 @@ func (l *Logger) TraceRelease(ctx context.Context, p *pool.Pool, data pool.Trace
 	if data.Hijacked {
 		attrs = append(attrs, slog.Bool(KeyHijacked, true))
 	}
-	attrs = errAttrs(attrs, data.Err)
-	l.log.LogAttrs(ctx, level, MsgRelease, attrs...)
+	l.emit(ctx, level, MsgRelease, attrs, data.Err, false)
 }

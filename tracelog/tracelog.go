@@ -259,6 +259,16 @@ func connID(c *myx.Conn) int64 {
 	return int64(c.ConnID())
 }
 
+// emit logs one event: attrs, then the error's (see errAttrs) and, for an operation over the
+// slow threshold, slow=true.
+func (l *Logger) emit(ctx context.Context, level slog.Level, msg string, attrs []slog.Attr, err error, slow bool) {
+	attrs = errAttrs(attrs, err)
+	if slow {
+		attrs = append(attrs, slog.Bool(KeySlow, true))
+	}
+	l.log.LogAttrs(ctx, level, msg, attrs...)
+}
+
 // errAttrs appends err and, for a server error, its number.
 func errAttrs(attrs []slog.Attr, err error) []slog.Attr {
 	if err == nil {
@@ -306,11 +316,7 @@ func (l *Logger) TraceQueryEnd(ctx context.Context, c *myx.Conn, data myx.TraceQ
 		attrs = append(attrs, slog.String(KeySummary, start.Statement.Summary))
 	}
 	attrs = l.argsAttr(attrs, start.Args)
-	attrs = errAttrs(attrs, data.Err)
-	if slow {
-		attrs = append(attrs, slog.Bool(KeySlow, true))
-	}
-	l.log.LogAttrs(ctx, level, MsgQuery, attrs...)
+	l.emit(ctx, level, MsgQuery, attrs, data.Err, slow)
 }
 
 type batchStart struct{ size int }
@@ -342,8 +348,7 @@ func (l *Logger) TraceBatchQuery(ctx context.Context, c *myx.Conn, data myx.Trac
 		attrs = append(attrs, slog.String(KeySummary, data.Statement.Summary))
 	}
 	attrs = l.argsAttr(attrs, data.Args)
-	attrs = errAttrs(attrs, data.Err)
-	l.log.LogAttrs(ctx, level, MsgBatchQuery, attrs...)
+	l.emit(ctx, level, MsgBatchQuery, attrs, data.Err, false)
 }
 
 // TraceBatchEnd implements myx.BatchTracer: it logs the batch.
@@ -365,11 +370,7 @@ func (l *Logger) TraceBatchEnd(ctx context.Context, c *myx.Conn, data myx.TraceB
 		slog.Int64(KeyBytesSent, data.BytesSent),
 		slog.Int64(KeyBytesRead, data.BytesRead),
 	)
-	attrs = errAttrs(attrs, data.Err)
-	if slow {
-		attrs = append(attrs, slog.Bool(KeySlow, true))
-	}
-	l.log.LogAttrs(ctx, level, MsgBatch, attrs...)
+	l.emit(ctx, level, MsgBatch, attrs, data.Err, slow)
 }
 
 // TraceExecManyStart implements myx.ExecManyTracer.
@@ -406,11 +407,7 @@ func (l *Logger) TraceExecManyEnd(ctx context.Context, c *myx.Conn, data myx.Tra
 	if start.Statement.Summary != "" {
 		attrs = append(attrs, slog.String(KeySummary, start.Statement.Summary))
 	}
-	attrs = errAttrs(attrs, data.Err)
-	if slow {
-		attrs = append(attrs, slog.Bool(KeySlow, true))
-	}
-	l.log.LogAttrs(ctx, level, MsgExecMany, attrs...)
+	l.emit(ctx, level, MsgExecMany, attrs, data.Err, slow)
 }
 
 // TraceCopyFromStart implements myx.CopyFromTracer.
@@ -440,11 +437,7 @@ func (l *Logger) TraceCopyFromEnd(ctx context.Context, c *myx.Conn, data myx.Tra
 		slog.Int64(KeyConnID, connID(c)),
 		slog.Int64(KeyBytesSent, data.BytesSent),
 	)
-	attrs = errAttrs(attrs, data.Err)
-	if slow {
-		attrs = append(attrs, slog.Bool(KeySlow, true))
-	}
-	l.log.LogAttrs(ctx, level, MsgCopyFrom, attrs...)
+	l.emit(ctx, level, MsgCopyFrom, attrs, data.Err, slow)
 }
 
 // TracePrepareStart implements myx.PrepareTracer.
@@ -473,8 +466,7 @@ func (l *Logger) TracePrepareEnd(ctx context.Context, c *myx.Conn, data myx.Trac
 		slog.Bool(KeyCached, data.Cached),
 		slog.Int64(KeyConnID, connID(c)),
 	)
-	attrs = errAttrs(attrs, data.Err)
-	l.log.LogAttrs(ctx, level, MsgPrepare, attrs...)
+	l.emit(ctx, level, MsgPrepare, attrs, data.Err, false)
 }
 
 type connectStart struct{ addr string }
@@ -515,11 +507,7 @@ func (l *Logger) TraceConnectEnd(ctx context.Context, data myx.TraceConnectEndDa
 			slog.Int64(KeyConnID, connID(data.Conn)),
 			slog.String(KeyServer, data.Conn.ServerInfo().String()))
 	}
-	attrs = errAttrs(attrs, data.Err)
-	if slow {
-		attrs = append(attrs, slog.Bool(KeySlow, true))
-	}
-	l.log.LogAttrs(ctx, level, MsgConnect, attrs...)
+	l.emit(ctx, level, MsgConnect, attrs, data.Err, slow)
 }
 
 // TraceCancel implements myx.CancelTracer: it logs the cancellation at Info, or at Warn when
@@ -542,8 +530,7 @@ func (l *Logger) TraceCancel(ctx context.Context, c *myx.Conn, data myx.TraceCan
 	if data.Cause != nil {
 		attrs = append(attrs, slog.String(KeyCause, data.Cause.Error()))
 	}
-	attrs = errAttrs(attrs, data.Err)
-	l.log.LogAttrs(ctx, level, MsgCancel, attrs...)
+	l.emit(ctx, level, MsgCancel, attrs, data.Err, false)
 }
 
 // TraceResetStart implements myx.ResetTracer.
@@ -563,8 +550,7 @@ func (l *Logger) TraceResetEnd(ctx context.Context, c *myx.Conn, data myx.TraceR
 		slog.Int64(KeyConnID, connID(c)),
 		slog.Duration(KeyDuration, data.Duration),
 	)
-	attrs = errAttrs(attrs, data.Err)
-	l.log.LogAttrs(ctx, level, MsgReset, attrs...)
+	l.emit(ctx, level, MsgReset, attrs, data.Err, false)
 }
 
 // TraceRetry implements myx.RetryTracer: it logs the retry at Info.
@@ -577,8 +563,7 @@ func (l *Logger) TraceRetry(ctx context.Context, data myx.TraceRetryData) {
 		slog.String(KeyOp, data.Op),
 		slog.Int(KeyAttempt, data.Attempt),
 	)
-	attrs = errAttrs(attrs, data.Err)
-	l.log.LogAttrs(ctx, slog.LevelInfo, MsgRetry, attrs...)
+	l.emit(ctx, slog.LevelInfo, MsgRetry, attrs, data.Err, false)
 }
 
 // argsAttr appends the arguments when they are asked for and there are some.
