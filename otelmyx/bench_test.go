@@ -158,8 +158,8 @@ func BenchmarkTracerCost(b *testing.B) {
 			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
 		}
 	})
-	b.Run("span-noio", func(b *testing.B) {
-		tr, ctx := benchTracerWith(b, discard{}, otelmyx.WithIOAttributes(false))
+	b.Run("span-full", func(b *testing.B) {
+		tr, ctx := benchTracerWith(b, discard{}, otelmyx.WithIOAttributes(true), otelmyx.WithReturnedRows(true))
 		b.ReportAllocs()
 		for b.Loop() {
 			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)

@@ -49,7 +49,7 @@ func attrOf(s sdktrace.ReadOnlySpan, key string) (string, bool) {
 
 func TestQuerySpans(t *testing.T) {
 	table := makeTable(t, "otelmyx_q")
-	e := newEnv(t)
+	e := newEnv(t, otelmyx.WithIOAttributes(true), otelmyx.WithReturnedRows(true))
 	c := connect(t, e.tr)
 	ctx, parent := e.parent(testCtx(t))
 	ins := "INSERT INTO " + table + " (id, name) VALUES (?, ?)"
@@ -410,7 +410,7 @@ func TestConnectSpan(t *testing.T) {
 // statement, the cache was not consulted (and its metric counts nothing).
 func TestStmtSpans(t *testing.T) {
 	table := makeTable(t, "otelmyx_stmt")
-	e := newEnv(t)
+	e := newEnv(t, otelmyx.WithIOAttributes(true), otelmyx.WithReturnedRows(true))
 	c := connect(t, e.tr)
 	ctx, parent := e.parent(testCtx(t))
 	ins := "INSERT INTO " + table + " (id, name) VALUES (?, ?)"
@@ -476,23 +476,44 @@ func TestStatementCacheAcrossConns(t *testing.T) {
 	wantAttrs(t, "WithQueryText(false)", s.Attributes(), map[string]string{"myx.conn.id": strconv.Itoa(int(c3.ConnID()))})
 }
 
-// WithIOAttributes(false) leaves round trips, bytes and the cache outcome off the spans, not
-// the conventions' attributes nor the connection id.
-func TestWithoutIOAttributes(t *testing.T) {
-	e := newEnv(t, otelmyx.WithIOAttributes(false))
-	c := connect(t, e.tr)
-	ctx, parent := e.parent(testCtx(t))
-	var n int
-	if err := c.QueryRow(ctx, "SELECT ? + 1", 1).Scan(&n); err != nil || n != 2 {
-		t.Fatalf("got %d, %v", n, err)
+// By default a statement's span carries neither round trips, bytes and the cache outcome
+// (WithIOAttributes) nor db.response.returned_rows (WithReturnedRows, opt-in in the
+// conventions), but the conventions' other attributes and the connection id; the options
+// turn them on.
+func TestDefaultAttributes(t *testing.T) {
+	io := []string{"myx.round_trips", "myx.bytes_sent", "myx.bytes_read", "myx.statement_cache"}
+	for _, on := range []bool{false, true} {
+		var opts []otelmyx.Option
+		if on {
+			opts = append(opts, otelmyx.WithIOAttributes(true), otelmyx.WithReturnedRows(true))
+		}
+		e := newEnv(t, opts...)
+		c := connect(t, e.tr)
+		ctx, parent := e.parent(testCtx(t))
+		var n int
+		if err := c.QueryRow(ctx, "SELECT ? + 1", 1).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("got %d, %v", n, err)
+		}
+		parent.End()
+		s := e.only(t, "SELECT")
+		want := map[string]string{
+			"db.system.name": "mariadb", "db.operation.name": "SELECT", "db.query.text": "SELECT ? + 1",
+			"myx.conn.id": strconv.Itoa(int(c.ConnID())),
+		}
+		if !on {
+			noAttrs(t, "defaults", s.Attributes(), append(io, "db.response.returned_rows")...)
+			wantAttrs(t, "defaults", s.Attributes(), want)
+			continue
+		}
+		want["db.response.returned_rows"] = "1"
+		want["myx.statement_cache"] = "miss"
+		wantAttrs(t, "all on", s.Attributes(), want)
+		for _, k := range io[:3] {
+			if v, ok := attrOf(s, k); !ok || v == "0" {
+				t.Errorf("%s = %q (present %v), want > 0", k, v, ok)
+			}
+		}
 	}
-	parent.End()
-	s := e.only(t, "SELECT")
-	noAttrs(t, "WithIOAttributes(false)", s.Attributes(), "myx.round_trips", "myx.bytes_sent", "myx.bytes_read", "myx.statement_cache")
-	wantAttrs(t, "WithIOAttributes(false)", s.Attributes(), map[string]string{
-		"db.system.name": "mariadb", "db.operation.name": "SELECT", "db.response.returned_rows": "1",
-		"myx.conn.id": strconv.Itoa(int(c.ConnID())),
-	})
 }
 
 // With several hosts, server.address and server.port are those of the host the connection

@@ -140,6 +140,7 @@ type config struct {
 	mp             metric.MeterProvider
 	queryText      bool
 	ioAttrs        bool
+	returnedRows   bool
 	acquireSpans   bool
 	withoutParent  bool
 	attrs          []attribute.KeyValue
@@ -167,11 +168,17 @@ func WithQueryText(on bool) Option {
 }
 
 // WithIOAttributes turns myx.round_trips, myx.bytes_sent, myx.bytes_read and
-// myx.statement_cache on spans on (the default) or off. Off, a statement's span has four
-// attributes fewer, about an eighth of its cost with the OpenTelemetry SDK (see Cost
-// in the package documentation); the myx.client.* counters count them either way.
+// myx.statement_cache on spans on or off (the default). They are off by default because each
+// attribute of a span costs the OpenTelemetry SDK some 700 instructions and memory (see Cost
+// in the package documentation), and the myx.client.* counters count them either way.
 func WithIOAttributes(on bool) Option {
 	return func(c *config) { c.ioAttrs = on }
+}
+
+// WithReturnedRows turns db.response.returned_rows on the spans of statements and the events
+// of batch items on or off (the default: the conventions make it opt-in).
+func WithReturnedRows(on bool) Option {
+	return func(c *config) { c.returnedRows = on }
 }
 
 // WithAcquireSpans turns on a span per pool acquire ("acquire", under a recording parent);
@@ -229,7 +236,7 @@ type Tracer struct {
 // NewTracer returns a Tracer configured by opts. Instruments that the MeterProvider refuses
 // to create are replaced by no-op ones (OpenTelemetry's own error handler is told).
 func NewTracer(opts ...Option) *Tracer {
-	c := config{queryText: true, ioAttrs: true}
+	c := config{queryText: true}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -656,7 +663,9 @@ func (t *Tracer) TraceQueryEnd(ctx context.Context, c *myx.Conn, data myx.TraceQ
 	if id := connID(c); id != 0 {
 		kv = append(kv, AttrConnID.Int64(id))
 	}
-	kv = append(kv, semconv.DBResponseReturnedRows(int(data.RowsReturned)))
+	if t.cfg.returnedRows {
+		kv = append(kv, semconv.DBResponseReturnedRows(int(data.RowsReturned)))
+	}
 	if data.RowsAffected != 0 {
 		kv = append(kv, AttrRowsAffected.Int64(data.RowsAffected))
 	}
@@ -708,7 +717,10 @@ func (t *Tracer) TraceBatchQuery(ctx context.Context, c *myx.Conn, data myx.Trac
 	if t.cfg.queryText && len(data.Args) > 0 {
 		kv = append(kv, semconv.DBQueryTextKey.String(data.SQL))
 	}
-	kv = append(kv, semconv.DBResponseReturnedRows(int(data.RowsReturned)), AttrRowsAffected.Int64(data.RowsAffected))
+	if t.cfg.returnedRows {
+		kv = append(kv, semconv.DBResponseReturnedRows(int(data.RowsReturned)))
+	}
+	kv = append(kv, AttrRowsAffected.Int64(data.RowsAffected))
 	if data.Err != nil {
 		kv = appendError(kv, data.Err)
 	}
