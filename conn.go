@@ -83,6 +83,7 @@ type Conn struct {
 	// open, the statement cache outcome of the statement under way, and the counters.
 	tr    tracers
 	qt    queryTrace
+	pend  pendingStart // a deferred TraceQueryStart (see QueryStartDeferrer)
 	bt    batchTrace
 	infos map[string]StatementInfo // what traced statements are (see describe)
 	targs []any                    // the arguments' copy given to the QueryTracer (see tracerArgs)
@@ -258,6 +259,9 @@ func (c *Conn) flush() error {
 	c.wr.Reset()
 	c.stats.BytesSent += int64(n)
 	c.awaitReply = true
+	if c.pend.waiting {
+		c.firePendingStart() // while the server works on the request
+	}
 	if err != nil {
 		return c.fail("write", err, n == 0)
 	}
@@ -310,7 +314,11 @@ func (c *Conn) start(ctx context.Context) error {
 func (c *Conn) end(ctx context.Context, err error) error {
 	fired, killed, forced := c.cancel.disarm()
 	c.lastUsed = time.Now()
+	// The tracers' context of the command: ctx itself, or, when TraceQueryStart was
+	// deferred, the context it returned.
+	tctx := ctx
 	if c.cmdCtx != nil {
+		tctx = c.cmdCtx
 		c.cmdCtx = nil
 	}
 	if !fired {
@@ -320,7 +328,7 @@ func (c *Conn) end(ctx context.Context, err error) error {
 		c.stats.Kills++
 	}
 	if c.tr.cancel != nil {
-		c.traceCancel(ctx, killed, forced)
+		c.traceCancel(tctx, killed, forced)
 	}
 	if err == nil {
 		if !killed {

@@ -23,6 +23,22 @@ func (m MultiTracer) TraceQueryStart(ctx context.Context, c *Conn, data TraceQue
 	return ctx
 }
 
+// DeferQueryStart implements QueryStartDeferrer: TraceQueryStart may be deferred when every
+// element that is a QueryTracer allows it.
+func (m MultiTracer) DeferQueryStart() bool {
+	n := 0
+	for _, t := range m {
+		if _, ok := t.(QueryTracer); !ok {
+			continue
+		}
+		if d, ok := t.(QueryStartDeferrer); !ok || !d.DeferQueryStart() {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
 // TraceQueryEnd calls TraceQueryEnd of each element that has it.
 func (m MultiTracer) TraceQueryEnd(ctx context.Context, c *Conn, data TraceQueryEndData) {
 	for _, t := range m {

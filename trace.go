@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/myxdb/myx/internal/sqltext"
+	"github.com/myxdb/myx/internal/wire"
 )
 
 // tracers holds Config.Tracer once per interface it implements, found when the connection is
@@ -25,6 +26,9 @@ type tracers struct {
 	// inCommand: a tracer called inside a command is set (prepare, cancel), which needs the
 	// command's context (Conn.cmdCtx).
 	inCommand bool
+	// deferStart: the QueryTracer lets TraceQueryStart wait until the request is written
+	// (QueryStartDeferrer).
+	deferStart bool
 }
 
 func newTracers(t any) tracers {
@@ -41,6 +45,9 @@ func newTracers(t any) tracers {
 	tr.reset, _ = t.(ResetTracer)
 	tr.retry, _ = t.(RetryTracer)
 	tr.inCommand = tr.prepare != nil || tr.cancel != nil
+	if d, ok := t.(QueryStartDeferrer); ok && tr.query != nil {
+		tr.deferStart = d.DeferQueryStart()
+	}
 	return tr
 }
 
@@ -117,6 +124,62 @@ type queryTrace struct {
 	ctx    context.Context // what TraceQueryStart returned
 	mark   traceMark
 	active bool
+	// deferred: TraceQueryStart is left to the connection's pendingStart (until then ctx is
+	// the caller's).
+	deferred bool
+}
+
+// pendingStart is the TraceQueryStart of the statement under way while it waits for the
+// statement's request to be written (QueryStartDeferrer): flush calls it, right after the
+// write, so that it runs while the server works.
+type pendingStart struct {
+	waiting bool // Start is still to be called
+	fired   bool // Start was called; out is what it returned
+	ctx     context.Context
+	out     context.Context
+	data    TraceQueryStartData
+	// cached is a statement found in the statement cache before Start was called, whose
+	// (empty) preparation is traced after Start, so that it follows Start as it always does.
+	cached    string
+	hasCached bool
+}
+
+// defersStart reports whether the statement about to start can have its TraceQueryStart
+// deferred: the tracer allows it, no other statement is open (it fails as busy, before
+// anything is sent), and no Config.QueryAttributesFunc builds attributes from the context
+// Start returns.
+func (c *Conn) defersStart() bool {
+	return c.tr.deferStart && c.busy == nil && c.batch == nil && !c.pend.waiting && !c.pend.fired &&
+		(c.cfg.QueryAttributesFunc == nil || c.caps&wire.ClientQueryAttributes == 0 && !c.cfg.SQLComment)
+}
+
+// firePendingStart calls the deferred TraceQueryStart; from then on the tracers inside the
+// command (prepare, cancel) get the context it returned.
+func (c *Conn) firePendingStart() {
+	p := &c.pend
+	p.waiting, p.fired = false, true
+	if p.out = c.tr.query.TraceQueryStart(p.ctx, c, p.data); p.out == nil {
+		p.out = p.ctx
+	}
+	p.ctx, p.data = nil, TraceQueryStartData{}
+	if c.cmdCtx != nil {
+		c.cmdCtx = p.out
+	}
+	if p.hasCached {
+		q := p.cached
+		p.cached, p.hasCached = "", false
+		c.tracePrepareCached(q)
+	}
+}
+
+// takeStart gives qt the context of its deferred TraceQueryStart, calling it now if the
+// request was never written (the statement failed before).
+func (c *Conn) takeStart(qt *queryTrace) {
+	if c.pend.waiting {
+		c.firePendingStart()
+	}
+	qt.ctx, qt.deferred = c.pend.out, false
+	c.pend = pendingStart{}
 }
 
 // describe is the StatementInfo of sql: from ctx (WithStatementInfo) when it is there,
@@ -180,15 +243,23 @@ func (c *Conn) tracerArgs(args []any) []any {
 	return c.targs
 }
 
-// startQuery calls TraceQueryStart for a statement and returns its trace (whose ctx the call
-// then runs under).
+// startQuery calls TraceQueryStart for a statement, or leaves it to the write of the
+// request (QueryStartDeferrer), and returns its trace (whose ctx the call then runs under).
 func (c *Conn) startQuery(ctx context.Context, sql string, args []any) queryTrace {
 	qt := queryTrace{active: true}
-	qt.ctx = c.tr.query.TraceQueryStart(ctx, c, TraceQueryStartData{SQL: sql, Args: c.tracerArgs(args), Statement: c.describe(ctx, sql)})
+	data := TraceQueryStartData{SQL: sql, Args: c.tracerArgs(args), Statement: c.describe(ctx, sql)}
+	c.lastCache = CacheNotUsed
+	if c.defersStart() {
+		qt.mark = c.mark()
+		data.Start = qt.mark.start
+		c.pend = pendingStart{waiting: true, ctx: ctx, data: data}
+		qt.ctx, qt.deferred = ctx, true
+		return qt
+	}
+	qt.ctx = c.tr.query.TraceQueryStart(ctx, c, data)
 	if qt.ctx == nil {
 		qt.ctx = ctx
 	}
-	c.lastCache = CacheNotUsed
 	qt.mark = c.mark()
 	return qt
 }
@@ -197,6 +268,9 @@ func (c *Conn) startQuery(ctx context.Context, sql string, args []any) queryTrac
 func (c *Conn) endQuery(qt *queryTrace, err error, affected uint64) {
 	if !qt.active {
 		return
+	}
+	if qt.deferred {
+		c.takeStart(qt)
 	}
 	qt.active = false
 	m := &qt.mark
@@ -226,6 +300,9 @@ func (c *Conn) endRowsQuery(r *Rows) {
 // holdQuery hands qt to the Rows r that the query returned: its End fires when r is
 // released, or now if r already is.
 func (c *Conn) holdQuery(qt *queryTrace, r *Rows) {
+	if qt.deferred {
+		c.takeStart(qt)
+	}
 	if r.closed {
 		c.endQuery(qt, r.err, r.result.RowsAffected)
 		return
@@ -251,6 +328,9 @@ func (c *Conn) cmdContext() context.Context {
 }
 
 func (c *Conn) startPrepare(query string) prepareTrace {
+	if c.pend.waiting {
+		c.firePendingStart() // a preparation follows the statement's Start
+	}
 	ctx := c.cmdContext()
 	pt := prepareTrace{active: true}
 	if pt.ctx = c.tr.prepare.TracePrepareStart(ctx, c, TracePrepareStartData{SQL: query}); pt.ctx == nil {
@@ -267,6 +347,13 @@ func (c *Conn) endPrepare(pt *prepareTrace, err error) {
 
 // tracePrepareCached traces a statement found in the cache: nothing was sent.
 func (c *Conn) tracePrepareCached(query string) {
+	if c.pend.waiting && !c.pend.hasCached {
+		c.pend.cached, c.pend.hasCached = query, true // traced after Start, once the execute is written
+		return
+	}
+	if c.pend.waiting {
+		c.firePendingStart()
+	}
 	ctx := c.cmdContext()
 	tctx := c.tr.prepare.TracePrepareStart(ctx, c, TracePrepareStartData{SQL: query})
 	if tctx == nil {

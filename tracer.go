@@ -13,12 +13,43 @@ import (
 	"time"
 )
 
-// QueryTracer traces Exec, Query, QueryRow and the statements of a Stmt. TraceQueryEnd is
-// called once per TraceQueryStart: for Exec when the reply is read, for Query when the Rows are
-// finished (closed, or read to the end, or failed), also on errors before anything was sent.
+// QueryTracer traces Exec, Query, QueryRow and the statements of a Stmt. TraceQueryStart is
+// called before the statement's request is built and sent, and the statement runs under the
+// context it returns, unless the tracer implements QueryStartDeferrer. TraceQueryEnd is
+// called once per TraceQueryStart: for Exec when the reply is read, for Query when the Rows
+// are finished (closed, or read to the end, or failed), also on errors before anything was
+// sent.
 type QueryTracer interface {
 	TraceQueryStart(ctx context.Context, c *Conn, data TraceQueryStartData) context.Context
 	TraceQueryEnd(ctx context.Context, c *Conn, data TraceQueryEndData)
+}
+
+// QueryStartDeferrer is an optional interface of a QueryTracer (and of the value in
+// Config.Tracer, found when a connection is made). When DeferQueryStart reports true, the
+// connection calls TraceQueryStart late: right after the statement's request is written to
+// the network, before the reply is awaited, so that what Start costs runs while the server
+// works on the statement instead of delaying the request. Then:
+//
+//   - TraceQueryStartData.Start is when the statement began (before its request was built);
+//     the tracer should date the statement from it, not from the call. Data and Duration
+//     at the end are measured from it as always.
+//   - The request is built and sent under the caller's context, not the one Start returns:
+//     a tracer that puts something for the statement itself in the context (query
+//     attributes, WithStatementInfo) must not defer. The returned context is what
+//     TraceQueryEnd receives, and so do the tracers called inside the statement after Start
+//     (PrepareTracer, CancelTracer).
+//   - Start still comes first and is called exactly once: before a preparation the statement
+//     needs (a statement cache miss, traced by a PrepareTracer; Start is then not overlapped),
+//     and, when the statement fails before its request is written (a busy connection, an
+//     argument error, a failed write), just before TraceQueryEnd.
+//   - It is not deferred when Config.QueryAttributesFunc is set and attributes can travel
+//     (Config.QueryAttributes negotiated, or Config.SQLComment), since that function is called
+//     with the context Start returned.
+//
+// Start is called on the goroutine that makes the call, as always; a tracer that defers must
+// not depend on the request not having been sent.
+type QueryStartDeferrer interface {
+	DeferQueryStart() bool
 }
 
 // TraceQueryStartData describes a statement about to be sent.
@@ -30,6 +61,9 @@ type TraceQueryStartData struct {
 	// Statement is what the statement is (operation, table), from sqlb when it built the
 	// statement (see WithStatementInfo), otherwise from the SQL lexer; zero where unsure.
 	Statement StatementInfo
+	// Start is when the statement began, set when TraceQueryStart is deferred until its
+	// request was written (see QueryStartDeferrer); zero when Start is called first.
+	Start time.Time
 }
 
 // CacheOutcome says how a statement used the prepared-statement cache.

@@ -97,6 +97,31 @@ func TestDirectQuerySpan(t *testing.T) {
 	}
 }
 
+// A Start called once the request is written (the Tracer defers it) dates the span from
+// TraceQueryStartData.Start, when the statement began; without it, from the call.
+func TestDirectDeferredStartTime(t *testing.T) {
+	c := connect(t, nil)
+	e := newEnv(t)
+	if !e.tr.DeferQueryStart() {
+		t.Fatal("the Tracer does not defer TraceQueryStart")
+	}
+	ctx, parent := e.parent(testCtx(t))
+	began := time.Now().Add(-time.Second)
+	qctx := e.tr.TraceQueryStart(ctx, c, myx.TraceQueryStartData{SQL: "SELECT name FROM users WHERE id = ?", Args: []any{7}, Statement: selectUsers, Start: began})
+	e.tr.TraceQueryEnd(qctx, c, myx.TraceQueryEndData{RowsReturned: 1, Duration: time.Second})
+	before := time.Now()
+	qctx = e.tr.TraceQueryStart(ctx, c, myx.TraceQueryStartData{SQL: "DO 1", Statement: myx.StatementInfo{Operation: "DO"}})
+	e.tr.TraceQueryEnd(qctx, c, myx.TraceQueryEndData{})
+	parent.End()
+	if s := e.only(t, "SELECT users"); !s.StartTime().Equal(began) || s.EndTime().Sub(s.StartTime()) < time.Second {
+		t.Errorf("deferred span from %v to %v, want from %v, at least a second", s.StartTime(), s.EndTime(), began)
+	}
+	if s := e.only(t, "DO"); s.StartTime().Before(before) {
+		t.Errorf("span started %v, before the call at %v", s.StartTime(), before)
+	}
+	wantAttrs(t, "deferred span", e.only(t, "SELECT users").Attributes(), map[string]string{"db.query.text": "SELECT name FROM users WHERE id = ?", "db.operation.name": "SELECT"})
+}
+
 func TestDirectNameFallbacks(t *testing.T) {
 	c := connect(t, nil)
 	e := newEnv(t)

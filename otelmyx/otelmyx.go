@@ -579,18 +579,14 @@ const endAttrs = 7
 // spanCtx is an opCtx with the buffer its End gathers the span's attributes in.
 type spanCtx struct {
 	opCtx
-	buf [endAttrs]attribute.KeyValue
+	buf  [endAttrs]attribute.KeyValue
+	opts [3]trace.SpanStartOption // a statement entry's start options and a timestamp
 }
 
-// newOpCtx gives the context of an operation, with the End's attribute buffer when it has a
-// span.
-func newOpCtx(withSpan bool) *opCtx {
-	if withSpan {
-		sc := &spanCtx{}
-		sc.opCtx.buf = &sc.buf
-		return &sc.opCtx
-	}
-	return &opCtx{}
+func newSpanCtx() *spanCtx {
+	sc := &spanCtx{}
+	sc.opCtx.buf = &sc.buf
+	return sc
 }
 
 // clientKind is the start option of every span (made once: an option is an interface value).
@@ -624,6 +620,11 @@ func connID(c *myx.Conn) int64 {
 	return int64(c.ConnID())
 }
 
+// DeferQueryStart implements myx.QueryStartDeferrer: a statement's span is started once its
+// request is on the wire, while the server works on it, dated from when the statement began
+// (TraceQueryStartData.Start).
+func (t *Tracer) DeferQueryStart() bool { return true }
+
 // TraceQueryStart implements myx.QueryTracer. The span starts with the attributes sampling
 // may look at (system, namespace, server, operation, table, summary, text), made once per
 // statement and kind of connection; the others are set at its end.
@@ -633,14 +634,24 @@ func (t *Tracer) TraceQueryStart(ctx context.Context, c *myx.Conn, data myx.Trac
 		text = data.SQL
 	}
 	e := t.entryFor(c, data.Statement, text)
-	want := t.wantSpan(ctx)
-	oc := newOpCtx(want)
-	oc.entry = e
-	if want {
-		ctx, oc.span = t.tracer.Start(ctx, e.name, e.start...)
+	if !t.wantSpan(ctx) {
+		oc := &opCtx{Context: ctx}
+		oc.entry = e
+		return oc
 	}
-	oc.Context = ctx
-	return oc
+	sc := newSpanCtx()
+	sc.entry = e
+	opts := e.start
+	if !data.Start.IsZero() {
+		// Started late (DeferQueryStart): the span begins when the statement did. The
+		// options live in the context's allocation.
+		n := copy(sc.opts[:len(sc.opts)-1], e.start)
+		sc.opts[n] = trace.WithTimestamp(data.Start)
+		opts = sc.opts[:n+1]
+	}
+	ctx, sc.span = t.tracer.Start(ctx, e.name, opts...)
+	sc.Context = ctx
+	return &sc.opCtx
 }
 
 // TraceQueryEnd implements myx.QueryTracer.

@@ -27,6 +27,9 @@ func (m MultiTracer) TraceQueryStart(ctx context.Context, c *myx.Conn, data myx.
 	return myx.MultiTracer(m).TraceQueryStart(ctx, c, data)
 }
 
+// DeferQueryStart implements myx.QueryStartDeferrer (see myx.MultiTracer).
+func (m MultiTracer) DeferQueryStart() bool { return myx.MultiTracer(m).DeferQueryStart() }
+
 // TraceQueryEnd calls TraceQueryEnd of each member that has it (see myx.MultiTracer).
 func (m MultiTracer) TraceQueryEnd(ctx context.Context, c *myx.Conn, data myx.TraceQueryEndData) {
 	myx.MultiTracer(m).TraceQueryEnd(ctx, c, data)
