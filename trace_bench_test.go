@@ -21,9 +21,14 @@ func (nopTracer) TracePrepareStart(ctx context.Context, _ *myx.Conn, _ myx.Trace
 func (nopTracer) TracePrepareEnd(context.Context, *myx.Conn, myx.TracePrepareEndData) {}
 func (nopTracer) TraceCancel(context.Context, *myx.Conn, myx.TraceCancelData)         {}
 
+// nopDeferTracer is nopTracer with its TraceQueryStart deferred (myx.QueryStartDeferrer).
+type nopDeferTracer struct{ nopTracer }
+
+func (nopDeferTracer) DeferQueryStart() bool { return true }
+
 // BenchmarkTracePoint runs a cached point query (QueryRow + Scan) without a tracer, with a
-// tracer that does nothing, and with the statement's description given by the context (as
-// sqlb does).
+// tracer that does nothing, with the statement's description given by the context (as
+// sqlb does), and with the tracer's TraceQueryStart deferred.
 func BenchmarkTracePoint(b *testing.B) {
 	for _, bc := range []struct {
 		name   string
@@ -33,6 +38,7 @@ func BenchmarkTracePoint(b *testing.B) {
 		{"none", nil, false},
 		{"nop", nopTracer{}, false},
 		{"nop+info", nopTracer{}, true},
+		{"nop-deferred", nopDeferTracer{}, false},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			c := connect(b, func(cfg *myx.Config) { cfg.Tracer = bc.tracer })

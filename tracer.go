@@ -1,7 +1,8 @@
 // The high-level API: tracers. Config.Tracer holds one value; the connection finds out which of
 // the interfaces below it implements when it is made, so a call with no tracer pays one nil
 // check. Every Start returns the context that the matching End receives (a span can ride in it).
-// The call runs under that context, so it must be the one Start was given or derived from it
+// The call runs under that context (except the sending of a statement whose TraceQueryStart is
+// deferred, see QueryStartDeferrer), so it must be the one Start was given or derived from it
 // (its cancellation carries over); nil stands for the one given. Tracers are called on the
 // goroutine that makes the call, never concurrently for one connection. Data structs may gain
 // fields in later versions; they are passed by value.

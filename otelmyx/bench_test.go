@@ -158,6 +158,16 @@ func BenchmarkTracerCost(b *testing.B) {
 			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, start), c, end)
 		}
 	})
+	b.Run("span-deferred", func(b *testing.B) {
+		// As the connection calls it: after the request is written, dated from before.
+		tr, ctx := benchTracerWith(b, discard{})
+		late := start
+		b.ReportAllocs()
+		for b.Loop() {
+			late.Start = time.Now()
+			tr.TraceQueryEnd(tr.TraceQueryStart(ctx, c, late), c, end)
+		}
+	})
 	b.Run("span-full", func(b *testing.B) {
 		tr, ctx := benchTracerWith(b, discard{}, otelmyx.WithIOAttributes(true), otelmyx.WithReturnedRows(true))
 		b.ReportAllocs()

@@ -22,7 +22,7 @@ var selectUsers = myx.StatementInfo{Operation: "SELECT", Collection: "users", Su
 
 func TestDirectQuerySpan(t *testing.T) {
 	c := connect(t, nil)
-	e := newEnv(t, otelmyx.WithIOAttributes(true), otelmyx.WithReturnedRows(true))
+	e := newEnv(t, otelmyx.WithIOAttributes(true), otelmyx.WithReturnedRows(true), otelmyx.WithSummaryAttribute(true))
 	ctx, parent := e.parent(testCtx(t))
 	qctx := e.tr.TraceQueryStart(ctx, c, myx.TraceQueryStartData{
 		SQL: "SELECT name FROM users WHERE id = ?", Args: []any{7}, Statement: selectUsers,

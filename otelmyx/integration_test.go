@@ -477,15 +477,15 @@ func TestStatementCacheAcrossConns(t *testing.T) {
 }
 
 // By default a statement's span carries neither round trips, bytes and the cache outcome
-// (WithIOAttributes) nor db.response.returned_rows (WithReturnedRows, opt-in in the
-// conventions), but the conventions' other attributes and the connection id; the options
-// turn them on.
+// (WithIOAttributes), nor db.response.returned_rows (WithReturnedRows, opt-in in the
+// conventions), nor db.query.summary (WithSummaryAttribute: the span is named after it), but
+// the conventions' other attributes and the connection id; the options turn them on.
 func TestDefaultAttributes(t *testing.T) {
 	io := []string{"myx.round_trips", "myx.bytes_sent", "myx.bytes_read", "myx.statement_cache"}
 	for _, on := range []bool{false, true} {
 		var opts []otelmyx.Option
 		if on {
-			opts = append(opts, otelmyx.WithIOAttributes(true), otelmyx.WithReturnedRows(true))
+			opts = append(opts, otelmyx.WithIOAttributes(true), otelmyx.WithReturnedRows(true), otelmyx.WithSummaryAttribute(true))
 		}
 		e := newEnv(t, opts...)
 		c := connect(t, e.tr)
@@ -501,12 +501,13 @@ func TestDefaultAttributes(t *testing.T) {
 			"myx.conn.id": strconv.Itoa(int(c.ConnID())),
 		}
 		if !on {
-			noAttrs(t, "defaults", s.Attributes(), append(io, "db.response.returned_rows")...)
+			noAttrs(t, "defaults", s.Attributes(), append(io, "db.response.returned_rows", "db.query.summary")...)
 			wantAttrs(t, "defaults", s.Attributes(), want)
 			continue
 		}
 		want["db.response.returned_rows"] = "1"
 		want["myx.statement_cache"] = "miss"
+		want["db.query.summary"] = "SELECT"
 		wantAttrs(t, "all on", s.Attributes(), want)
 		for _, k := range io[:3] {
 			if v, ok := attrOf(s, k); !ok || v == "0" {

@@ -141,6 +141,7 @@ type config struct {
 	queryText      bool
 	ioAttrs        bool
 	returnedRows   bool
+	summaryAttr    bool
 	acquireSpans   bool
 	withoutParent  bool
 	attrs          []attribute.KeyValue
@@ -179,6 +180,15 @@ func WithIOAttributes(on bool) Option {
 // of batch items on or off (the default: the conventions make it opt-in).
 func WithReturnedRows(on bool) Option {
 	return func(c *config) { c.returnedRows = on }
+}
+
+// WithSummaryAttribute turns db.query.summary on the spans of statements on or off (the
+// default). Such a span is named after the summary, and the summary is an attribute of
+// db.client.operation.duration either way; as an attribute too it would be one more for the
+// SDK to copy and deduplicate (see Cost in the package documentation). The spans of batches,
+// ExecMany and CopyFrom always carry it.
+func WithSummaryAttribute(on bool) Option {
+	return func(c *config) { c.summaryAttr = on }
 }
 
 // WithAcquireSpans turns on a span per pool acquire ("acquire", under a recording parent);
@@ -346,7 +356,11 @@ func (t *Tracer) newEntry(c *myx.Conn, info myx.StatementInfo, text string) *stm
 	e.name = spanName(info, e.conn.system)
 	kv := make([]attribute.KeyValue, 0, 9+len(t.cfg.attrs))
 	kv = e.conn.appendTo(kv)
-	kv = appendStatement(kv, info)
+	si := info
+	if !t.cfg.summaryAttr {
+		si.Summary = "" // the span's name
+	}
+	kv = appendStatement(kv, si)
 	if text != "" && t.cfg.queryText {
 		kv = append(kv, semconv.DBQueryTextKey.String(text))
 	}
