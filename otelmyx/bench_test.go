@@ -258,66 +258,6 @@ func BenchmarkTracerCost(b *testing.B) {
 // 0.9.
 func BenchmarkPointInterleaved(b *testing.B) {
 	query := benchTable(b)
-	run := func(b *testing.B, plain, traced queryRower, tctx context.Context) {
-		var (
-			id    int
-			name  string
-			score float64
-		)
-		one := func(ctx context.Context, q queryRower, i int) {
-			want := (i * 7919) % benchRows
-			if err := q.QueryRow(ctx, query, want).Scan(&id, &name, &score); err != nil {
-				b.Fatal(err)
-			}
-			if id != want {
-				b.Fatalf("got id %d for %d", id, want)
-			}
-		}
-		for i := range 100 {
-			one(context.Background(), plain, i)
-			one(tctx, traced, i)
-		}
-		const round = 50
-		var tPlain, tTraced, cpuPlain, cpuTraced time.Duration
-		n := 0
-		b.ResetTimer()
-		timed := func(ctx context.Context, q queryRower, n int, wall, cpu *time.Duration) time.Duration {
-			start, startCPU := time.Now(), processCPU(b)
-			for i := range round {
-				one(ctx, q, n+i)
-			}
-			d := time.Since(start)
-			*wall += d
-			*cpu += processCPU(b) - startCPU
-			return d
-		}
-		var ratios []float64 // of each pair of rounds
-		for r := 0; n < b.N; r++ {
-			// Which goes first alternates, so that neither always follows the other.
-			var p, t time.Duration
-			if r%2 == 0 {
-				p = timed(context.Background(), plain, n, &tPlain, &cpuPlain)
-				t = timed(tctx, traced, n, &tTraced, &cpuTraced)
-			} else {
-				t = timed(tctx, traced, n, &tTraced, &cpuTraced)
-				p = timed(context.Background(), plain, n, &tPlain, &cpuPlain)
-			}
-			ratios = append(ratios, float64(p)/float64(t))
-			n += round
-		}
-		// The median of the pairs' ratios: a round that the machine's other work stalled
-		// moves it less than it moves the ratio of the sums.
-		slices.Sort(ratios)
-		b.ReportMetric(ratios[len(ratios)/2], "median-ratio")
-		b.ReportMetric(float64(tPlain.Nanoseconds())/float64(n), "untraced-ns/op")
-		b.ReportMetric(float64(tTraced.Nanoseconds())/float64(n), "otel-ns/op")
-		b.ReportMetric(float64(tPlain)/float64(tTraced), "ratio")
-		// The client's CPU time (user and system, every thread of the test process; the
-		// server is another process): what tracing adds, less sensitive than wall time to
-		// what else the machine runs.
-		b.ReportMetric(float64(cpuPlain.Nanoseconds())/float64(n), "untraced-cpu-ns/op")
-		b.ReportMetric(float64(cpuTraced.Nanoseconds())/float64(n), "otel-cpu-ns/op")
-	}
 	// batch: the SDK's batching span processor, whose goroutine is woken for spans as they
 	// end (on a machine short of CPU that hand-off is most of the cost); discard: no export
 	// pipeline, the tracer's and the SDK's span cost alone.
@@ -331,11 +271,98 @@ func BenchmarkPointInterleaved(b *testing.B) {
 	for _, pr := range procs {
 		b.Run("conn/"+pr.name, func(b *testing.B) {
 			tr, ctx := benchTracerWith(b, pr.make())
-			run(b, connect(b, nil), connect(b, tr), ctx)
+			interleave(b, query, connect(b, nil), context.Background(), connect(b, tr), ctx, "untraced", "otel")
 		})
 		b.Run("pool/"+pr.name, func(b *testing.B) {
 			tr, ctx := benchTracerWith(b, pr.make())
-			run(b, newPool(b, nil, 4), newPool(b, tr, 4), ctx)
+			interleave(b, query, newPool(b, nil, 4), context.Background(), newPool(b, tr, 4), ctx, "untraced", "otel")
 		})
 	}
+}
+
+// interleave runs the point query on plain (under pctx) and traced (under tctx) in alternating
+// rounds of 50 (which goes first alternating too) and reports each one's ns/op and client CPU
+// time per query, named after pname and tname, the throughput ratio traced/plain of the sums
+// (ratio) and the median of each pair of rounds' ratios (median-ratio).
+func interleave(b *testing.B, query string, plain queryRower, pctx context.Context, traced queryRower, tctx context.Context, pname, tname string) {
+	var (
+		id    int
+		name  string
+		score float64
+	)
+	one := func(ctx context.Context, q queryRower, i int) {
+		want := (i * 7919) % benchRows
+		if err := q.QueryRow(ctx, query, want).Scan(&id, &name, &score); err != nil {
+			b.Fatal(err)
+		}
+		if id != want {
+			b.Fatalf("got id %d for %d", id, want)
+		}
+	}
+	for i := range 100 {
+		one(pctx, plain, i)
+		one(tctx, traced, i)
+	}
+	const round = 50
+	var tPlain, tTraced, cpuPlain, cpuTraced time.Duration
+	n := 0
+	b.ResetTimer()
+	timed := func(ctx context.Context, q queryRower, n int, wall, cpu *time.Duration) time.Duration {
+		start, startCPU := time.Now(), processCPU(b)
+		for i := range round {
+			one(ctx, q, n+i)
+		}
+		d := time.Since(start)
+		*wall += d
+		*cpu += processCPU(b) - startCPU
+		return d
+	}
+	var ratios []float64 // of each pair of rounds
+	for r := 0; n < b.N; r++ {
+		// Which goes first alternates, so that neither always follows the other.
+		var p, t time.Duration
+		if r%2 == 0 {
+			p = timed(pctx, plain, n, &tPlain, &cpuPlain)
+			t = timed(tctx, traced, n, &tTraced, &cpuTraced)
+		} else {
+			t = timed(tctx, traced, n, &tTraced, &cpuTraced)
+			p = timed(pctx, plain, n, &tPlain, &cpuPlain)
+		}
+		ratios = append(ratios, float64(p)/float64(t))
+		n += round
+	}
+	// The median of the pairs' ratios: a round that the machine's other work stalled
+	// moves it less than it moves the ratio of the sums.
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "median-ratio")
+	b.ReportMetric(float64(tPlain.Nanoseconds())/float64(n), pname+"-ns/op")
+	b.ReportMetric(float64(tTraced.Nanoseconds())/float64(n), tname+"-ns/op")
+	b.ReportMetric(float64(tPlain)/float64(tTraced), "ratio")
+	// The client's CPU time (user and system, every thread of the test process; the
+	// server is another process): what tracing adds, less sensitive than wall time to
+	// what else the machine runs.
+	b.ReportMetric(float64(cpuPlain.Nanoseconds())/float64(n), pname+"-cpu-ns/op")
+	b.ReportMetric(float64(cpuTraced.Nanoseconds())/float64(n), tname+"-cpu-ns/op")
+}
+
+// earlyTracer is an otelmyx.Tracer whose TraceQueryStart is not deferred: called before the
+// request is built, as for a tracer that does not implement myx.QueryStartDeferrer.
+type earlyTracer struct{ *otelmyx.Tracer }
+
+func (earlyTracer) DeferQueryStart() bool { return false }
+
+// BenchmarkDeferredStart measures what deferring TraceQueryStart until the request is written
+// gains: the traced point query with Start before the request (early) and after it
+// (deferred, the default), interleaved as in BenchmarkPointInterleaved, with the discarding
+// span processor. median-ratio above 1 means deferred is faster.
+func BenchmarkDeferredStart(b *testing.B) {
+	query := benchTable(b)
+	b.Run("conn", func(b *testing.B) {
+		tr, ctx := benchTracerWith(b, discard{})
+		interleave(b, query, connect(b, earlyTracer{tr}), ctx, connect(b, tr), ctx, "early", "deferred")
+	})
+	b.Run("pool", func(b *testing.B) {
+		tr, ctx := benchTracerWith(b, discard{})
+		interleave(b, query, newPool(b, earlyTracer{tr}, 4), ctx, newPool(b, tr, 4), ctx, "early", "deferred")
+	})
 }
