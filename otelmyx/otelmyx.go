@@ -26,16 +26,22 @@
 // Attributes: db.system.name ("mariadb" when the handshake says MariaDB, "mysql" for MySQL and
 // for TiDB, which speaks the MySQL protocol and has no value of its own in the conventions;
 // myx.server.flavor says "tidb" then), db.namespace (the Config's database), db.operation.name,
-// db.collection.name, db.query.summary, db.query.text (the text as given, with its
-// placeholders, only for statements that have arguments: a statement without arguments may
-// carry literal values, which are never recorded; WithQueryText(false) leaves the text out
-// altogether), db.response.status_code (the MySQL error number) and error.type (the error
-// number for a server error, else the error's type), server.address, server.port,
-// db.operation.batch.size for SendBatch and ExecMany, db.response.returned_rows, and myx's own:
-// myx.conn.id, myx.round_trips, myx.bytes_sent, myx.bytes_read, myx.statement_cache ("hit",
-// "miss", "not_used", or "prepared" for a Stmt's executions), myx.rows_affected (when not
-// zero). A statement's span starts with the attributes a sampler may look at (system,
-// namespace, server, operation, table, summary, text) and gets the others at its end.
+// db.collection.name, db.query.text (the text as given, with its placeholders, only for
+// statements that have arguments: a statement without arguments may carry literal values,
+// which are never recorded; WithQueryText(false) leaves the text out altogether),
+// db.response.status_code (the MySQL error number) and error.type (the error number for a
+// server error, else the error's type), server.address, server.port, db.operation.batch.size
+// for SendBatch and ExecMany, and myx's own myx.conn.id and myx.rows_affected (when not zero).
+// Off by default, because every attribute of a span costs the SDK work and memory (see Cost),
+// and on with an option: db.query.summary on a statement's span, which is named after it
+// (WithSummaryAttribute; the spans of batches, ExecMany and CopyFrom have it always),
+// db.response.returned_rows (WithReturnedRows; opt-in in the conventions too), and
+// myx.round_trips, myx.bytes_sent, myx.bytes_read and myx.statement_cache ("hit", "miss",
+// "not_used", or "prepared" for a Stmt's executions) (WithIOAttributes; the myx.client.*
+// counters count them either way). A statement's span starts with the attributes a sampler
+// may look at (system, namespace, server, operation, table, text) and gets the others at its
+// end; it is started once the statement's request is written, while the server works on it,
+// and dated from when the statement began (myx.QueryStartDeferrer).
 // Cancellations (KILL QUERY), retries, session resets and statement preparations are events
 // on the span of the context they happen in.
 //
@@ -987,13 +993,14 @@ func (t *Tracer) TraceRetry(ctx context.Context, data myx.TraceRetryData) {
 
 // Compile-time checks that Tracer implements every tracer interface of myx.
 var (
-	_ myx.QueryTracer    = (*Tracer)(nil)
-	_ myx.BatchTracer    = (*Tracer)(nil)
-	_ myx.ExecManyTracer = (*Tracer)(nil)
-	_ myx.CopyFromTracer = (*Tracer)(nil)
-	_ myx.PrepareTracer  = (*Tracer)(nil)
-	_ myx.ConnectTracer  = (*Tracer)(nil)
-	_ myx.CancelTracer   = (*Tracer)(nil)
-	_ myx.ResetTracer    = (*Tracer)(nil)
-	_ myx.RetryTracer    = (*Tracer)(nil)
+	_ myx.QueryTracer        = (*Tracer)(nil)
+	_ myx.QueryStartDeferrer = (*Tracer)(nil)
+	_ myx.BatchTracer        = (*Tracer)(nil)
+	_ myx.ExecManyTracer     = (*Tracer)(nil)
+	_ myx.CopyFromTracer     = (*Tracer)(nil)
+	_ myx.PrepareTracer      = (*Tracer)(nil)
+	_ myx.ConnectTracer      = (*Tracer)(nil)
+	_ myx.CancelTracer       = (*Tracer)(nil)
+	_ myx.ResetTracer        = (*Tracer)(nil)
+	_ myx.RetryTracer        = (*Tracer)(nil)
 )

@@ -282,6 +282,11 @@ func errAttrs(attrs []slog.Attr, err error) []slog.Attr {
 	return attrs
 }
 
+// DeferQueryStart implements myx.QueryStartDeferrer: TraceQueryStart only keeps what the end
+// of the statement logs, so it may wait until the request is written (with otelmyx's Tracer
+// in a MultiTracer, that lets the span's start wait too).
+func (l *Logger) DeferQueryStart() bool { return true }
+
 // TraceQueryStart implements myx.QueryTracer.
 func (l *Logger) TraceQueryStart(ctx context.Context, c *myx.Conn, data myx.TraceQueryStartData) context.Context {
 	if !l.wanted(ctx) {
@@ -641,13 +646,14 @@ func bytesText(b []byte) string {
 }
 
 var (
-	_ myx.QueryTracer    = (*Logger)(nil)
-	_ myx.BatchTracer    = (*Logger)(nil)
-	_ myx.ExecManyTracer = (*Logger)(nil)
-	_ myx.CopyFromTracer = (*Logger)(nil)
-	_ myx.PrepareTracer  = (*Logger)(nil)
-	_ myx.ConnectTracer  = (*Logger)(nil)
-	_ myx.CancelTracer   = (*Logger)(nil)
-	_ myx.ResetTracer    = (*Logger)(nil)
-	_ myx.RetryTracer    = (*Logger)(nil)
+	_ myx.QueryTracer        = (*Logger)(nil)
+	_ myx.QueryStartDeferrer = (*Logger)(nil)
+	_ myx.BatchTracer        = (*Logger)(nil)
+	_ myx.ExecManyTracer     = (*Logger)(nil)
+	_ myx.CopyFromTracer     = (*Logger)(nil)
+	_ myx.PrepareTracer      = (*Logger)(nil)
+	_ myx.ConnectTracer      = (*Logger)(nil)
+	_ myx.CancelTracer       = (*Logger)(nil)
+	_ myx.ResetTracer        = (*Logger)(nil)
+	_ myx.RetryTracer        = (*Logger)(nil)
 )
