@@ -62,39 +62,47 @@
 // little of the Tracer's own: what its span starts from (name, kind, the attributes a sampler
 // may look at) and its measurement's attribute set are made at its first execution on a kind
 // of connection and kept (up to 4096 statements), so that a statement allocates one context
-// beyond what the SDK allocates and formats nothing. Without a recording parent it costs the
-// measurement and that allocation. Most of a span's cost is the SDK's, and grows with its
-// attributes: with the SDK v1.47, each costs some 650 to 900 instructions (copied three
-// times, normalized, deduplicated through a map at the end); WithIOAttributes(false) drops
-// four of them.
+// beyond what the SDK allocates (and, its Start being deferred, a boxed start time) and formats
+// nothing. Without a recording parent it costs the measurement and that allocation. Most of a
+// span's cost is the SDK's, and grows with its attributes: with the SDK v1.47, each costs some
+// 650 to 900 instructions (copied three times, normalized, deduplicated through a map at the
+// end, a map that allocates three times more past 8 attributes). Hence the defaults: a point
+// query's span has 8 (the options above add up to 7 more).
 //
-// Measured on 2026-12-02, on a loaded 2-core machine (i7-4910MQ; instruction counts with
-// callgrind, which the load does not change; BenchmarkTracerCost, no server involved):
+// The span starts once the statement's request is written, while the server works on it: on
+// a machine with an idle core that moves what Start costs off the statement's path. On a
+// loaded machine there is no idle core to overlap with, and the gain does not show:
+// BenchmarkDeferredStart, which interleaves the two, measured a median ratio of 1.00 on one
+// connection and through a pool (four runs each, load 7 to 52) and the same client CPU.
 //
-//	                                     instructions  allocs  bytes
-//	statement span + metrics (span)            19,600      10  4,088  (before: 23,300, 14, 5,936)
-//	  with WithIOAttributes(false)             17,100      10  4,088
-//	the same SDK calls made by hand (sdksame)  18,400       9  3,576
-//	an empty SDK span, no metrics (sdkempty)    3,200       3    944
-//	no recording parent: metrics (noparent)     4,500       1     64  (before: 5,900, 1, 288)
-//	pool acquire and release hooks (pool)       3,900       0      0  (before: 4,400)
+// Measured on 2026-12-02 on a shared 2-core machine (AMD EPYC): instruction counts with
+// callgrind, which the load does not change (GOGC=off GOMAXPROCS=1, the difference between
+// 5,000 and 10,000 iterations; BenchmarkTracerCost, no server involved), and allocations:
 //
-// So the Tracer adds about 1,200 instructions and one allocation to what the SDK costs for
-// the spans and measurements it records. The point query (BenchmarkPoint) allocates 14 times
-// (4,415 bytes) traced against 4 (325 bytes) untraced; before, 18 (6,262 bytes).
+//	                                          instructions  allocs  bytes
+//	statement span + metrics (span)                 15,500       7  3,440  (before: 19,900, 10, 4,088)
+//	  Start deferred, as connections call it        16,100       8  3,464
+//	  every attribute option on (span-full)         19,500      10  3,896
+//	SDK calls by hand, 15 attrs (sdksame)           18,800       9  3,576
+//	an empty SDK span, no metrics (sdkempty)         3,400       3    944
+//	no recording parent: metrics (noparent)          4,500       1     64
+//	pool acquire and release hooks (pool)            3,900       0      0
+//
+// The point query (BenchmarkPoint) allocates 11 times (3,783 bytes) traced against 3 (317
+// bytes) untraced; before, 13 (4,406 bytes).
 //
 // BenchmarkPointInterleaved runs the point query untraced and traced in alternating rounds
 // and reports the median of the rounds' throughput ratios and the client's CPU time per
-// query. In two sets of six runs, each alternating the code before and after this work, on
-// that machine (load 3 to 16; medians of the runs), the ratio was 0.84 to 0.89 with spans
-// dropped at their end (before: 0.79 to 0.86) and tracing added 5.5 to 7 µs of client CPU
-// per query (before: 8 to 10 µs; the untraced query itself took 15 to 25 µs of client CPU,
-// most of it in the kernel). With the SDK's batching span processor the ratio was 0.55 to
-// 0.67 (before: 0.53 to 0.55), and tracing added 22 to 25 µs of CPU per query (before: 25 to
-// 31): each span that ends wakes the processor's goroutine, and the Go runtime's hand-off to
-// it (another thread woken, spinning, put back to sleep) costs several times the span itself
-// when no core is idle. On an idle machine that work lands on the idle core; the earlier
-// measurement there gave ratios of 0.96 to 1.22.
+// query. Four runs each of the code before and after this work, alternated, at load 7 to 52
+// (medians of the runs): with spans dropped at their end, 0.84 on one connection and 0.85
+// through a pool (before: 0.83 and 0.81), tracing adding 20 and 23 µs of client CPU per query
+// (before: 22 and 25; the untraced query itself took 39 to 84 µs at that load, most of it in
+// the kernel). With the SDK's batching span processor, 0.67 and 0.67 (before: 0.68 and 0.68),
+// tracing adding 48 to 50 µs: each span that ends wakes the processor's goroutine (a channel
+// send per span), and the Go runtime's hand-off to it (another thread woken, spinning, put
+// back to sleep) costs several times the span itself when no core is idle. On an idle
+// machine that work lands on the idle core; an earlier measurement there gave ratios of 0.96
+// to 1.22.
 package otelmyx
 
 import (
