@@ -545,8 +545,8 @@ func endSpan(span trace.Span, err error, kv ...attribute.KeyValue) {
 	span.End()
 }
 
-// appendIO appends myx.round_trips, myx.bytes_sent and myx.bytes_read, unless
-// WithIOAttributes(false).
+// appendIO appends myx.round_trips, myx.bytes_sent and myx.bytes_read with
+// WithIOAttributes(true).
 func (t *Tracer) appendIO(kv []attribute.KeyValue, roundTrips int, sent, read int64) []attribute.KeyValue {
 	if !t.cfg.ioAttrs {
 		return kv
@@ -599,9 +599,10 @@ type genCtx struct {
 	opInfo
 }
 
-// endAttrs is how many attributes TraceQueryEnd sets on a span when the statement succeeded
-// (connection id, rows returned and affected, round trips, bytes sent and read, cache
-// outcome); an error's two more make append allocate, on the error path only.
+// endAttrs is how many attributes TraceQueryEnd sets at most on a span when the statement
+// succeeded (connection id, rows returned and affected, round trips, bytes sent and read,
+// cache outcome, with every option on); an error's two more make append allocate, on the
+// error path only.
 const endAttrs = 7
 
 // spanCtx is an opCtx with the buffer its End gathers the span's attributes in.
