@@ -73,7 +73,7 @@
 // a machine with an idle core that moves what Start costs off the statement's path. On a
 // loaded machine there is no idle core to overlap with, and the gain does not show:
 // BenchmarkDeferredStart, which interleaves the two, measured a median ratio of 1.00 on one
-// connection and through a pool (four runs each, load 7 to 52) and the same client CPU.
+// connection and through a pool (eight runs each, load 7 to 52) and the same client CPU.
 //
 // Measured on 2026-12-02 on a shared 2-core machine (AMD EPYC): instruction counts with
 // callgrind, which the load does not change (GOGC=off GOMAXPROCS=1, the difference between
@@ -93,16 +93,16 @@
 //
 // BenchmarkPointInterleaved runs the point query untraced and traced in alternating rounds
 // and reports the median of the rounds' throughput ratios and the client's CPU time per
-// query. Four runs each of the code before and after this work, alternated, at load 7 to 52
-// (medians of the runs): with spans dropped at their end, 0.84 on one connection and 0.85
-// through a pool (before: 0.83 and 0.81), tracing adding 20 and 23 µs of client CPU per query
-// (before: 22 and 25; the untraced query itself took 39 to 84 µs at that load, most of it in
-// the kernel). With the SDK's batching span processor, 0.67 and 0.67 (before: 0.68 and 0.68),
-// tracing adding 48 to 50 µs: each span that ends wakes the processor's goroutine (a channel
-// send per span), and the Go runtime's hand-off to it (another thread woken, spinning, put
-// back to sleep) costs several times the span itself when no core is idle. On an idle
-// machine that work lands on the idle core; an earlier measurement there gave ratios of 0.96
-// to 1.22.
+// query. Eight runs each of the code before and after this work, alternated, at load 7 to 52
+// (medians of the runs): with spans dropped at their end, 0.85 on one connection and 0.85
+// through a pool (before: 0.83 and 0.82), tracing adding 21 and 24 µs of client CPU per query
+// either way (the untraced query itself took 37 to 84 µs at that load, most of it in the
+// kernel): the instructions saved do not show at that load. With the SDK's batching span
+// processor, 0.70 and 0.69 (before: 0.67 and 0.68), tracing adding 48 to 51 µs: each span
+// that ends wakes the processor's goroutine (a channel send per span), and the Go runtime's
+// hand-off to it (another thread woken, spinning, put back to sleep) costs several times the
+// span itself when no core is idle. On an idle machine that work lands on the idle core; an
+// earlier measurement there gave ratios of 0.96 to 1.22.
 package otelmyx
 
 import (
