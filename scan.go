@@ -347,6 +347,10 @@ func (r *Rows) isNumericBinary(i int) bool {
 	return r.binary && wire.FixedSize(r.types[i]) > 0
 }
 
+// convertsBinary reports whether a binary-protocol value of column i is not its text (numbers
+// and temporal values, which appendText formats); the rest is sent as text in both protocols.
+func (r *Rows) convertsBinary(i int) bool { return wire.IsBinaryEncoded(r.types[i]) }
+
 // integer returns the column as a sign and magnitude.
 func (r *Rows) integer(i int) (neg bool, mag uint64, err error) {
 	raw := r.values[i]
@@ -532,7 +536,7 @@ func (r *Rows) float(i int) (float64, error) {
 // text returns the value as a string, in the server's text form for every type.
 func (r *Rows) text(i int) (string, error) {
 	raw := r.values[i]
-	if !r.binary {
+	if !r.binary || !r.convertsBinary(i) {
 		return string(raw), nil
 	}
 	var buf [64]byte
@@ -594,7 +598,7 @@ func fspOf(col *Column, fraction bool) int {
 
 // bytes returns a copy of the value (in text form for binary-protocol numbers and times).
 func (r *Rows) bytes(i int, dst []byte) ([]byte, error) {
-	if r.isNumericBinary(i) || (r.binary && isTemporalType(r.types[i])) {
+	if r.binary && r.convertsBinary(i) {
 		return r.appendText(dst[:0], i)
 	}
 	if len(r.values[i]) == 0 {
@@ -605,24 +609,15 @@ func (r *Rows) bytes(i int, dst []byte) ([]byte, error) {
 
 // rawBytes returns the value without copying where possible (valid until Next).
 func (r *Rows) rawBytes(i int) ([]byte, error) {
-	if r.isNumericBinary(i) || (r.binary && isTemporalType(r.types[i])) {
+	if r.binary && r.convertsBinary(i) {
 		return r.appendText(nil, i)
 	}
 	return r.values[i], nil
 }
 
-func isTemporalType(t byte) bool {
-	switch t {
-	case wire.TypeDate, wire.TypeNewDate, wire.TypeDateTime, wire.TypeTimestamp, wire.TypeTime,
-		wire.TypeDateTime2, wire.TypeTimestamp2, wire.TypeTime2:
-		return true
-	}
-	return false
-}
-
 func (r *Rows) dateTime(i int) (wire.DateTime, error) {
 	raw := r.values[i]
-	if r.binary && isTemporalType(r.types[i]) {
+	if r.binary && wire.IsTemporal(r.types[i]) {
 		if r.types[i] == wire.TypeTime || r.types[i] == wire.TypeTime2 {
 			return wire.DateTime{}, errors.New("TIME value into time.Time (scan into time.Duration)")
 		}
@@ -646,7 +641,7 @@ func (r *Rows) time(i int) (time.Time, error) {
 	if d.Month == 0 || d.Day == 0 {
 		return time.Time{}, fmt.Errorf("date %04d-%02d-%02d has a zero month or day", d.Year, d.Month, d.Day)
 	}
-	return time.Date(d.Year, time.Month(d.Month), d.Day, d.Hour, d.Minute, d.Second, d.Micros*1000, r.c.cfg.location()), nil
+	return d.Time(r.c.cfg.location()), nil
 }
 
 func (r *Rows) duration(i int) (time.Duration, error) {
