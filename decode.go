@@ -163,8 +163,8 @@ func (r *Rows) driverValueAt(i int, scratch []byte) (driver.Value, []byte, error
 		return f, scratch, err
 	case decDate, decDateTime:
 		if r.c.cfg.ParseTime {
-			d, err := r.dateTime(i)
-			if err != nil {
+			var d wire.DateTime
+			if err := r.dateTime(i, &d); err != nil {
 				return nil, scratch, err
 			}
 			if d.IsZero() {

@@ -562,14 +562,14 @@ func (r *Rows) appendText(b []byte, i int) ([]byte, error) {
 		f, _ := r.float(i)
 		return strconv.AppendFloat(b, f, 'g', -1, 32), nil
 	case wire.TypeDate, wire.TypeNewDate:
-		d, err := wire.DecodeBinaryDateTime(raw)
-		if err != nil {
+		var d wire.DateTime
+		if err := d.SetBinary(raw); err != nil {
 			return b, err
 		}
 		return appendDate(b, d), nil
 	case wire.TypeDateTime, wire.TypeTimestamp, wire.TypeDateTime2, wire.TypeTimestamp2:
-		d, err := wire.DecodeBinaryDateTime(raw)
-		if err != nil {
+		var d wire.DateTime
+		if err := d.SetBinary(raw); err != nil {
 			return b, err
 		}
 		return appendDateTime(b, d, fspOf(col, d.Micros != 0)), nil
@@ -615,30 +615,31 @@ func (r *Rows) rawBytes(i int) ([]byte, error) {
 	return r.values[i], nil
 }
 
-func (r *Rows) dateTime(i int) (wire.DateTime, error) {
+// dateTime decodes column i, a DATE, DATETIME or TIMESTAMP (or text holding one), into d.
+func (r *Rows) dateTime(i int, d *wire.DateTime) error {
 	raw := r.values[i]
 	if r.binary && wire.IsTemporal(r.types[i]) {
 		if r.types[i] == wire.TypeTime || r.types[i] == wire.TypeTime2 {
-			return wire.DateTime{}, errors.New("TIME value into time.Time (scan into time.Duration)")
+			return errors.New("TIME value into time.Time (scan into time.Duration)")
 		}
-		return wire.DecodeBinaryDateTime(raw)
+		return d.SetBinary(raw)
 	}
 	switch r.decoding(i) {
 	case decDate, decDateTime, decText, decBytes:
-		return wire.ParseTextDateTime(raw)
+		return d.SetText(raw)
 	}
-	return wire.DateTime{}, fmt.Errorf("%s value into time.Time", r.cols[i].Type)
+	return fmt.Errorf("%s value into time.Time", r.cols[i].Type)
 }
 
 func (r *Rows) time(i int) (time.Time, error) {
-	d, err := r.dateTime(i)
-	if err != nil {
+	var d wire.DateTime
+	if err := r.dateTime(i, &d); err != nil {
 		return time.Time{}, err
 	}
-	if d.IsZero() {
-		return time.Time{}, nil
-	}
 	if d.Month == 0 || d.Day == 0 {
+		if d.IsZero() {
+			return time.Time{}, nil
+		}
 		return time.Time{}, fmt.Errorf("date %04d-%02d-%02d has a zero month or day", d.Year, d.Month, d.Day)
 	}
 	return d.Time(r.c.cfg.location()), nil
