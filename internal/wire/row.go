@@ -7,14 +7,26 @@ import "fmt"
 func ParseTextRow(p []byte, dst [][]byte) error {
 	off := 0
 	for i := range dst {
-		v, null, n := ReadLenEncInt(p[off:])
-		if n == 0 {
+		if off >= len(p) {
 			return fmt.Errorf("%w: text row column %d", ErrMalformed, i)
 		}
-		off += n
-		if null {
-			dst[i] = nil
-			continue
+		// Lengths below 251 are one byte: read here, the rest (and NULL) by ReadLenEncInt.
+		var v uint64
+		if c := p[off]; c < 0xfb {
+			v = uint64(c)
+			off++
+		} else {
+			var null bool
+			var n int
+			v, null, n = ReadLenEncInt(p[off:])
+			if n == 0 {
+				return fmt.Errorf("%w: text row column %d", ErrMalformed, i)
+			}
+			off += n
+			if null {
+				dst[i] = nil
+				continue
+			}
 		}
 		if v > uint64(len(p)-off) {
 			return fmt.Errorf("%w: text row column %d length %d exceeds packet", ErrMalformed, i, v)
