@@ -84,10 +84,11 @@ func (r *Rows) ScanColumn(i int, dest any) error {
 }
 
 func (r *Rows) scanColumn(i int, dest any) error {
-	raw := r.values[i]
-	if raw == nil {
+	if r.values[i] == nil {
 		return scanNull(dest)
 	}
+	// The most common destinations in a small switch, the rest in scanOther's: a type switch
+	// searches its cases, once per column of every row.
 	switch d := dest.(type) {
 	case *string:
 		s, err := r.text(i)
@@ -101,6 +102,21 @@ func (r *Rows) scanColumn(i int, dest any) error {
 		v, err := r.intIn(i, math.MinInt64, math.MaxInt64)
 		*d = v
 		return err
+	case *float64:
+		v, err := r.float(i)
+		*d = v
+		return err
+	case *time.Time:
+		t, err := r.time(i)
+		*d = t
+		return err
+	}
+	return r.scanOther(i, dest)
+}
+
+// scanOther is scanColumn for the destinations its own switch leaves out.
+func (r *Rows) scanOther(i int, dest any) error {
+	switch d := dest.(type) {
 	case *int32:
 		v, err := r.intIn(i, math.MinInt32, math.MaxInt32)
 		*d = int32(v)
@@ -133,10 +149,6 @@ func (r *Rows) scanColumn(i int, dest any) error {
 		v, err := r.uintIn(i, math.MaxUint8)
 		*d = uint8(v)
 		return err
-	case *float64:
-		v, err := r.float(i)
-		*d = v
-		return err
 	case *float32:
 		v, err := r.float(i)
 		if err == nil && !math.IsInf(v, 0) && math.Abs(v) > math.MaxFloat32 {
@@ -161,10 +173,6 @@ func (r *Rows) scanColumn(i int, dest any) error {
 	case *sql.RawBytes:
 		b, err := r.rawBytes(i)
 		*d = b
-		return err
-	case *time.Time:
-		t, err := r.time(i)
-		*d = t
 		return err
 	case *time.Duration:
 		v, err := r.duration(i)
