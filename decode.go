@@ -106,9 +106,6 @@ func (r *Rows) decoding(i int) decoding {
 	return decodingOf(&r.cols[i])
 }
 
-// isTemporal reports whether the plan is DATE, DATETIME/TIMESTAMP or TIME.
-func (d decoding) isTemporal() bool { return d == decDate || d == decDateTime || d == decTime }
-
 // value returns column i as the native face of the table gives it (see Values). Values that
 // are not numbers are copies owned by the caller.
 func (r *Rows) value(i int) (any, error) {
@@ -166,16 +163,15 @@ func (r *Rows) driverValueAt(i int, scratch []byte) (driver.Value, []byte, error
 		return f, scratch, err
 	case decDate, decDateTime:
 		if r.c.cfg.ParseTime {
-			d, err := r.dateTime(i)
-			if err != nil {
+			var d wire.DateTime
+			if err := r.dateTime(i, &d); err != nil {
 				return nil, scratch, err
 			}
 			if d.IsZero() {
 				return time.Time{}, scratch, nil
 			}
 			if d.Month != 0 && d.Day != 0 {
-				return time.Date(d.Year, time.Month(d.Month), d.Day, d.Hour, d.Minute, d.Second,
-					d.Micros*1000, r.c.cfg.location()), scratch, nil
+				return d.Time(r.c.cfg.location()), scratch, nil
 			}
 			// Not representable as a time.Time: hand over the text, so that scanning into a
 			// string or []byte still works and a time.Time destination reports a clear error.
@@ -190,7 +186,7 @@ func (r *Rows) driverValueAt(i int, scratch []byte) (driver.Value, []byte, error
 // textBytes returns the MySQL text of column i without copying where the protocol sent text;
 // binary-protocol values are formatted onto scratch.
 func (r *Rows) textBytes(i int, scratch []byte) ([]byte, []byte, error) {
-	if !r.binary || !r.decoding(i).isTemporal() && !r.isNumericBinary(i) {
+	if !r.binary || !r.convertsBinary(i) {
 		return r.values[i], scratch, nil
 	}
 	start := len(scratch)

@@ -11,6 +11,12 @@ import (
 // benchRows is a Rows holding one binary-protocol row shaped like the scan benchmark's (id,
 // name, score, created, note, flag), for measuring decoding without a server.
 func benchRows(b *testing.B) *Rows {
+	r, _ := benchRowsPacket(b)
+	return r
+}
+
+// benchRowsPacket is benchRows and the row's packet.
+func benchRowsPacket(b *testing.B) (*Rows, []byte) {
 	cfg, _ := ParseConfig("mysql://u@127.0.0.1/db")
 	r := &Rows{c: &Conn{cfg: cfg}, binary: true}
 	defs := []wire.ColumnDef{
@@ -37,7 +43,28 @@ func benchRows(b *testing.B) *Rows {
 		b.Fatal(err)
 	}
 	r.hasRow = true
-	return r
+	return r, p
+}
+
+// BenchmarkDecodeRow is one row of the scan workload (bench.MyxScan) after it arrives: split
+// into columns, then scanned into the workload's destinations.
+func BenchmarkDecodeRow(b *testing.B) {
+	r, p := benchRowsPacket(b)
+	var (
+		id, flag   int
+		name, note string
+		score      float64
+		created    time.Time
+	)
+	b.ReportAllocs()
+	for range b.N {
+		if err := wire.ParseBinaryRow(p, r.types, r.values); err != nil {
+			b.Fatal(err)
+		}
+		if err := r.Scan(&id, &name, &score, &created, &note, &flag); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 func BenchmarkDecodeScan(b *testing.B) {

@@ -84,10 +84,11 @@ func (r *Rows) ScanColumn(i int, dest any) error {
 }
 
 func (r *Rows) scanColumn(i int, dest any) error {
-	raw := r.values[i]
-	if raw == nil {
+	if r.values[i] == nil {
 		return scanNull(dest)
 	}
+	// The most common destinations in a small switch, the rest in scanOther's: a type switch
+	// searches its cases, once per column of every row.
 	switch d := dest.(type) {
 	case *string:
 		s, err := r.text(i)
@@ -101,6 +102,21 @@ func (r *Rows) scanColumn(i int, dest any) error {
 		v, err := r.intIn(i, math.MinInt64, math.MaxInt64)
 		*d = v
 		return err
+	case *float64:
+		v, err := r.float(i)
+		*d = v
+		return err
+	case *time.Time:
+		t, err := r.time(i)
+		*d = t
+		return err
+	}
+	return r.scanOther(i, dest)
+}
+
+// scanOther is scanColumn for the destinations its own switch leaves out.
+func (r *Rows) scanOther(i int, dest any) error {
+	switch d := dest.(type) {
 	case *int32:
 		v, err := r.intIn(i, math.MinInt32, math.MaxInt32)
 		*d = int32(v)
@@ -133,10 +149,6 @@ func (r *Rows) scanColumn(i int, dest any) error {
 		v, err := r.uintIn(i, math.MaxUint8)
 		*d = uint8(v)
 		return err
-	case *float64:
-		v, err := r.float(i)
-		*d = v
-		return err
 	case *float32:
 		v, err := r.float(i)
 		if err == nil && !math.IsInf(v, 0) && math.Abs(v) > math.MaxFloat32 {
@@ -161,10 +173,6 @@ func (r *Rows) scanColumn(i int, dest any) error {
 	case *sql.RawBytes:
 		b, err := r.rawBytes(i)
 		*d = b
-		return err
-	case *time.Time:
-		t, err := r.time(i)
-		*d = t
 		return err
 	case *time.Duration:
 		v, err := r.duration(i)
@@ -346,6 +354,10 @@ func unsafeString(b []byte) string {
 func (r *Rows) isNumericBinary(i int) bool {
 	return r.binary && wire.FixedSize(r.types[i]) > 0
 }
+
+// convertsBinary reports whether a binary-protocol value of column i is not its text (numbers
+// and temporal values, which appendText formats); the rest is sent as text in both protocols.
+func (r *Rows) convertsBinary(i int) bool { return wire.IsBinaryEncoded(r.types[i]) }
 
 // integer returns the column as a sign and magnitude.
 func (r *Rows) integer(i int) (neg bool, mag uint64, err error) {
@@ -532,7 +544,7 @@ func (r *Rows) float(i int) (float64, error) {
 // text returns the value as a string, in the server's text form for every type.
 func (r *Rows) text(i int) (string, error) {
 	raw := r.values[i]
-	if !r.binary {
+	if !r.binary || !r.convertsBinary(i) {
 		return string(raw), nil
 	}
 	var buf [64]byte
@@ -558,14 +570,14 @@ func (r *Rows) appendText(b []byte, i int) ([]byte, error) {
 		f, _ := r.float(i)
 		return strconv.AppendFloat(b, f, 'g', -1, 32), nil
 	case wire.TypeDate, wire.TypeNewDate:
-		d, err := wire.DecodeBinaryDateTime(raw)
-		if err != nil {
+		var d wire.DateTime
+		if err := d.SetBinary(raw); err != nil {
 			return b, err
 		}
 		return appendDate(b, d), nil
 	case wire.TypeDateTime, wire.TypeTimestamp, wire.TypeDateTime2, wire.TypeTimestamp2:
-		d, err := wire.DecodeBinaryDateTime(raw)
-		if err != nil {
+		var d wire.DateTime
+		if err := d.SetBinary(raw); err != nil {
 			return b, err
 		}
 		return appendDateTime(b, d, fspOf(col, d.Micros != 0)), nil
@@ -594,7 +606,7 @@ func fspOf(col *Column, fraction bool) int {
 
 // bytes returns a copy of the value (in text form for binary-protocol numbers and times).
 func (r *Rows) bytes(i int, dst []byte) ([]byte, error) {
-	if r.isNumericBinary(i) || (r.binary && isTemporalType(r.types[i])) {
+	if r.binary && r.convertsBinary(i) {
 		return r.appendText(dst[:0], i)
 	}
 	if len(r.values[i]) == 0 {
@@ -605,48 +617,40 @@ func (r *Rows) bytes(i int, dst []byte) ([]byte, error) {
 
 // rawBytes returns the value without copying where possible (valid until Next).
 func (r *Rows) rawBytes(i int) ([]byte, error) {
-	if r.isNumericBinary(i) || (r.binary && isTemporalType(r.types[i])) {
+	if r.binary && r.convertsBinary(i) {
 		return r.appendText(nil, i)
 	}
 	return r.values[i], nil
 }
 
-func isTemporalType(t byte) bool {
-	switch t {
-	case wire.TypeDate, wire.TypeNewDate, wire.TypeDateTime, wire.TypeTimestamp, wire.TypeTime,
-		wire.TypeDateTime2, wire.TypeTimestamp2, wire.TypeTime2:
-		return true
-	}
-	return false
-}
-
-func (r *Rows) dateTime(i int) (wire.DateTime, error) {
+// dateTime decodes column i, a DATE, DATETIME or TIMESTAMP (or text holding one), into d.
+func (r *Rows) dateTime(i int, d *wire.DateTime) error {
 	raw := r.values[i]
-	if r.binary && isTemporalType(r.types[i]) {
+	if r.binary && wire.IsTemporal(r.types[i]) {
 		if r.types[i] == wire.TypeTime || r.types[i] == wire.TypeTime2 {
-			return wire.DateTime{}, errors.New("TIME value into time.Time (scan into time.Duration)")
+			return errors.New("TIME value into time.Time (scan into time.Duration)")
 		}
-		return wire.DecodeBinaryDateTime(raw)
+		return d.SetBinary(raw)
 	}
 	switch r.decoding(i) {
 	case decDate, decDateTime, decText, decBytes:
-		return wire.ParseTextDateTime(raw)
+		return d.SetText(raw)
 	}
-	return wire.DateTime{}, fmt.Errorf("%s value into time.Time", r.cols[i].Type)
+	return fmt.Errorf("%s value into time.Time", r.cols[i].Type)
 }
 
 func (r *Rows) time(i int) (time.Time, error) {
-	d, err := r.dateTime(i)
-	if err != nil {
+	var d wire.DateTime
+	if err := r.dateTime(i, &d); err != nil {
 		return time.Time{}, err
 	}
-	if d.IsZero() {
-		return time.Time{}, nil
-	}
 	if d.Month == 0 || d.Day == 0 {
+		if d.IsZero() {
+			return time.Time{}, nil
+		}
 		return time.Time{}, fmt.Errorf("date %04d-%02d-%02d has a zero month or day", d.Year, d.Month, d.Day)
 	}
-	return time.Date(d.Year, time.Month(d.Month), d.Day, d.Hour, d.Minute, d.Second, d.Micros*1000, r.c.cfg.location()), nil
+	return d.Time(r.c.cfg.location()), nil
 }
 
 func (r *Rows) duration(i int) (time.Duration, error) {

@@ -123,7 +123,7 @@ func FuzzParseBinaryRow(f *testing.F) {
 				}
 				switch types[i] {
 				case TypeDate, TypeDateTime, TypeTimestamp:
-					DecodeBinaryDateTime(v)
+					new(DateTime).SetBinary(v)
 				case TypeTime:
 					DecodeBinaryTime(v)
 				}
@@ -137,7 +137,7 @@ func FuzzTemporalText(f *testing.F) {
 	f.Add([]byte("-838:59:59.5"))
 	f.Add([]byte("0000-00-00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ParseTextDateTime(b)
+		new(DateTime).SetText(b)
 		ParseTextTime(b)
 	})
 }

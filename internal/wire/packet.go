@@ -175,6 +175,22 @@ func (r *Reader) header() (int, error) {
 // Next returns the next logical packet's payload, joining packets split at 16 MiB. The slice is
 // valid until the next call to a Reader method.
 func (r *Reader) Next() ([]byte, error) {
+	// The common case first: a small packet already buffered whole (the rows of a result set
+	// arrive many to a read). It does what header and the small-packet branch below do.
+	if start := r.start + 4; start <= r.end && r.big == nil {
+		h := r.buf[r.start:start]
+		n := int(h[0]) | int(h[1])<<8 | int(h[2])<<16
+		if end := start + n; end <= r.end && h[3] == r.Seq && n <= smallPacket && n <= r.limit() {
+			r.Seq++
+			r.start = end
+			return r.buf[start:end:end], nil
+		}
+	}
+	return r.next()
+}
+
+// next is Next for a packet not yet buffered whole, a large or split one, or an error.
+func (r *Reader) next() ([]byte, error) {
 	r.big = nil
 	n, err := r.header()
 	if err != nil {
