@@ -121,11 +121,15 @@ func (g *pollGroup) enter(seen *uint32) bool {
 		*seen = w
 		g.active.Add(1)
 	}
+	at := g.crowdedAt.Load()
 	if waiting > g.limit || g.lastActive.Load() > g.activeLimit {
-		g.crowdedAt.Store(now)
+		// Stamped at most once a millisecond: in a crowded group every wait comes here, and
+		// a store per wait would bounce the group's cache line between the cores.
+		if now-at >= int64(activeWindow) {
+			g.crowdedAt.Store(now)
+		}
 		return false
 	}
-	at := g.crowdedAt.Load()
 	return at == 0 || now-at > int64(calmAfter)
 }
 
