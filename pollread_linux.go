@@ -47,6 +47,7 @@ type pollReader struct {
 	flags     int           // the descriptor's file status flags, O_NONBLOCK included
 	blocking  bool          // O_NONBLOCK is off (see threadWait)
 	calm      uint8         // thread waits since the last wait in the runtime's poller
+	window    uint32        // the group's last activity window this connection was counted in
 
 	// A wait in the runtime's poller: readFn is readFD bound once, buf/n/err its arguments
 	// and results (no allocation per read).
@@ -127,7 +128,7 @@ func (p *pollReader) Read(b []byte) (int, error) {
 	}
 	var n int
 	var err error
-	if g.enter() {
+	if g.enter(&p.window) {
 		n, err = p.threadWait(b)
 	} else {
 		n, err = p.runtimeWait(b)

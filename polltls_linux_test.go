@@ -140,7 +140,7 @@ func TestPollTLSWaitsOnThread(t *testing.T) {
 // runtime's poller through the same transport; PollRuntime leaves TLS alone.
 func TestPollTLSAdaptiveAndRuntime(t *testing.T) {
 	addr, roots := tlsEchoServer(t)
-	g := &pollGroup{limit: 0} // every wait is beyond the limit: the runtime's poller
+	g := newPollGroup(0, 0) // every wait is beyond the limit: the runtime's poller
 	tc, pr := dialPollTLS(t, addr, roots, &Config{}, g)
 	if pr == nil {
 		t.Fatal("no pollReader under the TLS connection")

@@ -61,6 +61,7 @@ type Measurement struct {
 	CPU     float64 `json:"cpu_us"`  // client CPU (user+system, getrusage) per query, µs
 	User    float64 `json:"user_us"` // of which user time, µs per query
 	Switch  float64 `json:"csw"`     // voluntary context switches of the process per query
+	Allocs  float64 `json:"allocs"`  // heap allocations of the process per query
 }
 
 type childJob struct {
@@ -162,12 +163,15 @@ func runChild(ctx context.Context, job childJob) (Measurement, error) {
 	}
 	runtime.GC()
 	var before, after syscall.Rusage
+	var memBefore, memAfter runtime.MemStats
+	runtime.ReadMemStats(&memBefore)
 	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
 	start := time.Now()
 	err := run(job.N)
 	elapsed := time.Since(start)
 	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	m.Threads = threadCount() // a Go process never ends its threads: the count is the peak
+	runtime.ReadMemStats(&memAfter) // stops the world: after the CPU figures are taken
+	m.Threads = threadCount()       // a Go process never ends its threads: the count is the peak
 	if err != nil {
 		return m, err
 	}
@@ -177,6 +181,7 @@ func runChild(ctx context.Context, job childJob) (Measurement, error) {
 	m.CPU = float64(user+sys) / float64(time.Microsecond) / float64(job.N)
 	m.User = float64(user) / float64(time.Microsecond) / float64(job.N)
 	m.Switch = float64(after.Nvcsw-before.Nvcsw) / float64(job.N)
+	m.Allocs = float64(memAfter.Mallocs-memBefore.Mallocs) / float64(job.N)
 	return m, nil
 }
 
@@ -278,10 +283,12 @@ func medianOf(ms []Measurement) Measurement {
 	thr := make([]float64, len(s))
 	usr := make([]float64, len(s))
 	csw := make([]float64, len(s))
+	allocs := make([]float64, len(s))
 	for i, x := range s {
-		cpu[i], thr[i], usr[i], csw[i] = x.CPU, float64(x.Threads), x.User, x.Switch
+		cpu[i], thr[i], usr[i], csw[i], allocs[i] = x.CPU, float64(x.Threads), x.User, x.Switch, x.Allocs
 	}
 	m.CPU, m.Threads, m.User, m.Switch = Median(cpu), int(Median(thr)), Median(usr), Median(csw)
+	m.Allocs = Median(allocs)
 	return m
 }
 
@@ -306,7 +313,7 @@ func Curve(ctx context.Context, w io.Writer, points []CurvePoint, variants []str
 	}
 	fmt.Fprintf(w, "pool curve: point queries through the pool, %d per run, %d rounds, median; %s, GOMAXPROCS=%d, %s\n",
 		n, rounds, runtime.Version(), runtime.GOMAXPROCS(0), loadAverage())
-	fmt.Fprintf(w, "%-10s %-14s %10s %7s %8s %9s %9s %6s\n", "conns/gor", "variant", "queries/s", "ratio", "threads", "cpu µs/q", "user µs/q", "csw/q")
+	fmt.Fprintf(w, "%-10s %-14s %10s %7s %8s %9s %9s %6s %8s\n", "conns/gor", "variant", "queries/s", "ratio", "threads", "cpu µs/q", "user µs/q", "csw/q", "allocs/q")
 	for _, pt := range points {
 		res := make(map[string][]Measurement)
 		for range rounds {
@@ -328,7 +335,7 @@ func Curve(ctx context.Context, w io.Writer, points []CurvePoint, variants []str
 			if base > 0 {
 				ratio = fmt.Sprintf("%.2fx", m.Rate/base)
 			}
-			fmt.Fprintf(w, "%-10s %-14s %10.0f %7s %8d %9.1f %9.1f %6.2f\n", fmt.Sprintf("%d/%d", pt.Conns, pt.Workers), v, m.Rate, ratio, m.Threads, m.CPU, m.User, m.Switch)
+			fmt.Fprintf(w, "%-10s %-14s %10.0f %7s %8d %9.1f %9.1f %6.2f %8.1f\n", fmt.Sprintf("%d/%d", pt.Conns, pt.Workers), v, m.Rate, ratio, m.Threads, m.CPU, m.User, m.Switch, m.Allocs)
 		}
 	}
 	return nil
