@@ -178,30 +178,7 @@ func TestTraceDeferredStartErrors(t *testing.T) {
 // the context Start returned.
 func TestTraceDeferredCancel(t *testing.T) {
 	c, rec := deferredConn(t, true, func(cfg *myx.Config) { cfg.KillTimeout = 15 * time.Second })
-	observer := connect(t)
-	ctx, cancel := context.WithCancel(ctxT(t))
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		var n int
-		done <- c.QueryRow(ctx, "SELECT SLEEP(?)", 5).Scan(&n)
-	}()
-	for {
-		var n int
-		if err := observer.QueryRow(ctxT(t), "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ? AND INFO LIKE 'SELECT SLEEP%'", c.ConnID()).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n > 0 {
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("the query ended before it was seen running: %v", err)
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
+	if err := cancelRunningSleep(t, c); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", err)
 	}
 	evs := rec.only("cancel")

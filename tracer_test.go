@@ -648,8 +648,10 @@ func TestTraceReset(t *testing.T) {
 	}
 }
 
-func TestTraceCancel(t *testing.T) {
-	c, rec := tracedConn(t, func(cfg *myx.Config) { cfg.KillTimeout = 15 * time.Second })
+// cancelRunningSleep runs SELECT SLEEP(5) on c, cancels its context once another connection
+// sees the server run it (no timing assumption), and returns the statement's error.
+func cancelRunningSleep(t *testing.T, c *myx.Conn) error {
+	t.Helper()
 	observer := connect(t)
 	ctx, cancel := context.WithCancel(ctxT(t))
 	defer cancel()
@@ -658,7 +660,6 @@ func TestTraceCancel(t *testing.T) {
 		var n int
 		done <- c.QueryRow(ctx, "SELECT SLEEP(?)", 5).Scan(&n)
 	}()
-	// Cancel once the server runs the statement (no timing assumption).
 	for {
 		var n int
 		if err := observer.QueryRow(ctxT(t), "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ? AND INFO LIKE 'SELECT SLEEP%'", c.ConnID()).Scan(&n); err != nil {
@@ -674,7 +675,12 @@ func TestTraceCancel(t *testing.T) {
 		}
 	}
 	cancel()
-	err := <-done
+	return <-done
+}
+
+func TestTraceCancel(t *testing.T) {
+	c, rec := tracedConn(t, func(cfg *myx.Config) { cfg.KillTimeout = 15 * time.Second })
+	err := cancelRunningSleep(t, c)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", err)
 	}
