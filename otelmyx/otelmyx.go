@@ -293,10 +293,10 @@ type stateKey struct{}
 type opState struct {
 	span  trace.Span
 	entry *stmtEntry // the connection's attributes (and, for a statement, its own)
-	// buf is where a statement's End gathers its span's attributes: part of the context's
-	// allocation (spanCtx), so that setting them allocates nothing of ours; nil without a
-	// span.
-	buf *[endAttrs]attribute.KeyValue
+	// buf is where a statement's Start gathers its span's attributes, and then its End:
+	// part of the context's allocation (spanCtx), so that passing them allocates nothing of
+	// ours; nil without a span.
+	buf *[spanAttrs]attribute.KeyValue
 	op  *opInfo // nil for a statement
 }
 
@@ -325,7 +325,7 @@ type stmtEntry struct {
 	conn   connAttrs // without the connection id, which is per connection
 	info   myx.StatementInfo
 	name   string
-	start  []trace.SpanStartOption
+	attrs  []attribute.KeyValue // a span's attributes at its start, but the connection id
 	ok     *measureOpts
 	totals *connTotals
 }
@@ -381,8 +381,7 @@ func (t *Tracer) newEntry(c *myx.Conn, info myx.StatementInfo, text string) *stm
 	if text != "" && t.cfg.queryText {
 		kv = append(kv, semconv.DBQueryTextKey.String(text))
 	}
-	kv = append(kv, t.cfg.attrs...)
-	e.start = []trace.SpanStartOption{clientKind, trace.WithAttributes(kv...)}
+	e.attrs = append(kv, t.cfg.attrs...)
 	k := keyOf(kindOperation, &e.conn)
 	k.op, k.coll, k.summary = info.Operation, info.Collection, info.Summary
 	e.ok = t.option(k)
@@ -602,17 +601,19 @@ type genCtx struct {
 	opInfo
 }
 
-// endAttrs is how many attributes TraceQueryEnd sets at most on a span when the statement
-// succeeded (connection id, rows returned and affected, round trips, bytes sent and read,
-// cache outcome, with every option on); an error's two more make append allocate, on the
-// error path only.
-const endAttrs = 7
+// spanAttrs is how many attributes a statement's span passes at most without allocating a
+// buffer of its own: at its start the connection's four, the statement's two, its text and
+// the connection id with one more to spare (the summary or one of WithAttributes), and at its
+// end the six TraceQueryEnd sets at most when the statement succeeded with every option on
+// (rows returned and affected, round trips, bytes sent and read, cache outcome); more make
+// append allocate.
+const spanAttrs = 9
 
-// spanCtx is an opCtx with the buffer its End gathers the span's attributes in.
+// spanCtx is an opCtx with the buffer its Start and End gather the span's attributes in.
 type spanCtx struct {
 	opCtx
-	buf  [endAttrs]attribute.KeyValue
-	opts [3]trace.SpanStartOption // a statement entry's start options and a timestamp
+	buf  [spanAttrs]attribute.KeyValue
+	opts [3]trace.SpanStartOption // the kind, the attributes and, started late, a timestamp
 }
 
 func newSpanCtx() *spanCtx {
@@ -658,8 +659,9 @@ func connID(c *myx.Conn) int64 {
 func (t *Tracer) DeferQueryStart() bool { return true }
 
 // TraceQueryStart implements myx.QueryTracer. The span starts with the attributes sampling
-// may look at (system, namespace, server, operation, table, summary, text), made once per
-// statement and kind of connection; the others are set at its end.
+// may look at (system, namespace, server, operation, table, summary, text: made once per
+// statement and kind of connection) and the connection id; those of the outcome are set at
+// its end.
 func (t *Tracer) TraceQueryStart(ctx context.Context, c *myx.Conn, data myx.TraceQueryStartData) context.Context {
 	var text string
 	if len(data.Args) > 0 && t.cfg.queryText {
@@ -673,13 +675,18 @@ func (t *Tracer) TraceQueryStart(ctx context.Context, c *myx.Conn, data myx.Trac
 	}
 	sc := newSpanCtx()
 	sc.entry = e
-	opts := e.start
+	// Every attribute known at the start goes in one option, the connection id with them:
+	// the SDK then sizes the span's attributes once, and a successful SELECT's End sets none.
+	kv := append(sc.buf[:0], e.attrs...)
+	if id := connID(c); id != 0 {
+		kv = append(kv, AttrConnID.Int64(id))
+	}
+	sc.opts[0], sc.opts[1] = clientKind, trace.WithAttributes(kv...)
+	opts := sc.opts[:2]
 	if !data.Start.IsZero() {
-		// Started late (DeferQueryStart): the span begins when the statement did. The
-		// options live in the context's allocation.
-		n := copy(sc.opts[:len(sc.opts)-1], e.start)
-		sc.opts[n] = trace.WithTimestamp(data.Start)
-		opts = sc.opts[:n+1]
+		// Started late (DeferQueryStart): the span begins when the statement did.
+		sc.opts[2] = trace.WithTimestamp(data.Start)
+		opts = sc.opts[:3]
 	}
 	ctx, sc.span = t.tracer.Start(ctx, e.name, opts...)
 	sc.Context = ctx
@@ -702,10 +709,7 @@ func (t *Tracer) TraceQueryEnd(ctx context.Context, c *myx.Conn, data myx.TraceQ
 	if st.span == nil {
 		return
 	}
-	kv := st.buf[:0]
-	if id := connID(c); id != 0 {
-		kv = append(kv, AttrConnID.Int64(id))
-	}
+	kv := st.buf[:0] // the SDK copied the start's attributes
 	if t.cfg.returnedRows {
 		kv = append(kv, semconv.DBResponseReturnedRows(int(data.RowsReturned)))
 	}
@@ -723,7 +727,9 @@ func (t *Tracer) TraceQueryEnd(ctx context.Context, c *myx.Conn, data myx.TraceQ
 		kv = appendError(kv, data.Err)
 		st.span.SetStatus(codes.Error, data.Err.Error())
 	}
-	st.span.SetAttributes(kv...)
+	if len(kv) > 0 {
+		st.span.SetAttributes(kv...)
+	}
 	st.span.End()
 }
 
