@@ -351,10 +351,6 @@ func unsafeString(b []byte) string {
 	return unsafe.String(&b[0], len(b))
 }
 
-func (r *Rows) isNumericBinary(i int) bool {
-	return r.binary && wire.FixedSize(r.types[i]) > 0
-}
-
 // convertsBinary reports whether a binary-protocol value of column i is not its text (numbers
 // and temporal values, which appendText formats); the rest is sent as text in both protocols.
 func (r *Rows) convertsBinary(i int) bool { return wire.IsBinaryEncoded(r.types[i]) }

@@ -55,10 +55,6 @@ var binaryWidth = [256]int8{
 
 const widthTemporal = -1
 
-// FixedSize returns the encoded width of a binary-protocol value of type t, or 0 when the value
-// is variable-length (temporal values carry a 1-byte length, the rest a length-encoded one).
-func FixedSize(t byte) int { return max(int(binaryWidth[t]), 0) }
-
 // IsBinaryEncoded reports whether a binary-protocol value of type t is encoded (a number or a
 // temporal value) rather than sent as its text, as every other type is in both protocols.
 func IsBinaryEncoded(t byte) bool { return binaryWidth[t] != 0 }
