@@ -39,9 +39,10 @@
 // myx.round_trips, myx.bytes_sent, myx.bytes_read and myx.statement_cache ("hit", "miss",
 // "not_used", or "prepared" for a Stmt's executions) (WithIOAttributes; the myx.client.*
 // counters count them either way). A statement's span starts with the attributes a sampler
-// may look at (system, namespace, server, operation, table, text) and gets the others at its
-// end; it is started once the statement's request is written, while the server works on it,
-// and dated from when the statement began (myx.QueryStartDeferrer).
+// may look at (system, namespace, server, operation, table, text) and the connection id, and
+// gets those of the outcome at its end; it is started once the statement's request is
+// written, while the server works on it, and dated from when the statement began
+// (myx.QueryStartDeferrer).
 // Cancellations (KILL QUERY), retries, session resets and statement preparations are events
 // on the span of the context they happen in.
 //
@@ -61,51 +62,42 @@
 // Under a recording parent, a statement costs one SDK span and one histogram measurement, and
 // little of the Tracer's own: what its span starts from (name, kind, the attributes a sampler
 // may look at) and its measurement's attribute set are made at its first execution on a kind
-// of connection and kept (up to 4096 statements), so that a statement allocates one context
-// beyond what the SDK allocates (and, its Start being deferred, a boxed start time) and formats
-// nothing. Without a recording parent it costs the measurement and that allocation. Most of a
-// span's cost is the SDK's, and grows with its attributes: with the SDK v1.47, each costs some
-// 650 to 900 instructions (copied three times, normalized, deduplicated through a map at the
-// end, a map that allocates three times more past 8 attributes). Hence the defaults: a point
-// query's span has 8 (the options above add up to 7 more).
+// of connection and kept (up to 4096 statements); a statement then allocates one context
+// beyond what the SDK allocates and formats nothing. Without a recording parent it costs the
+// measurement and that allocation. Most of a span's cost is the SDK's, and grows with its
+// attributes (with the SDK v1.47 each costs some 600 instructions: copied, normalized, and
+// deduplicated through a map when the span ends); hence the opt-in attributes above. The span
+// gets every attribute known at its start in one option, so the SDK sizes its attributes
+// once, and a successful SELECT's end sets none.
 //
-// The span starts once the statement's request is written, while the server works on it: on
-// a machine with an idle core that moves what Start costs off the statement's path. On a
-// loaded machine there is no idle core to overlap with, and the gain does not show:
-// BenchmarkDeferredStart, which interleaves the two, measured a median ratio of 1.00 on one
-// connection and through a pool (eight runs each, load 7 to 52) and the same client CPU.
+// The SDK's BatchSpanProcessor sends every span that ends to its goroutine on a channel, and
+// the Go runtime wakes a thread to receive it: on a machine with few cores that hand-off costs
+// more than the span. NewBatchSpanProcessor is a drop-in that queues spans under a mutex and
+// wakes its goroutine once per batch of 512 (or at the batch timeout).
 //
-// Measured on 2026-12-02 on a shared 2-core machine (AMD EPYC): instruction counts with
-// callgrind, which the load does not change (GOGC=off GOMAXPROCS=1, the difference between
-// 5,000 and 10,000 iterations; BenchmarkTracerCost, no server involved), and allocations:
+// Measured on 2026-12-02 on a shared 2-core machine (AMD EPYC), BenchmarkTracerCost with
+// callgrind (GOGC=off GOMAXPROCS=1, the difference between 5,000 and 15,000 iterations; the
+// load does not change instruction counts):
 //
 //	                                          instructions  allocs  bytes
-//	statement span + metrics (span)                 15,500       7  3,440  (before: 19,900, 10, 4,088)
-//	  Start deferred, as connections call it        16,100       8  3,464
-//	  every attribute option on (span-full)         19,500      10  3,896
-//	SDK calls by hand, 15 attrs (sdksame)           18,800       9  3,576
+//	statement span + metrics (span)                 15,200       7  2,696  (before: 15,400, 7, 3,440)
+//	  Start deferred, as connections call it        15,700       8  2,720
 //	an empty SDK span, no metrics (sdkempty)         3,400       3    944
-//	no recording parent: metrics (noparent)          4,500       1     64
-//	pool acquire and release hooks (pool)            3,900       0      0
+//	pool acquire and release hooks (pool)            4,000       0      0
 //
-// The point query (BenchmarkPoint) allocates 11 times (3,783 bytes) traced against 3 (317
-// bytes) untraced; before, 13 (4,406 bytes).
+// The pool hooks are two histogram measurements (wait and use time), about 2,000 SDK
+// instructions each. BenchmarkPointInterleaved runs the point query untraced and traced in
+// alternating rounds of 50 and reports the median of the rounds' throughput ratios
+// (median-ratio) and the ratio of the sums (ratio); on the idle machine at 14:17 UTC (the
+// untraced query 45 to 50 µs, four runs of 20,000 queries each), median-ratio / ratio:
 //
-// BenchmarkPointInterleaved runs the point query untraced and traced in alternating rounds
-// and reports the median of the rounds' throughput ratios and the client's CPU time per
-// query. Eight runs each of the code before and after this work, alternated, at load 7 to 52
-// (medians of the runs): with spans dropped at their end, 0.85 on one connection and 0.85
-// through a pool (before: 0.83 and 0.82), tracing adding 21 and 24 µs of client CPU per query
-// either way (the untraced query itself took 37 to 84 µs at that load, most of it in the
-// kernel): the instructions saved do not show at that load. With the SDK's batching span
-// processor, 0.70 and 0.69 (before: 0.67 and 0.68), tracing adding 48 to 51 µs: each span
-// that ends wakes the processor's goroutine (a channel send per span), and the Go runtime's
-// hand-off to it (another thread woken, spinning, put back to sleep) costs several times the
-// span itself when no core is idle. On the idle machine (07:53 UTC, load 5 falling to 3,
-// three runs of 20,000 queries): 0.88 to 0.90 on one connection and 0.84 to 0.89 through a
-// pool with spans dropped (tracing adding 17 to 20 µs of client CPU to an untraced 39 to 52),
-// 0.74 to 0.77 with the batching processor (about 40 µs added); an earlier measurement, on
-// a faster phase of the same VM, gave 0.96 to 1.22 with the batching processor.
+//	                                       one connection           pool of 4
+//	spans dropped at their end             0.95-0.97 / 0.89-0.93    0.90-0.95 / 0.85-0.91
+//	NewBatchSpanProcessor                  0.91-0.97 / 0.88-0.95    0.89-0.95 / 0.85-0.89
+//	the SDK's BatchSpanProcessor           0.60-0.75 / 0.62-0.73    0.59-0.62 / 0.58-0.62
+//
+// Tracing added 6 to 8 µs of client CPU per query with spans dropped or batched by
+// NewBatchSpanProcessor, and 35 to 50 µs with the SDK's processor.
 package otelmyx
 
 import (
