@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -120,6 +121,10 @@ func (p *BatchSpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 		return
 	}
 	p.mu.Lock()
+	if p.stopped.Load() { // Shutdown began since the check above: its export would miss s
+		p.mu.Unlock()
+		return
+	}
 	if len(p.queue) >= p.opts.maxQueue {
 		p.mu.Unlock()
 		p.dropped.Add(1)
@@ -140,7 +145,7 @@ func (p *BatchSpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 func (p *BatchSpanProcessor) Dropped() uint64 { return p.dropped.Load() }
 
 // run is the export goroutine: it exports what is queued whenever a batch fills and at every
-// batch timeout.
+// batch timeout, and hands the exporter's errors to otel.Handle.
 func (p *BatchSpanProcessor) run() {
 	defer close(p.done)
 	t := time.NewTicker(p.opts.timeout)
@@ -152,7 +157,9 @@ func (p *BatchSpanProcessor) run() {
 		case <-p.kick:
 		case <-t.C:
 		}
-		_ = p.export(context.Background(), false)
+		if err := p.export(context.Background(), false); err != nil {
+			otel.Handle(err) // the global error handler, as the SDK's processor reports it
+		}
 	}
 }
 
@@ -238,7 +245,9 @@ func (p *BatchSpanProcessor) ForceFlush(ctx context.Context) error {
 func (p *BatchSpanProcessor) Shutdown(ctx context.Context) error {
 	var err error
 	p.stopOnce.Do(func() {
+		p.mu.Lock() // no span is queued once this is set (see OnEnd)
 		p.stopped.Store(true)
+		p.mu.Unlock()
 		close(p.stop)
 		select {
 		case <-p.done:
