@@ -30,7 +30,7 @@ func init() {
 			fmt.Fprintln(os.Stderr, "pipelined-vs-c:", err)
 			os.Exit(1)
 		}
-		return append(ws, workload{"pipelined-vs-c", "queries/s",
+		return append(ws, workload{"pipelined-vs-c", "queries/s (second column: the C client, sequential)",
 			func(ctx context.Context) (int, error) {
 				return size(bench.PointN), bench.MyxPointPipelined(ctx, c, size(bench.PointN))
 			},

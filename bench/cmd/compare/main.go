@@ -3,8 +3,11 @@
 //
 //	go run ./cmd/compare [-quick] [-rounds 5] [-only point,scan] [-progress=false] [-plot curve.svg]
 //
-// Progress (the workload, the round, an estimate of the time left) goes to standard error;
-// -quick runs a tenth of each workload's operations, three rounds each, for a first look.
+// Some rows compare myx with something else than go-sql-driver, and say so after their unit:
+// pipelined-vs-c (the C client's sequential rate), point-traced and pool-traced (myx untraced:
+// the cost of tracing with otelmyx). Progress (the workload, the round, an estimate of the time
+// left) goes to standard error; -quick runs a tenth of each workload's operations, three rounds
+// each, for a first look.
 package main
 
 import (
@@ -25,9 +28,10 @@ import (
 
 // workload measures one run of one side and returns the operations it did.
 type workload struct {
-	name, unit string
-	myx        func(ctx context.Context) (int, error)
-	driver     func(ctx context.Context) (int, error)
+	name   string
+	unit   string // printed last: the unit, and what the second column is when not go-sql-driver
+	myx    func(ctx context.Context) (int, error)
+	driver func(ctx context.Context) (int, error)
 }
 
 // quick is -quick: size gives a tenth of each workload's operations.
