@@ -3,6 +3,9 @@ package otelmyx
 import (
 	"context"
 	"errors"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,15 +27,17 @@ import (
 //	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(otelmyx.NewBatchSpanProcessor(exporter)))
 //
 // Only sampled spans are kept. When MaxQueueSize spans wait while the exporter is still busy,
-// further spans are dropped and counted (Dropped), as the SDK's processor does by default.
+// further spans are dropped and counted (Dropped), as the SDK's processor does by default, or
+// with sdktrace.WithBlocking the span's End waits for room.
 // Export is never called concurrently. Its methods are safe for concurrent use.
 type BatchSpanProcessor struct {
 	exp  sdktrace.SpanExporter
-	opts batchOptions
+	opts sdktrace.BatchSpanProcessorOptions
 
 	mu    sync.Mutex
 	queue []sdktrace.ReadOnlySpan // ended spans waiting for the exporter
 	spare []sdktrace.ReadOnlySpan // the other buffer (swapped with queue by an export)
+	room  sync.Cond               // on mu: the queue was taken (for OnEnd with WithBlocking)
 
 	exportMu sync.Mutex    // one export at a time
 	kick     chan struct{} // a batch is full (buffered: a send never blocks OnEnd)
@@ -43,63 +48,34 @@ type BatchSpanProcessor struct {
 	dropped  atomic.Uint64
 }
 
-// BatchOption configures a BatchSpanProcessor.
-type BatchOption func(*batchOptions)
-
-type batchOptions struct {
-	timeout   time.Duration
-	exportTTL time.Duration
-	maxQueue  int
-	maxBatch  int
-}
-
-// WithBatchTimeout sets the longest an ended span waits before it is exported when no batch
-// fills (default 5s, as the SDK's processor).
-func WithBatchTimeout(d time.Duration) BatchOption {
-	return func(o *batchOptions) {
-		if d > 0 {
-			o.timeout = d
-		}
-	}
-}
-
-// WithExportTimeout sets the time one call of the exporter may take (default 30s).
-func WithExportTimeout(d time.Duration) BatchOption {
-	return func(o *batchOptions) {
-		if d > 0 {
-			o.exportTTL = d
-		}
-	}
-}
-
-// WithMaxQueueSize sets how many ended spans may wait for the exporter before more are dropped
-// (default 2048).
-func WithMaxQueueSize(n int) BatchOption {
-	return func(o *batchOptions) {
-		if n > 0 {
-			o.maxQueue = n
-		}
-	}
-}
-
-// WithMaxExportBatchSize sets how many spans one call of the exporter gets at most, and how
-// many ended spans wake the export goroutine (default 512; at most the queue size).
-func WithMaxExportBatchSize(n int) BatchOption {
-	return func(o *batchOptions) {
-		if n > 0 {
-			o.maxBatch = n
-		}
-	}
-}
-
 // NewBatchSpanProcessor returns a BatchSpanProcessor exporting to exp, and starts its export
-// goroutine, which runs until Shutdown.
-func NewBatchSpanProcessor(exp sdktrace.SpanExporter, opts ...BatchOption) *BatchSpanProcessor {
-	o := batchOptions{timeout: 5 * time.Second, exportTTL: 30 * time.Second, maxQueue: 2048, maxBatch: 512}
+// goroutine, which runs until Shutdown. It takes the SDK's own options
+// (sdktrace.WithBatchTimeout, WithExportTimeout, WithMaxQueueSize, WithMaxExportBatchSize,
+// WithBlocking) and defaults, and reads the same environment variables as
+// sdktrace.NewBatchSpanProcessor (OTEL_BSP_SCHEDULE_DELAY, OTEL_BSP_EXPORT_TIMEOUT,
+// OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE), the options taking precedence.
+func NewBatchSpanProcessor(exp sdktrace.SpanExporter, opts ...sdktrace.BatchSpanProcessorOption) *BatchSpanProcessor {
+	o := sdktrace.BatchSpanProcessorOptions{
+		BatchTimeout:       envMillis("OTEL_BSP_SCHEDULE_DELAY", sdktrace.DefaultScheduleDelay),
+		ExportTimeout:      envMillis("OTEL_BSP_EXPORT_TIMEOUT", sdktrace.DefaultExportTimeout),
+		MaxQueueSize:       envInt("OTEL_BSP_MAX_QUEUE_SIZE", sdktrace.DefaultMaxQueueSize),
+		MaxExportBatchSize: envInt("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", sdktrace.DefaultMaxExportBatchSize),
+	}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	o.maxBatch = min(o.maxBatch, o.maxQueue)
+	if o.BatchTimeout <= 0 {
+		o.BatchTimeout = time.Duration(sdktrace.DefaultScheduleDelay) * time.Millisecond
+	}
+	if o.ExportTimeout <= 0 {
+		o.ExportTimeout = time.Duration(sdktrace.DefaultExportTimeout) * time.Millisecond
+	}
+	if o.MaxQueueSize <= 0 {
+		o.MaxQueueSize = sdktrace.DefaultMaxQueueSize
+	}
+	if o.MaxExportBatchSize <= 0 || o.MaxExportBatchSize > o.MaxQueueSize {
+		o.MaxExportBatchSize = min(sdktrace.DefaultMaxExportBatchSize, o.MaxQueueSize)
+	}
 	p := &BatchSpanProcessor{
 		exp:  exp,
 		opts: o,
@@ -107,8 +83,23 @@ func NewBatchSpanProcessor(exp sdktrace.SpanExporter, opts ...BatchOption) *Batc
 		stop: make(chan struct{}),
 		done: make(chan struct{}),
 	}
+	p.room.L = &p.mu
 	go p.run()
 	return p
+}
+
+// envMillis is the environment variable name as milliseconds, or def (milliseconds) when it is
+// unset or not a number of them.
+func envMillis(name string, def int) time.Duration {
+	return time.Duration(envInt(name, def)) * time.Millisecond
+}
+
+// envInt is the environment variable name as a positive integer, or def.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(os.Getenv(name))); err == nil && n > 0 {
+		return n
+	}
+	return def
 }
 
 // OnStart implements sdktrace.SpanProcessor: nothing is done when a span starts.
@@ -125,13 +116,26 @@ func (p *BatchSpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 		p.mu.Unlock()
 		return
 	}
-	if len(p.queue) >= p.opts.maxQueue {
-		p.mu.Unlock()
-		p.dropped.Add(1)
-		return
+	for len(p.queue) >= p.opts.MaxQueueSize {
+		if !p.opts.BlockOnQueueFull {
+			p.mu.Unlock()
+			p.dropped.Add(1)
+			return
+		}
+		// WithBlocking: wait until the export goroutine takes the queue (woken now, in
+		// case the queue filled up without a kick, when it is smaller than a batch).
+		select {
+		case p.kick <- struct{}{}:
+		default:
+		}
+		p.room.Wait()
+		if p.stopped.Load() {
+			p.mu.Unlock()
+			return
+		}
 	}
 	p.queue = append(p.queue, s)
-	full := len(p.queue) == p.opts.maxBatch
+	full := len(p.queue) == p.opts.MaxExportBatchSize
 	p.mu.Unlock()
 	if full {
 		select {
@@ -148,7 +152,7 @@ func (p *BatchSpanProcessor) Dropped() uint64 { return p.dropped.Load() }
 // batch timeout, and hands the exporter's errors to otel.Handle.
 func (p *BatchSpanProcessor) run() {
 	defer close(p.done)
-	t := time.NewTicker(p.opts.timeout)
+	t := time.NewTicker(p.opts.BatchTimeout)
 	defer t.Stop()
 	for {
 		select {
@@ -177,6 +181,7 @@ func (p *BatchSpanProcessor) export(ctx context.Context, all bool) error {
 		p.mu.Lock()
 		taken := p.queue
 		p.queue, p.spare = p.spare[:0], nil
+		p.room.Broadcast()
 		p.mu.Unlock()
 		if len(taken) == 0 {
 			p.giveBack(taken)
@@ -189,8 +194,8 @@ func (p *BatchSpanProcessor) export(ctx context.Context, all bool) error {
 				p.giveBack(taken)
 				return errors.Join(append(errs, err)...)
 			}
-			n := min(len(spans), p.opts.maxBatch)
-			ectx, cancel := context.WithTimeout(ctx, p.opts.exportTTL)
+			n := min(len(spans), p.opts.MaxExportBatchSize)
+			ectx, cancel := context.WithTimeout(ctx, p.opts.ExportTimeout)
 			if err := p.exp.ExportSpans(ectx, spans[:n]); err != nil {
 				errs = append(errs, err) // the exporter's to retry, as with the SDK's processor
 			}
@@ -201,7 +206,7 @@ func (p *BatchSpanProcessor) export(ctx context.Context, all bool) error {
 		p.mu.Lock()
 		left := len(p.queue)
 		p.mu.Unlock()
-		if !all && left < p.opts.maxBatch {
+		if !all && left < p.opts.MaxExportBatchSize {
 			return errors.Join(errs...)
 		}
 	}
@@ -222,7 +227,7 @@ func (p *BatchSpanProcessor) giveBack(buf []sdktrace.ReadOnlySpan) {
 func (p *BatchSpanProcessor) requeue(spans []sdktrace.ReadOnlySpan) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	room := max(p.opts.maxQueue-len(p.queue), 0)
+	room := max(p.opts.MaxQueueSize-len(p.queue), 0)
 	if len(spans) > room {
 		p.dropped.Add(uint64(len(spans) - room))
 		spans = spans[:room]
@@ -247,6 +252,7 @@ func (p *BatchSpanProcessor) Shutdown(ctx context.Context) error {
 	p.stopOnce.Do(func() {
 		p.mu.Lock() // no span is queued once this is set (see OnEnd)
 		p.stopped.Store(true)
+		p.room.Broadcast()
 		p.mu.Unlock()
 		close(p.stop)
 		select {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,7 +38,7 @@ func waitSpans(t *testing.T, exp *tracetest.InMemoryExporter, want int) {
 func TestBatchSpanProcessorFullBatch(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
 	// The timeout is far off: only a full batch can start an export here.
-	p := otelmyx.NewBatchSpanProcessor(exp, otelmyx.WithMaxExportBatchSize(4), otelmyx.WithBatchTimeout(time.Hour))
+	p := otelmyx.NewBatchSpanProcessor(exp, sdktrace.WithMaxExportBatchSize(4), sdktrace.WithBatchTimeout(time.Hour))
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p))
 	defer tp.Shutdown(context.Background())
 
@@ -65,7 +66,7 @@ func TestBatchSpanProcessorFullBatch(t *testing.T) {
 
 func TestBatchSpanProcessorTimeout(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
-	p := otelmyx.NewBatchSpanProcessor(exp, otelmyx.WithBatchTimeout(5*time.Millisecond))
+	p := otelmyx.NewBatchSpanProcessor(exp, sdktrace.WithBatchTimeout(5*time.Millisecond))
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p))
 	defer tp.Shutdown(context.Background())
 	endSpans(tp, "a", 2) // far less than a batch: exported by the timer
@@ -82,7 +83,7 @@ func TestBatchSpanProcessorShutdown(t *testing.T) {
 		atShutdown = len(exp.GetSpans())
 		mu.Unlock()
 	}}
-	p2 := otelmyx.NewBatchSpanProcessor(rec, otelmyx.WithBatchTimeout(time.Hour))
+	p2 := otelmyx.NewBatchSpanProcessor(rec, sdktrace.WithBatchTimeout(time.Hour))
 	tp2 := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p2))
 	endSpans(tp2, "b", 3)
 	if err := tp2.Shutdown(context.Background()); err != nil {
@@ -121,12 +122,14 @@ func (r *shutdownRecorder) Shutdown(ctx context.Context) error {
 // blockingExporter holds every export until release is closed.
 type blockingExporter struct {
 	release chan struct{}
+	entered atomic.Int32 // calls of ExportSpans begun
 	mu      sync.Mutex
 	got     int
 	calls   int
 }
 
 func (e *blockingExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+	e.entered.Add(1)
 	select {
 	case <-e.release:
 	case <-ctx.Done():
@@ -143,7 +146,7 @@ func (e *blockingExporter) Shutdown(context.Context) error { return nil }
 
 func TestBatchSpanProcessorQueueFull(t *testing.T) {
 	exp := &blockingExporter{release: make(chan struct{})}
-	p := otelmyx.NewBatchSpanProcessor(exp, otelmyx.WithMaxQueueSize(4), otelmyx.WithMaxExportBatchSize(2), otelmyx.WithBatchTimeout(time.Hour))
+	p := otelmyx.NewBatchSpanProcessor(exp, sdktrace.WithMaxQueueSize(4), sdktrace.WithMaxExportBatchSize(2), sdktrace.WithBatchTimeout(time.Hour))
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p))
 	// The first full batch is taken by the export goroutine, which then blocks in the
 	// exporter; the queue then holds 4 more and drops the rest.
@@ -188,7 +191,7 @@ func TestBatchSpanProcessorUnsampled(t *testing.T) {
 
 func TestBatchSpanProcessorConcurrent(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
-	p := otelmyx.NewBatchSpanProcessor(exp, otelmyx.WithMaxExportBatchSize(7), otelmyx.WithMaxQueueSize(100000))
+	p := otelmyx.NewBatchSpanProcessor(exp, sdktrace.WithMaxExportBatchSize(7), sdktrace.WithMaxQueueSize(100000))
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p))
 	var wg sync.WaitGroup
 	for range 8 {
@@ -213,7 +216,7 @@ func TestBatchSpanProcessorConcurrent(t *testing.T) {
 
 func TestBatchSpanProcessorFlushCancelled(t *testing.T) {
 	exp := &blockingExporter{release: make(chan struct{})}
-	p := otelmyx.NewBatchSpanProcessor(exp, otelmyx.WithBatchTimeout(time.Hour), otelmyx.WithMaxExportBatchSize(2))
+	p := otelmyx.NewBatchSpanProcessor(exp, sdktrace.WithBatchTimeout(time.Hour), sdktrace.WithMaxExportBatchSize(2))
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p))
 	ctx, cancel := context.WithCancel(context.Background())
 	endSpans(tp, "a", 1)
@@ -228,4 +231,45 @@ func TestBatchSpanProcessorFlushCancelled(t *testing.T) {
 	if exp.got != 1 {
 		t.Errorf("%d spans exported in the end, want 1 (a cancelled flush keeps what it did not export)", exp.got)
 	}
+}
+
+func TestBatchSpanProcessorBlocking(t *testing.T) {
+	exp := &blockingExporter{release: make(chan struct{})}
+	p := otelmyx.NewBatchSpanProcessor(exp, sdktrace.WithMaxQueueSize(2), sdktrace.WithMaxExportBatchSize(2),
+		sdktrace.WithBatchTimeout(time.Hour), sdktrace.WithBlocking())
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p))
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		endSpans(tp, "a", 9) // waits for room while the exporter is held
+	}()
+	// Hold the exporter until a span's end has to wait: a batch is in the exporter and the
+	// queue is full behind it.
+	for deadline := time.Now().Add(time.Minute); exp.entered.Load() == 0 || otelmyx.QueuedSpans(p) < 2; {
+		if time.Now().After(deadline) {
+			t.Fatal("the queue never filled")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(exp.release)
+	<-ended
+	if err := tp.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	exp.mu.Lock()
+	defer exp.mu.Unlock()
+	if exp.got != 9 || p.Dropped() != 0 {
+		t.Errorf("%d spans exported and %d dropped, want 9 and 0 (WithBlocking waits for room)", exp.got, p.Dropped())
+	}
+}
+
+func TestBatchSpanProcessorEnvironment(t *testing.T) {
+	t.Setenv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "2")
+	t.Setenv("OTEL_BSP_SCHEDULE_DELAY", "3600000") // an hour: only a full batch exports
+	exp := tracetest.NewInMemoryExporter()
+	p := otelmyx.NewBatchSpanProcessor(exp)
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p))
+	defer tp.Shutdown(context.Background())
+	endSpans(tp, "a", 2) // a full batch of OTEL_BSP_MAX_EXPORT_BATCH_SIZE
+	waitSpans(t, exp, 2)
 }

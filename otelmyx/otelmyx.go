@@ -72,8 +72,9 @@
 //
 // The SDK's BatchSpanProcessor sends every span that ends to its goroutine on a channel, and
 // the Go runtime wakes a thread to receive it: on a machine with few cores that hand-off costs
-// more than the span. NewBatchSpanProcessor is a drop-in that queues spans under a mutex and
-// wakes its goroutine once per batch of 512 (or at the batch timeout).
+// more than the span. NewBatchSpanProcessor is a drop-in (the SDK's options and environment
+// variables) that queues spans under a mutex and wakes its goroutine once per batch of 512 (or
+// at the batch timeout).
 //
 // Measured on 2026-12-02 on a shared 2-core machine (AMD EPYC), BenchmarkTracerCost with
 // callgrind (GOGC=off GOMAXPROCS=1, the difference between 5,000 and 15,000 iterations; the
