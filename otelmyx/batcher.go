@@ -161,16 +161,25 @@ func (p *BatchSpanProcessor) run() {
 		case <-p.kick:
 		case <-t.C:
 		}
-		if err := p.export(context.Background(), false); err != nil {
+		if err := p.export(context.Background(), fullBatches); err != nil {
 			otel.Handle(err) // the global error handler, as the SDK's processor reports it
 		}
 	}
 }
 
-// export hands every queued span to the exporter, in batches of at most the export batch
-// size, each call bounded by the export timeout (and by ctx). With all false it stops once
-// less than a full batch is left for the timer to take, unless that is all there is.
-func (p *BatchSpanProcessor) export(ctx context.Context, all bool) error {
+// exportMode says how far an export goes once it has handed over the spans queued when it
+// began, as more spans end meanwhile.
+type exportMode int
+
+const (
+	fullBatches exportMode = iota // the export goroutine: again while a full batch is queued
+	takeOnce                      // ForceFlush: no further (the spans ended before it are out)
+	drain                         // Shutdown: again until the queue is empty (no span is added)
+)
+
+// export hands queued spans to the exporter, in batches of at most the export batch size,
+// each call bounded by the export timeout (and by ctx), as far as mode says.
+func (p *BatchSpanProcessor) export(ctx context.Context, mode exportMode) error {
 	if p.exp == nil {
 		return nil
 	}
@@ -206,7 +215,7 @@ func (p *BatchSpanProcessor) export(ctx context.Context, all bool) error {
 		p.mu.Lock()
 		left := len(p.queue)
 		p.mu.Unlock()
-		if !all && left < p.opts.MaxExportBatchSize {
+		if mode == takeOnce || mode == fullBatches && left < p.opts.MaxExportBatchSize || left == 0 {
 			return errors.Join(errs...)
 		}
 	}
@@ -222,8 +231,8 @@ func (p *BatchSpanProcessor) giveBack(buf []sdktrace.ReadOnlySpan) {
 	p.mu.Unlock()
 }
 
-// requeue puts the spans a cancelled flush did not hand to the exporter back in front of the queue (as far as
-// the queue size allows; the rest are dropped and counted).
+// requeue puts the spans a cancelled flush did not hand to the exporter back in front of the
+// queue (as far as the queue size allows; the rest are dropped and counted).
 func (p *BatchSpanProcessor) requeue(spans []sdktrace.ReadOnlySpan) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -235,13 +244,13 @@ func (p *BatchSpanProcessor) requeue(spans []sdktrace.ReadOnlySpan) {
 	p.queue = append(append(make([]sdktrace.ReadOnlySpan, 0, len(spans)+len(p.queue)), spans...), p.queue...)
 }
 
-// ForceFlush implements sdktrace.SpanProcessor: it exports every queued span now, and returns
-// the exporter's errors, or ctx's if it ends first.
+// ForceFlush implements sdktrace.SpanProcessor: it exports now every span that ended before
+// the call, and returns the exporter's errors, or ctx's if it ends first.
 func (p *BatchSpanProcessor) ForceFlush(ctx context.Context) error {
 	if p.stopped.Load() {
 		return nil
 	}
-	return p.export(ctx, true)
+	return p.export(ctx, takeOnce)
 }
 
 // Shutdown implements sdktrace.SpanProcessor: spans ending from now on are ignored, the queued
@@ -261,7 +270,7 @@ func (p *BatchSpanProcessor) Shutdown(ctx context.Context) error {
 			err = ctx.Err()
 			return
 		}
-		err = p.export(ctx, true)
+		err = p.export(ctx, drain)
 		if p.exp != nil {
 			err = errors.Join(err, p.exp.Shutdown(ctx))
 		}
