@@ -170,6 +170,12 @@ func GaleraNodeChecks(t *testing.T, g *mysqltest.Galera) {
 		if _, err := conns[0].Exec(ctx, "INSERT INTO test.galera_ryw (id, n) VALUES (1, 0)"); err != nil {
 			t.Fatal(err)
 		}
+		// Node 1 applies the row before it updates it: replication applies asynchronously,
+		// and an update that finds no row writes nothing to conflict with.
+		var n0 int
+		if err := conns[1].QueryRow(CausalRead(ctx), causalQuery(CausalRead(ctx), "SELECT n FROM test.galera_ryw WHERE id = 1")).Scan(&n0); err != nil {
+			t.Fatalf("the row on node 1: %v", err)
+		}
 		// The first attempt updates the row on node 0; before it commits, node 1 commits an
 		// update of the same row, which Galera orders first: node 0's transaction fails
 		// certification (1213, as a deadlock) and BeginFunc runs it again.
