@@ -702,7 +702,7 @@ func (t *Tracer) TraceQueryEnd(ctx context.Context, c *myx.Conn, data myx.TraceQ
 	if st.span == nil {
 		return
 	}
-	kv := st.buf[:0] // the SDK copied the start's attributes
+	kv := st.buf[:0] // the start's attributes were copied (trace.NewSpanStartConfig copies them)
 	if t.cfg.returnedRows {
 		kv = append(kv, semconv.DBResponseReturnedRows(int(data.RowsReturned)))
 	}
