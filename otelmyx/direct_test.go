@@ -50,7 +50,7 @@ func TestDirectQuerySpan(t *testing.T) {
 		"db.query.summary":          "SELECT users",
 		"db.query.text":             "SELECT name FROM users WHERE id = ?",
 		"server.address":            "127.0.0.1",
-		"server.port":               "3306",
+		"server.port":               portAttr(t, c.Addr()),
 		"myx.conn.id":               strconv.Itoa(int(c.ConnID())),
 		"myx.round_trips":           "1",
 		"myx.bytes_sent":            "40",

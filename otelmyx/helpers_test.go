@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net"
 	"testing"
 	"time"
 
@@ -89,12 +90,33 @@ func wantAttrs(t testing.TB, what string, kvs []attribute.KeyValue, want map[str
 	for k, v := range want {
 		g, ok := got[attribute.Key(k)]
 		switch {
+		case v == absent:
+			if ok {
+				t.Errorf("%s: attribute %s = %q, want none", what, k, g.Emit())
+			}
 		case !ok:
 			t.Errorf("%s: no attribute %s (want %q); have %v", what, k, v, kvs)
 		case g.Emit() != v:
 			t.Errorf("%s: %s = %q, want %q", what, k, g.Emit(), v)
 		}
 	}
+}
+
+// absent, as a value wantAttrs wants, means the attribute must not be there.
+const absent = "\x00absent"
+
+// portAttr is the server.port wanted for a connection to addr (host:port): absent for the
+// default port 3306, which the conventions leave out.
+func portAttr(t testing.TB, addr string) string {
+	t.Helper()
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if port == "3306" {
+		return absent
+	}
+	return port
 }
 
 // noAttrs checks that kvs hold none of keys.

@@ -30,7 +30,8 @@
 // statements that have arguments: a statement without arguments may carry literal values,
 // which are never recorded; WithQueryText(false) leaves the text out altogether),
 // db.response.status_code (the MySQL error number) and error.type (the error number for a
-// server error, else the error's type), server.address, server.port, db.operation.batch.size
+// server error, else the error's type), server.address, server.port (left out for the
+// default port, 3306, as the conventions ask), db.operation.batch.size
 // for SendBatch and ExecMany, and myx's own myx.conn.id and myx.rows_affected (when not zero).
 // Off by default, because every attribute of a span costs the SDK work and memory (see Cost),
 // and on with an option: db.query.summary on a statement's span, which is named after it
@@ -418,8 +419,23 @@ func connAttrsOf(c *myx.Conn) connAttrs {
 		// The host the connection went to: with several hosts (Config.Addrs), not
 		// necessarily Config.Addr.
 		a.address, a.port = splitNetAddr(cfg.Network, c.Addr())
+		a.port = reportedPort(a.port)
 	}
 	return a
+}
+
+// defaultPort is the port of the MySQL family's servers by default (TiDB's own default,
+// 4000, is not: TiDB reports itself as mysql).
+const defaultPort = 3306
+
+// reportedPort is the server.port to set for port: none (0) for no port or the default one,
+// as the conventions ask ("if using a port other than the default port for this DBMS"),
+// which also spares every span and measurement an attribute in the common case.
+func reportedPort(port int) int {
+	if port == defaultPort {
+		return 0
+	}
+	return port
 }
 
 // splitAddr gives server.address and server.port of a Config: host and port for tcp, the
@@ -907,7 +923,7 @@ func (t *Tracer) TraceConnectStart(ctx context.Context, data myx.TraceConnectSta
 	if data.Config != nil {
 		addr, port := splitAddr(data.Config)
 		kv = append(kv, semconv.ServerAddressKey.String(addr))
-		if port != 0 {
+		if port = reportedPort(port); port != 0 {
 			kv = append(kv, semconv.ServerPortKey.Int(port))
 		}
 		if data.Config.Database != "" {
@@ -934,8 +950,16 @@ func (t *Tracer) TraceConnectEnd(ctx context.Context, data myx.TraceConnectEndDa
 		}
 		// The host connected to, which for several hosts may not be the first (the start's).
 		kv = append(kv, semconv.ServerAddressKey.String(ca.address))
-		if ca.port != 0 {
+		switch cfg := data.Conn.Config(); {
+		case ca.port != 0:
 			kv = append(kv, semconv.ServerPortKey.Int(ca.port))
+		case cfg != nil:
+			// The default port, left out, unless the start gave another one (the first
+			// host's) that must be replaced.
+			if _, first := splitAddr(cfg); reportedPort(first) != 0 {
+				_, port := splitNetAddr(cfg.Network, data.Conn.Addr())
+				kv = append(kv, semconv.ServerPortKey.Int(port))
+			}
 		}
 	}
 	endSpan(span, data.Err, kv...)

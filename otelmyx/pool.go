@@ -121,7 +121,7 @@ func (s *poolsState) attrsOf(t *Tracer, p *pool.Pool) *poolAttrs {
 			name += "/" + cc.Database
 		}
 		kv = append(kv, semconv.ServerAddressKey.String(addr))
-		if port != 0 {
+		if port := reportedPort(port); port != 0 {
 			kv = append(kv, semconv.ServerPortKey.Int(port))
 		}
 		if cc.Database != "" {

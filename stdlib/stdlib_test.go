@@ -977,7 +977,7 @@ func TestMultipleResultSets(t *testing.T) {
 		rows.Close()
 		return sets
 	}
-	rows, err := db.QueryContext(ctx, "SELECT 1 AS a; SELECT 'x' AS b, 'y' AS c UNION ALL SELECT 'z', NULL; DO 1; SELECT 3 AS d")
+	rows, err := db.QueryContext(ctx, "SELECT 1 AS a; SELECT 'x' AS b, 'y' AS c UNION ALL SELECT 'z', NULL ORDER BY b; DO 1; SELECT 3 AS d")
 	if err != nil {
 		t.Fatal(err)
 	}
