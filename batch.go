@@ -48,6 +48,7 @@ type BatchResults struct {
 	items  []batchItem
 	next   int // next item whose reply is read
 	sent   int // items written so far
+	unread int // items written whose reply has not been reached yet
 	rows   *Rows
 	err    error // a failure that ends the whole batch (connection lost)
 	closed bool
@@ -297,6 +298,7 @@ func (br *BatchResults) sendWindow() error {
 			continue
 		}
 		it.sent, it.seq = true, c.wr.Seq
+		br.unread++
 		first = false
 	}
 	if first {
@@ -334,7 +336,30 @@ func (br *BatchResults) advance() (*batchItem, error) {
 	}
 	it := &br.items[br.next]
 	br.next++
+	if it.sent {
+		br.unread--
+	}
+	br.c.oweReplies(br.unread)
 	return it, nil
+}
+
+// minReplyBytes is the least a reply to COM_STMT_EXECUTE takes on the wire: a packet header
+// and an OK packet with no message (0x00, two one-byte counts, status and warnings). An ERR
+// packet or a result set is longer.
+const minReplyBytes = 4 + 7
+
+// oweReplies tells the connection's reader that n replies to pipelined statements follow the
+// one being read: at least n*minReplyBytes bytes the server sends with no further request
+// (see pollReader.owe; 0 when the batch is done). Every statement of a batch is an execution
+// of a prepared statement, which cannot ask the client for anything (LOAD DATA LOCAL is
+// refused in a prepared statement, and in a batch); an interpolated one (InterpolateParams)
+// is a text query, which could, so those batches tell nothing. Nor do compressed connections,
+// whose bytes on the socket can be fewer than the protocol's.
+func (c *Conn) oweReplies(n int) {
+	if c.poll == nil || c.compression != CompressNone || c.cfg.InterpolateParams {
+		return
+	}
+	c.poll.owe(n * minReplyBytes)
 }
 
 // Exec reads the next statement's reply as Exec would.
@@ -442,6 +467,7 @@ func (br *BatchResults) finish() {
 	if c.batch == br {
 		c.batch = nil
 	}
+	c.oweReplies(0)
 	if err := c.end(br.ctx, br.err); err != nil && br.err != nil {
 		br.err = err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/myxdb/myx"
@@ -113,5 +114,58 @@ func TestBatchCloseDiscardsUnreadAndContextEnds(t *testing.T) {
 	br.Close()
 	if err := c.Ping(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A long batch whose replies differ in size: point rows, large rows that stream over many
+// reads while thousands of replies are still owed (the reads wait with a low-water mark then),
+// and errors; every reply arrives whole and in order, and the connection is in step after.
+func TestBatchLongWithLargeRowsAndErrors(t *testing.T) {
+	t.Parallel()
+	c := connect(t)
+	ctx := ctxT(t)
+	tbl := newTable(t, c, "id INT PRIMARY KEY")
+	b := &myx.Batch{}
+	const n = 3000
+	for i := range n {
+		switch {
+		case i%700 == 0:
+			b.Queue("SELECT REPEAT('x', ?)", 300000+i)
+		case i%301 == 0:
+			b.Queue("INSERT INTO "+tbl+" VALUES (?)", 1) // a duplicate key from the second on
+		default:
+			b.Queue("SELECT ? + 1", i)
+		}
+	}
+	br := c.SendBatch(ctx, b)
+	inserts := 0
+	for i := range n {
+		switch {
+		case i%700 == 0:
+			var s string
+			if err := br.QueryRow().Scan(&s); err != nil || len(s) != 300000+i || strings.Trim(s, "x") != "" {
+				t.Fatalf("item %d: %d bytes, %v", i, len(s), err)
+			}
+		case i%301 == 0:
+			_, err := br.Exec()
+			if inserts++; inserts == 1 && err != nil {
+				t.Fatalf("item %d: first insert: %v", i, err)
+			}
+			if inserts > 1 && !errors.Is(err, &myx.MySQLError{Number: myx.ErDupEntry}) {
+				t.Fatalf("item %d: %v, want a duplicate key", i, err)
+			}
+		default:
+			var v int
+			if err := br.QueryRow().Scan(&v); err != nil || v != i+1 {
+				t.Fatalf("item %d: %d %v", i, v, err)
+			}
+		}
+	}
+	if err := br.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	if err := c.QueryRow(ctx, "SELECT ? + 3", 1).Scan(&v); err != nil || v != 4 {
+		t.Fatalf("after batch: %d %v", v, err)
 	}
 }

@@ -48,6 +48,8 @@ type pollReader struct {
 	blocking  bool          // O_NONBLOCK is off (see threadWait)
 	calm      uint8         // thread waits since the last wait in the runtime's poller
 	window    uint32        // the group's last activity window this connection was counted in
+	owed      int           // bytes the server will send without waiting for the client, at least (see owe)
+	lowat     int           // the socket's SO_RCVLOWAT as last set; 0 for the kernel's default (1)
 
 	// A wait in the runtime's poller: readFn is readFD bound once, buf/n/err its arguments
 	// and results (no allocation per read).
@@ -199,7 +201,8 @@ func (p *pollReader) threadWait(b []byte) (int, error) {
 	if p.calm < calmBeforeBlocking {
 		p.calm++
 	}
-	if p.idle == 0 && p.deadline.Load() == 0 && !p.stopped.Load() {
+	coalesce := p.applyLowat()
+	if !coalesce && p.idle == 0 && p.deadline.Load() == 0 && !p.stopped.Load() {
 		// Nothing bounds the wait: a blocking read waits and reads in one system call (the
 		// C client's way), instead of poll(2) and a read.
 		if !p.blocking && p.calm >= calmBeforeBlocking {
@@ -238,6 +241,11 @@ func (p *pollReader) threadWait(b []byte) (int, error) {
 			}
 			timeout = int(left/time.Millisecond) + 1
 		}
+		if coalesce && (timeout < 0 || timeout > coalesceWaitMs) {
+			// Whatever has come by then is read, below the low-water mark or not: a reply
+			// the server has sent is never held back for longer.
+			timeout = coalesceWaitMs
+		}
 		pfd := pollFd{fd: int32(p.fd), events: pollIn}
 		_, _, e := syscall.Syscall(syscall.SYS_POLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(timeout))
 		if e != 0 && e != syscall.EINTR {
@@ -247,6 +255,58 @@ func (p *pollReader) threadWait(b []byte) (int, error) {
 		if err != syscall.EAGAIN {
 			return p.result(n, err)
 		}
+	}
+}
+
+// owe tells the reader that the server will send at least n bytes more after what the
+// reader has already consumed, with no further request from the client (the replies to
+// pipelined statements; 0 when nothing is known). While that is a good deal, a wait on the
+// thread sets the socket's low-water mark (SO_RCVLOWAT) so that the kernel wakes the reader
+// once for many replies instead of once for each: the server's every send then no longer
+// wakes the client, which on loopback costs the server's thread the wakeup, and the client a
+// wakeup and a read per reply (measured, 100,000 pipelined point queries: the server's CPU
+// per statement 23-24 µs without, 17-18 µs with a mark of 8 KiB; the client's 12-13 µs,
+// 4-5 µs). The mark never exceeds what is owed, so it is always reached; and a wait with a
+// mark lasts at most coalesceWaitMs before reading whatever has come, so a reply is never
+// held back for long (a slow statement in the middle of a batch, a caller that waits for
+// one reply before it lets the server go on).
+//
+// Over TLS the socket's bytes are records whose reading the TLS client may have begun, so
+// what is owed says nothing of them: owe does nothing there.
+func (p *pollReader) owe(n int) {
+	if p.tls == nil {
+		p.owed = n
+	}
+}
+
+// The low-water mark: set from lowatMin bytes owed, at most lowatMax, in powers of two so
+// that a batch's falling count changes it only a few times.
+const (
+	lowatMin       = 1 << 10
+	lowatMax       = 8 << 10
+	coalesceWaitMs = 1
+)
+
+// applyLowat sets the socket's low-water mark for a wait from what is owed, and tells
+// whether one is in place.
+func (p *pollReader) applyLowat() bool {
+	want := 0
+	if p.owed >= lowatMin {
+		want = lowatMax
+		for want > p.owed {
+			want >>= 1
+		}
+	}
+	if want != p.lowat {
+		p.setLowat(want)
+	}
+	return p.lowat != 0
+}
+
+// setLowat sets SO_RCVLOWAT to v (0: the default). On failure the mark stays as it was.
+func (p *pollReader) setLowat(v int) {
+	if syscall.SetsockoptInt(p.fd, syscall.SOL_SOCKET, syscall.SO_RCVLOWAT, max(v, 1)) == nil {
+		p.lowat = v
 	}
 }
 
@@ -291,6 +351,10 @@ func (p *pollReader) setBlocking(on bool) {
 // Config.ReadTimeout is put on the socket for this read only.
 func (p *pollReader) runtimeWait(b []byte) (int, error) {
 	p.calm = 0
+	if p.lowat != 0 {
+		// The runtime's poller would honour the mark with no bound on the wait.
+		p.setLowat(0)
+	}
 	if p.blocking {
 		p.setBlocking(false)
 		if p.blocking {

@@ -20,6 +20,8 @@ func (p *pollReader) setDeadline(time.Time) {}
 
 func (p *pollReader) interrupt() {}
 
+func (p *pollReader) owe(int) {}
+
 func (p *pollReader) Read([]byte) (int, error) { panic("unreachable") }
 
 func (p *pollReader) write([]byte) (int, error) { panic("unreachable") }
