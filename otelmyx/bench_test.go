@@ -17,6 +17,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -345,6 +347,79 @@ func interleave(b *testing.B, query string, plain queryRower, pctx context.Conte
 	// what else the machine runs.
 	b.ReportMetric(float64(cpuPlain.Nanoseconds())/float64(n), pname+"-cpu-ns/op")
 	b.ReportMetric(float64(cpuTraced.Nanoseconds())/float64(n), tname+"-cpu-ns/op")
+}
+
+// BenchmarkPoolInterleaved is the CPU-bound pool (16 goroutines sharing 8 connections, as
+// bench/cmd/compare's pool workload) untraced and traced (the tracer with
+// otelmyx.NewBatchSpanProcessor under a recording parent), in alternating rounds of 1,600
+// queries (which goes first alternating too), reporting the median of each pair of rounds'
+// throughput ratio traced/untraced (median-ratio; the goal is at least 0.9), the ratio of the
+// sums, and each one's client CPU per query. Rounds this short see the same machine: on a VM
+// whose speed changes from one second to the next, the medians of long separate runs do not.
+func BenchmarkPoolInterleaved(b *testing.B) {
+	query := benchTable(b)
+	tr, tctx := benchTracerWith(b, otelmyx.NewBatchSpanProcessor(tracetest.NewNoopExporter()))
+	plain, traced := newPool(b, nil, 8), newPool(b, tr, 8)
+	const workers, round = 16, 1600
+	run := func(ctx context.Context, p *pool.Pool, from int) {
+		var wg sync.WaitGroup
+		var failed atomic.Value
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var (
+					id    int
+					name  string
+					score float64
+				)
+				for i := w; i < round; i += workers {
+					want := ((from + i) * 7919) % benchRows
+					if err := p.QueryRow(ctx, query, want).Scan(&id, &name, &score); err != nil || id != want {
+						failed.Store(fmt.Errorf("got id %d for %d: %v", id, want, err))
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if err := failed.Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	run(context.Background(), plain, 0)
+	run(tctx, traced, 0)
+	var tPlain, tTraced, cpuPlain, cpuTraced time.Duration
+	timed := func(ctx context.Context, p *pool.Pool, n int, wall, cpu *time.Duration) time.Duration {
+		start, startCPU := time.Now(), processCPU(b)
+		run(ctx, p, n)
+		d := time.Since(start)
+		*wall += d
+		*cpu += processCPU(b) - startCPU
+		return d
+	}
+	var ratios []float64
+	n := 0
+	b.ResetTimer()
+	for r := 0; n < b.N; r++ {
+		var p, t time.Duration
+		if r%2 == 0 {
+			p = timed(context.Background(), plain, n, &tPlain, &cpuPlain)
+			t = timed(tctx, traced, n, &tTraced, &cpuTraced)
+		} else {
+			t = timed(tctx, traced, n, &tTraced, &cpuTraced)
+			p = timed(context.Background(), plain, n, &tPlain, &cpuPlain)
+		}
+		ratios = append(ratios, float64(p)/float64(t))
+		n += round
+	}
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "median-ratio")
+	b.ReportMetric(float64(tPlain)/float64(tTraced), "ratio")
+	b.ReportMetric(float64(cpuPlain.Nanoseconds())/float64(n), "untraced-cpu-ns/op")
+	b.ReportMetric(float64(cpuTraced.Nanoseconds())/float64(n), "otel-cpu-ns/op")
+	b.ReportMetric(float64(n)/tPlain.Seconds(), "untraced-q/s")
+	b.ReportMetric(float64(n)/tTraced.Seconds(), "otel-q/s")
 }
 
 // earlyTracer is an otelmyx.Tracer whose TraceQueryStart is not deferred: called before the
