@@ -77,15 +77,19 @@
 // variables) that queues spans under a mutex and wakes its goroutine once per batch of 512 (or
 // at the batch timeout).
 //
-// Measured on 2026-12-02 on a shared 2-core machine (AMD EPYC), BenchmarkTracerCost with
-// callgrind (GOGC=off GOMAXPROCS=1, the difference between 5,000 and 15,000 iterations; the
-// load does not change instruction counts):
+// Measured on 2026-12-02 on a shared 2-core machine, BenchmarkTracerCost with callgrind
+// (GOGC=off GOMAXPROCS=1, the difference between 1,000 and 11,000 iterations; the load does
+// not change instruction counts):
 //
 //	                                          instructions  allocs  bytes
-//	statement span + metrics (span)                 15,200       7  2,696  (before: 15,400, 7, 3,440)
-//	  Start deferred, as connections call it        15,700       8  2,720
+//	statement span + metrics (span)                 14,300       7  2,568  (with server.port: 15,200)
 //	an empty SDK span, no metrics (sdkempty)         3,400       3    944
 //	pool acquire and release hooks (pool)            4,000       0      0
+//
+// A traced point query through the connection (BenchmarkPoint, the SDK's batching processor)
+// runs 23,900 instructions against 5,400 untraced; of the difference, myx's hooks on the
+// connection (the statement's description, the clock) are a few hundred, the SDK nearly all
+// the rest.
 //
 // The pool hooks are two histogram measurements (wait and use time), about 2,000 SDK
 // instructions each. BenchmarkPointInterleaved runs the point query untraced and traced in
