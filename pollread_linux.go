@@ -286,7 +286,7 @@ func (p *pollReader) owe(n int) {
 // The low-water mark: set from lowatMin bytes owed (some two dozen statements), at most
 // lowatMax, in powers of two so that a batch's falling count changes it only a few times.
 // Measured with 16 goroutines sending batches of 100 point queries through a pool of 8
-// (bench/cmd/compare pool-pipelined, 2026-12-02 17:10 UTC, three pairs of runs): 34,700 to
+// (bench/cmd/compare pool-pipelined, 2026-12-02 17:04 UTC, three pairs of runs): 34,700 to
 // 36,100 queries/s from a mark of 1 KiB (the first few statements of each batch), 51,900 to
 // 73,600 from 256 bytes; before the mark, 36,600 to 48,200.
 const (
