@@ -15,9 +15,24 @@ import (
 // socket; the mark never holds back a reply that came. The fake server answers the first
 // statement and then waits for the test before it answers the rest: the first reply, far
 // smaller than the mark, is read all the same. After the batch, the next wait takes the mark
-// off.
+// off. So too for a connection whose poll group sends every other wait to the runtime's
+// poller (crowded): replies owed to a pipeline are awaited on the thread all the same.
 func TestFakeBatchLowWaterMark(t *testing.T) {
 	t.Parallel()
+	t.Run("thread", func(t *testing.T) {
+		t.Parallel()
+		testBatchLowWaterMark(t, func(cfg *myx.Config) { cfg.Poller = myx.PollThread })
+	})
+	t.Run("crowded", func(t *testing.T) {
+		t.Parallel()
+		testBatchLowWaterMark(t, func(cfg *myx.Config) {
+			cfg.Poller = myx.PollAdaptive
+			myx.SetPollLimit(cfg, 0)
+		})
+	})
+}
+
+func testBatchLowWaterMark(t *testing.T, setup func(*myx.Config)) {
 	release := make(chan struct{})
 	var executes atomic.Int32
 	h := func(q mysqltest.Query) []mysqltest.Result {
@@ -28,7 +43,7 @@ func TestFakeBatchLowWaterMark(t *testing.T) {
 	}
 	fs := mysqltest.NewFakeServer(t, serve(mysqltest.HandshakeOptions{}, mysqltest.Auth{}, h, nil))
 	cfg := fakeConfig(t, fs, "u", "")
-	cfg.Poller = myx.PollThread
+	setup(cfg)
 	ctx := ctxT(t)
 	c, err := myx.ConnectConfig(ctx, cfg)
 	if err != nil {
