@@ -1,5 +1,9 @@
 // Command compare runs the WORKLOADS.md workloads for myx and go-sql-driver/mysql side by side
-// in one run, alternating between them, and prints each one's median rate and the ratio.
+// in one run, alternating between them (which goes first alternating too), and prints each
+// one's median rate, the ratio of the medians, and the median of each round's pair of rates'
+// ratio (paired), which a machine whose speed changes between rounds moves less. On such a
+// machine many short rounds (-quick -rounds 31) give a steadier paired figure than a few long
+// ones.
 //
 //	go run ./cmd/compare [-quick] [-rounds 5] [-only point,scan] [-progress=false] [-plot curve.svg]
 //
@@ -131,38 +135,43 @@ func main() {
 	}
 	prog.clear()
 	fmt.Printf("myx vs go-sql-driver/mysql (interpolateParams=true), %s, %d rounds each, median%s\n", runtime.Version(), *rounds, mode)
-	fmt.Printf("%-16s %14s %14s %8s   %s\n", "workload", "myx", "go-sql-driver", "ratio", "unit")
+	fmt.Printf("%-16s %14s %14s %8s %8s   %s\n", "workload", "myx", "go-sql-driver", "ratio", "paired", "unit")
 	for i, w := range chosen {
 		prog.startWorkload(i, w.name, w.driver != nil)
-		var mine, theirs []float64
+		var mine, theirs, pairs []float64
+		run := func(side string, f func(context.Context) (int, error), into *[]float64) {
+			r, err := measure(ctx, f)
+			if err != nil {
+				prog.clear()
+				fmt.Fprintf(os.Stderr, "%s/%s: %v\n", w.name, side, err)
+				os.Exit(1)
+			}
+			*into = append(*into, r)
+		}
 		for k := range *rounds {
 			prog.round(k)
-			r, err := measure(ctx, w.myx)
-			if err != nil {
-				prog.clear()
-				fmt.Fprintf(os.Stderr, "%s/myx: %v\n", w.name, err)
-				os.Exit(1)
-			}
-			mine = append(mine, r)
 			if w.driver == nil {
+				run("myx", w.myx, &mine)
 				continue
 			}
-			r, err = measure(ctx, w.driver)
-			if err != nil {
-				prog.clear()
-				fmt.Fprintf(os.Stderr, "%s/go-sql-driver: %v\n", w.name, err)
-				os.Exit(1)
+			// Which side goes first alternates, so that neither always follows the other.
+			if k%2 == 0 {
+				run("myx", w.myx, &mine)
+				run("go-sql-driver", w.driver, &theirs)
+			} else {
+				run("go-sql-driver", w.driver, &theirs)
+				run("myx", w.myx, &mine)
 			}
-			theirs = append(theirs, r)
+			pairs = append(pairs, mine[k]/theirs[k])
 		}
 		prog.endWorkload()
 		m := bench.Median(mine)
 		if w.driver == nil {
-			fmt.Printf("%-16s %14.0f %14s %8s   %s\n", w.name, m, "-", "-", w.unit)
+			fmt.Printf("%-16s %14.0f %14s %8s %8s   %s\n", w.name, m, "-", "-", "-", w.unit)
 			continue
 		}
 		t := bench.Median(theirs)
-		fmt.Printf("%-16s %14.0f %14.0f %7.2fx   %s\n", w.name, m, t, m/t, w.unit)
+		fmt.Printf("%-16s %14.0f %14.0f %7.2fx %7.2fx   %s\n", w.name, m, t, m/t, bench.Median(pairs), w.unit)
 	}
 	prog.finish()
 }
