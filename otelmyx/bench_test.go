@@ -308,43 +308,55 @@ func interleave(b *testing.B, query string, plain queryRower, pctx context.Conte
 		one(tctx, traced, i)
 	}
 	const round = 50
+	alternate(b, round, pname, tname,
+		func(from int) {
+			for i := range round {
+				one(pctx, plain, from+i)
+			}
+		},
+		func(from int) {
+			for i := range round {
+				one(tctx, traced, from+i)
+			}
+		})
+}
+
+// alternate runs plain and traced rounds of round operations (each given the index of its
+// first) in turn, which goes first alternating too, until b.N operations of each have run,
+// and reports the median of each pair of rounds' throughput ratio traced/plain
+// (median-ratio, which a stalled round moves less), the ratio of the sums (ratio), and each
+// one's ns/op and client CPU time per operation (user and system, every thread of the test
+// process; the server is another process), named after pname and tname.
+func alternate(b *testing.B, round int, pname, tname string, plain, traced func(from int)) {
 	var tPlain, tTraced, cpuPlain, cpuTraced time.Duration
-	n := 0
-	b.ResetTimer()
-	timed := func(ctx context.Context, q queryRower, n int, wall, cpu *time.Duration) time.Duration {
+	timed := func(f func(int), from int, wall, cpu *time.Duration) time.Duration {
 		start, startCPU := time.Now(), processCPU(b)
-		for i := range round {
-			one(ctx, q, n+i)
-		}
+		f(from)
 		d := time.Since(start)
 		*wall += d
 		*cpu += processCPU(b) - startCPU
 		return d
 	}
 	var ratios []float64 // of each pair of rounds
+	n := 0
+	b.ResetTimer()
 	for r := 0; n < b.N; r++ {
-		// Which goes first alternates, so that neither always follows the other.
 		var p, t time.Duration
 		if r%2 == 0 {
-			p = timed(pctx, plain, n, &tPlain, &cpuPlain)
-			t = timed(tctx, traced, n, &tTraced, &cpuTraced)
+			p = timed(plain, n, &tPlain, &cpuPlain)
+			t = timed(traced, n, &tTraced, &cpuTraced)
 		} else {
-			t = timed(tctx, traced, n, &tTraced, &cpuTraced)
-			p = timed(pctx, plain, n, &tPlain, &cpuPlain)
+			t = timed(traced, n, &tTraced, &cpuTraced)
+			p = timed(plain, n, &tPlain, &cpuPlain)
 		}
 		ratios = append(ratios, float64(p)/float64(t))
 		n += round
 	}
-	// The median of the pairs' ratios: a round that the machine's other work stalled
-	// moves it less than it moves the ratio of the sums.
 	slices.Sort(ratios)
 	b.ReportMetric(ratios[len(ratios)/2], "median-ratio")
 	b.ReportMetric(float64(tPlain.Nanoseconds())/float64(n), pname+"-ns/op")
 	b.ReportMetric(float64(tTraced.Nanoseconds())/float64(n), tname+"-ns/op")
 	b.ReportMetric(float64(tPlain)/float64(tTraced), "ratio")
-	// The client's CPU time (user and system, every thread of the test process; the
-	// server is another process): what tracing adds, less sensitive than wall time to
-	// what else the machine runs.
 	b.ReportMetric(float64(cpuPlain.Nanoseconds())/float64(n), pname+"-cpu-ns/op")
 	b.ReportMetric(float64(cpuTraced.Nanoseconds())/float64(n), tname+"-cpu-ns/op")
 }
@@ -389,37 +401,9 @@ func BenchmarkPoolInterleaved(b *testing.B) {
 	}
 	run(context.Background(), plain, 0)
 	run(tctx, traced, 0)
-	var tPlain, tTraced, cpuPlain, cpuTraced time.Duration
-	timed := func(ctx context.Context, p *pool.Pool, n int, wall, cpu *time.Duration) time.Duration {
-		start, startCPU := time.Now(), processCPU(b)
-		run(ctx, p, n)
-		d := time.Since(start)
-		*wall += d
-		*cpu += processCPU(b) - startCPU
-		return d
-	}
-	var ratios []float64
-	n := 0
-	b.ResetTimer()
-	for r := 0; n < b.N; r++ {
-		var p, t time.Duration
-		if r%2 == 0 {
-			p = timed(context.Background(), plain, n, &tPlain, &cpuPlain)
-			t = timed(tctx, traced, n, &tTraced, &cpuTraced)
-		} else {
-			t = timed(tctx, traced, n, &tTraced, &cpuTraced)
-			p = timed(context.Background(), plain, n, &tPlain, &cpuPlain)
-		}
-		ratios = append(ratios, float64(p)/float64(t))
-		n += round
-	}
-	slices.Sort(ratios)
-	b.ReportMetric(ratios[len(ratios)/2], "median-ratio")
-	b.ReportMetric(float64(tPlain)/float64(tTraced), "ratio")
-	b.ReportMetric(float64(cpuPlain.Nanoseconds())/float64(n), "untraced-cpu-ns/op")
-	b.ReportMetric(float64(cpuTraced.Nanoseconds())/float64(n), "otel-cpu-ns/op")
-	b.ReportMetric(float64(n)/tPlain.Seconds(), "untraced-q/s")
-	b.ReportMetric(float64(n)/tTraced.Seconds(), "otel-q/s")
+	alternate(b, round, "untraced", "otel",
+		func(from int) { run(context.Background(), plain, from) },
+		func(from int) { run(tctx, traced, from) })
 }
 
 // earlyTracer is an otelmyx.Tracer whose TraceQueryStart is not deferred: called before the
