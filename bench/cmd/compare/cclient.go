@@ -43,3 +43,41 @@ func init() {
 			}})
 	}
 }
+
+// machineSpeed is the C client's point rate at one moment of a run (see measureSpeed).
+type machineSpeed struct {
+	rate float64 // queries/s; 0 when not measured
+	why  string  // why not, when rate is 0
+}
+
+// speedEvents is how many point queries a speed measurement runs: a few seconds at the rates
+// seen on the project's machine (4,000 to 30,000 queries/s).
+const speedEvents = 30000
+
+// measureSpeed runs the C client's point workload (libmariadb through sysbench, one
+// connection) as a gauge of the machine's speed: on a VM whose speed changes during the day,
+// a run's ratios can only be read next to it.
+func measureSpeed(ctx context.Context) machineSpeed {
+	script := bench.FindCPointScript()
+	if _, err := exec.LookPath("sysbench"); err != nil || script == "" {
+		return machineSpeed{why: "needs sysbench and shared/bench/c-point.lua"}
+	}
+	rate, err := bench.CPoint(ctx, script, 1, speedEvents)
+	if err != nil {
+		return machineSpeed{why: err.Error()}
+	}
+	return machineSpeed{rate: rate}
+}
+
+// printSpeed prints the machine's speed before and after the run.
+func printSpeed(before, after machineSpeed) {
+	if before.rate == 0 || after.rate == 0 {
+		why := before.why
+		if why == "" {
+			why = after.why
+		}
+		fmt.Printf("machine speed: not measured (%s)\n", why)
+		return
+	}
+	fmt.Printf("machine speed: the C client (sysbench, one connection) did %.0f point queries/s before the run and %.0f after\n", before.rate, after.rate)
+}

@@ -5,13 +5,15 @@
 // machine many short rounds (-quick -rounds 31) give a steadier paired figure than a few long
 // ones.
 //
-//	go run ./cmd/compare [-quick] [-rounds 5] [-only point,scan] [-progress=false] [-plot curve.svg]
+//	go run ./cmd/compare [-quick] [-rounds 5] [-only point,scan] [-progress=false] [-speed=false] [-plot curve.svg]
 //
 // Some rows compare myx with something else than go-sql-driver, and say so after their unit:
 // pipelined-vs-c (the C client's sequential rate), point-traced and pool-traced (myx untraced:
 // the cost of tracing with otelmyx). Progress (the workload, the round, an estimate of the time
 // left) goes to standard error; -quick runs a tenth of each workload's operations, three rounds
-// each, for a first look.
+// each, for a first look. Before the first workload and after the last, the C client's point
+// rate (sysbench, one connection) is measured and printed as a gauge of the machine's speed
+// during the run (-speed=false skips it; without sysbench it is noted as not measured).
 package main
 
 import (
@@ -55,8 +57,9 @@ func main() {
 	only := flag.String("only", "", "comma-separated workloads to run (default: all)")
 	flag.BoolVar(&quick, "quick", false, "a tenth of each workload's operations, three rounds: a first look in well under a minute")
 	showProgress := flag.Bool("progress", true, "print the workload, round and an estimate of the time left on standard error")
+	speed := flag.Bool("speed", true, "before the first workload and after the last, measure the C client's point rate (sysbench, one connection, a few seconds) and print it: how fast the machine is during the run")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: go run ./cmd/compare [-quick] [-rounds N] [-only a,b] [-progress=false] [-plot FILE]")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: go run ./cmd/compare [-quick] [-rounds N] [-only a,b] [-progress=false] [-speed=false] [-plot FILE]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -133,6 +136,11 @@ func main() {
 	if quick {
 		mode = ", -quick (a tenth of the operations)"
 	}
+	var before machineSpeed
+	if *speed {
+		prog.note("measuring the C client's point rate")
+		before = measureSpeed(ctx)
+	}
 	prog.clear()
 	fmt.Printf("myx vs go-sql-driver/mysql (interpolateParams=true), %s, %d rounds each, median%s\n", runtime.Version(), *rounds, mode)
 	fmt.Printf("%-16s %14s %14s %8s %8s   %s\n", "workload", "myx", "go-sql-driver", "ratio", "paired", "unit")
@@ -172,6 +180,12 @@ func main() {
 		}
 		t := bench.Median(theirs)
 		fmt.Printf("%-16s %14.0f %14.0f %7.2fx %7.2fx   %s\n", w.name, m, t, m/t, bench.Median(pairs), w.unit)
+	}
+	if *speed {
+		prog.note("measuring the C client's point rate")
+		after := measureSpeed(ctx)
+		prog.clear()
+		printSpeed(before, after)
 	}
 	prog.finish()
 }
