@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"time"
@@ -69,15 +70,15 @@ func measureSpeed(ctx context.Context) machineSpeed {
 	return machineSpeed{rate: rate}
 }
 
-// printSpeed prints the machine's speed before and after the run.
-func printSpeed(before, after machineSpeed) {
+// printSpeed writes the machine's speed before and after the run to w.
+func printSpeed(w io.Writer, before, after machineSpeed) {
 	if before.rate == 0 || after.rate == 0 {
 		why := before.why
 		if why == "" {
 			why = after.why
 		}
-		fmt.Printf("machine speed: not measured (%s)\n", why)
+		fmt.Fprintf(w, "machine speed: not measured (%s)\n", why)
 		return
 	}
-	fmt.Printf("machine speed: the C client (sysbench, one connection) did %.0f point queries/s before the run and %.0f after\n", before.rate, after.rate)
+	fmt.Fprintf(w, "machine speed: the C client (sysbench, one connection) did %.0f point queries/s before the run and %.0f after\n", before.rate, after.rate)
 }

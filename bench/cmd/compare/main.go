@@ -185,7 +185,7 @@ func main() {
 		prog.note("measuring the C client's point rate")
 		after := measureSpeed(ctx)
 		prog.clear()
-		printSpeed(before, after)
+		printSpeed(os.Stdout, before, after)
 	}
 	prog.finish()
 }
