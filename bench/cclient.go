@@ -12,10 +12,17 @@ import (
 	"github.com/myxdb/myx"
 )
 
-// FindCPointScript looks for the C client's point workload for sysbench
-// (shared/bench/c-point.lua, see shared/bench/WORKLOADS.md) in the working directory and its
-// parents, and returns its path or "" if there is none.
+// FindCPointScript gives the path of the C client's point workload for sysbench
+// (shared/bench/c-point.lua, see shared/bench/WORKLOADS.md), or "" when the C client cannot
+// run here: sysbench is not installed, or the script is neither named by $MYX_C_POINT_LUA
+// nor found in the working directory or one of its parents.
 func FindCPointScript() string {
+	if _, err := exec.LookPath("sysbench"); err != nil {
+		return ""
+	}
+	if p := os.Getenv("MYX_C_POINT_LUA"); p != "" {
+		return p
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		return ""

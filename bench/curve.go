@@ -343,7 +343,7 @@ func Curve(ctx context.Context, w io.Writer, points []CurvePoint, variants []str
 
 // CPUReport measures the client CPU per point query on one connection for myx (default and
 // runtime_poller=true), go-sql-driver and, when sysbench is installed, the C client
-// (libmariadb through sysbench and ../shared/bench/c-point.lua, or $MYX_C_POINT_LUA).
+// (libmariadb through sysbench and shared/bench/c-point.lua: see FindCPointScript).
 func CPUReport(ctx context.Context, w io.Writer, rounds, n int) error {
 	if err := Setup(ctx); err != nil {
 		return err
@@ -353,7 +353,7 @@ func CPUReport(ctx context.Context, w io.Writer, rounds, n int) error {
 	variants := []string{VariantMyx, VariantRuntime, VariantDriver}
 	res := make(map[string][]Measurement)
 	var cres []Measurement
-	lua := cPointLua()
+	lua := FindCPointScript()
 	for range rounds {
 		for _, v := range variants {
 			m, err := measureChild(ctx, childJob{Variant: v, N: n, Workers: 1})
@@ -381,21 +381,6 @@ func CPUReport(ctx context.Context, w io.Writer, rounds, n int) error {
 		fmt.Fprintln(w, "C (sysbench): not measured (sysbench or c-point.lua not found)")
 	}
 	return nil
-}
-
-func cPointLua() string {
-	if p := os.Getenv("MYX_C_POINT_LUA"); p != "" {
-		return p
-	}
-	if _, err := exec.LookPath("sysbench"); err != nil {
-		return ""
-	}
-	for _, p := range []string{"../shared/bench/c-point.lua", "../../shared/bench/c-point.lua", "/work/shared/bench/c-point.lua"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return ""
 }
 
 // measureSysbench runs sysbench with c-point.lua for n events and for one, and gives the
