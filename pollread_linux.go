@@ -270,9 +270,9 @@ func (p *pollReader) threadWait(b []byte) (int, error) {
 // wakes the client, which on loopback costs the server's thread the wakeup, and the client a
 // wakeup and a read per reply (measured, 100,000 pipelined point queries, three runs each:
 // the server's CPU per statement 23.5-25.0 µs without, 13.5-17.8 µs with a mark of 8 KiB;
-// the client's 8.8-10.3 µs, 3.7-6.9 µs). The mark never exceeds what is owed, so it is always reached; and a wait with a
-// mark lasts at most coalesceWaitMs before reading whatever has come, so a reply is never
-// held back for long (a slow statement in the middle of a batch, a caller that waits for
+// the client's 8.8-10.3 µs, 3.7-6.9 µs). The mark never exceeds what is owed, so it is
+// always reached; and a wait with a mark lasts at most coalesceWaitMs before reading whatever
+// has come, so a reply is never held back for long (a slow statement in the middle of a batch, a caller that waits for
 // one reply before it lets the server go on).
 //
 // Over TLS the socket's bytes are records whose reading the TLS client may have begun, so

@@ -22,7 +22,7 @@ func init() {
 		ws := prev(ctx, db)
 		script := bench.FindCPointScript()
 		if script == "" {
-			fmt.Fprintln(os.Stderr, "pipelined-vs-c: skipped (needs sysbench and shared/bench/c-point.lua)")
+			fmt.Fprintf(os.Stderr, "pipelined-vs-c: skipped (%s)\n", noCClient)
 			return ws
 		}
 		c, err := myx.Connect(ctx, bench.DSN())
@@ -44,6 +44,9 @@ func init() {
 	}
 }
 
+// noCClient says why the C client cannot run (bench.FindCPointScript found nothing).
+const noCClient = "needs sysbench and shared/bench/c-point.lua"
+
 // machineSpeed is the C client's point rate at one moment of a run (see measureSpeed).
 type machineSpeed struct {
 	rate float64 // queries/s; 0 when not measured
@@ -60,7 +63,7 @@ const speedEvents = 30000
 func measureSpeed(ctx context.Context) machineSpeed {
 	script := bench.FindCPointScript()
 	if script == "" {
-		return machineSpeed{why: "needs sysbench and shared/bench/c-point.lua"}
+		return machineSpeed{why: noCClient}
 	}
 	rate, err := bench.CPoint(ctx, script, 1, speedEvents)
 	if err != nil {
